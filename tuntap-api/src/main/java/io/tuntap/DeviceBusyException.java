@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+/** The device or name is in use: it exists and was asked to be new, it belongs to an interface of another kind, or another handle holds it exclusively. */
+public class DeviceBusyException extends TunTapException {
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link TunTapException#TunTapException(String, int, String)}. */
+    public DeviceBusyException(String function, int errorCode, String message) {
+        super(function, errorCode, message);
+    }
+
+    /** See {@link TunTapException#TunTapException(String, int, String, Throwable)}. */
+    public DeviceBusyException(String function, int errorCode, String message, Throwable cause) {
+        super(function, errorCode, message, cause);
+    }
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What device to open and how to set it up. Immutable; made with {@link #tun()} or {@link #tap()}:
+ *
+ * <pre>{@code
+ * DeviceConfig config = DeviceConfig.tun()
+ *         .name("tun7")
+ *         .mtu(1420)
+ *         .address("10.7.0.1/24")
+ *         .address("fd07::1/64")
+ *         .build();
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} checks everything that can be checked without the operating system, and a
+ * backend checks the rest (such as the interface name rules of its OS) before it makes any native call.
+ */
+public final class DeviceConfig {
+    /** The smallest MTU accepted: the IPv4 minimum (RFC 791). IPv6 addresses need at least 1280. */
+    public static final int MIN_MTU = 68;
+    /** The largest MTU accepted. */
+    public static final int MAX_MTU = 65535;
+    /** The most queues accepted here; a backend may allow fewer (Linux: 256). */
+    public static final int MAX_QUEUES = 1024;
+
+    private final DeviceMode mode;
+    private final String name;
+    private final int mtu;
+    private final boolean persistent;
+    private final int owner;
+    private final int group;
+    private final int queues;
+    private final OpenPolicy openPolicy;
+    private final List<IpPrefix> addresses;
+    private final boolean up;
+    private final MacAddress macAddress;
+
+    private DeviceConfig(Builder b) {
+        this.mode = b.mode;
+        this.name = b.name;
+        this.mtu = b.mtu;
+        this.persistent = b.persistent;
+        this.owner = b.owner;
+        this.group = b.group;
+        this.queues = b.queues;
+        this.openPolicy = b.openPolicy;
+        this.addresses = ImmutableList.copyOf(b.addresses);
+        this.up = b.up;
+        this.macAddress = b.macAddress;
+    }
+
+    /** A builder for a TUN (layer 3, IP packets) device. */
+    public static Builder tun() {
+        return new Builder(DeviceMode.TUN);
+    }
+
+    /** A builder for a TAP (layer 2, Ethernet frames) device. */
+    public static Builder tap() {
+        return new Builder(DeviceMode.TAP);
+    }
+
+    /** A builder for a device of the given mode. */
+    public static Builder builder(DeviceMode mode) {
+        return new Builder(Objects.requireNonNull(mode, "mode"));
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder(mode);
+        b.name = name;
+        b.mtu = mtu;
+        b.persistent = persistent;
+        b.owner = owner;
+        b.group = group;
+        b.queues = queues;
+        b.openPolicy = openPolicy;
+        b.addresses.addAll(addresses);
+        b.up = up;
+        b.macAddress = macAddress;
+        return b;
+    }
+
+    /** TUN or TAP. */
+    public DeviceMode mode() {
+        return mode;
+    }
+
+    /** The exact interface name, or empty to let the operating system choose one. */
+    public Optional<String> name() {
+        return Optional.ofNullable(name);
+    }
+
+    /** The MTU to set on open, or empty to keep the system's default (1500 on most). */
+    public OptionalInt mtu() {
+        return mtu == 0 ? OptionalInt.empty() : OptionalInt.of(mtu);
+    }
+
+    /** Whether the device outlives this handle (Linux {@code TUNSETPERSIST}). */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /** The user id that may attach to the device without privileges, if set. */
+    public OptionalInt owner() {
+        return owner < 0 ? OptionalInt.empty() : OptionalInt.of(owner);
+    }
+
+    /** The group id whose members may attach to the device without privileges, if set. */
+    public OptionalInt group() {
+        return group < 0 ? OptionalInt.empty() : OptionalInt.of(group);
+    }
+
+    /** The number of packet queues: one handle each, on one interface. */
+    public int queues() {
+        return queues;
+    }
+
+    /** Whether to create the device, attach to an existing one, or either. */
+    public OpenPolicy openPolicy() {
+        return openPolicy;
+    }
+
+    /** Addresses to assign on open, in order. */
+    public List<IpPrefix> addresses() {
+        return addresses;
+    }
+
+    /** Whether to bring the link up on open. */
+    public boolean up() {
+        return up;
+    }
+
+    /** The MAC address to set on a TAP device on open, if any. */
+    public Optional<MacAddress> macAddress() {
+        return Optional.ofNullable(macAddress);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeviceConfig c && mode == c.mode && Objects.equals(name, c.name) && mtu == c.mtu
+                && persistent == c.persistent && owner == c.owner && group == c.group && queues == c.queues
+                && openPolicy == c.openPolicy && addresses.equals(c.addresses) && up == c.up
+                && Objects.equals(macAddress, c.macAddress);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, name, mtu, persistent, owner, group, queues, openPolicy, addresses, up, macAddress);
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceConfig{" + mode + (name == null ? ", name chosen by the system" : ", name=" + name)
+                + (mtu == 0 ? "" : ", mtu=" + mtu) + (persistent ? ", persistent" : "")
+                + (owner < 0 ? "" : ", owner=" + owner) + (group < 0 ? "" : ", group=" + group)
+                + ", queues=" + queues + ", " + openPolicy + (addresses.isEmpty() ? "" : ", addresses=" + addresses)
+                + (up ? ", up" : ", down") + (macAddress == null ? "" : ", mac=" + macAddress) + "}";
+    }
+
+    /** Builds a {@link DeviceConfig}. Not thread-safe. */
+    public static final class Builder {
+        private final DeviceMode mode;
+        private String name;
+        private int mtu;
+        private boolean persistent;
+        private int owner = -1;
+        private int group = -1;
+        private int queues = 1;
+        private OpenPolicy openPolicy = OpenPolicy.CREATE_OR_ATTACH;
+        private final List<IpPrefix> addresses = new ArrayList<>();
+        private boolean up = true;
+        private MacAddress macAddress;
+        private String firstProblem;
+
+        private Builder(DeviceMode mode) {
+            this.mode = mode;
+        }
+
+        /** The exact interface name. Without it the system picks one (e.g. {@code tun0}). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The MTU to set on open, {@value #MIN_MTU} to {@value #MAX_MTU}. */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            if (mtu < MIN_MTU || mtu > MAX_MTU) {
+                problem("MTU " + mtu + " is out of range: use " + MIN_MTU + " to " + MAX_MTU);
+            }
+            return this;
+        }
+
+        /** Keep the device after the handle closes (default false: it goes away with the last handle). */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /** Let this user id attach later without privileges. */
+        public Builder owner(int uid) {
+            this.owner = uid;
+            if (uid < 0) {
+                problem("owner uid " + uid + " is negative");
+            }
+            return this;
+        }
+
+        /** Let members of this group id attach later without privileges. */
+        public Builder group(int gid) {
+            this.group = gid;
+            if (gid < 0) {
+                problem("group gid " + gid + " is negative");
+            }
+            return this;
+        }
+
+        /** The number of packet queues (default 1). More than one needs {@link Capability#MULTI_QUEUE}. */
+        public Builder queues(int queues) {
+            this.queues = queues;
+            if (queues < 1 || queues > MAX_QUEUES) {
+                problem("queue count " + queues + " is out of range: use 1 to " + MAX_QUEUES);
+            }
+            return this;
+        }
+
+        /** Create, attach, or either (default {@link OpenPolicy#CREATE_OR_ATTACH}). */
+        public Builder openPolicy(OpenPolicy openPolicy) {
+            this.openPolicy = Objects.requireNonNull(openPolicy, "openPolicy");
+            return this;
+        }
+
+        /** Adds an address to assign on open. */
+        public Builder address(IpPrefix address) {
+            addresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** Adds an address to assign on open, given as {@code "10.0.0.1/24"} or {@code "fd00::1/64"}. */
+        public Builder address(String address) {
+            try {
+                return address(IpPrefix.parse(address));
+            } catch (IllegalArgumentException e) {
+                problem(e.getMessage());
+                return this;
+            }
+        }
+
+        /** Bring the link up on open (default true). */
+        public Builder up(boolean up) {
+            this.up = up;
+            return this;
+        }
+
+        /** The MAC address of a TAP device. Must be unicast. */
+        public Builder macAddress(MacAddress macAddress) {
+            this.macAddress = Objects.requireNonNull(macAddress, "macAddress");
+            return this;
+        }
+
+        /**
+         * Checks the configuration and builds it.
+         *
+         * @throws InvalidConfigurationException naming the first problem found
+         */
+        public DeviceConfig build() throws InvalidConfigurationException {
+            if (firstProblem == null) {
+                checkCombination();
+            }
+            if (firstProblem != null) {
+                throw new InvalidConfigurationException("DeviceConfig.build", 0,
+                        "invalid device configuration: " + firstProblem);
+            }
+            return new DeviceConfig(this);
+        }
+
+        private void checkCombination() {
+            if (name != null && (name.isEmpty() || name.indexOf('\0') >= 0)) {
+                problem("the name must be non-empty and contain no NUL character (leave it unset to let the system choose)");
+            } else if (openPolicy == OpenPolicy.ATTACH_EXISTING && name == null) {
+                problem("ATTACH_EXISTING needs the name of the device to attach to");
+            } else if (macAddress != null && mode != DeviceMode.TAP) {
+                problem("a MAC address can only be set on a TAP device; a TUN device has no link-layer address");
+            } else if (macAddress != null && macAddress.isMulticast()) {
+                problem("MAC address " + macAddress + " is a multicast address; an interface needs a unicast one "
+                        + "(the lowest bit of the first byte clear)");
+            } else if (new LinkedHashSet<>(addresses).size() != addresses.size()) {
+                problem("an address is listed twice: " + addresses);
+            } else if (mtu != 0 && mtu < 1280 && addresses.stream().anyMatch(a -> !a.isIpv4())) {
+                problem("MTU " + mtu + " is below 1280, the IPv6 minimum (RFC 8200), but IPv6 addresses are configured");
+            }
+        }
+
+        private void problem(String text) {
+            if (firstProblem == null) {
+                firstProblem = text;
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+/** The thread was interrupted while blocked in a read or write. The thread's interrupt status is set again, and the device stays open. */
+public class DeviceInterruptedException extends TunTapException {
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link TunTapException#TunTapException(String, int, String)}. */
+    public DeviceInterruptedException(String function, int errorCode, String message) {
+        super(function, errorCode, message);
+    }
+
+    /** See {@link TunTapException#TunTapException(String, int, String, Throwable)}. */
+    public DeviceInterruptedException(String function, int errorCode, String message, Throwable cause) {
+        super(function, errorCode, message, cause);
+    }
+}

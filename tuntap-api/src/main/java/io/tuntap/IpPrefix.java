@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import com.google.common.net.InetAddresses;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * An interface address with its prefix length, such as {@code 10.0.0.1/24} or {@code fd00::1/64}.
+ *
+ * @param address the IPv4 or IPv6 address assigned to the interface
+ * @param prefixLength the length of the network prefix: 0–32 for IPv4, 0–128 for IPv6
+ */
+public record IpPrefix(InetAddress address, int prefixLength) {
+
+    /** Checks the prefix length against the address family. */
+    public IpPrefix {
+        Objects.requireNonNull(address, "address");
+        int max = maxPrefixLength(address);
+        if (prefixLength < 0 || prefixLength > max) {
+            throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range for "
+                    + InetAddresses.toAddrString(address) + ": use 0 to " + max);
+        }
+    }
+
+    /**
+     * Parses {@code "address/length"}, or a bare address, which gets a host prefix (/32 or /128). Never
+     * resolves host names.
+     *
+     * @throws IllegalArgumentException if the text is not a literal address with an optional prefix length
+     */
+    public static IpPrefix parse(String text) {
+        Objects.requireNonNull(text, "text");
+        int slash = text.indexOf('/');
+        String host = slash < 0 ? text : text.substring(0, slash);
+        InetAddress address;
+        try {
+            address = InetAddresses.forString(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an IP address literal: '" + host + "' in '" + text + "'", e);
+        }
+        if (slash < 0) {
+            return new IpPrefix(address, maxPrefixLength(address));
+        }
+        try {
+            return new IpPrefix(address, Integer.parseInt(text.substring(slash + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a prefix length: '" + text.substring(slash + 1) + "' in '"
+                    + text + "'", e);
+        }
+    }
+
+    /** True for an IPv4 address, false for IPv6. */
+    public boolean isIpv4() {
+        return address instanceof Inet4Address;
+    }
+
+    /** The address as text without the prefix length, e.g. {@code "fd00::1"}. */
+    public String addressText() {
+        return InetAddresses.toAddrString(address);
+    }
+
+    private static int maxPrefixLength(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return 32;
+        }
+        if (address instanceof Inet6Address) {
+            return 128;
+        }
+        throw new IllegalArgumentException("unknown address family: " + address);
+    }
+
+    @Override
+    public String toString() {
+        return addressText() + "/" + prefixLength;
+    }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * One queue of packets to and from a device: a TUN device's IP packets or a TAP device's Ethernet frames,
+ * in the same format on every operating system (no packet-info or address-family header).
+ *
+ * <p>Packets are whole. A read copies exactly one packet; a write sends exactly one. A buffer too small for
+ * the next packet is reported with {@link PacketTooLargeException}, never by silent truncation.
+ *
+ * <p>Direct buffers are read and written in place (no copy in Java); heap buffers and arrays work too, with
+ * one copy. In steady state neither path allocates.
+ *
+ * <p>Thread safety: one reader and one writer may run at the same time. {@link #close()} may be called from
+ * any thread: it wakes a reader blocked in {@link #read(ByteBuffer)}, which then throws
+ * {@link DeviceClosedException}. {@link Thread#interrupt()} of a blocked reader makes it throw
+ * {@link DeviceInterruptedException} with the interrupt status set; the channel stays open.
+ */
+public interface PacketChannel extends Closeable {
+
+    /**
+     * Waits for the next packet and copies it into {@code dst} at its position, advancing the position by the
+     * packet's length.
+     *
+     * @return the packet's length in bytes (always at least 1)
+     * @throws PacketTooLargeException if the packet is longer than {@code dst.remaining()}; it is dropped
+     * @throws DeviceClosedException if the channel is or gets closed
+     * @throws DeviceInterruptedException if the thread is interrupted while waiting
+     * @throws TunTapException for any other failure
+     */
+    int read(ByteBuffer dst) throws TunTapException;
+
+    /**
+     * Like {@link #read(ByteBuffer)}, but waits at most {@code timeout}.
+     *
+     * @return the packet's length, or 0 if no packet came in time
+     */
+    int read(ByteBuffer dst, Duration timeout) throws TunTapException;
+
+    /**
+     * Sends the bytes from {@code src}'s position to its limit as one packet and advances the position to the
+     * limit. Waits while the device cannot take the packet.
+     *
+     * @return the number of bytes sent
+     * @throws PacketTooLargeException if the packet exceeds what the device takes in one write
+     * @throws TunTapException if the system refuses the packet (for example because the link is down)
+     */
+    int write(ByteBuffer src) throws TunTapException;
+
+    /**
+     * Reads one packet into {@code dst} from index 0.
+     *
+     * @return the packet's length
+     */
+    default int read(byte[] dst) throws TunTapException {
+        return read(ByteBuffer.wrap(dst));
+    }
+
+    /** Sends {@code length} bytes of {@code packet} from {@code offset} as one packet. */
+    default int write(byte[] packet, int offset, int length) throws TunTapException {
+        return write(ByteBuffer.wrap(packet, offset, length));
+    }
+
+    /** Sends the whole array as one packet. */
+    default int write(byte[] packet) throws TunTapException {
+        return write(packet, 0, packet.length);
+    }
+
+    /** False once {@link #close()} has been called. */
+    boolean isOpen();
+
+    /**
+     * Closes the channel; idempotent. A blocked reader wakes promptly and throws {@link DeviceClosedException}.
+     * Never throws: a failure of the underlying close is not actionable.
+     */
+    @Override
+    void close();
+}

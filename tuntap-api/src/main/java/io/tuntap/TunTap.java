@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import io.tuntap.internal.ProviderSelector;
+import io.tuntap.spi.TunTapProvider;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The entry point: opens TUN and TAP devices through the backend for this operating system.
+ *
+ * <pre>{@code
+ * try (TunDevice tun = TunTap.openTun(DeviceConfig.tun().name("tun7").address("10.7.0.1/24").build())) {
+ *     ByteBuffer packet = ByteBuffer.allocateDirect(65535);
+ *     int length = tun.read(packet);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Backends are found with {@link java.util.ServiceLoader}; the available one of highest priority is used.
+ * {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true} skips one, and
+ * {@link #diagnostics()} says what was found and why each can or cannot serve.
+ */
+public final class TunTap {
+    private TunTap() {
+    }
+
+    /**
+     * Opens a device as configured.
+     *
+     * @return a {@link TunDevice} or a {@link TapDevice}, according to the configuration's mode
+     * @throws NoProviderException if no backend can serve on this system
+     * @throws TunTapException if opening or configuring fails; nothing is left behind
+     */
+    public static TunTapDevice open(DeviceConfig config) throws TunTapException {
+        Objects.requireNonNull(config, "config");
+        return provider().open(config);
+    }
+
+    /** Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}. */
+    public static TunDevice openTun(DeviceConfig config) throws TunTapException {
+        requireMode(config, DeviceMode.TUN);
+        return (TunDevice) open(config);
+    }
+
+    /** Opens a TAP device as configured; the configuration's mode must be {@link DeviceMode#TAP}. */
+    public static TapDevice openTap(DeviceConfig config) throws TunTapException {
+        requireMode(config, DeviceMode.TAP);
+        return (TapDevice) open(config);
+    }
+
+    /**
+     * Opens (creating if needed) a TUN device, up, with no address.
+     *
+     * @param name the interface name, or null to let the system choose
+     */
+    public static TunDevice openTun(String name) throws TunTapException {
+        DeviceConfig.Builder b = DeviceConfig.tun();
+        if (name != null) {
+            b.name(name);
+        }
+        return openTun(b.build());
+    }
+
+    /**
+     * Opens (creating if needed) a TAP device, up, with no address.
+     *
+     * @param name the interface name, or null to let the system choose
+     */
+    public static TapDevice openTap(String name) throws TunTapException {
+        DeviceConfig.Builder b = DeviceConfig.tap();
+        if (name != null) {
+            b.name(name);
+        }
+        return openTap(b.build());
+    }
+
+    /**
+     * The provider that {@link #open(DeviceConfig)} uses.
+     *
+     * @throws NoProviderException if none can serve; its message is the diagnostics report
+     */
+    public static TunTapProvider provider() throws NoProviderException {
+        return selector().select();
+    }
+
+    /** Every provider found, available or not. */
+    public static List<TunTapProvider> providers() {
+        return selector().providers();
+    }
+
+    /** A report of every provider found, whether it can serve here and why, and its capabilities. */
+    public static String diagnostics() {
+        return selector().report();
+    }
+
+    private static ProviderSelector selector() {
+        return ProviderSelector.load(TunTap.class.getClassLoader());
+    }
+
+    private static void requireMode(DeviceConfig config, DeviceMode mode) throws InvalidConfigurationException {
+        Objects.requireNonNull(config, "config");
+        if (config.mode() != mode) {
+            throw new InvalidConfigurationException("TunTap.open" + (mode == DeviceMode.TUN ? "Tun" : "Tap"), 0,
+                    "the configuration is for a " + config.mode() + " device; build it with DeviceConfig."
+                            + mode.name().toLowerCase(java.util.Locale.ROOT) + "()");
+        }
+    }
+}

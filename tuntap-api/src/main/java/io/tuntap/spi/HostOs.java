@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.spi;
+
+import java.util.Locale;
+
+/**
+ * The operating system the JVM runs on, from {@code os.name} alone, so that a provider can decline cheaply
+ * before it touches any native library.
+ */
+public enum HostOs {
+    /** Linux, including Android kernels. */
+    LINUX("io.tuntap:tuntap-linux"),
+    /** macOS. */
+    MACOS("io.tuntap:tuntap-bsd"),
+    /** FreeBSD. */
+    FREEBSD("io.tuntap:tuntap-bsd"),
+    /** OpenBSD. */
+    OPENBSD("io.tuntap:tuntap-bsd"),
+    /** NetBSD. */
+    NETBSD("io.tuntap:tuntap-bsd"),
+    /** Windows. */
+    WINDOWS("io.tuntap:tuntap-windows"),
+    /** Anything else. */
+    OTHER(null);
+
+    private final String backendArtifact;
+
+    HostOs(String backendArtifact) {
+        this.backendArtifact = backendArtifact;
+    }
+
+    /** The system this JVM runs on. */
+    public static HostOs current() {
+        return fromOsName(System.getProperty("os.name", ""));
+    }
+
+    /** Classifies a value of the {@code os.name} system property. */
+    public static HostOs fromOsName(String osName) {
+        String n = osName.toLowerCase(Locale.ROOT);
+        if (n.startsWith("linux")) {
+            return LINUX;
+        } else if (n.startsWith("mac") || n.startsWith("darwin")) {
+            return MACOS;
+        } else if (n.startsWith("freebsd")) {
+            return FREEBSD;
+        } else if (n.startsWith("openbsd")) {
+            return OPENBSD;
+        } else if (n.startsWith("netbsd")) {
+            return NETBSD;
+        } else if (n.startsWith("windows")) {
+            return WINDOWS;
+        }
+        return OTHER;
+    }
+
+    /** The Maven coordinates of the backend for this system, or null if there is none. */
+    public String backendArtifact() {
+        return backendArtifact;
+    }
+}
