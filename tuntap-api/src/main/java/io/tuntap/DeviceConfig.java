@@ -43,6 +43,7 @@ public final class DeviceConfig {
     private final List<IpPrefix> addresses;
     private final boolean up;
     private final MacAddress macAddress;
+    private final Offload offload;
 
     private DeviceConfig(Builder b) {
         this.mode = b.mode;
@@ -56,6 +57,7 @@ public final class DeviceConfig {
         this.addresses = ImmutableList.copyOf(b.addresses);
         this.up = b.up;
         this.macAddress = b.macAddress;
+        this.offload = b.offload;
     }
 
     /** A builder for a TUN (layer 3, IP packets) device. */
@@ -86,6 +88,7 @@ public final class DeviceConfig {
         b.addresses.addAll(addresses);
         b.up = up;
         b.macAddress = macAddress;
+        b.offload = offload;
         return b;
     }
 
@@ -144,9 +147,14 @@ public final class DeviceConfig {
         return Optional.ofNullable(macAddress);
     }
 
+    /** Kernel segmentation offload: {@link Offload#AUTO} unless set. */
+    public Offload offload() {
+        return offload;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof DeviceConfig c && mode == c.mode && Objects.equals(name, c.name) && mtu == c.mtu
+        return o instanceof DeviceConfig c && offload == c.offload && mode == c.mode && Objects.equals(name, c.name) && mtu == c.mtu
                 && persistent == c.persistent && owner == c.owner && group == c.group && queues == c.queues
                 && openPolicy == c.openPolicy && addresses.equals(c.addresses) && up == c.up
                 && Objects.equals(macAddress, c.macAddress);
@@ -154,7 +162,7 @@ public final class DeviceConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, name, mtu, persistent, owner, group, queues, openPolicy, addresses, up, macAddress);
+        return Objects.hash(mode, name, mtu, persistent, owner, group, queues, openPolicy, addresses, up, macAddress, offload);
     }
 
     @Override
@@ -163,7 +171,7 @@ public final class DeviceConfig {
                 + (mtu == 0 ? "" : ", mtu=" + mtu) + (persistent ? ", persistent" : "")
                 + (owner < 0 ? "" : ", owner=" + owner) + (group < 0 ? "" : ", group=" + group)
                 + ", queues=" + queues + ", " + openPolicy + (addresses.isEmpty() ? "" : ", addresses=" + addresses)
-                + (up ? ", up" : ", down") + (macAddress == null ? "" : ", mac=" + macAddress) + "}";
+                + (up ? ", up" : ", down") + (macAddress == null ? "" : ", mac=" + macAddress) + ", offload=" + offload + "}";
     }
 
     /** Builds a {@link DeviceConfig}. Not thread-safe. */
@@ -179,6 +187,7 @@ public final class DeviceConfig {
         private final List<IpPrefix> addresses = new ArrayList<>();
         private boolean up = true;
         private MacAddress macAddress;
+        private Offload offload = Offload.AUTO;
         private String firstProblem;
 
         private Builder(DeviceMode mode) {
@@ -264,6 +273,12 @@ public final class DeviceConfig {
         /** The MAC address of a TAP device. Must be unicast. */
         public Builder macAddress(MacAddress macAddress) {
             this.macAddress = Objects.requireNonNull(macAddress, "macAddress");
+            return this;
+        }
+
+        /** Kernel segmentation offload (default {@link Offload#AUTO}). */
+        public Builder offload(Offload offload) {
+            this.offload = Objects.requireNonNull(offload, "offload");
             return this;
         }
 

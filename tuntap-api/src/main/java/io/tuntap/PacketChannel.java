@@ -70,6 +70,44 @@ public interface PacketChannel extends Closeable {
         return write(packet, 0, packet.length);
     }
 
+    /**
+     * Reads up to {@code count} packets, one into each of {@code dsts[0..count)} at its position, advancing
+     * each position by its packet's length (so a buffer's position before the call is headroom the caller
+     * keeps for its own header). Waits for the first packet like {@link #read(ByteBuffer)}, then takes only
+     * packets that are already there. With kernel offload, one super-packet from the kernel typically fills
+     * many buffers in one system call.
+     *
+     * @return the number of packets read, at least 1; buffers from that index on are untouched
+     */
+    default int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        if (count < 1 || count > dsts.length) {
+            throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
+        }
+        read(dsts[0]);
+        int n = 1;
+        while (n < count && read(dsts[n], java.time.Duration.ZERO) > 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Sends {@code srcs[0..count)}, each buffer's position to limit as one packet, advancing each position to
+     * its limit. With kernel offload, consecutive segments of one TCP or UDP flow are coalesced into one
+     * super-packet and one system call.
+     *
+     * @return the number of packets sent ({@code count})
+     */
+    default int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        if (count < 0 || count > srcs.length) {
+            throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
+        }
+        for (int i = 0; i < count; i++) {
+            write(srcs[i]);
+        }
+        return count;
+    }
+
     /** False once {@link #close()} has been called. */
     boolean isOpen();
 

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+/**
+ * Kernel segmentation and checksum offload ({@link Capability#OFFLOAD}; Linux {@code IFF_VNET_HDR} with
+ * {@code TUNSETOFFLOAD}). With offload the kernel hands over TCP and UDP super-packets of up to 64 KB and
+ * takes them back, so one system call moves many packets: the largest lever on throughput.
+ */
+public enum Offload {
+    /** No offload: one packet per system call. Use it where a kernel's offload misbehaves. */
+    OFF,
+    /**
+     * Offload on where the kernel supports it, invisible to the user: reads split super-packets into
+     * MTU-sized packets with correct headers and checksums, and {@link PacketChannel#writePackets} coalesces
+     * segments of one flow. Packets look exactly as with {@link #OFF}. Falls back to {@link #OFF} when the
+     * kernel refuses. The default.
+     */
+    AUTO,
+    /**
+     * Offload on, and every packet read or written starts with the 10-byte Linux {@code virtio_net_hdr}
+     * that describes it (segmentation type and size, checksum start and offset). For programs that forward
+     * super-packets whole. Fails with {@link UnsupportedFeatureException} where the kernel refuses.
+     */
+    VIRTIO_NET_HDR
+}
