@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.Capability;
+import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.IpPrefix;
+import io.tuntap.OpenPolicy;
+import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.jna.IfTun;
+import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Sys;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens a device: checks the configuration, looks at what exists under the name, creates or attaches one
+ * fd per queue, then configures the interface. If any step fails, everything done so far is undone: every
+ * fd is closed, and an interface this call created is removed.
+ */
+final class LinuxDeviceOpener {
+    /** MAX_TAP_QUEUES in drivers/net/tun.c. */
+    static final int MAX_QUEUES = 256;
+
+    private final LinuxLibC libc;
+    private final Set<Capability> capabilities;
+
+    LinuxDeviceOpener(LinuxLibC libc, Set<Capability> capabilities) {
+        this.libc = libc;
+        this.capabilities = capabilities;
+    }
+
+    LinuxDevice open(DeviceConfig config) throws TunTapException {
+        String requested = config.name().orElse(null);
+        validate(config, requested);
+
+        Rtnetlink netlink = Rtnetlink.open(libc);
+        List<LinuxQueue> queues = new ArrayList<>();
+        boolean created = false;
+        try {
+            LinkInfo existing = requested == null || LinuxNames.isPattern(requested) ? null : netlink.link(requested);
+            checkExisting(config, requested, existing);
+            created = existing == null;
+            boolean multiQueue = existing != null ? existing.multiQueue() : config.queues() > 1;
+
+            short flags = (short) ((config.mode() == DeviceMode.TUN ? IfTun.IFF_TUN : IfTun.IFF_TAP) | IfTun.IFF_NO_PI
+                    | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
+                    // A device of this name may appear between the look-up and the ioctl: with EXCL, the
+                    // kernel then fails instead of attaching to a device this call did not mean to use.
+                    | (created ? IfTun.IFF_TUN_EXCL : 0));
+            String name = requested == null ? "" : requested;
+            for (int i = 0; i < config.queues(); i++) {
+                name = attachQueue(name, flags, i == 0 ? config.openPolicy() : OpenPolicy.ATTACH_EXISTING, queues);
+                // Later queues join the interface the first one made.
+                flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
+            }
+            int fd = queues.get(0).fd();
+            if (config.persistent()) {
+                ioctlValue(fd, IfTun.TUNSETPERSIST, 1, "TUNSETPERSIST", name);
+            }
+            if (config.owner().isPresent()) {
+                ioctlValue(fd, IfTun.TUNSETOWNER, config.owner().getAsInt(), "TUNSETOWNER", name);
+            }
+            if (config.group().isPresent()) {
+                ioctlValue(fd, IfTun.TUNSETGROUP, config.group().getAsInt(), "TUNSETGROUP", name);
+            }
+            LinkInfo link = netlink.link(name);
+            if (link == null) {
+                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
+                        + " vanished right after it was opened: another program deleted it");
+            }
+            LinuxDevice device = config.mode() == DeviceMode.TUN
+                    ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, capabilities)
+                    : new LinuxTapDevice(libc, netlink, name, link.index(), queues, capabilities);
+            configure(device, config);
+            return device;
+        } catch (TunTapException | RuntimeException e) {
+            undo(queues, netlink, created && config.persistent());
+            throw e;
+        }
+    }
+
+    private void validate(DeviceConfig config, String name) throws TunTapException {
+        if (name != null) {
+            LinuxNames.check(name);
+            if (LinuxNames.isPattern(name) && config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
+                throw new InvalidConfigurationException("open", 0, "'" + name + "' is a pattern for a new name; "
+                        + "ATTACH_EXISTING needs the exact name of an existing device");
+            }
+        }
+        if (config.queues() > MAX_QUEUES) {
+            throw new InvalidConfigurationException("open", 0, config.queues() + " queues requested; Linux allows at "
+                    + "most " + MAX_QUEUES + " per device");
+        }
+        if (config.queues() > 1 && !capabilities.contains(Capability.MULTI_QUEUE)) {
+            throw new UnsupportedFeatureException("open", 0, "this kernel does not offer IFF_MULTI_QUEUE (Linux 3.8+); "
+                    + "use queues(1)");
+        }
+        Capability modeCapability = config.mode() == DeviceMode.TUN ? Capability.TUN : Capability.TAP;
+        if (!capabilities.contains(modeCapability)) {
+            throw new UnsupportedFeatureException("open", 0, "this kernel's tun driver does not offer "
+                    + config.mode() + " devices (TUNGETFEATURES)");
+        }
+    }
+
+    private static void checkExisting(DeviceConfig config, String name, LinkInfo existing) throws TunTapException {
+        if (existing == null) {
+            if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
+                throw new DeviceNotFoundException("open", Errno.ENODEV, "cannot attach to " + name + ": there is no "
+                        + "interface of that name in this network namespace. Create it (e.g. persistent, with "
+                        + "DeviceConfig.persistent(true)), or open with OpenPolicy.CREATE_OR_ATTACH");
+            }
+            return;
+        }
+        if (config.openPolicy() == OpenPolicy.CREATE_NEW) {
+            throw new DeviceBusyException("open", Errno.EEXIST, "cannot create " + name + ": an interface of that name "
+                    + "exists. Choose another name, leave the name unset, or attach with OpenPolicy.CREATE_OR_ATTACH");
+        }
+        if (!existing.isTun()) {
+            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+                    + " device: the name belongs to an interface of another kind ("
+                    + (existing.kind() == null ? "a physical or loopback interface" : "kind '" + existing.kind() + "'")
+                    + "). Choose another name");
+        }
+        DeviceMode existingMode = existing.tunType() == IfTun.IFF_TAP ? DeviceMode.TAP : DeviceMode.TUN;
+        if (existingMode != config.mode()) {
+            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+                    + " device: it exists as a " + existingMode + " device. Open it with DeviceConfig."
+                    + existingMode.name().toLowerCase(java.util.Locale.ROOT) + "(), or choose another name");
+        }
+        if (!existing.multiQueue() && config.queues() > 1) {
+            throw new InvalidConfigurationException("open", 0, "cannot open " + config.queues() + " queues on " + name
+                    + ": it was created with a single queue. Open it with queues(1), or delete it and create it "
+                    + "again with more queues ('ip tuntap add ... multi_queue' or DeviceConfig.queues(n))");
+        }
+    }
+
+    /** Opens the clone device and attaches it with TUNSETIFF; returns the interface name the kernel reports. */
+    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues)
+            throws TunTapException {
+        int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
+        if (fd < 0) {
+            int errno = libc.errno();
+            throw LinuxErrors.of("open(" + IfTun.CLONE_DEVICE + ")", errno, switch (errno) {
+                case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> "the kernel's tun driver is not available: load it "
+                        + "with 'modprobe tun' (kernel option CONFIG_TUN), or in a container pass the device in "
+                        + "(e.g. --device /dev/net/tun)";
+                case Errno.EACCES, Errno.EPERM -> IfTun.CLONE_DEVICE + " is not readable and writable by uid "
+                        + libc.geteuid() + " (most systems make it mode 0666; check 'ls -l " + IfTun.CLONE_DEVICE
+                        + "'), or a container or security policy blocks it";
+                default -> LinuxErrors.common(errno) != null ? LinuxErrors.common(errno) : "cannot open the tun driver";
+            });
+        }
+        try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {
+            ifreq.clear();
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            ifreq.write(0, nameBytes, 0, nameBytes.length);
+            ifreq.setShort(Sys.IFREQ_UNION_OFFSET, flags);
+            if (libc.ioctl(fd, IfTun.TUNSETIFF, Pointer.nativeValue(ifreq)) < 0) {
+                int errno = libc.errno();
+                libc.close(fd);
+                throw setIffError(errno, name.isEmpty() ? "a new device" : name, policy);
+            }
+            String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
+            queues.add(LinuxQueue.open(libc, fd, actual, queues.size()));
+            return actual;
+        }
+    }
+
+    private TunTapException setIffError(int errno, String name, OpenPolicy policy) {
+        String call = "ioctl(TUNSETIFF) on " + name;
+        return switch (errno) {
+            case Errno.EPERM, Errno.EACCES -> LinuxErrors.of(call, errno, "permission denied (uid "
+                    + libc.geteuid() + "): creating a device, or attaching to one you do not own, needs CAP_NET_ADMIN. "
+                    + "To go without it, " + LinuxErrors.PRIVILEGE_FIX.replace("run as root, or ", ""));
+            case Errno.EBUSY -> LinuxErrors.of(call, errno, policy == OpenPolicy.ATTACH_EXISTING
+                    || policy == OpenPolicy.CREATE_OR_ATTACH
+                    ? name + " is in use: it is a single-queue device and another handle (in this or another "
+                    + "program) has it open; close that one, or create the device with queues(n) for several"
+                    : name + " already exists (it appeared while this device was being created); choose another name");
+            case Errno.EINVAL -> LinuxErrors.of(call, errno, name + " exists with other settings: as an interface of "
+                    + "another kind, or as TUN instead of TAP (or the reverse), or with a different multi-queue flag");
+            default -> LinuxErrors.ofCommon(call, errno, "the kernel refused to create or attach " + name);
+        };
+    }
+
+    private void ioctlValue(int fd, long request, int value, String requestName, String name) throws TunTapException {
+        if (libc.ioctl(fd, request, value) < 0) {
+            int errno = libc.errno();
+            throw LinuxErrors.ofCommon("ioctl(" + requestName + ") on " + name, errno, "cannot apply " + requestName
+                    + "(" + value + ") to " + name);
+        }
+    }
+
+    private static void configure(LinuxDevice device, DeviceConfig config) throws TunTapException {
+        if (config.mtu().isPresent()) {
+            device.setMtu(config.mtu().getAsInt());
+        }
+        if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap) {
+            tap.setMacAddress(config.macAddress().get());
+        }
+        if (config.up()) {
+            device.setUp(true);
+        }
+        // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
+        for (IpPrefix address : config.addresses()) {
+            device.addAddress(address);
+        }
+    }
+
+    private void undo(List<LinuxQueue> queues, Rtnetlink netlink, boolean madePersistent) {
+        if (madePersistent && !queues.isEmpty()) {
+            // The interface was created by this call: without persistence, closing its last fd removes it.
+            libc.ioctl(queues.get(0).fd(), IfTun.TUNSETPERSIST, 0);
+        }
+        for (LinuxQueue q : queues) {
+            q.close();
+        }
+        netlink.close();
+    }
+}

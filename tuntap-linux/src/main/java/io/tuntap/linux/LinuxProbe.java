@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.Capability;
+import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.jna.IfTun;
+import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.LinuxLibCDirect;
+import io.tuntap.linux.jna.Sys;
+import io.tuntap.spi.Availability;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Whether this Linux system can open devices, found once: loads JNA (the first native touch of the
+ * backend), opens {@code /dev/net/tun} and asks {@code TUNGETFEATURES} which flags the driver accepts.
+ * A holder class, reached only after the OS check, so that other systems never load it.
+ */
+final class LinuxProbe {
+    /** The result for this process. */
+    static final LinuxProbe RESULT = probe();
+
+    final Availability availability;
+    final Set<Capability> capabilities;
+    final LinuxLibC libc;
+
+    private LinuxProbe(Availability availability, Set<Capability> capabilities, LinuxLibC libc) {
+        this.availability = availability;
+        this.capabilities = Set.copyOf(capabilities);
+        this.libc = libc;
+    }
+
+    private static LinuxProbe probe() {
+        LinuxLibC libc;
+        try {
+            libc = LinuxLibCDirect.INSTANCE;
+        } catch (LinkageError | RuntimeException e) {
+            return new LinuxProbe(Availability.unavailable("JNA could not load its native library: " + e
+                    + ". Check that the jna artifact matches this CPU (os.arch=" + System.getProperty("os.arch")
+                    + ") and that jna.tmpdir is writable and not mounted noexec", e), Set.of(), null);
+        }
+        return probe(libc);
+    }
+
+    /** Probes through {@code libc}; visible for tests with a fake libc. */
+    static LinuxProbe probe(LinuxLibC libc) {
+        int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
+        if (fd < 0) {
+            int errno = libc.errno();
+            String why = switch (errno) {
+                case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> IfTun.CLONE_DEVICE + " is missing: load the tun "
+                        + "module ('modprobe tun'), or in a container pass the device in (--device /dev/net/tun)";
+                case Errno.EACCES, Errno.EPERM -> IfTun.CLONE_DEVICE + " is not readable and writable by uid "
+                        + libc.geteuid() + ": run as root, or make it mode 0666 as most distributions do";
+                default -> "open(" + IfTun.CLONE_DEVICE + ") failed with " + Errno.name(errno);
+            };
+            return new LinuxProbe(Availability.unavailable(why), Set.of(), libc);
+        }
+        try (Memory features = new Memory(4)) {
+            features.setInt(0, 0);
+            Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
+                    Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
+                    Capability.IPV6_ADDRESSES);
+            int flags;
+            if (libc.ioctl(fd, IfTun.TUNGETFEATURES, Pointer.nativeValue(features)) < 0) {
+                // Kernels before 2.6.27 lack TUNGETFEATURES; they have TUN and TAP and nothing newer.
+                flags = IfTun.IFF_TUN | IfTun.IFF_TAP | IfTun.IFF_NO_PI;
+            } else {
+                flags = features.getInt(0);
+            }
+            if ((flags & IfTun.IFF_TUN) != 0) {
+                caps.add(Capability.TUN);
+            }
+            if ((flags & IfTun.IFF_TAP) != 0) {
+                caps.add(Capability.TAP);
+                caps.add(Capability.SET_MAC_ADDRESS);
+            }
+            if ((flags & IfTun.IFF_MULTI_QUEUE) != 0) {
+                caps.add(Capability.MULTI_QUEUE);
+            }
+            return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x"
+                    + Integer.toHexString(flags & 0xffff) + ", kernel " + System.getProperty("os.version")), caps, libc);
+        } finally {
+            libc.close(fd);
+        }
+    }
+}

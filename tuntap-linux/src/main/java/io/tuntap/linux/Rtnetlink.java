@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux;
+
+import static io.tuntap.linux.jna.Rtnl.IFA_ADDRESS;
+import static io.tuntap.linux.jna.Rtnl.IFA_LOCAL;
+import static io.tuntap.linux.jna.Rtnl.IFADDRMSG_SIZE;
+import static io.tuntap.linux.jna.Rtnl.IFINFOMSG_SIZE;
+import static io.tuntap.linux.jna.Rtnl.IFLA_ADDRESS;
+import static io.tuntap.linux.jna.Rtnl.IFLA_IFNAME;
+import static io.tuntap.linux.jna.Rtnl.IFLA_INFO_DATA;
+import static io.tuntap.linux.jna.Rtnl.IFLA_INFO_KIND;
+import static io.tuntap.linux.jna.Rtnl.IFLA_LINKINFO;
+import static io.tuntap.linux.jna.Rtnl.IFLA_MTU;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_GROUP;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
+import static io.tuntap.linux.jna.Rtnl.NLA_F_NESTED;
+import static io.tuntap.linux.jna.Rtnl.NLMSGHDR_SIZE;
+import static io.tuntap.linux.jna.Rtnl.NLMSG_DONE;
+import static io.tuntap.linux.jna.Rtnl.NLMSG_ERROR;
+import static io.tuntap.linux.jna.Rtnl.NLM_F_ACK;
+import static io.tuntap.linux.jna.Rtnl.NLM_F_CREATE;
+import static io.tuntap.linux.jna.Rtnl.NLM_F_DUMP;
+import static io.tuntap.linux.jna.Rtnl.NLM_F_EXCL;
+import static io.tuntap.linux.jna.Rtnl.NLM_F_REQUEST;
+import static io.tuntap.linux.jna.Rtnl.RTATTR_SIZE;
+import static io.tuntap.linux.jna.Rtnl.RTM_DELADDR;
+import static io.tuntap.linux.jna.Rtnl.RTM_GETADDR;
+import static io.tuntap.linux.jna.Rtnl.RTM_GETLINK;
+import static io.tuntap.linux.jna.Rtnl.RTM_NEWADDR;
+import static io.tuntap.linux.jna.Rtnl.RTM_NEWLINK;
+import static io.tuntap.linux.jna.Rtnl.RTM_SETLINK;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.IpPrefix;
+import io.tuntap.TunTapException;
+import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Rtnl;
+import io.tuntap.linux.jna.Sys;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A NETLINK_ROUTE socket and the few requests the backend makes: read a link, set MTU, flags and MAC, and
+ * list, add and remove addresses. This replaces running {@code ip}: one request and one acknowledgement per
+ * change, with the kernel's errno.
+ *
+ * <p>The socket belongs to the network namespace of the thread that opened it, so a device configures the
+ * namespace it was created in, whichever thread calls. Not thread-safe: the device serialises calls.
+ */
+final class Rtnetlink implements AutoCloseable {
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final LinuxLibC libc;
+    private final int fd;
+    private final Memory memory = new Memory(BUFFER_SIZE);
+    private final ByteBuffer buf = memory.getByteBuffer(0, BUFFER_SIZE).order(ByteOrder.nativeOrder());
+    private int sequence;
+    private boolean closed;
+
+    private Rtnetlink(LinuxLibC libc, int fd) {
+        this.libc = libc;
+        this.fd = fd;
+    }
+
+    /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
+    static Rtnetlink open(LinuxLibC libc) throws TunTapException {
+        int fd = libc.socket(Sys.AF_NETLINK, Sys.SOCK_RAW | Sys.SOCK_CLOEXEC, Rtnl.NETLINK_ROUTE);
+        if (fd < 0) {
+            int errno = libc.errno();
+            throw LinuxErrors.ofCommon("socket(AF_NETLINK, NETLINK_ROUTE)", errno,
+                    "cannot open an rtnetlink socket to configure interfaces; the kernel or a seccomp "
+                            + "profile forbids it");
+        }
+        return new Rtnetlink(libc, fd);
+    }
+
+    /** The link with this name, or null if there is none in this namespace. */
+    LinkInfo link(String name) throws TunTapException {
+        begin(RTM_GETLINK, NLM_F_REQUEST);
+        putIfinfomsg(0, 0, 0);
+        putStringAttribute(IFLA_IFNAME, name);
+        List<LinkInfo> found = new ArrayList<>();
+        int errno = exchange(found, null);
+        if (errno == Errno.ENODEV) {
+            return null;
+        }
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETLINK " + name, errno, "cannot read interface " + name);
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The link with this index, or null if there is none. */
+    LinkInfo link(int index) throws TunTapException {
+        begin(RTM_GETLINK, NLM_F_REQUEST);
+        putIfinfomsg(index, 0, 0);
+        List<LinkInfo> found = new ArrayList<>();
+        int errno = exchange(found, null);
+        if (errno == Errno.ENODEV) {
+            return null;
+        }
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETLINK #" + index, errno, "cannot read interface #" + index);
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Sets the MTU; returns 0 or the kernel's errno (EINVAL: out of the device's range). */
+    int setMtu(int index, int mtu) throws TunTapException {
+        begin(RTM_SETLINK, (short) (NLM_F_REQUEST | NLM_F_ACK));
+        putIfinfomsg(index, 0, 0);
+        putIntAttribute(IFLA_MTU, mtu);
+        return exchange(null, null);
+    }
+
+    /** Sets or clears IFF_UP; returns 0 or the kernel's errno. */
+    int setUp(int index, boolean up) throws TunTapException {
+        begin(RTM_SETLINK, (short) (NLM_F_REQUEST | NLM_F_ACK));
+        putIfinfomsg(index, up ? Rtnl.IFF_UP : 0, Rtnl.IFF_UP);
+        return exchange(null, null);
+    }
+
+    /** Sets the link-layer address; returns 0 or the kernel's errno. */
+    int setMac(int index, byte[] mac) throws TunTapException {
+        begin(RTM_SETLINK, (short) (NLM_F_REQUEST | NLM_F_ACK));
+        putIfinfomsg(index, 0, 0);
+        putBytesAttribute(IFLA_ADDRESS, mac);
+        return exchange(null, null);
+    }
+
+    /** Adds an address; returns 0 or the kernel's errno (EEXIST: already there). */
+    int addAddress(int index, IpPrefix prefix) throws TunTapException {
+        begin(RTM_NEWADDR, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL));
+        putAddressRequest(index, prefix);
+        return exchange(null, null);
+    }
+
+    /** Removes an address; returns 0 or the kernel's errno (EADDRNOTAVAIL: not there). */
+    int removeAddress(int index, IpPrefix prefix) throws TunTapException {
+        begin(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK));
+        putAddressRequest(index, prefix);
+        return exchange(null, null);
+    }
+
+    /** Every IPv4 and IPv6 address on the interface. */
+    List<IpPrefix> addresses(int index) throws TunTapException {
+        begin(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        buf.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0); // ifaddrmsg: every family
+        List<IpPrefix> found = new ArrayList<>();
+        int errno = exchange(null, (ifIndex, prefix) -> {
+            if (ifIndex == index) {
+                found.add(prefix);
+            }
+        });
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETADDR", errno, "cannot list the addresses of interface #" + index);
+        }
+        return found;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(fd);
+            memory.close();
+        }
+    }
+
+    // ---- building requests -------------------------------------------------------------------------
+
+    private void begin(short type, short flags) {
+        buf.clear();
+        buf.putInt(0); // nlmsg_len, patched in send()
+        buf.putShort(type).putShort(flags).putInt(++sequence).putInt(0);
+    }
+
+    private void putIfinfomsg(int index, int flags, int change) {
+        buf.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
+    }
+
+    private void putAddressRequest(int index, IpPrefix prefix) {
+        byte[] address = prefix.address().getAddress();
+        buf.put((byte) (prefix.isIpv4() ? Sys.AF_INET : Sys.AF_INET6)).put((byte) prefix.prefixLength())
+                .put((byte) 0).put((byte) 0).putInt(index);
+        // As iproute2 does for an address without a peer: local and address are the same. On a
+        // point-to-point interface IFA_ADDRESS would otherwise be taken as the peer.
+        putBytesAttribute(IFA_LOCAL, address);
+        putBytesAttribute(IFA_ADDRESS, address);
+    }
+
+    private void putIntAttribute(short type, int value) {
+        buf.putShort((short) (RTATTR_SIZE + 4)).putShort(type).putInt(value);
+    }
+
+    private void putBytesAttribute(short type, byte[] value) {
+        buf.putShort((short) (RTATTR_SIZE + value.length)).putShort(type).put(value);
+        align();
+    }
+
+    private void putStringAttribute(short type, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        buf.putShort((short) (RTATTR_SIZE + bytes.length + 1)).putShort(type).put(bytes).put((byte) 0);
+        align();
+    }
+
+    private void align() {
+        while ((buf.position() & 3) != 0) {
+            buf.put((byte) 0);
+        }
+    }
+
+    // ---- exchanging --------------------------------------------------------------------------------
+
+    /** Receives one address from an RTM_NEWADDR message. */
+    private interface AddressSink {
+        void accept(int index, IpPrefix prefix);
+    }
+
+    /**
+     * Sends the request being built and reads replies until the acknowledgement, error or end of dump.
+     *
+     * @return 0, or the positive errno the kernel answered with
+     */
+    private int exchange(List<LinkInfo> links, AddressSink addresses) throws TunTapException {
+        int length = buf.position();
+        buf.putInt(0, length);
+        int seq = buf.getInt(8);
+        long sent = libc.send(fd, Pointer.nativeValue(memory), length, 0);
+        if (sent < 0) {
+            int errno = libc.errno();
+            throw LinuxErrors.ofCommon("send(rtnetlink)", errno, "the kernel did not take the request");
+        }
+        while (true) {
+            long n = libc.recv(fd, Pointer.nativeValue(memory), BUFFER_SIZE, 0);
+            if (n < 0) {
+                int errno = libc.errno();
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                throw LinuxErrors.ofCommon("recv(rtnetlink)", errno, "no answer from the kernel");
+            }
+            int offset = 0;
+            while (offset + NLMSGHDR_SIZE <= n) {
+                int msgLength = buf.getInt(offset);
+                short type = buf.getShort(offset + 4);
+                short flags = buf.getShort(offset + 6);
+                int msgSeq = buf.getInt(offset + 8);
+                if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
+                    throw new TunTapException("recv(rtnetlink)", 0, "recv(rtnetlink) returned a malformed message "
+                            + "(length " + msgLength + " at offset " + offset + " of " + n + "); this is a bug");
+                }
+                if (msgSeq == seq) {
+                    int body = offset + NLMSGHDR_SIZE;
+                    if (type == NLMSG_ERROR) {
+                        return -buf.getInt(body); // 0 is the acknowledgement
+                    } else if (type == NLMSG_DONE) {
+                        return 0;
+                    } else if (type == RTM_NEWLINK && links != null) {
+                        links.add(parseLink(body, offset + msgLength));
+                        if ((flags & Rtnl.NLM_F_MULTI) == 0) {
+                            return 0;
+                        }
+                    } else if (type == RTM_NEWADDR && addresses != null) {
+                        parseAddress(body, offset + msgLength, addresses);
+                    }
+                }
+                offset += align4(msgLength);
+            }
+        }
+    }
+
+    private LinkInfo parseLink(int start, int end) {
+        int index = buf.getInt(start + 4);
+        int flags = buf.getInt(start + 8);
+        String name = null;
+        int mtu = 0;
+        byte[] mac = null;
+        String kind = null;
+        int tunType = 0;
+        boolean multiQueue = false;
+        boolean persistent = false;
+        long owner = -1;
+        long group = -1;
+        for (int a = start + IFINFOMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
+            int len = attrLength(a);
+            if (len < RTATTR_SIZE) {
+                break;
+            }
+            int type = attrType(a);
+            int data = a + RTATTR_SIZE;
+            int dataLength = len - RTATTR_SIZE;
+            if (type == IFLA_IFNAME) {
+                name = cString(data, dataLength);
+            } else if (type == IFLA_MTU) {
+                mtu = buf.getInt(data);
+            } else if (type == IFLA_ADDRESS) {
+                mac = bytes(data, dataLength);
+            } else if (type == IFLA_LINKINFO) {
+                for (int i = data; i + RTATTR_SIZE <= a + len; i += align4(attrLength(i))) {
+                    int infoLength = attrLength(i);
+                    if (infoLength < RTATTR_SIZE) {
+                        break;
+                    }
+                    if (attrType(i) == IFLA_INFO_KIND) {
+                        kind = cString(i + RTATTR_SIZE, infoLength - RTATTR_SIZE);
+                    } else if (attrType(i) == IFLA_INFO_DATA) {
+                        for (int t = i + RTATTR_SIZE; t + RTATTR_SIZE <= i + infoLength; t += align4(attrLength(t))) {
+                            if (attrLength(t) < RTATTR_SIZE) {
+                                break;
+                            }
+                            int v = t + RTATTR_SIZE;
+                            switch (attrType(t)) {
+                                case IFLA_TUN_TYPE -> tunType = buf.get(v);
+                                case IFLA_TUN_MULTI_QUEUE -> multiQueue = buf.get(v) != 0;
+                                case IFLA_TUN_PERSIST -> persistent = buf.get(v) != 0;
+                                case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
+                                case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
+                                default -> { }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group);
+    }
+
+    private void parseAddress(int start, int end, AddressSink sink) {
+        int family = buf.get(start) & 0xff;
+        int prefixLength = buf.get(start + 1) & 0xff;
+        int index = buf.getInt(start + 4);
+        byte[] local = null;
+        byte[] address = null;
+        for (int a = start + IFADDRMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
+            int len = attrLength(a);
+            if (len < RTATTR_SIZE) {
+                break;
+            }
+            if (attrType(a) == IFA_LOCAL) {
+                local = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
+            } else if (attrType(a) == IFA_ADDRESS) {
+                address = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
+            }
+        }
+        // IPv4: IFA_LOCAL is the interface's own address (IFA_ADDRESS may be a point-to-point peer).
+        byte[] own = family == Sys.AF_INET && local != null ? local : address;
+        if (own == null || (family != Sys.AF_INET && family != Sys.AF_INET6)) {
+            return;
+        }
+        try {
+            sink.accept(index, new IpPrefix(InetAddress.getByAddress(own), prefixLength));
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            // A malformed attribute from the kernel: skip the entry rather than fail the whole listing.
+        }
+    }
+
+    private int attrLength(int at) {
+        return buf.getShort(at) & 0xffff;
+    }
+
+    private int attrType(int at) {
+        return buf.getShort(at + 2) & 0xffff & ~NLA_F_NESTED;
+    }
+
+    private byte[] bytes(int at, int length) {
+        byte[] b = new byte[length];
+        buf.get(at, b);
+        return b;
+    }
+
+    private String cString(int at, int length) {
+        int n = 0;
+        while (n < length && buf.get(at + n) != 0) {
+            n++;
+        }
+        return new String(bytes(at, n), StandardCharsets.UTF_8);
+    }
+
+    private static int align4(int n) {
+        return (n + 3) & ~3;
+    }
+}

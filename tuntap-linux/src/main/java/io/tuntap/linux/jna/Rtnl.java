@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux.jna;
+
+/**
+ * rtnetlink constants and structure sizes: {@code <linux/netlink.h>}, {@code <linux/rtnetlink.h>},
+ * {@code <linux/if_link.h>}, {@code <linux/if_addr.h>}.
+ */
+public final class Rtnl {
+    private Rtnl() {
+    }
+
+    public static final int NETLINK_ROUTE = 0;
+
+    public static final short NLMSG_ERROR = 2;
+    public static final short NLMSG_DONE = 3;
+    public static final short RTM_NEWLINK = 16;
+    public static final short RTM_GETLINK = 18;
+    public static final short RTM_SETLINK = 19;
+    public static final short RTM_NEWADDR = 20;
+    public static final short RTM_DELADDR = 21;
+    public static final short RTM_GETADDR = 22;
+
+    public static final short NLM_F_REQUEST = 0x1;
+    public static final short NLM_F_MULTI = 0x2;
+    public static final short NLM_F_ACK = 0x4;
+    public static final short NLM_F_DUMP = 0x300;
+    public static final short NLM_F_EXCL = 0x200;
+    public static final short NLM_F_CREATE = 0x400;
+
+    /** {@code sizeof(struct nlmsghdr)}: u32 len, u16 type, u16 flags, u32 seq, u32 pid. */
+    public static final int NLMSGHDR_SIZE = 16;
+    /** {@code sizeof(struct ifinfomsg)}: u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change. */
+    public static final int IFINFOMSG_SIZE = 16;
+    /** {@code sizeof(struct ifaddrmsg)}: u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index. */
+    public static final int IFADDRMSG_SIZE = 8;
+    /** {@code sizeof(struct rtattr)}: u16 len, u16 type. */
+    public static final int RTATTR_SIZE = 4;
+    /** Attribute type bit marking nested attributes; masked off when reading types. */
+    public static final int NLA_F_NESTED = 0x8000;
+
+    public static final short IFLA_ADDRESS = 1;
+    public static final short IFLA_IFNAME = 3;
+    public static final short IFLA_MTU = 4;
+    public static final short IFLA_LINKINFO = 18;
+    public static final short IFLA_INFO_KIND = 1;
+    public static final short IFLA_INFO_DATA = 2;
+    public static final short IFLA_TUN_OWNER = 1;
+    public static final short IFLA_TUN_GROUP = 2;
+    public static final short IFLA_TUN_TYPE = 3;
+    public static final short IFLA_TUN_PERSIST = 6;
+    public static final short IFLA_TUN_MULTI_QUEUE = 7;
+
+    public static final short IFA_ADDRESS = 1;
+    public static final short IFA_LOCAL = 2;
+
+    /** {@code ifi_flags}: administratively up. */
+    public static final int IFF_UP = 0x1;
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The Linux backend: TUN and TAP devices through {@code /dev/net/tun}, configured over rtnetlink.
+ */
+module io.tuntap.linux {
+    requires io.tuntap.api;
+    requires com.sun.jna;
+    requires com.google.common;
+
+    exports io.tuntap.linux;
+    // JNA registers the native methods of the direct-mapped class reflectively.
+    opens io.tuntap.linux.jna to com.sun.jna;
+
+    provides io.tuntap.spi.TunTapProvider with io.tuntap.linux.LinuxTunTapProvider;
+}
