@@ -280,7 +280,7 @@ public final class GsoSplitter {
         boolean first = index == 0;
         boolean last = index == segments - 1;
         dst.put(d, src, pktOff, pktLen);
-        dst.put(d + pktLen, src, pktOff + pktLen, seg);
+        dst.put(d + pktLen, src, pktOff + pktLen + payloadStart, seg);
         int l4 = d + ipHdrLen;
         int l4Len = n - ipHdrLen;
         if (ipv4) {
