@@ -29,6 +29,12 @@ import java.nio.ByteBuffer;
  */
 public final class GsoSplitter {
 
+    /**
+     * The most bytes one {@code read()} can return: the vnet header plus the largest IP packet, an IPv6
+     * header and a 65535-byte payload (RFC 8200 §3; jumbograms are not used on TUN devices).
+     */
+    public static final int MAX_READ_SIZE = VirtioNetHdr.SIZE + 40 + 65535;
+
     /** Returned by {@link #next} when all segments have been produced. */
     public static final int DONE = -1;
     /** Returned by {@link #next} when the destination has too little room; nothing was consumed. */

@@ -13,5 +13,16 @@
  * indexing and allocates nothing per packet: the splitter and the coalescer keep all their state in
  * arrays allocated by their constructors and are meant to be reused, one instance per queue. None of the
  * types is thread-safe.
+ *
+ * <p>Read path: read into a buffer of at least {@link io.tuntap.linux.offload.GsoSplitter#MAX_READ_SIZE}
+ * bytes, call {@code start(buf, 0, n)}; on a negative result drop the packet (and count it); otherwise call
+ * {@code next(dst)} into per-packet buffers of at least the MTU (or
+ * {@link io.tuntap.linux.offload.GsoSplitter#nextLength()}) until it returns {@code DONE}; on
+ * {@code NO_ROOM} hand the filled buffers to the caller and continue later with the same splitter.
+ *
+ * <p>Write path: {@code coalesce(srcs, count, out, offsets, lengths)} with {@code out} holding at least
+ * {@link io.tuntap.linux.offload.GroCoalescer#requiredRoom} bytes ({@code count * (10 + MTU)} suffices for
+ * MTU-sized packets), then one {@code write()} per unit from {@code out} at {@code offsets[u]} for
+ * {@code lengths[u]} bytes. Packets need no headroom: the coalescer copies them behind their headers.
  */
 package io.tuntap.linux.offload;
