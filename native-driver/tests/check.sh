@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Runs every Linux-verifiable stage of native-driver and tallies individual
+# test cases. Called by `make check`; the last line printed is exactly
+#   native-driver: N passed, N failed
+# and the exit status is non-zero if anything failed.
+#
+# Stages (each a count of test cases):
+#   core     core/ unit tests, gcc, ASan + UBSan          (one per test)
+#   glue     glue/ logic against tests/stubs, ASan+UBSan  (one per test)
+#   fuzz     libFuzzer target per parser, time-bounded    (one per target)
+#   wine     core tests built by mingw-w64, run by wine   (one per test)
+#   free     core/ freestanding for x64 Windows, no CRT   (one)
+#   abi      dump vs golden; CTL_CODE vs the SDK macro    (two)
+#   stubs    stub constants vs mingw-w64's Windows headers (one)
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/build/out"
+MAKE=${MAKE:-make}
+MK=("$MAKE" --no-print-directory -C "$ROOT")
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
+FUZZ_TARGETS=(arp ipv4 ipv6_nd dhcp ioctl frame engine)
+
+passed=0
+failed=0
+mkdir -p "$OUT/logs"
+
+note() { printf '== %s\n' "$*"; }
+pass() { passed=$((passed + 1)); printf '  PASS %s\n' "$1"; }
+fail() { failed=$((failed + 1)); printf '  FAIL %s\n' "$1"; }
+
+# Adds the counts of a harness "RESULT <suite> passed=N failed=M" line found
+# in log $1; a missing line, or a non-zero exit status $2 with no failures
+# reported, counts as one failure.
+tally_suite() {
+    local log=$1 rc=$2 label=$3 line p f
+    line=$(grep -a '^RESULT ' "$log" | tail -n 1 | tr -d '\r')
+    if [[ -z $line ]]; then
+        fail "$label: no RESULT line (exit status $rc); see $log"
+        tail -n 20 "$log"
+        return
+    fi
+    p=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")
+    f=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    printf '  %s\n' "$line"
+    grep -a -A1 'FAIL ' "$log" | head -n 40
+    if [[ $rc -ne 0 && $f -eq 0 ]]; then
+        fail "$label: exit status $rc although no test failed"
+    fi
+}
+
+run_suite() { # label, make target, command...
+    local label=$1 target=$2
+    shift 2
+    local log="$OUT/logs/$label.log"
+    if ! "${MK[@]}" "$target" >"$log.build" 2>&1; then
+        fail "$label: build failed; see $log.build"
+        tail -n 30 "$log.build"
+        return
+    fi
+    "$@" >"$log" 2>&1 </dev/null
+    tally_suite "$log" $? "$label"
+}
+
+note "core unit tests (gcc, ASan+UBSan)"
+run_suite core core-tests "$OUT/core_tests"
+
+note "glue logic tests against tests/stubs (gcc, ASan+UBSan)"
+run_suite glue glue-tests "$OUT/glue_tests"
+
+note "fuzzing, ${FUZZ_SECONDS}s per target (clang libFuzzer, ASan+UBSan)"
+if "${MK[@]}" fuzzers >"$OUT/logs/fuzz.build" 2>&1; then
+    for t in "${FUZZ_TARGETS[@]}"; do
+        work="$OUT/fuzz/work/$t"
+        rm -rf "$work" && mkdir -p "$work"
+        # New inputs go to $work; the committed seeds are only read.
+        if "$OUT/fuzz/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=1024 \
+            -print_final_stats=1 -artifact_prefix="$OUT/fuzz/crash-$t-" \
+            "$work" "$ROOT/tests/fuzz/corpus/$t" >"$OUT/logs/fuzz-$t.log" 2>&1 </dev/null; then
+            runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/logs/fuzz-$t.log")
+            pass "fuzz_$t (${runs:-?} executions)"
+        else
+            fail "fuzz_$t; see $OUT/logs/fuzz-$t.log"
+            grep -a -m 5 -E 'ERROR|SUMMARY|runtime error|Assertion' "$OUT/logs/fuzz-$t.log"
+        fi
+    done
+else
+    fail "fuzzers: build failed; see $OUT/logs/fuzz.build"
+    tail -n 30 "$OUT/logs/fuzz.build"
+fi
+
+note "core tests under the Windows x64 ABI (mingw-w64 + wine)"
+WINE=$(command -v wine64 || command -v wine || true)
+if [[ -z $WINE ]]; then
+    fail "wine: neither wine64 nor wine is installed"
+else
+    # A throwaway prefix, no display, no debug chatter: the first run creates
+    # the prefix (about 10 s); wineboot's syswow64 warning on a 64-bit-only
+    # wine is harmless.
+    export WINEPREFIX="$OUT/wineprefix" WINEDEBUG=-all DISPLAY=
+    mkdir -p "$WINEPREFIX"
+    run_suite wine wine-tests timeout 300 "$WINE" "$OUT/core_tests.exe"
+    wineserver_bin=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+    "$wineserver_bin" -k >/dev/null 2>&1 || true
+fi
+
+note "core/ freestanding for x86_64 Windows (no CRT, no OS headers)"
+if "${MK[@]}" freestanding >"$OUT/logs/free.build" 2>&1; then
+    undefined=$(x86_64-w64-mingw32-nm -u "$OUT/freestanding/core.o")
+    if [[ -z $undefined ]]; then
+        pass "core/ compiles with -ffreestanding -nostdinc and links with no external symbol"
+    else
+        fail "core/ needs external symbols: $(echo $undefined)"
+    fi
+else
+    fail "freestanding build; see $OUT/logs/free.build"
+    tail -n 30 "$OUT/logs/free.build"
+fi
+
+note "ABI listing"
+if "${MK[@]}" abi >"$OUT/logs/abi.build" 2>&1; then
+    if diff -u "$ROOT/abi/abi-golden.txt" "$ROOT/build/abi.txt" >"$OUT/logs/abi.diff"; then
+        pass "build/abi.txt matches abi/abi-golden.txt"
+    else
+        fail "build/abi.txt differs from abi/abi-golden.txt"
+        cat "$OUT/logs/abi.diff"
+    fi
+else
+    fail "abi_dump build; see $OUT/logs/abi.build"
+fi
+if "${MK[@]}" abi-windows >"$OUT/logs/abi-windows.log" 2>&1; then
+    pass "IOCTL codes equal the Windows SDK CTL_CODE (mingw-w64 winioctl.h)"
+else
+    fail "IOCTL codes vs winioctl.h"
+    tail -n 20 "$OUT/logs/abi-windows.log"
+fi
+
+note "WDK stub constants vs mingw-w64's Windows headers"
+if "${MK[@]}" stub-fidelity >"$OUT/logs/stubs.log" 2>&1; then
+    pass "tests/stubs OID, status and structure values match ntddndis.h/ntstatus.h"
+else
+    fail "tests/stubs disagree with the Windows headers"
+    tail -n 20 "$OUT/logs/stubs.log"
+fi
+
+echo "native-driver: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
