@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import com.sun.jna.Pointer;
+import io.tuntap.Capability;
+import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceNotFoundException;
+import io.tuntap.DevicePermissionException;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.jna.IfTun;
+import io.tuntap.linux.jna.LinuxLibC;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Opening against a mocked libc: every failure path gives the right exception and leaks nothing. */
+class LinuxDeviceOpenerTest {
+    private static final int NETLINK_FD = 30;
+    private static final int TUN_FD = 31;
+    private static final Set<Capability> ALL = EnumSet.allOf(Capability.class);
+
+    private LinuxLibC libc;
+    private final AtomicInteger errno = new AtomicInteger();
+    private final AtomicInteger lastSequence = new AtomicInteger();
+
+    @BeforeEach
+    void mockLibc() {
+        libc = mock(LinuxLibC.class);
+        when(libc.errno()).thenAnswer(i -> errno.get());
+        when(libc.geteuid()).thenReturn(1000);
+        when(libc.socket(anyInt(), anyInt(), anyInt())).thenReturn(NETLINK_FD);
+        when(libc.send(eq(NETLINK_FD), anyLong(), anyLong(), anyInt())).thenAnswer(i -> {
+            lastSequence.set(new Pointer(i.getArgument(1)).getInt(8));
+            return i.getArgument(2);
+        });
+        // Every rtnetlink request is answered "no such device": nothing exists under the name yet.
+        when(libc.recv(eq(NETLINK_FD), anyLong(), anyLong(), anyInt())).thenAnswer(i -> {
+            Pointer p = new Pointer(i.getArgument(1));
+            p.setInt(0, 36);
+            p.setShort(4, (short) 2); // NLMSG_ERROR
+            p.setShort(6, (short) 0);
+            p.setInt(8, lastSequence.get());
+            p.setInt(12, 0);
+            p.setInt(16, -Errno.ENODEV);
+            return 36L;
+        });
+    }
+
+    private LinuxDevice open(DeviceConfig config) throws TunTapException {
+        return new LinuxDeviceOpener(libc, ALL).open(config);
+    }
+
+    private void failNext(int error) {
+        errno.set(error);
+    }
+
+    @Test
+    void aMissingTunDriverSaysToLoadIt() {
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenAnswer(i -> {
+            failNext(Errno.ENOENT);
+            return -1;
+        });
+        DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
+                () -> open(DeviceConfig.tun().name("tun9").build()));
+        assertTrue(e.getMessage().startsWith("open(/dev/net/tun) failed with ENOENT"), e.getMessage());
+        assertTrue(e.getMessage().contains("modprobe tun"), e.getMessage());
+        verify(libc).close(NETLINK_FD);
+    }
+
+    @Test
+    void permissionDeniedNamesCapNetAdminAndOwnershipAndClosesEverything() {
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenReturn(TUN_FD);
+        when(libc.ioctl(eq(TUN_FD), eq(IfTun.TUNSETIFF), anyLong())).thenAnswer(i -> {
+            failNext(Errno.EPERM);
+            return -1;
+        });
+        DevicePermissionException e = assertThrows(DevicePermissionException.class,
+                () -> open(DeviceConfig.tun().name("tun9").build()));
+        assertTrue(e.getMessage().contains("ioctl(TUNSETIFF) on tun9 failed with EPERM"), e.getMessage());
+        assertTrue(e.getMessage().contains("CAP_NET_ADMIN") && e.getMessage().contains("uid 1000")
+                && e.getMessage().contains("persistent device owned by your uid"), e.getMessage());
+        verify(libc).close(TUN_FD);
+        verify(libc).close(NETLINK_FD);
+    }
+
+    @Test
+    void busyIsABusyException() {
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenReturn(TUN_FD);
+        when(libc.ioctl(eq(TUN_FD), eq(IfTun.TUNSETIFF), anyLong())).thenAnswer(i -> {
+            failNext(Errno.EBUSY);
+            return -1;
+        });
+        assertThrows(DeviceBusyException.class, () -> open(DeviceConfig.tun().name("tun9").build()));
+        verify(libc).close(TUN_FD);
+    }
+
+    @Test
+    void invalidInputIsRejectedBeforeAnyNativeCall() {
+        assertThrows(InvalidConfigurationException.class, () -> open(DeviceConfig.tun().name("way-too-long-name").build()));
+        assertThrows(InvalidConfigurationException.class, () -> open(DeviceConfig.tun().queues(257).build()));
+        verifyNoInteractions(libc);
+    }
+
+    @Test
+    void featuresTheKernelLacksAreRefusedBeforeAnyNativeCall() {
+        Set<Capability> old = EnumSet.of(Capability.TUN, Capability.TAP);
+        assertThrows(UnsupportedFeatureException.class,
+                () -> new LinuxDeviceOpener(libc, old).open(DeviceConfig.tun().queues(2).build()));
+        assertThrows(UnsupportedFeatureException.class,
+                () -> new LinuxDeviceOpener(libc, EnumSet.of(Capability.TUN)).open(DeviceConfig.tap().build()));
+        verifyNoInteractions(libc);
+    }
+
+    @Test
+    void attachingToANameThatDoesNotExistIsNotFound() {
+        DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class, () -> open(DeviceConfig.tun()
+                .name("tun9").openPolicy(io.tuntap.OpenPolicy.ATTACH_EXISTING).build()));
+        assertTrue(e.getMessage().contains("no interface of that name"), e.getMessage());
+        verify(libc).close(NETLINK_FD);
+        verify(libc, org.mockito.Mockito.never()).open(anyString(), anyInt());
+    }
+}
