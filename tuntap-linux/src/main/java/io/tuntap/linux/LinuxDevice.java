@@ -31,6 +31,8 @@ abstract class LinuxDevice implements TunTapDevice {
     private final String name;
     private final int index;
     private final List<LinuxQueue> queues;
+    /** What {@link #queues()} returns: this device as queue 0, then the other queues. */
+    private final List<PacketChannel> channels;
     private final LinuxQueue first;
     private final Set<Capability> capabilities;
 
@@ -43,6 +45,9 @@ abstract class LinuxDevice implements TunTapDevice {
         this.index = index;
         this.queues = List.copyOf(queues);
         this.first = queues.get(0);
+        List<PacketChannel> all = new java.util.ArrayList<>(queues);
+        all.set(0, this);
+        this.channels = List.copyOf(all);
         this.capabilities = capabilities;
     }
 
@@ -63,7 +68,7 @@ abstract class LinuxDevice implements TunTapDevice {
 
     @Override
     public List<? extends PacketChannel> queues() {
-        return queues;
+        return channels;
     }
 
     @Override
