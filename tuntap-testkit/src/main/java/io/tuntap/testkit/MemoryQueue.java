@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.testkit;
+
+import io.tuntap.DeviceClosedException;
+import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceMode;
+import io.tuntap.PacketChannel;
+import io.tuntap.PacketTooLargeException;
+import io.tuntap.TunTapException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One queue of a {@link MemoryDevice}: an inbox that the peer's queue of the same index delivers into, bounded at
+ * {@link MemoryDevices#QUEUE_CAPACITY} packets. One lock guards the inbox; a reader waits on its condition, and
+ * {@link #close()} signals it, so a blocked reader wakes at once.
+ */
+final class MemoryQueue implements PacketChannel {
+    /** Linux errno values, so that error codes match what the Linux backend reports for the same failure. */
+    static final int EIO = 5;
+    static final int EBADF = 9;
+    static final int EINVAL = 22;
+
+    private final MemoryDevice device;
+    private final int index;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
+    private volatile boolean closed;
+    private volatile MemoryQueue peer;
+
+    MemoryQueue(MemoryDevice device, int index) {
+        this.device = device;
+        this.index = index;
+    }
+
+    void connect(MemoryQueue peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws TunTapException {
+        return take(dst, -1, "read");
+    }
+
+    @Override
+    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("read timeout " + timeout + " is negative");
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // ~292 years: as good as forever
+        }
+        return take(dst, nanos, "read");
+    }
+
+    /** Takes the next packet, waiting forever if {@code nanos} is negative, else at most {@code nanos}. */
+    private int take(ByteBuffer dst, long nanos, String function) throws TunTapException {
+        long left = nanos;
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw closedException(function);
+                }
+                byte[] packet = inbox.pollFirst();
+                if (packet != null) {
+                    if (packet.length > dst.remaining()) {
+                        device.droppedTooLarge.incrementAndGet();
+                        throw new PacketTooLargeException(function, packet.length, dst.remaining(), function + " on "
+                                + where() + ": the packet of " + packet.length + " bytes does not fit in the buffer's "
+                                + dst.remaining() + " remaining bytes and was dropped; read into a buffer of at least "
+                                + device.maxPacketLength() + " bytes (the MTU"
+                                + (device.mode() == DeviceMode.TAP ? " plus the 14-byte Ethernet header)" : ")"));
+                    }
+                    dst.put(packet);
+                    device.rxPackets.incrementAndGet();
+                    return packet.length;
+                }
+                if (left == 0) {
+                    return 0;
+                }
+                try {
+                    if (left < 0) {
+                        arrived.await();
+                    } else {
+                        left = Math.max(0, arrived.awaitNanos(left));
+                    }
+                } catch (InterruptedException e) {
+                    // The PacketChannel contract: the interrupt status stays set, and the queue stays open.
+                    Thread.currentThread().interrupt();
+                    throw new DeviceInterruptedException(function, 4, function + " on " + where()
+                            + " was interrupted while waiting for a packet; the device is still open (EINTR)", e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws TunTapException {
+        if (closed) {
+            throw closedException("write");
+        }
+        int length = src.remaining();
+        if (!device.isUpUnchecked()) {
+            throw new TunTapException("write", EIO, "write on " + where() + " failed with errno " + EIO
+                    + " (Input/output error): the link is down; bring it up with setUp(true)");
+        }
+        int max = device.maxPacketLength();
+        if (length > max) {
+            throw new PacketTooLargeException("write", length, max, "write on " + where() + ": the packet of " + length
+                    + " bytes exceeds the largest the device takes, " + max + " bytes (the MTU "
+                    + device.mtuUnchecked() + (device.mode() == DeviceMode.TAP ? " plus the 14-byte Ethernet header" : "")
+                    + "); send smaller packets or raise the MTU with setMtu");
+        }
+        if (device.mode() == DeviceMode.TAP) {
+            if (length < Packets.ETHERNET_HEADER_LENGTH) {
+                throw invalid("a TAP device takes whole Ethernet frames of at least 14 bytes, not " + length);
+            }
+        } else {
+            int version = length == 0 ? -1 : (src.get(src.position()) & 0xf0) >>> 4;
+            if (version != 4 && version != 6) {
+                throw invalid("a TUN device takes bare IPv4 or IPv6 packets, but this "
+                        + (length == 0 ? "packet is empty" : length + "-byte packet has IP version " + version));
+            }
+        }
+        byte[] packet = new byte[length];
+        src.get(packet);
+        device.txPackets.incrementAndGet();
+        MemoryQueue to = peer;
+        if (to != null) {
+            to.deliver(packet);
+        }
+        return length;
+    }
+
+    private TunTapException invalid(String why) {
+        return new TunTapException("write", EINVAL, "write on " + where() + " failed with errno " + EINVAL
+                + " (Invalid argument): " + why);
+    }
+
+    /** Queues a packet the peer wrote, or drops and counts it. Never blocks, like a real device's queue. */
+    void deliver(byte[] packet) {
+        if (closed || !device.isUpUnchecked()) {
+            device.droppedLinkDown.incrementAndGet();
+            return;
+        }
+        lock.lock();
+        try {
+            if (inbox.size() >= MemoryDevices.QUEUE_CAPACITY) {
+                device.droppedQueueFull.incrementAndGet();
+                return;
+            }
+            inbox.addLast(packet);
+            arrived.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            inbox.clear();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    DeviceClosedException closedException(String function) {
+        return new DeviceClosedException(function, EBADF, function + " on " + where()
+                + " failed: the queue is closed; open a new device");
+    }
+
+    private String where() {
+        return device.name() + (index == 0 ? "" : " queue " + index);
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryQueue[" + where() + (closed ? ", closed]" : "]");
+    }
+}

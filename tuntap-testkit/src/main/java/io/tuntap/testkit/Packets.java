@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.testkit;
+
+import com.google.common.base.Preconditions;
+import io.tuntap.MacAddress;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds and parses the packets that tests send through TUN and TAP devices: IPv4 and IPv6 packets, UDP
+ * datagrams, ICMP and ICMPv6 echo messages, Ethernet II frames, ARP (RFC 826) and IPv6 neighbour discovery
+ * (RFC 4861). Every builder computes correct checksums.
+ *
+ * <p>Builders return a new array holding one whole packet: an IP packet, or for the link-layer builders an
+ * Ethernet frame (without FCS). Parsers take a {@link ByteBuffer} holding one packet between its position and
+ * its limit. They read with absolute indexes, so <em>they never change the buffer's position, limit or byte
+ * order</em>, and they read multi-byte fields in network order whatever the buffer's order is. Wrap an array
+ * with {@link ByteBuffer#wrap(byte[])} to parse it.
+ *
+ * <p>Accessors such as {@link #protocol(ByteBuffer)} throw {@link IllegalArgumentException} for input that is
+ * too short or not of the expected kind; the {@code parse...} methods return an empty {@link Optional} instead,
+ * and the checksum verifiers return false. None of them follows IPv6 extension headers: a packet whose first
+ * next-header value is not the transport protocol is treated as "not that protocol".
+ *
+ * <p>All methods are static and thread-safe.
+ */
+public final class Packets {
+    /** EtherType of IPv4. */
+    public static final int ETHERTYPE_IPV4 = 0x0800;
+    /** EtherType of ARP. */
+    public static final int ETHERTYPE_ARP = 0x0806;
+    /** EtherType of IPv6. */
+    public static final int ETHERTYPE_IPV6 = 0x86DD;
+    /** IP protocol number of ICMP. */
+    public static final int PROTOCOL_ICMP = 1;
+    /** IP protocol number of TCP. */
+    public static final int PROTOCOL_TCP = 6;
+    /** IP protocol number of UDP. */
+    public static final int PROTOCOL_UDP = 17;
+    /** IP protocol number (IPv6 next header) of ICMPv6. */
+    public static final int PROTOCOL_ICMPV6 = 58;
+    /** Length of an Ethernet II header: destination, source, EtherType. */
+    public static final int ETHERNET_HEADER_LENGTH = 14;
+    /** Length of an IPv4 header without options. */
+    public static final int IPV4_HEADER_LENGTH = 20;
+    /** Length of the fixed IPv6 header. */
+    public static final int IPV6_HEADER_LENGTH = 40;
+    /** Length of a UDP header. */
+    public static final int UDP_HEADER_LENGTH = 8;
+    /** ICMPv4 echo reply type. */
+    public static final int ICMPV4_ECHO_REPLY = 0;
+    /** ICMPv4 echo request type. */
+    public static final int ICMPV4_ECHO_REQUEST = 8;
+    /** ICMPv6 echo request type. */
+    public static final int ICMPV6_ECHO_REQUEST = 128;
+    /** ICMPv6 echo reply type. */
+    public static final int ICMPV6_ECHO_REPLY = 129;
+    /** ICMPv6 neighbour solicitation type. */
+    public static final int ICMPV6_NEIGHBOR_SOLICITATION = 135;
+    /** ICMPv6 neighbour advertisement type. */
+    public static final int ICMPV6_NEIGHBOR_ADVERTISEMENT = 136;
+    /** ARP operation code of a request. */
+    public static final int ARP_REQUEST = 1;
+    /** ARP operation code of a reply. */
+    public static final int ARP_REPLY = 2;
+    /** The Ethernet broadcast address. */
+    public static final MacAddress BROADCAST_MAC = MacAddress.of(new byte[] {-1, -1, -1, -1, -1, -1});
+
+    /** Default TTL and hop limit of built packets, as Linux uses. */
+    static final int DEFAULT_TTL = 64;
+    /** RFC 4861 section 7.1: neighbour discovery messages must carry hop limit 255, proving they are on-link. */
+    static final int ND_HOP_LIMIT = 255;
+    static final int ARP_LENGTH = 28;
+    static final int ND_MESSAGE_LENGTH = 24;
+    static final int ND_OPTION_LENGTH = 8;
+    static final int ND_OPTION_SOURCE_LINK_LAYER = 1;
+    static final int ND_OPTION_TARGET_LINK_LAYER = 2;
+
+    private Packets() {
+    }
+
+    // ---------------------------------------------------------------- checksums
+
+    /**
+     * The Internet checksum (RFC 1071) of {@code length} bytes of {@code data} from {@code offset}: the ones'
+     * complement of the ones'-complement sum of the 16-bit big-endian words, an odd last byte padded with
+     * zero. A region that already contains its correct checksum yields 0.
+     */
+    public static int internetChecksum(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        return finish(sum(ByteBuffer.wrap(data), offset, length, 0));
+    }
+
+    /** The ones'-complement sum, not yet folded, of {@code length} bytes at absolute index {@code from}. */
+    static long sum(ByteBuffer b, int from, int length, long initial) {
+        long acc = initial;
+        int i = from;
+        int end = from + length;
+        for (; i + 1 < end; i += 2) {
+            acc += ((b.get(i) & 0xff) << 8) | (b.get(i + 1) & 0xff);
+        }
+        if (i < end) {
+            acc += (b.get(i) & 0xff) << 8;
+        }
+        return acc;
+    }
+
+    /** Folds the carries back in and complements, giving the 16-bit checksum field value. */
+    static int finish(long acc) {
+        long s = acc;
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return (int) (~s & 0xffff);
+    }
+
+    /**
+     * The sum of the pseudo-header that UDP, TCP and ICMPv6 checksums cover: for IPv4 (RFC 768) source,
+     * destination, protocol and length; for IPv6 (RFC 8200 section 8.1) the same with 128-bit addresses.
+     */
+    static long pseudoHeaderSum(ByteBuffer ip, int base, int protocol, int transportLength) {
+        if (version(ip, base) == 4) {
+            return sum(ip, base + 12, 8, 0) + protocol + transportLength;
+        }
+        return sum(ip, base + 8, 32, 0) + protocol + transportLength;
+    }
+
+    /**
+     * Computes and stores the transport checksum of the IP packet at absolute index {@code base}, whose
+     * transport segment starts at {@code transportStart} and is {@code transportLength} long.
+     */
+    static void fillTransportChecksum(ByteBuffer ip, int base, int protocol, int transportStart, int transportLength) {
+        int field = transportStart + checksumOffset(protocol);
+        putU16(ip, field, 0);
+        long acc = sum(ip, transportStart, transportLength, 0);
+        // ICMPv4 is the one transport here without a pseudo-header (RFC 792).
+        if (protocol != PROTOCOL_ICMP) {
+            acc += pseudoHeaderSum(ip, base, protocol, transportLength);
+        }
+        int c = finish(acc);
+        // RFC 768: a computed UDP checksum of zero is sent as all ones, because zero means "none" over IPv4.
+        if (c == 0 && protocol == PROTOCOL_UDP) {
+            c = 0xffff;
+        }
+        putU16(ip, field, c);
+    }
+
+    /** Computes and stores the IPv4 header checksum of the packet at absolute index {@code base}. */
+    static void fillIpv4HeaderChecksum(ByteBuffer ip, int base) {
+        int ihl = (ip.get(base) & 0x0f) * 4;
+        putU16(ip, base + 10, 0);
+        putU16(ip, base + 10, finish(sum(ip, base, ihl, 0)));
+    }
+
+    private static int checksumOffset(int protocol) {
+        switch (protocol) {
+            case PROTOCOL_UDP:
+                return 6;
+            case PROTOCOL_TCP:
+                return 16;
+            case PROTOCOL_ICMP:
+            case PROTOCOL_ICMPV6:
+                return 2;
+            default:
+                throw new IllegalArgumentException("no checksum known for IP protocol " + protocol);
+        }
+    }
+
+    /**
+     * True if {@code ip} (position to limit) is an IPv4 packet whose header checksum is correct. False for
+     * IPv6, which has no header checksum, and for malformed input.
+     */
+    public static boolean isIpv4HeaderChecksumValid(ByteBuffer ip) {
+        int base = ip.position();
+        if (ip.remaining() < IPV4_HEADER_LENGTH || version(ip, base) != 4) {
+            return false;
+        }
+        int ihl = (ip.get(base) & 0x0f) * 4;
+        return ihl >= IPV4_HEADER_LENGTH && ihl <= ip.remaining() && finish(sum(ip, base, ihl, 0)) == 0;
+    }
+
+    /**
+     * True if {@code ip} (position to limit) is an IPv4 or IPv6 packet carrying UDP, TCP, ICMP or ICMPv6 whose
+     * transport checksum is correct. A UDP-over-IPv4 checksum of zero ("not computed", RFC 768) counts as
+     * valid; over IPv6 it is invalid (RFC 8200 section 8.1). False for other protocols and malformed input.
+     */
+    public static boolean isTransportChecksumValid(ByteBuffer ip) {
+        int base = ip.position();
+        int start = transportStart(ip);
+        if (start < 0) {
+            return false;
+        }
+        int protocol = protocolAt(ip, base);
+        int length = ipEnd(ip, base) - start;
+        if (protocol == PROTOCOL_UDP) {
+            if (length < UDP_HEADER_LENGTH || u16(ip, start + 4) != length) {
+                return false;
+            }
+            if (u16(ip, start + 6) == 0) {
+                return version(ip, base) == 4;
+            }
+        } else if (protocol == PROTOCOL_ICMP) {
+            if (version(ip, base) != 4 || length < 4) {
+                return false;
+            }
+            return finish(sum(ip, start, length, 0)) == 0;
+        } else if (protocol == PROTOCOL_ICMPV6) {
+            if (version(ip, base) != 6 || length < 4) {
+                return false;
+            }
+        } else if (protocol == PROTOCOL_TCP) {
+            if (length < 20) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        return finish(sum(ip, start, length, pseudoHeaderSum(ip, base, protocol, length))) == 0;
+    }
+
+    // ---------------------------------------------------------------- IP builders
+
+    /**
+     * An IPv4 packet with a 20-byte header (TTL 64, "don't fragment", identification 0) and a correct header
+     * checksum. The payload's own checksum, if it has one, is left as it is.
+     */
+    public static byte[] ipv4(Inet4Address source, Inet4Address destination, int protocol, byte[] payload) {
+        Preconditions.checkArgument(protocol >= 0 && protocol <= 255, "protocol %s is not 0..255", protocol);
+        int total = IPV4_HEADER_LENGTH + payload.length;
+        Preconditions.checkArgument(total <= 0xffff, "an IPv4 packet holds at most 65515 payload bytes, not %s",
+                payload.length);
+        byte[] p = new byte[total];
+        ByteBuffer b = ByteBuffer.wrap(p);
+        p[0] = 0x45;
+        putU16(b, 2, total);
+        p[6] = 0x40; // don't fragment: tests never want fragments
+        p[8] = (byte) DEFAULT_TTL;
+        p[9] = (byte) protocol;
+        System.arraycopy(source.getAddress(), 0, p, 12, 4);
+        System.arraycopy(destination.getAddress(), 0, p, 16, 4);
+        System.arraycopy(payload, 0, p, IPV4_HEADER_LENGTH, payload.length);
+        fillIpv4HeaderChecksum(b, 0);
+        return p;
+    }
+
+    /** An IPv6 packet with hop limit 64, traffic class and flow label 0, and no extension headers. */
+    public static byte[] ipv6(Inet6Address source, Inet6Address destination, int nextHeader, byte[] payload) {
+        return ipv6(source, destination, nextHeader, DEFAULT_TTL, payload);
+    }
+
+    private static byte[] ipv6(Inet6Address source, Inet6Address destination, int nextHeader, int hopLimit,
+            byte[] payload) {
+        Preconditions.checkArgument(nextHeader >= 0 && nextHeader <= 255, "next header %s is not 0..255", nextHeader);
+        Preconditions.checkArgument(payload.length <= 0xffff, "an IPv6 packet without jumbogram holds at most 65535 "
+                + "payload bytes, not %s", payload.length);
+        byte[] p = new byte[IPV6_HEADER_LENGTH + payload.length];
+        ByteBuffer b = ByteBuffer.wrap(p);
+        p[0] = 0x60;
+        putU16(b, 4, payload.length);
+        p[6] = (byte) nextHeader;
+        p[7] = (byte) hopLimit;
+        System.arraycopy(source.getAddress(), 0, p, 8, 16);
+        System.arraycopy(destination.getAddress(), 0, p, 24, 16);
+        System.arraycopy(payload, 0, p, IPV6_HEADER_LENGTH, payload.length);
+        return p;
+    }
+
+    /**
+     * A UDP datagram in an IPv4 or IPv6 packet, by the addresses' family (both must be the same), with a
+     * correct checksum.
+     */
+    public static byte[] udp(InetSocketAddress source, InetSocketAddress destination, byte[] payload) {
+        InetAddress src = source.getAddress();
+        InetAddress dst = destination.getAddress();
+        Preconditions.checkArgument(src != null && dst != null, "UDP needs resolved addresses: %s -> %s", source,
+                destination);
+        byte[] segment = new byte[UDP_HEADER_LENGTH + payload.length];
+        ByteBuffer s = ByteBuffer.wrap(segment);
+        putU16(s, 0, source.getPort());
+        putU16(s, 2, destination.getPort());
+        putU16(s, 4, segment.length);
+        System.arraycopy(payload, 0, segment, UDP_HEADER_LENGTH, payload.length);
+        return withTransportChecksum(ip(src, dst, PROTOCOL_UDP, segment));
+    }
+
+    /** An ICMPv4 echo request (ping, RFC 792) with this identifier, sequence number and data. */
+    public static byte[] icmpv4EchoRequest(Inet4Address source, Inet4Address destination, int identifier,
+            int sequence, byte[] data) {
+        return withTransportChecksum(ipv4(source, destination, PROTOCOL_ICMP,
+                echoMessage(ICMPV4_ECHO_REQUEST, identifier, sequence, data)));
+    }
+
+    /** An ICMPv4 echo reply with this identifier, sequence number and data. */
+    public static byte[] icmpv4EchoReply(Inet4Address source, Inet4Address destination, int identifier,
+            int sequence, byte[] data) {
+        return withTransportChecksum(ipv4(source, destination, PROTOCOL_ICMP,
+                echoMessage(ICMPV4_ECHO_REPLY, identifier, sequence, data)));
+    }
+
+    /** An ICMPv6 echo request (RFC 4443) with this identifier, sequence number and data. */
+    public static byte[] icmpv6EchoRequest(Inet6Address source, Inet6Address destination, int identifier,
+            int sequence, byte[] data) {
+        return withTransportChecksum(ipv6(source, destination, PROTOCOL_ICMPV6,
+                echoMessage(ICMPV6_ECHO_REQUEST, identifier, sequence, data)));
+    }
+
+    /** An ICMPv6 echo reply with this identifier, sequence number and data. */
+    public static byte[] icmpv6EchoReply(Inet6Address source, Inet6Address destination, int identifier,
+            int sequence, byte[] data) {
+        return withTransportChecksum(ipv6(source, destination, PROTOCOL_ICMPV6,
+                echoMessage(ICMPV6_ECHO_REPLY, identifier, sequence, data)));
+    }
+
+    private static byte[] echoMessage(int type, int identifier, int sequence, byte[] data) {
+        Preconditions.checkArgument(identifier >= 0 && identifier <= 0xffff, "identifier %s is not 0..65535", identifier);
+        Preconditions.checkArgument(sequence >= 0 && sequence <= 0xffff, "sequence %s is not 0..65535", sequence);
+        byte[] m = new byte[8 + data.length];
+        ByteBuffer b = ByteBuffer.wrap(m);
+        m[0] = (byte) type;
+        putU16(b, 4, identifier);
+        putU16(b, 6, sequence);
+        System.arraycopy(data, 0, m, 8, data.length);
+        return m;
+    }
+
+    private static byte[] ip(InetAddress source, InetAddress destination, int protocol, byte[] payload) {
+        if (source instanceof Inet4Address s && destination instanceof Inet4Address d) {
+            return ipv4(s, d, protocol, payload);
+        }
+        if (source instanceof Inet6Address s && destination instanceof Inet6Address d) {
+            return ipv6(s, d, protocol, payload);
+        }
+        throw new IllegalArgumentException("source " + source + " and destination " + destination
+                + " are not of the same address family");
+    }
+
+    private static byte[] withTransportChecksum(byte[] packet) {
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        int start = transportStart(b);
+        fillTransportChecksum(b, 0, protocolAt(b, 0), start, packet.length - start);
+        return packet;
+    }
+
+    // ---------------------------------------------------------------- link layer builders
+
+    /** An Ethernet II frame (no FCS) carrying {@code payload} with this EtherType. */
+    public static byte[] ethernet(MacAddress destination, MacAddress source, int etherType, byte[] payload) {
+        Preconditions.checkArgument(etherType >= 0x0600 && etherType <= 0xffff,
+                "EtherType 0x%s is not an Ethernet II type (0x0600..0xffff)", Integer.toHexString(etherType));
+        byte[] f = new byte[ETHERNET_HEADER_LENGTH + payload.length];
+        System.arraycopy(destination.toByteArray(), 0, f, 0, 6);
+        System.arraycopy(source.toByteArray(), 0, f, 6, 6);
+        putU16(ByteBuffer.wrap(f), 12, etherType);
+        System.arraycopy(payload, 0, f, ETHERNET_HEADER_LENGTH, payload.length);
+        return f;
+    }
+
+    /** An Ethernet II frame carrying an IP packet, with the EtherType taken from the packet's version. */
+    public static byte[] ethernet(MacAddress destination, MacAddress source, byte[] ipPacket) {
+        int version = ipVersion(ByteBuffer.wrap(ipPacket));
+        if (version != 4 && version != 6) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 packet: the first byte is 0x"
+                    + (ipPacket.length == 0 ? "(none)" : Integer.toHexString(ipPacket[0] & 0xff)));
+        }
+        return ethernet(destination, source, version == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, ipPacket);
+    }
+
+    /**
+     * A broadcast ARP request (RFC 826) for Ethernet and IPv4: "who has {@code targetIp}? tell
+     * {@code senderIp}", in an Ethernet frame from {@code senderMac}.
+     */
+    public static byte[] arpRequest(MacAddress senderMac, Inet4Address senderIp, Inet4Address targetIp) {
+        byte[] zero = new byte[6];
+        return ethernet(BROADCAST_MAC, senderMac, ETHERTYPE_ARP,
+                arp(ARP_REQUEST, senderMac.toByteArray(), senderIp, zero, targetIp));
+    }
+
+    /**
+     * An ARP reply: "{@code senderIp} is at {@code senderMac}", in an Ethernet frame from {@code senderMac} to
+     * {@code targetMac}.
+     */
+    public static byte[] arpReply(MacAddress senderMac, Inet4Address senderIp, MacAddress targetMac,
+            Inet4Address targetIp) {
+        return ethernet(targetMac, senderMac, ETHERTYPE_ARP,
+                arp(ARP_REPLY, senderMac.toByteArray(), senderIp, targetMac.toByteArray(), targetIp));
+    }
+
+    private static byte[] arp(int operation, byte[] sha, Inet4Address spa, byte[] tha, Inet4Address tpa) {
+        byte[] a = new byte[ARP_LENGTH];
+        ByteBuffer b = ByteBuffer.wrap(a);
+        putU16(b, 0, 1); // hardware type: Ethernet
+        putU16(b, 2, ETHERTYPE_IPV4);
+        a[4] = 6;
+        a[5] = 4;
+        putU16(b, 6, operation);
+        System.arraycopy(sha, 0, a, 8, 6);
+        System.arraycopy(spa.getAddress(), 0, a, 14, 4);
+        System.arraycopy(tha, 0, a, 18, 6);
+        System.arraycopy(tpa.getAddress(), 0, a, 24, 4);
+        return a;
+    }
+
+    /**
+     * A multicast neighbour solicitation (RFC 4861 section 4.3) for {@code target}, as an Ethernet frame: sent
+     * from {@code sourceMac} and {@code source} to the target's solicited-node multicast address, hop limit
+     * 255, with a source link-layer address option.
+     */
+    public static byte[] neighborSolicitation(MacAddress sourceMac, Inet6Address source, Inet6Address target) {
+        byte[] t = target.getAddress();
+        // RFC 4291 section 2.7.1: ff02::1:ff00:0/104 plus the low 24 bits of the target.
+        byte[] group = new byte[16];
+        group[0] = (byte) 0xff;
+        group[1] = 0x02;
+        group[11] = 0x01;
+        group[12] = (byte) 0xff;
+        group[13] = t[13];
+        group[14] = t[14];
+        group[15] = t[15];
+        // RFC 2464 section 7: a multicast IPv6 address maps to 33:33 plus its low 32 bits.
+        MacAddress groupMac = MacAddress.of(new byte[] {0x33, 0x33, group[12], group[13], group[14], group[15]});
+        byte[] message = ndMessage(ICMPV6_NEIGHBOR_SOLICITATION, 0, t, ND_OPTION_SOURCE_LINK_LAYER, sourceMac);
+        return ethernet(groupMac, sourceMac, ETHERTYPE_IPV6, withTransportChecksum(
+                ipv6(source, inet6(group), PROTOCOL_ICMPV6, ND_HOP_LIMIT, message)));
+    }
+
+    /**
+     * A neighbour advertisement (RFC 4861 section 4.4) saying that {@code target} is at {@code sourceMac}, as an
+     * Ethernet frame from {@code sourceMac}/{@code source} to {@code destinationMac}/{@code destination}, hop
+     * limit 255, flags Solicited (if {@code solicited}) and Override, with a target link-layer address option.
+     */
+    public static byte[] neighborAdvertisement(MacAddress sourceMac, Inet6Address source, MacAddress destinationMac,
+            Inet6Address destination, Inet6Address target, boolean solicited) {
+        int flags = (solicited ? 0x40 : 0) | 0x20;
+        byte[] message = ndMessage(ICMPV6_NEIGHBOR_ADVERTISEMENT, flags, target.getAddress(),
+                ND_OPTION_TARGET_LINK_LAYER, sourceMac);
+        return ethernet(destinationMac, sourceMac, ETHERTYPE_IPV6, withTransportChecksum(
+                ipv6(source, destination, PROTOCOL_ICMPV6, ND_HOP_LIMIT, message)));
+    }
+
+    private static byte[] ndMessage(int type, int flags, byte[] target, int optionType, MacAddress mac) {
+        byte[] m = new byte[ND_MESSAGE_LENGTH + ND_OPTION_LENGTH];
+        m[0] = (byte) type;
+        m[4] = (byte) flags;
+        System.arraycopy(target, 0, m, 8, 16);
+        m[24] = (byte) optionType;
+        m[25] = 1; // option length in units of 8 bytes
+        System.arraycopy(mac.toByteArray(), 0, m, 26, 6);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- IP accessors
+
+    /** The IP version of the packet at the buffer's position: 4, 6, or another value for non-IP data; -1 if empty. */
+    public static int ipVersion(ByteBuffer ip) {
+        return ip.hasRemaining() ? version(ip, ip.position()) : -1;
+    }
+
+    /**
+     * The IPv4 protocol field or the IPv6 next-header field (extension headers are not followed).
+     *
+     * @throws IllegalArgumentException if the buffer does not hold an IPv4 or IPv6 header
+     */
+    public static int protocol(ByteBuffer ip) {
+        requireIpHeader(ip);
+        return protocolAt(ip, ip.position());
+    }
+
+    /**
+     * The source address.
+     *
+     * @throws IllegalArgumentException if the buffer does not hold an IPv4 or IPv6 header
+     */
+    public static InetAddress sourceAddress(ByteBuffer ip) {
+        int base = requireIpHeader(ip);
+        return version(ip, base) == 4 ? address(ip, base + 12, 4) : address(ip, base + 8, 16);
+    }
+
+    /**
+     * The destination address.
+     *
+     * @throws IllegalArgumentException if the buffer does not hold an IPv4 or IPv6 header
+     */
+    public static InetAddress destinationAddress(ByteBuffer ip) {
+        int base = requireIpHeader(ip);
+        return version(ip, base) == 4 ? address(ip, base + 16, 4) : address(ip, base + 24, 16);
+    }
+
+    /**
+     * The UDP source port.
+     *
+     * @throws IllegalArgumentException if the buffer does not hold a UDP datagram
+     */
+    public static int udpSourcePort(ByteBuffer ip) {
+        return u16(ip, requireUdp(ip));
+    }
+
+    /**
+     * The UDP destination port.
+     *
+     * @throws IllegalArgumentException if the buffer does not hold a UDP datagram
+     */
+    public static int udpDestinationPort(ByteBuffer ip) {
+        return u16(ip, requireUdp(ip) + 2);
+    }
+
+    /**
+     * A copy of the UDP payload, as long as the UDP length field says.
+     *
+     * @throws IllegalArgumentException if the buffer does not hold a UDP datagram
+     */
+    public static byte[] udpPayload(ByteBuffer ip) {
+        int start = requireUdp(ip);
+        return copy(ip, start + UDP_HEADER_LENGTH, u16(ip, start + 4) - UDP_HEADER_LENGTH);
+    }
+
+    /** A UDP datagram taken apart. The payload is a copy that the caller owns. */
+    public record Udp(InetSocketAddress source, InetSocketAddress destination, byte[] payload) {
+        /** Checks for nulls. */
+        public Udp {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(destination, "destination");
+            Objects.requireNonNull(payload, "payload");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Udp u && source.equals(u.source) && destination.equals(u.destination)
+                    && Arrays.equals(payload, u.payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(source, destination, Arrays.hashCode(payload));
+        }
+
+        @Override
+        public String toString() {
+            return "Udp[" + source + " -> " + destination + ", " + payload.length + " bytes]";
+        }
+    }
+
+    /** The UDP datagram in an IPv4 or IPv6 packet, or empty if it is not a well-formed UDP packet. */
+    public static Optional<Udp> parseUdp(ByteBuffer ip) {
+        int start = udpStart(ip);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Udp(new InetSocketAddress(sourceAddress(ip), u16(ip, start)),
+                new InetSocketAddress(destinationAddress(ip), u16(ip, start + 2)),
+                copy(ip, start + UDP_HEADER_LENGTH, u16(ip, start + 4) - UDP_HEADER_LENGTH)));
+    }
+
+    /** An ICMP or ICMPv6 echo message taken apart; {@code data} is a copy that the caller owns. */
+    public record Echo(int version, int type, int identifier, int sequence, byte[] data) {
+        /** True for an echo request of either version. */
+        public boolean isRequest() {
+            return type == ICMPV4_ECHO_REQUEST || type == ICMPV6_ECHO_REQUEST;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Echo e && version == e.version && type == e.type && identifier == e.identifier
+                    && sequence == e.sequence && Arrays.equals(data, e.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(version, type, identifier, sequence, Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "Echo[v" + version + " type " + type + " id " + identifier + " seq " + sequence + ", "
+                    + data.length + " bytes]";
+        }
+    }
+
+    /** The echo request or reply in an ICMPv4 or ICMPv6 packet, or empty if it is not one. */
+    public static Optional<Echo> parseEcho(ByteBuffer ip) {
+        int start = transportStart(ip);
+        if (start < 0 || ipEnd(ip, ip.position()) - start < 8) {
+            return Optional.empty();
+        }
+        int version = version(ip, ip.position());
+        int protocol = protocolAt(ip, ip.position());
+        int type = ip.get(start) & 0xff;
+        boolean echo = version == 4
+                ? protocol == PROTOCOL_ICMP && (type == ICMPV4_ECHO_REQUEST || type == ICMPV4_ECHO_REPLY)
+                : protocol == PROTOCOL_ICMPV6 && (type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY);
+        if (!echo) {
+            return Optional.empty();
+        }
+        return Optional.of(new Echo(version, type, u16(ip, start + 4), u16(ip, start + 6),
+                copy(ip, start + 8, ipEnd(ip, ip.position()) - start - 8)));
+    }
+
+    // ---------------------------------------------------------------- link layer accessors
+
+    /**
+     * The EtherType of the Ethernet II frame at the buffer's position.
+     *
+     * @throws IllegalArgumentException if shorter than an Ethernet header
+     */
+    public static int etherType(ByteBuffer frame) {
+        requireEthernet(frame);
+        return u16(frame, frame.position() + 12);
+    }
+
+    /**
+     * The destination MAC address of the frame.
+     *
+     * @throws IllegalArgumentException if shorter than an Ethernet header
+     */
+    public static MacAddress ethernetDestination(ByteBuffer frame) {
+        requireEthernet(frame);
+        return MacAddress.of(copy(frame, frame.position(), 6));
+    }
+
+    /**
+     * The source MAC address of the frame.
+     *
+     * @throws IllegalArgumentException if shorter than an Ethernet header
+     */
+    public static MacAddress ethernetSource(ByteBuffer frame) {
+        requireEthernet(frame);
+        return MacAddress.of(copy(frame, frame.position() + 6, 6));
+    }
+
+    /**
+     * A view of the frame's payload (from after the header to the limit), sharing the frame's content. The
+     * frame's position is unchanged.
+     *
+     * @throws IllegalArgumentException if shorter than an Ethernet header
+     */
+    public static ByteBuffer ethernetPayload(ByteBuffer frame) {
+        requireEthernet(frame);
+        ByteBuffer view = frame.duplicate();
+        view.position(frame.position() + ETHERNET_HEADER_LENGTH);
+        return view.slice();
+    }
+
+    /** An ARP packet for Ethernet and IPv4, taken apart. */
+    public record Arp(int operation, MacAddress senderMac, Inet4Address senderIp, MacAddress targetMac,
+            Inet4Address targetIp) {
+    }
+
+    /** The ARP packet in an Ethernet frame, or empty if the frame does not carry an Ethernet/IPv4 ARP packet. */
+    public static Optional<Arp> parseArp(ByteBuffer frame) {
+        int p = frame.position();
+        if (frame.remaining() < ETHERNET_HEADER_LENGTH + ARP_LENGTH || u16(frame, p + 12) != ETHERTYPE_ARP) {
+            return Optional.empty();
+        }
+        int a = p + ETHERNET_HEADER_LENGTH;
+        if (u16(frame, a) != 1 || u16(frame, a + 2) != ETHERTYPE_IPV4 || frame.get(a + 4) != 6
+                || frame.get(a + 5) != 4) {
+            return Optional.empty();
+        }
+        return Optional.of(new Arp(u16(frame, a + 6), MacAddress.of(copy(frame, a + 8, 6)),
+                (Inet4Address) address(frame, a + 14, 4), MacAddress.of(copy(frame, a + 18, 6)),
+                (Inet4Address) address(frame, a + 24, 4)));
+    }
+
+    /**
+     * A neighbour solicitation or advertisement taken apart.
+     *
+     * @param type {@link #ICMPV6_NEIGHBOR_SOLICITATION} or {@link #ICMPV6_NEIGHBOR_ADVERTISEMENT}
+     * @param flags the advertisement's R, S and O bits (the first byte after the checksum); 0 for a solicitation
+     * @param linkLayerAddress the source (solicitation) or target (advertisement) link-layer address option
+     */
+    public record Neighbor(int type, int flags, Inet6Address source, Inet6Address destination, Inet6Address target,
+            Optional<MacAddress> linkLayerAddress) {
+        /** True if the advertisement's Solicited flag is set. */
+        public boolean solicited() {
+            return (flags & 0x40) != 0;
+        }
+    }
+
+    /**
+     * The neighbour solicitation or advertisement in an IPv6 packet ({@code ip}) or an Ethernet frame
+     * ({@code ip} then starting with the Ethernet header: set {@code ethernet}), or empty if it is not one.
+     * Messages whose hop limit is not 255 are not neighbour discovery (RFC 4861 section 7.1.1).
+     */
+    public static Optional<Neighbor> parseNeighbor(ByteBuffer packet, boolean ethernet) {
+        int base = packet.position();
+        if (ethernet) {
+            if (packet.remaining() < ETHERNET_HEADER_LENGTH || u16(packet, base + 12) != ETHERTYPE_IPV6) {
+                return Optional.empty();
+            }
+            base += ETHERNET_HEADER_LENGTH;
+        }
+        int limit = packet.limit();
+        if (limit - base < IPV6_HEADER_LENGTH + ND_MESSAGE_LENGTH || version(packet, base) != 6
+                || (packet.get(base + 6) & 0xff) != PROTOCOL_ICMPV6 || (packet.get(base + 7) & 0xff) != ND_HOP_LIMIT) {
+            return Optional.empty();
+        }
+        int end = Math.min(limit, base + IPV6_HEADER_LENGTH + u16(packet, base + 4));
+        int m = base + IPV6_HEADER_LENGTH;
+        int type = packet.get(m) & 0xff;
+        if ((type != ICMPV6_NEIGHBOR_SOLICITATION && type != ICMPV6_NEIGHBOR_ADVERTISEMENT) || end - m < ND_MESSAGE_LENGTH) {
+            return Optional.empty();
+        }
+        int wanted = type == ICMPV6_NEIGHBOR_SOLICITATION ? ND_OPTION_SOURCE_LINK_LAYER : ND_OPTION_TARGET_LINK_LAYER;
+        int option = findOption(packet, m + ND_MESSAGE_LENGTH, end, wanted);
+        return Optional.of(new Neighbor(type, type == ICMPV6_NEIGHBOR_ADVERTISEMENT ? packet.get(m + 4) & 0xe0 : 0,
+                (Inet6Address) address(packet, base + 8, 16), (Inet6Address) address(packet, base + 24, 16),
+                (Inet6Address) address(packet, m + 8, 16),
+                option < 0 ? Optional.empty() : Optional.of(MacAddress.of(copy(packet, option + 2, 6)))));
+    }
+
+    /** The absolute index of a link-layer address option of this type (8 bytes long), or -1. */
+    static int findOption(ByteBuffer b, int from, int end, int type) {
+        int i = from;
+        while (i + 2 <= end) {
+            int units = b.get(i + 1) & 0xff;
+            if (units == 0 || i + units * 8 > end) {
+                return -1; // RFC 4861 section 4.6: a zero-length option is invalid; stop rather than loop
+            }
+            if ((b.get(i) & 0xff) == type && units == 1) {
+                return i;
+            }
+            i += units * 8;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- low level, absolute indexes
+
+    static int u16(ByteBuffer b, int i) {
+        return ((b.get(i) & 0xff) << 8) | (b.get(i + 1) & 0xff);
+    }
+
+    static void putU16(ByteBuffer b, int i, int value) {
+        b.put(i, (byte) (value >>> 8));
+        b.put(i + 1, (byte) value);
+    }
+
+    static int version(ByteBuffer b, int base) {
+        return (b.get(base) & 0xff) >>> 4;
+    }
+
+    static int protocolAt(ByteBuffer b, int base) {
+        return b.get(base + (version(b, base) == 4 ? 9 : 6)) & 0xff;
+    }
+
+    /** The end of the IP packet: by its length field, but never past the buffer's limit. */
+    static int ipEnd(ByteBuffer b, int base) {
+        int declared = version(b, base) == 4 ? u16(b, base + 2) : IPV6_HEADER_LENGTH + u16(b, base + 4);
+        return Math.min(b.limit(), base + declared);
+    }
+
+    /**
+     * The absolute index where the transport segment of the IP packet at the buffer's position starts, or -1 if
+     * the buffer does not hold a well-formed IPv4 or IPv6 header (or holds a non-first IPv4 fragment).
+     */
+    static int transportStart(ByteBuffer b) {
+        int base = b.position();
+        int remaining = b.remaining();
+        if (remaining < 1) {
+            return -1;
+        }
+        int version = version(b, base);
+        if (version == 4) {
+            if (remaining < IPV4_HEADER_LENGTH) {
+                return -1;
+            }
+            int ihl = (b.get(base) & 0x0f) * 4;
+            int total = u16(b, base + 2);
+            // A fragment's transport header is absent or incomplete; treat it as not parseable.
+            boolean fragment = (u16(b, base + 6) & 0x3fff) != 0;
+            if (ihl < IPV4_HEADER_LENGTH || total < ihl || total > remaining || fragment) {
+                return -1;
+            }
+            return base + ihl;
+        }
+        if (version == 6) {
+            if (remaining < IPV6_HEADER_LENGTH || IPV6_HEADER_LENGTH + u16(b, base + 4) > remaining) {
+                return -1;
+            }
+            return base + IPV6_HEADER_LENGTH;
+        }
+        return -1;
+    }
+
+    private static int udpStart(ByteBuffer ip) {
+        int start = transportStart(ip);
+        if (start < 0 || protocolAt(ip, ip.position()) != PROTOCOL_UDP) {
+            return -1;
+        }
+        int end = ipEnd(ip, ip.position());
+        if (end - start < UDP_HEADER_LENGTH) {
+            return -1;
+        }
+        int length = u16(ip, start + 4);
+        return length < UDP_HEADER_LENGTH || start + length > end ? -1 : start;
+    }
+
+    private static int requireUdp(ByteBuffer ip) {
+        int start = udpStart(ip);
+        if (start < 0) {
+            throw new IllegalArgumentException("not a well-formed UDP-over-IP packet (" + ip.remaining() + " bytes)");
+        }
+        return start;
+    }
+
+    private static int requireIpHeader(ByteBuffer ip) {
+        int base = ip.position();
+        int v = ipVersion(ip);
+        if ((v == 4 && ip.remaining() >= IPV4_HEADER_LENGTH) || (v == 6 && ip.remaining() >= IPV6_HEADER_LENGTH)) {
+            return base;
+        }
+        throw new IllegalArgumentException("not an IPv4 or IPv6 header: " + ip.remaining() + " bytes, version " + v);
+    }
+
+    private static void requireEthernet(ByteBuffer frame) {
+        if (frame.remaining() < ETHERNET_HEADER_LENGTH) {
+            throw new IllegalArgumentException("not an Ethernet frame: " + frame.remaining() + " bytes, fewer than the "
+                    + ETHERNET_HEADER_LENGTH + " of the header");
+        }
+    }
+
+    static byte[] copy(ByteBuffer b, int from, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = b.get(from + i);
+        }
+        return out;
+    }
+
+    static InetAddress address(ByteBuffer b, int from, int length) {
+        try {
+            // Never resolves: getByAddress with a raw address makes no lookup. Sixteen bytes always give an
+            // Inet6Address, even for an IPv4-mapped address, which InetAddress.getByAddress would turn into IPv4.
+            return length == 16 ? Inet6Address.getByAddress(null, copy(b, from, length), -1)
+                    : InetAddress.getByAddress(copy(b, from, length));
+        } catch (UnknownHostException e) {
+            throw new AssertionError("a 4- or 16-byte address is always accepted", e);
+        }
+    }
+
+    private static Inet6Address inet6(byte[] bytes) {
+        try {
+            return Inet6Address.getByAddress(null, bytes, -1);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("a 16-byte address is always accepted", e);
+        }
+    }
+}
