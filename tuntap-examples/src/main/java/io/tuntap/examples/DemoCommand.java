@@ -134,6 +134,7 @@ final class DemoCommand implements Command {
 
             int v4 = ping(namespaces, a.netns(), running, out, ping.get().toString(), "-c",
                     String.valueOf(PING_COUNT_V4), "-W", "2", b.tunV4Address());
+            cleanup.checkNotStarted();
             int v6 = -1;
             if (ipv6) {
                 v6 = ping(namespaces, a.netns(), running, out, ping.get().toString(), "-6", "-c",
@@ -141,6 +142,7 @@ final class DemoCommand implements Command {
             } else {
                 out.println("demo: IPv6 is disabled in this kernel; skipping the IPv6 ping");
             }
+            cleanup.checkNotStarted();
 
             UdpTunnel ta = tunnels.get(0);
             UdpTunnel tb = tunnels.get(1);
@@ -275,6 +277,16 @@ final class DemoCommand implements Command {
             this.running = running;
             this.out = out;
             this.err = err;
+        }
+
+        /**
+         * Stops the demo's main thread once the shutdown hook has cleaned up (Ctrl-C): the steps after it would
+         * only fail on missing namespaces.
+         */
+        synchronized void checkNotStarted() throws InterruptedException {
+            if (done) {
+                throw new InterruptedException("stopped by a signal");
+            }
         }
 
         @Override
