@@ -152,8 +152,8 @@ final class EchoCommand implements Command {
         int transport = ip + (version == 4 ? (request.get(ip) & 0x0f) * 4 : Packets.IPV6_HEADER_LENGTH);
         int id = ((request.get(transport + 4) & 0xff) << 8) | (request.get(transport + 5) & 0xff);
         int seq = ((request.get(transport + 6) & 0xff) << 8) | (request.get(transport + 7) & 0xff);
-        return (version == 4 ? "ICMP" : "ICMPv6") + " echo " + Packets.sourceAddress(request).getHostAddress()
-                + " -> " + Packets.destinationAddress(request).getHostAddress() + " id " + id + " seq " + seq + ", "
+        return (version == 4 ? "ICMP" : "ICMPv6") + " echo " + Main.format(Packets.sourceAddress(request))
+                + " -> " + Main.format(Packets.destinationAddress(request)) + " id " + id + " seq " + seq + ", "
                 + request.remaining() + " bytes: answered";
     }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.examples;
 
+import io.tuntap.IpPrefix;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -110,11 +112,13 @@ public final class Main {
 
     /** {@code host:port}, with an IPv6 address in brackets. */
     static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        int percent = host.indexOf('%');
-        if (percent >= 0) {
-            host = host.substring(0, percent);
-        }
+        String host = format(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** An address in its shortest form ({@code fd00::1}, where the JDK would write {@code fd00:0:0:0:0:0:0:1}). */
+    static String format(InetAddress address) {
+        int bits = address instanceof Inet6Address ? 128 : 32;
+        return new IpPrefix(address, bits).addressText();
     }
 }

@@ -53,6 +53,6 @@ class TunnelOptionsTest {
     @Test
     void endpointsFormatWithBracketsForIpv6() {
         assertEquals("10.0.0.1:5000", Main.format(new InetSocketAddress("10.0.0.1", 5000)));
-        assertEquals("[fd00:0:0:0:0:0:0:1]:5000", Main.format(new InetSocketAddress("fd00::1", 5000)));
+        assertEquals("[fd00::1]:5000", Main.format(new InetSocketAddress("fd00::1", 5000)));
     }
 }
