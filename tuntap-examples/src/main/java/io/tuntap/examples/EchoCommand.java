@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -86,9 +87,13 @@ final class EchoCommand implements Command {
                 + (options.netns() == null ? "" : " in netns " + options.netns()) + "; Ctrl-C stops");
         out.flush();
         AtomicBoolean stopped = new AtomicBoolean();
+        CountDownLatch reported = new CountDownLatch(1);
+        // Ctrl-C: closing the device wakes the reader below; the JVM halts as soon as the hook returns, so the
+        // hook waits for the final count.
         Thread hook = new Thread(() -> {
             stopped.set(true);
-            device.close(); // wakes the reader below
+            device.close();
+            TunnelCommand.awaitQuietly(reported);
         }, "echo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread ticker = options.quiet() ? startTicker(responder, out) : null;
@@ -108,6 +113,7 @@ final class EchoCommand implements Command {
             device.close();
             out.println("echo: answered " + responder.echoRepliesSent() + " echo requests");
             out.flush();
+            reported.countDown();
         }
     }
 

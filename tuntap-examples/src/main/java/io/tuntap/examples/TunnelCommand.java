@@ -10,7 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code tunnel}: a VTun-style point-to-point UDP tunnel over a TUN or TAP device. */
 final class TunnelCommand implements Command {
@@ -36,17 +37,12 @@ final class TunnelCommand implements Command {
         UdpTunnel tunnel = open(options);
         out.println("tunnel: " + describe(options, tunnel.name()));
         out.flush();
-        AtomicBoolean reported = new AtomicBoolean();
-        Runnable report = () -> {
-            if (reported.compareAndSet(false, true)) {
-                out.println(tunnel.counters());
-                out.flush();
-            }
-        };
-        // Ctrl-C: close the device and socket (which wakes both threads), then report, before the JVM halts.
+        // Ctrl-C: close the device and socket, which wakes both threads and lets run() go on to report. The
+        // JVM halts as soon as the hook returns, so the hook waits for that report.
+        CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             tunnel.close();
-            report.run();
+            awaitQuietly(reported);
         }, "tunnel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -54,8 +50,10 @@ final class TunnelCommand implements Command {
         } finally {
             removeHook(hook);
             tunnel.close();
+            out.println(tunnel.counters());
+            out.flush();
+            reported.countDown();
         }
-        report.run();
         Throwable failure = tunnel.failure();
         if (failure != null) {
             err.println("tunnel: stopped by an error: " + failure);
@@ -74,8 +72,20 @@ final class TunnelCommand implements Command {
             DatagramChannel socket = null;
             try {
                 socket = DatagramChannel.open(family(options.local()));
-                socket.bind(options.local());
-                socket.connect(options.remote());
+                try {
+                    socket.bind(options.local());
+                } catch (IOException e) {
+                    throw new IOException("cannot bind the UDP socket to " + Main.format(options.local())
+                            + (options.netns() == null ? "" : " in netns " + options.netns()) + ": " + e.getMessage()
+                            + " (is the address on an interface there?)", e);
+                }
+                try {
+                    socket.connect(options.remote());
+                } catch (IOException e) {
+                    throw new IOException("cannot connect the UDP socket to " + Main.format(options.remote())
+                            + (options.netns() == null ? "" : " in netns " + options.netns()) + ": " + e.getMessage()
+                            + " (is there a route to it?)", e);
+                }
                 return UdpTunnel.start(device.name(), device, socket);
             } catch (IOException | RuntimeException e) {
                 if (socket != null) {
@@ -98,6 +108,15 @@ final class TunnelCommand implements Command {
                 + (o.device().mtu().isPresent() ? " mtu " + o.device().mtu().getAsInt() : "") + ")"
                 + " <-> udp " + Main.format(o.local()) + " -> " + Main.format(o.remote())
                 + (o.netns() == null ? "" : " in netns " + o.netns()) + "; Ctrl-C stops";
+    }
+
+    /** Waits briefly for the main thread to finish its report; a shutdown must not hang on it. */
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void removeHook(Thread hook) {

@@ -40,6 +40,7 @@ final class UdpTunnel implements AutoCloseable {
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong unreachable = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closing;
 
@@ -87,7 +88,8 @@ final class UdpTunnel implements AutoCloseable {
                     bytesSent.addAndGet(length);
                 } catch (PortUnreachableException e) {
                     // An earlier datagram drew an ICMP "port unreachable": the peer is not listening yet. UDP
-                    // tunnels tolerate that, as a cable tolerates an unplugged far end.
+                    // tunnels tolerate that, as a cable tolerates an unplugged far end. This packet is lost.
+                    unreachable.incrementAndGet();
                     dropped.incrementAndGet();
                 }
             }
@@ -107,7 +109,7 @@ final class UdpTunnel implements AutoCloseable {
                 try {
                     length = socket.read(buffer);
                 } catch (PortUnreachableException e) {
-                    dropped.incrementAndGet(); // see pumpDeviceToSocket
+                    unreachable.incrementAndGet(); // the report of an earlier datagram; see pumpDeviceToSocket
                     continue;
                 }
                 if (length <= 0) {
@@ -175,9 +177,14 @@ final class UdpTunnel implements AutoCloseable {
         return bytesReceived.get();
     }
 
-    /** Packets lost on the way: too large, refused by the device, or sent while the peer was not listening. */
+    /** Packets lost here: too large for the buffer, refused by the device, or not sent after a port-unreachable. */
     long dropped() {
         return dropped.get();
+    }
+
+    /** ICMP "port unreachable" reports from the peer's host: datagrams sent while the peer was not listening. */
+    long unreachable() {
+        return unreachable.get();
     }
 
     /** The error that stopped the tunnel by itself, or null if it is running or was closed. */
@@ -198,8 +205,9 @@ final class UdpTunnel implements AutoCloseable {
 
     /** A one-line report of the counters. */
     String counters() {
-        return String.format("%s: device->udp %d packets (%d bytes), udp->device %d packets (%d bytes), %d dropped",
-                name, packetsSent(), bytesSent(), packetsReceived(), bytesReceived(), dropped());
+        return String.format("%s: device->udp %d packets (%d bytes), udp->device %d packets (%d bytes), %d dropped, "
+                + "%d port-unreachable reports", name, packetsSent(), bytesSent(), packetsReceived(), bytesReceived(),
+                dropped(), unreachable());
     }
 
     /** Stops both directions, closes the device and the socket, and waits for the threads. Idempotent. */
