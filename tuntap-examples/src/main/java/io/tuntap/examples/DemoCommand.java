@@ -128,7 +128,7 @@ final class DemoCommand implements Command {
                         + ":" + PORT + " -> " + pair[1].underlayAddress() + ":" + PORT);
             }
             if (ipv6) {
-                waitForIpv6(namespaces, ip.get().toString(), a, b);
+                waitForIpv6(ip.get().toString(), a, b);
             }
             out.flush();
 
@@ -223,7 +223,7 @@ final class DemoCommand implements Command {
      * kernel skips duplicate address detection on it, but the check costs nothing and makes the first ping
      * independent of kernel versions that do not.
      */
-    private static void waitForIpv6(Namespaces namespaces, String ip, Side... sides)
+    private static void waitForIpv6(String ip, Side... sides)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TENTATIVE_WAIT_MILLIS * 1_000_000L;
         for (Side side : sides) {

@@ -139,6 +139,7 @@ class UdpTunnelTest {
                 byte[] reply = ping(10);
                 peer.write(ByteBuffer.wrap(reply));
                 assertArrayEquals(reply, readFrom(pair.first()));
+                assertEquals(request.length, tunnel.bytesSent(), "the datagram is the packet, with no header");
             } finally {
                 pair.close();
             }
