@@ -52,6 +52,19 @@
 #define TUNTAP_TAP_SYMLINK_PREFIX       "\\DosDevices\\Global\\"
 #define TUNTAP_TAP_DEVICE_SUFFIX        ".tap"
 
+/*
+ * Opening: CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+ * OPEN_EXISTING, FILE_ATTRIBUTE_SYSTEM | FILE_FLAG_OVERLAPPED, NULL).
+ * Only SYSTEM and Administrators may open the device (ERROR_ACCESS_DENIED
+ * otherwise), and only one handle may be open at a time: a second open
+ * fails with ERROR_SHARING_VIOLATION. Closing the handle cancels pending
+ * reads and resets the adapter to TAP mode with DHCP off and, unless the
+ * adapter is configured "always connected", the media disconnected.
+ * ReadFile returns one frame (TAP) or IP packet (TUN) per call and fails
+ * with ERROR_MORE_DATA (STATUS_BUFFER_OVERFLOW) if the buffer is smaller;
+ * WriteFile takes one frame or packet per call.
+ */
+
 /* Length of "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" without a terminator. */
 #define TUNTAP_TAP_GUID_STRING_LENGTH   38u
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "tt_adapter_state.h"
+
+VOID TtStateBeginInitialize(PTT_ADAPTER_STATE S)
+{
+    S->State = TtMiniportInitializing;
+    S->ReceivesOutstanding = 0;
+    S->HandleOpen = FALSE;
+}
+
+VOID TtStateEndInitialize(PTT_ADAPTER_STATE S, BOOLEAN Succeeded)
+{
+    if (S->State == TtMiniportInitializing) {
+        S->State = Succeeded ? TtMiniportPaused : TtMiniportHalted;
+    }
+}
+
+NDIS_STATUS TtStateRestart(PTT_ADAPTER_STATE S)
+{
+    if (S->State != TtMiniportPaused) {
+        return NDIS_STATUS_FAILURE;
+    }
+    S->State = TtMiniportRestarting;
+    /* Nothing to reacquire: the NBL pool and queues live until halt. */
+    S->State = TtMiniportRunning;
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS TtStatePause(PTT_ADAPTER_STATE S)
+{
+    if (S->State != TtMiniportRunning) {
+        return NDIS_STATUS_FAILURE;
+    }
+    if (S->ReceivesOutstanding == 0) {
+        S->State = TtMiniportPaused;
+        return NDIS_STATUS_SUCCESS;
+    }
+    S->State = TtMiniportPausing;
+    return NDIS_STATUS_PENDING;
+}
+
+NDIS_STATUS TtStateHalt(PTT_ADAPTER_STATE S)
+{
+    /* MiniportHaltEx is only called for a Paused adapter (NDIS 6 docs,
+     * "Halting a Miniport Adapter"); an initialization that failed ends in
+     * Halted already. */
+    if (S->State != TtMiniportPaused) {
+        return NDIS_STATUS_FAILURE;
+    }
+    S->State = TtMiniportHalted;
+    return NDIS_STATUS_SUCCESS;
+}
+
+BOOLEAN TtStateBeginReceive(PTT_ADAPTER_STATE S)
+{
+    if (S->State != TtMiniportRunning) {
+        return FALSE;
+    }
+    S->ReceivesOutstanding++;
+    return TRUE;
+}
+
+BOOLEAN TtStateReceiveReturned(PTT_ADAPTER_STATE S)
+{
+    if (S->ReceivesOutstanding == 0) {
+        return FALSE; /* unbalanced return: ignore rather than wrap */
+    }
+    S->ReceivesOutstanding--;
+    if (S->ReceivesOutstanding == 0 && S->State == TtMiniportPausing) {
+        S->State = TtMiniportPaused;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+BOOLEAN TtStateCancelReceive(PTT_ADAPTER_STATE S)
+{
+    return TtStateReceiveReturned(S);
+}
+
+BOOLEAN TtStateCanSend(const TT_ADAPTER_STATE *S)
+{
+    return S->State == TtMiniportRunning;
+}
+
+BOOLEAN TtStateTryOpen(PTT_ADAPTER_STATE S)
+{
+    if (S->HandleOpen || S->State == TtMiniportHalted) {
+        return FALSE;
+    }
+    S->HandleOpen = TRUE;
+    return TRUE;
+}
+
+VOID TtStateClose(PTT_ADAPTER_STATE S)
+{
+    S->HandleOpen = FALSE;
+}
