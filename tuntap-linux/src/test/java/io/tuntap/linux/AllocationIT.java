@@ -71,9 +71,10 @@ class AllocationIT {
             long readBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
 
             assertEquals(PACKETS, read);
-            // The counter itself and the first call of a timed read's clock may cost a few bytes once.
-            assertTrue(writeBytes < 1024, "writes allocated " + writeBytes + " bytes for " + PACKETS + " packets");
-            assertTrue(readBytes < 1024, "reads allocated " + readBytes + " bytes for " + PACKETS + " packets");
+            // One object per packet would be at least 16 bytes a packet. A few hundred bytes in all can come
+            // from the JIT finishing its work during the measurement; that is not per packet.
+            assertTrue(writeBytes < PACKETS / 4, "writes allocated " + writeBytes + " bytes for " + PACKETS + " packets");
+            assertTrue(readBytes < PACKETS / 4, "reads allocated " + readBytes + " bytes for " + PACKETS + " packets");
         }
     }
 
