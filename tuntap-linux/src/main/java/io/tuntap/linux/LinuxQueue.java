@@ -106,6 +106,9 @@ final class LinuxQueue implements PacketChannel {
     private final int[] unitOffsets;
     private final int[] unitLengths;
     private final ByteBuffer[] window;
+    private volatile boolean coalescingRefused;
+    private GsoSplitter refusedSplitter;
+    private ByteBuffer refusedSegment;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
@@ -317,7 +320,7 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
-        if (vnet != VnetMode.SPLIT) {
+        if (vnet != VnetMode.SPLIT || coalescingRefused) {
             return PacketChannel.super.writePackets(srcs, count);
         }
         if (count < 0 || count > srcs.length) {
@@ -340,8 +343,7 @@ final class LinuxQueue implements PacketChannel {
                 writeScratchView.clear();
                 int units = coalescer.coalesce(window, chunk, writeScratchView, unitOffsets, unitLengths);
                 for (int u = 0; u < units; u++) {
-                    writeIovecs.putLong(IOVEC_SIZE, scratch + unitOffsets[u]).putLong(IOVEC_SIZE + 8, unitLengths[u]);
-                    send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+                    writeUnit(scratch, unitOffsets[u], unitLengths[u]);
                 }
                 segmentsCoalesced.add(chunk - units);
                 for (int i = 0; i < chunk; i++) {
@@ -354,6 +356,51 @@ final class LinuxQueue implements PacketChannel {
         } finally {
             writers.decrementAndGet();
         }
+    }
+
+    /**
+     * Writes one coalesced unit. Kernels have shipped offload regressions that refuse valid super-packets
+     * with EINVAL (Linux 6.6.44 did): then coalescing stops for this queue and the unit goes out again as
+     * the plain packets it was made of, so that nothing is lost.
+     */
+    private void writeUnit(long scratch, int offset, int length) throws TunTapException {
+        writeIovecs.putLong(IOVEC_SIZE, scratch + offset).putLong(IOVEC_SIZE + 8, length);
+        try {
+            send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+        } catch (TunTapException e) {
+            if (e.errorCode() != Errno.EINVAL || VirtioNetHdr.gsoType(writeScratchView, offset) == VirtioNetHdr.GSO_NONE) {
+                throw e;
+            }
+            coalescingRefused = true;
+            resendSplit(offset, length);
+        }
+    }
+
+    private void resendSplit(int offset, int length) throws TunTapException {
+        if (refusedSplitter == null) {
+            refusedSplitter = new GsoSplitter();
+            refusedSegment = ByteBuffer.allocateDirect(MAX_VNET_READ).order(ByteOrder.nativeOrder());
+        }
+        if (refusedSplitter.start(writeScratchView, offset, length) < 0) {
+            throw new TunTapException("write", Errno.EINVAL, "the coalescer produced a packet it cannot split "
+                    + "again; this is a bug");
+        }
+        while (true) {
+            refusedSegment.clear().position(VirtioNetHdr.SIZE);
+            if (refusedSplitter.next(refusedSegment) < 0) {
+                return;
+            }
+            VirtioNetHdr.putPlain(refusedSegment, 0);
+            refusedSegment.flip();
+            long address = writeAddress(refusedSegment);
+            writeIovecs.putLong(IOVEC_SIZE, address).putLong(IOVEC_SIZE + 8, refusedSegment.limit());
+            send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+        }
+    }
+
+    /** True once the kernel refused a coalesced packet: from then on this queue writes packets one by one. */
+    boolean coalescingRefused() {
+        return coalescingRefused;
     }
 
     private void checkWriteLength(int length) throws TunTapException {

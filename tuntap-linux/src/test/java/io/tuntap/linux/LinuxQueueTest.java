@@ -168,6 +168,47 @@ class LinuxQueueTest {
         assertThrows(TunTapException.class, () -> queue().write(ByteBuffer.allocate(0)));
     }
 
+    /** A TCP/IPv4 segment of one flow: 20-byte IP and TCP headers, ACK set, DF set. */
+    private static ByteBuffer tcpSegment(int seq, int payload) {
+        ByteBuffer p = ByteBuffer.allocateDirect(40 + payload);
+        p.put(0, (byte) 0x45).putShort(2, (short) (40 + payload)).putShort(6, (short) 0x4000).put(8, (byte) 64)
+                .put(9, (byte) 6).putInt(12, 0x0a000001).putInt(16, 0x0a000002);
+        p.putShort(20, (short) 40000).putShort(22, (short) 443).putInt(24, seq).putInt(28, 5000)
+                .put(32, (byte) 0x50).put(33, (byte) 0x10).putShort(34, (short) 512);
+        return p;
+    }
+
+    @Test
+    void aKernelThatRefusesCoalescedPacketsGetsThemSplitAgainAndNoMore() throws Exception {
+        java.util.List<Integer> accepted = new java.util.ArrayList<>();
+        when(libc.writev(eq(FD), anyLong(), anyInt())).thenAnswer(i -> {
+            Pointer iov = new Pointer(i.getArgument(1));
+            int count = i.getArgument(2);
+            long total = 0;
+            for (int v = 0; v < count; v++) {
+                total += iov.getLong(16L * v + 8);
+            }
+            if (new Pointer(iov.getLong(0)).getByte(1) != 0) { // gso_type of the first iovec's header
+                errno.set(Errno.EINVAL);
+                return -1L;
+            }
+            accepted.add((int) total);
+            return total;
+        });
+        LinuxQueue q = LinuxQueue.open(libc, FD, "tun9", 0, VnetMode.SPLIT, false);
+        ByteBuffer[] flow = {tcpSegment(1000, 100), tcpSegment(1100, 100), tcpSegment(1200, 100)};
+        assertEquals(3, q.writePackets(flow, 3));
+        assertTrue(q.coalescingRefused());
+        assertEquals(java.util.List.of(150, 150, 150), accepted, "three plain packets, each with a 10-byte header");
+        for (ByteBuffer b : flow) {
+            assertFalse(b.hasRemaining());
+        }
+        accepted.clear();
+        ByteBuffer[] more = {tcpSegment(1300, 100), tcpSegment(1400, 100)};
+        q.writePackets(more, 2);
+        assertEquals(java.util.List.of(150, 150), accepted, "no more coalescing on this queue");
+    }
+
     @Test
     void eventfdFailureClosesTheDeviceFd() {
         when(libc.eventfd(anyInt(), anyInt())).thenAnswer(i -> {
