@@ -31,7 +31,7 @@ bool tt_state_media_connected(const tt_state *st)
     return st->media_policy == TT_MEDIA_ALWAYS_CONNECTED || st->media_requested;
 }
 
-bool tt_state_end_session(tt_state *st)
+bool tt_state_reset_on_close(tt_state *st)
 {
     bool before = tt_state_media_connected(st);
     st->mode = TT_MODE_TAP;

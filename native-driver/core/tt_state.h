@@ -69,12 +69,12 @@ void tt_state_init(tt_state *st, const uint8_t mac[6], uint32_t mtu,
 bool tt_state_media_connected(const tt_state *st);
 
 /*
- * Forgets what the last user-space session configured (TUN mode, DHCP,
+ * Forgets what the last user-space handle configured (TUN mode, DHCP,
  * requested media state, priority) when its handle is closed, so the next
  * opener starts from a clean adapter. Returns true if the reported media
  * state changed (the glue must then indicate a link-state change).
  */
-bool tt_state_end_session(tt_state *st);
+bool tt_state_reset_on_close(tt_state *st);
 
 /* The DHCP server configuration view of st (borrows st's option bytes). */
 tt_dhcp_server_config tt_state_dhcp_config(const tt_state *st);

@@ -107,7 +107,7 @@ NTSTATUS TtDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
      * and forget its configuration so the next opener starts clean. */
     TtReadQueueFlush(&adapter->Reads);
     NdisAcquireSpinLock(&adapter->Lock);
-    media_changed = tt_state_end_session(&adapter->Core);
+    media_changed = tt_state_reset_on_close(&adapter->Core);
     NdisReleaseSpinLock(&adapter->Lock);
     if (media_changed) {
         TtIndicateLinkState(adapter);

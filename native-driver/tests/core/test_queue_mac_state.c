@@ -155,7 +155,7 @@ static void state_init_clamps_and_defaults(void)
     CHECK(tt_state_media_connected(&st));
 }
 
-static void state_end_session_resets(void)
+static void state_reset_on_close(void)
 {
     const uint8_t mac[6] = {0x02, 1, 2, 3, 4, 5};
     tt_state st;
@@ -163,14 +163,14 @@ static void state_end_session_resets(void)
     st.mode = TT_MODE_TUN;
     st.dhcp.enabled = true;
     st.media_requested = true;
-    CHECK(tt_state_end_session(&st));
+    CHECK(tt_state_reset_on_close(&st));
     CHECK_EQ(st.mode, TT_MODE_TAP);
     CHECK(!st.dhcp.enabled);
     CHECK(!tt_state_media_connected(&st));
-    CHECK(!tt_state_end_session(&st)); /* no change the second time */
+    CHECK(!tt_state_reset_on_close(&st)); /* no change the second time */
     tt_state_init(&st, mac, 1500, TT_MEDIA_ALWAYS_CONNECTED, false);
     st.media_requested = true;
-    CHECK(!tt_state_end_session(&st)); /* always connected: stays up */
+    CHECK(!tt_state_reset_on_close(&st)); /* always connected: stays up */
 }
 
 void suite_queue(void)
@@ -188,5 +188,5 @@ void suite_mac_state(void)
     RUN(mac_assignable_rules);
     RUN(roles_from_administered_mac);
     RUN(state_init_clamps_and_defaults);
-    RUN(state_end_session_resets);
+    RUN(state_reset_on_close);
 }

@@ -76,6 +76,11 @@ abstract class LinuxDevice implements TunTapDevice {
         return capabilities;
     }
 
+    /** Queue 0 itself, for its statistics. */
+    LinuxQueue firstQueue() {
+        return first;
+    }
+
     // ---- packets: queue 0 -------------------------------------------------------------------------
 
     @Override

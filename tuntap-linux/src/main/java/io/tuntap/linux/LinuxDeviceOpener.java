@@ -51,15 +51,18 @@ final class LinuxDeviceOpener {
             checkExisting(config, requested, existing);
             created = existing == null;
             boolean multiQueue = existing != null ? existing.multiQueue() : config.queues() > 1;
+            VnetMode vnet = vnetMode(config);
 
             short flags = (short) ((config.mode() == DeviceMode.TUN ? IfTun.IFF_TUN : IfTun.IFF_TAP) | IfTun.IFF_NO_PI
                     | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
+                    | (vnet != VnetMode.NONE ? IfTun.IFF_VNET_HDR : 0)
                     // A device of this name may appear between the look-up and the ioctl: with EXCL, the
                     // kernel then fails instead of attaching to a device this call did not mean to use.
                     | (created ? IfTun.IFF_TUN_EXCL : 0));
             String name = requested == null ? "" : requested;
             for (int i = 0; i < config.queues(); i++) {
-                name = attachQueue(name, flags, i == 0 ? config.openPolicy() : OpenPolicy.ATTACH_EXISTING, queues);
+                name = attachQueue(name, flags, i == 0 ? config.openPolicy() : OpenPolicy.ATTACH_EXISTING, queues,
+                        vnet);
                 // Later queues join the interface the first one made.
                 flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
             }
@@ -89,6 +92,19 @@ final class LinuxDeviceOpener {
         }
     }
 
+    /** Which virtio-net header handling the configuration asks for and this kernel allows. */
+    private VnetMode vnetMode(DeviceConfig config) {
+        if (!capabilities.contains(Capability.OFFLOAD)) {
+            return VnetMode.NONE;
+        }
+        return switch (config.offload()) {
+            case OFF -> VnetMode.NONE;
+            // Splitting and coalescing work on IP packets: a TAP device's frames go without offload.
+            case AUTO -> config.mode() == DeviceMode.TUN ? VnetMode.SPLIT : VnetMode.NONE;
+            case VIRTIO_NET_HDR -> VnetMode.RAW;
+        };
+    }
+
     private void validate(DeviceConfig config, String name) throws TunTapException {
         if (name != null) {
             LinuxNames.check(name);
@@ -104,6 +120,10 @@ final class LinuxDeviceOpener {
         if (config.queues() > 1 && !capabilities.contains(Capability.MULTI_QUEUE)) {
             throw new UnsupportedFeatureException("open", 0, "this kernel does not offer IFF_MULTI_QUEUE (Linux 3.8+); "
                     + "use queues(1)");
+        }
+        if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR && !capabilities.contains(Capability.OFFLOAD)) {
+            throw new UnsupportedFeatureException("open", 0, "this kernel's tun driver does not offer IFF_VNET_HDR "
+                    + "(TUNGETFEATURES), so Offload.VIRTIO_NET_HDR is not possible; use Offload.AUTO or OFF");
         }
         Capability modeCapability = config.mode() == DeviceMode.TUN ? Capability.TUN : Capability.TAP;
         if (!capabilities.contains(modeCapability)) {
@@ -145,7 +165,7 @@ final class LinuxDeviceOpener {
     }
 
     /** Opens the clone device and attaches it with TUNSETIFF; returns the interface name the kernel reports. */
-    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues)
+    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues, VnetMode vnet)
             throws TunTapException {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
         if (fd < 0) {
@@ -171,9 +191,33 @@ final class LinuxDeviceOpener {
                 throw setIffError(errno, name.isEmpty() ? "a new device" : name, policy);
             }
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
-            queues.add(LinuxQueue.open(libc, fd, actual, queues.size()));
+            boolean udpSegmentation = vnet != VnetMode.NONE && enableOffload(fd) == FULL_OFFLOAD;
+            queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), vnet, udpSegmentation));
             return actual;
         }
+    }
+
+    /** TSO and USO (Linux 6.2+) with checksum offload. */
+    static final int FULL_OFFLOAD = IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4 | IfTun.TUN_F_TSO6 | IfTun.TUN_F_USO4
+            | IfTun.TUN_F_USO6;
+    /** What kernels before 6.2 take. */
+    static final int TCP_OFFLOAD = IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4 | IfTun.TUN_F_TSO6;
+
+    /**
+     * Tells the kernel which offloads this queue takes, the most first: the kernel answers EINVAL to any
+     * flag it does not know ("a way to test for new features", drivers/net/tun.c), so refusals step down.
+     * With none accepted the header stays, describing plain packets only.
+     *
+     * @return the flags the kernel accepted, possibly 0
+     */
+    private int enableOffload(int fd) {
+        for (int offload : new int[] {FULL_OFFLOAD, TCP_OFFLOAD, IfTun.TUN_F_CSUM}) {
+            if (libc.ioctl(fd, IfTun.TUNSETOFFLOAD, offload) == 0) {
+                return offload;
+            }
+        }
+        libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
+        return 0;
     }
 
     private TunTapException setIffError(int errno, String name, OpenPolicy policy) {

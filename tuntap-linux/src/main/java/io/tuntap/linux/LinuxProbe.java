@@ -77,6 +77,9 @@ final class LinuxProbe {
                 caps.add(Capability.TAP);
                 caps.add(Capability.SET_MAC_ADDRESS);
             }
+            if ((flags & IfTun.IFF_VNET_HDR) != 0) {
+                caps.add(Capability.OFFLOAD);
+            }
             if ((flags & IfTun.IFF_MULTI_QUEUE) != 0) {
                 caps.add(Capability.MULTI_QUEUE);
             }

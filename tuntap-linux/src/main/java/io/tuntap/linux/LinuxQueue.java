@@ -12,11 +12,15 @@ import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Sys;
+import io.tuntap.linux.offload.GroCoalescer;
+import io.tuntap.linux.offload.GsoSplitter;
+import io.tuntap.linux.offload.VirtioNetHdr;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +37,11 @@ import java.util.concurrent.locks.LockSupport;
  * buffer: the kernel fills both in one call, and a count beyond the caller's room means the packet did not
  * fit.
  *
+ * <p>With kernel offload ({@link VnetMode#SPLIT}) every packet carries a {@code virtio_net_hdr}. A read
+ * then takes one packet or TCP/UDP super-packet of up to 64 KB into a native buffer and hands it out as
+ * MTU-sized packets, one per {@link #read}, without further system calls; {@link #writePackets}
+ * coalesces segments of one flow into super-packets, so that one {@code write} carries many.
+ *
  * <p>Closing never pulls an fd from under a running call: each call registers itself in a counter, and
  * {@code close} first marks the queue closed, wakes waiters, waits for registered calls to leave, and only
  * then closes the fds (so that a recycled fd number can never receive another file's data).
@@ -40,70 +49,95 @@ import java.util.concurrent.locks.LockSupport;
 final class LinuxQueue implements PacketChannel {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
     static final int MAX_PACKET = 65536 + 64;
+    /** What one read with a virtio-net header can return: the header and a 64 KiB super-packet. */
+    private static final int MAX_VNET_READ = GsoSplitter.MAX_READ_SIZE;
+    /** Packets handed to the coalescer at once; bounds its native output buffer. */
+    private static final int COALESCE_BATCH = 64;
     /** How long one poll may block before re-checking the thread's interrupt status. */
     private static final int INTERRUPT_CHECK_MILLIS = 100;
     /** Timeouts from about 146 years up are treated as no timeout, so that deadlines cannot overflow. */
     private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
+
+    private static final int IOVEC_SIZE = 16;
+    // Layout of the control memory: [read pollfds 16][write pollfds 16][wake value 8][read iovecs 32]
+    // [write iovecs 32][zero virtio-net header 16].
+    private static final int WAKE_VALUE = 4 * Sys.POLLFD_SIZE;
+    private static final int READ_IOVECS = WAKE_VALUE + 8;
+    private static final int WRITE_IOVECS = READ_IOVECS + 2 * IOVEC_SIZE;
+    private static final int ZERO_HEADER = WRITE_IOVECS + 2 * IOVEC_SIZE;
+    private static final int CONTROL_SIZE = ZERO_HEADER + 16;
 
     private final LinuxLibC libc;
     private final int fd;
     private final int wakeFd;
     private final String deviceName;
     private final int index;
+    private final VnetMode vnet;
 
-    private static final int IOVEC_SIZE = 16;
-    private final Memory control = new Memory(Sys.POLLFD_SIZE * 4L + 8 + 2L * IOVEC_SIZE);
-    /** The reader's two iovecs, written through a buffer view: no JNI call per packet. */
+    private final Memory control = new Memory(CONTROL_SIZE);
+    private final long base = Pointer.nativeValue(control);
+    /** The iovecs, written through buffer views: no JNI call per packet. */
     private final ByteBuffer readIovecs;
-    private final long readPollFds;
-    private final long writePollFds;
-    private final long wakeValue;
-    private final long readIovecsAddress;
+    private final ByteBuffer writeIovecs;
 
     private volatile boolean closed;
     // Separate counters for the reader and the writer side: they run on different threads, so one shared
     // counter would bounce a cache line between them on every packet.
     private final AtomicInteger readers = new AtomicInteger();
     private final AtomicInteger writers = new AtomicInteger();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder superPacketsRead = new LongAdder();
+    private final LongAdder segmentsCoalesced = new LongAdder();
 
     // Reader-side state, touched only by the reading thread.
     private Memory readScratch;
     private ByteBuffer readScratchView;
     private ByteBuffer lastReadBuffer;
     private long lastReadAddress;
+    private final GsoSplitter splitter;
+    private boolean splitting;
 
     // Writer-side state, touched only by the writing thread.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
     private ByteBuffer lastWriteBuffer;
     private long lastWriteAddress;
+    private final GroCoalescer coalescer;
+    private final int[] unitOffsets;
+    private final int[] unitLengths;
+    private final ByteBuffer[] window;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
      * On failure, closes {@code fd}.
+     *
+     * @param udpSegmentation whether the kernel accepted UDP segmentation offload (coalesce UDP too)
      */
-    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index) throws TunTapException {
+    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, VnetMode vnet,
+            boolean udpSegmentation) throws TunTapException {
         int wakeFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
         if (wakeFd < 0) {
             int errno = libc.errno();
             libc.close(fd);
             throw LinuxErrors.ofCommon("eventfd", errno, "cannot create the eventfd that lets close() wake a reader");
         }
-        return new LinuxQueue(libc, fd, wakeFd, deviceName, index);
+        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, vnet, udpSegmentation);
     }
 
-    private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index) {
+    /** A queue without virtio-net header. */
+    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index) throws TunTapException {
+        return open(libc, fd, deviceName, index, VnetMode.NONE, false);
+    }
+
+    private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index, VnetMode vnet,
+            boolean udpSegmentation) {
         this.libc = libc;
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.deviceName = deviceName;
         this.index = index;
-        long base = Pointer.nativeValue(control);
-        readPollFds = base;
-        writePollFds = base + 2L * Sys.POLLFD_SIZE;
-        wakeValue = base + 4L * Sys.POLLFD_SIZE;
-        readIovecsAddress = wakeValue + 8;
-        readIovecs = control.getByteBuffer(readIovecsAddress - base, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
+        this.vnet = vnet;
+        control.clear();
         // struct pollfd { int fd; short events; short revents; }: [device, wake-up] for each side.
         control.setInt(0, fd);
         control.setShort(4, Sys.POLLIN);
@@ -113,13 +147,39 @@ final class LinuxQueue implements PacketChannel {
         control.setShort(2L * Sys.POLLFD_SIZE + 4, Sys.POLLOUT);
         control.setInt(3L * Sys.POLLFD_SIZE, wakeFd);
         control.setShort(3L * Sys.POLLFD_SIZE + 4, Sys.POLLIN);
-        control.setLong(4L * Sys.POLLFD_SIZE, 1L);
+        control.setLong(WAKE_VALUE, 1L);
+        readIovecs = control.getByteBuffer(READ_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
+        writeIovecs = control.getByteBuffer(WRITE_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
+        writeIovecs.putLong(0, base + ZERO_HEADER).putLong(8, VirtioNetHdr.SIZE);
+        boolean split = vnet == VnetMode.SPLIT;
+        splitter = split ? new GsoSplitter() : null;
+        coalescer = split ? new GroCoalescer(COALESCE_BATCH, true, udpSegmentation) : null;
+        unitOffsets = split ? new int[COALESCE_BATCH] : null;
+        unitLengths = split ? new int[COALESCE_BATCH] : null;
+        window = split ? new ByteBuffer[COALESCE_BATCH] : null;
     }
 
     /** The device fd, for the device's own ioctls. */
     int fd() {
         return fd;
     }
+
+    /** Packets read whole from the kernel that were malformed and dropped (offload only). */
+    long malformedDropped() {
+        return malformed.sum();
+    }
+
+    /** Kernel super-packets (GSO) read and split (offload only). */
+    long superPacketsRead() {
+        return superPacketsRead.sum();
+    }
+
+    /** Packets that {@link #writePackets} merged into another one's super-packet (offload only). */
+    long segmentsCoalesced() {
+        return segmentsCoalesced.sum();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
@@ -139,43 +199,93 @@ final class LinuxQueue implements PacketChannel {
             if (dst.isReadOnly()) {
                 throw new java.nio.ReadOnlyBufferException();
             }
-            int position = dst.position();
-            int room = dst.limit() - position;
-            boolean direct = dst.isDirect();
-            long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
-            while (true) {
-                long n;
-                if (direct) {
-                    readIovecs.putLong(0, readAddress(dst) + position).putLong(8, room);
-                    n = libc.readv(fd, readIovecsAddress, 2);
-                } else {
-                    n = libc.read(fd, readScratchAddress(), MAX_PACKET);
-                }
-                if (n > 0) {
-                    if (n > room) {
-                        throw tooLarge((int) n, room);
-                    }
-                    if (!direct) {
-                        readScratchView.limit((int) n).position(0);
-                        dst.put(readScratchView);
-                    } else {
-                        dst.position(position + (int) n);
-                    }
-                    return (int) n;
-                }
-                int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
-                if (errno == Errno.EAGAIN) {
-                    if (!await(readPollFds, deadline, timeoutNanos < 0)) {
-                        return 0;
-                    }
-                } else if (errno != Errno.EINTR) {
-                    throw ioError("read", errno);
-                }
-            }
+            return vnet == VnetMode.SPLIT ? readSplit(dst, timeoutNanos) : readWhole(dst, timeoutNanos);
         } finally {
             readers.decrementAndGet();
         }
     }
+
+    /** One packet as the kernel gives it (with its virtio-net header in RAW mode). */
+    private int readWhole(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        int position = dst.position();
+        int room = dst.limit() - position;
+        long n;
+        if (dst.isDirect()) {
+            long address = readAddress(dst);
+            readIovecs.putLong(0, address + position).putLong(8, room);
+            n = receive(base + READ_IOVECS, 2, timeoutNanos);
+        } else {
+            n = receive(scratchIovec(), 1, timeoutNanos);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (n > room) {
+            throw tooLarge((int) n, room);
+        }
+        if (!dst.isDirect()) {
+            dst.put(position, readScratchView, 0, (int) n);
+        }
+        dst.position(position + (int) n);
+        return (int) n;
+    }
+
+    /** The next packet of the current super-packet, reading the next one from the kernel when it is used up. */
+    private int readSplit(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        while (true) {
+            if (splitting) {
+                int needed = splitter.nextLength();
+                if (needed != GsoSplitter.DONE) {
+                    int room = dst.limit() - dst.position();
+                    if (needed > room) {
+                        splitter.skip();
+                        throw tooLarge(needed, room);
+                    }
+                    return splitter.next(dst);
+                }
+                splitting = false;
+            }
+            long n = receive(scratchIovec(), 1, timeoutNanos);
+            if (n == 0) {
+                return 0;
+            }
+            int segments = splitter.start(readScratchView, 0, (int) n);
+            if (segments < 0) {
+                // The kernel's header and packet disagree: drop it, as the kernel drops a malformed packet.
+                malformed.increment();
+                continue;
+            }
+            if (segments > 1) {
+                superPacketsRead.increment();
+            }
+            splitting = true;
+        }
+    }
+
+    /**
+     * readv until a packet comes: waits in poll while there is none, retries on EINTR.
+     *
+     * @return the byte count, or 0 if {@code timeoutNanos} passed first
+     */
+    private long receive(long iovecs, int count, long timeoutNanos) throws TunTapException {
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        while (true) {
+            long n = libc.readv(fd, iovecs, count);
+            if (n > 0) {
+                return n;
+            }
+            int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
+            if (errno == Errno.EAGAIN) {
+                if (!await(base, deadline, timeoutNanos < 0)) {
+                    return 0;
+                }
+            } else if (errno != Errno.EINTR) {
+                throw ioError("read", errno);
+            }
+        }
+    }
+
+    // ---- writing ----------------------------------------------------------------------------------
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
@@ -183,39 +293,97 @@ final class LinuxQueue implements PacketChannel {
         try {
             int position = src.position();
             int length = src.limit() - position;
-            if (length == 0) {
-                throw new TunTapException("write", 0, "write to " + deviceName + " of an empty packet: a packet "
-                        + "needs at least an IP header (TUN) or an Ethernet header (TAP)");
-            }
-            if (length > MAX_PACKET) {
-                throw new PacketTooLargeException("write", length, MAX_PACKET, "write to " + deviceName + " of "
-                        + length + " bytes: a packet can have at most " + MAX_PACKET + " bytes");
-            }
-            long address;
+            checkWriteLength(length);
+            // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
+            int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
             if (src.isDirect()) {
-                address = writeAddress(src) + position;
+                writeIovecs.putLong(IOVEC_SIZE, writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
+                send(header == 0 ? base + WRITE_IOVECS + IOVEC_SIZE : base + WRITE_IOVECS, header == 0 ? 1 : 2);
             } else {
-                address = writeScratchAddress();
-                writeScratchView.clear();
-                writeScratchView.put(0, src, position, length);
-            }
-            while (true) {
-                long n = libc.write(fd, address, length);
-                if (n >= 0) {
-                    src.position(position + length);
-                    return length;
+                long scratch = writeScratchAddress();
+                writeScratchView.put(header, src, position, length);
+                if (header > 0) {
+                    VirtioNetHdr.putPlain(writeScratchView, 0);
                 }
-                int errno = libc.errno();
-                if (errno == Errno.EAGAIN) {
-                    await(writePollFds, 0, true);
-                } else if (errno != Errno.EINTR) {
-                    throw ioError("write", errno);
-                }
+                writeIovecs.putLong(IOVEC_SIZE, scratch).putLong(IOVEC_SIZE + 8, header + length);
+                send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
             }
+            src.position(position + length);
+            return length;
         } finally {
             writers.decrementAndGet();
         }
     }
+
+    @Override
+    public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        if (vnet != VnetMode.SPLIT) {
+            return PacketChannel.super.writePackets(srcs, count);
+        }
+        if (count < 0 || count > srcs.length) {
+            throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
+        }
+        enter(writers);
+        try {
+            for (int i = 0; i < count; i++) {
+                checkWriteLength(srcs[i].remaining());
+            }
+            long scratch = writeScratchAddress();
+            int done = 0;
+            while (done < count) {
+                int chunk = Math.min(COALESCE_BATCH, count - done);
+                // The coalescer takes a batch from index 0: a window over the caller's array.
+                System.arraycopy(srcs, done, window, 0, chunk);
+                while (GroCoalescer.requiredRoom(window, chunk) > writeScratchView.capacity()) {
+                    chunk /= 2;
+                }
+                writeScratchView.clear();
+                int units = coalescer.coalesce(window, chunk, writeScratchView, unitOffsets, unitLengths);
+                for (int u = 0; u < units; u++) {
+                    writeIovecs.putLong(IOVEC_SIZE, scratch + unitOffsets[u]).putLong(IOVEC_SIZE + 8, unitLengths[u]);
+                    send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+                }
+                segmentsCoalesced.add(chunk - units);
+                for (int i = 0; i < chunk; i++) {
+                    window[i].position(window[i].limit());
+                    window[i] = null;
+                }
+                done += chunk;
+            }
+            return count;
+        } finally {
+            writers.decrementAndGet();
+        }
+    }
+
+    private void checkWriteLength(int length) throws TunTapException {
+        if (length == 0) {
+            throw new TunTapException("write", 0, "write to " + deviceName + " of an empty packet: a packet "
+                    + "needs at least an IP header (TUN) or an Ethernet header (TAP)");
+        }
+        if (length > MAX_PACKET) {
+            throw new PacketTooLargeException("write", length, MAX_PACKET, "write to " + deviceName + " of "
+                    + length + " bytes: a packet can have at most " + MAX_PACKET + " bytes");
+        }
+    }
+
+    /** writev until the kernel takes the packet: waits in poll if it cannot yet, retries on EINTR. */
+    private void send(long iovecs, int count) throws TunTapException {
+        while (true) {
+            long n = libc.writev(fd, iovecs, count);
+            if (n >= 0) {
+                return;
+            }
+            int errno = libc.errno();
+            if (errno == Errno.EAGAIN) {
+                await(base + 2L * Sys.POLLFD_SIZE, 0, true);
+            } else if (errno != Errno.EINTR) {
+                throw ioError("write", errno);
+            }
+        }
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------
 
     @Override
     public boolean isOpen() {
@@ -233,7 +401,7 @@ final class LinuxQueue implements PacketChannel {
             }
             closed = true;
             // The eventfd is never read, so it stays readable: every later poll returns at once too.
-            libc.write(wakeFd, wakeValue, 8);
+            libc.write(wakeFd, base + WAKE_VALUE, 8);
             while (readers.get() != 0 || writers.get() != 0) {
                 LockSupport.parkNanos(20_000);
             }
@@ -295,6 +463,8 @@ final class LinuxQueue implements PacketChannel {
         }
     }
 
+    // ---- native buffers ---------------------------------------------------------------------------
+
     private long readAddress(ByteBuffer dst) {
         if (dst != lastReadBuffer) {
             readScratchAddress(); // the overflow segment
@@ -312,22 +482,34 @@ final class LinuxQueue implements PacketChannel {
         return lastWriteAddress;
     }
 
+    /** The reader's native buffer: the whole read for heap buffers and offload, the overflow otherwise. */
     private long readScratchAddress() {
         if (readScratch == null) {
-            readScratch = new Memory(MAX_PACKET);
-            readScratchView = readScratch.getByteBuffer(0, MAX_PACKET);
-            readIovecs.putLong(IOVEC_SIZE, Pointer.nativeValue(readScratch)).putLong(IOVEC_SIZE + 8, MAX_PACKET);
+            int size = Math.max(MAX_PACKET, MAX_VNET_READ);
+            readScratch = new Memory(size);
+            readScratchView = readScratch.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+            readIovecs.putLong(IOVEC_SIZE, Pointer.nativeValue(readScratch)).putLong(IOVEC_SIZE + 8, size);
         }
         return Pointer.nativeValue(readScratch);
     }
 
+    /** The second read iovec alone: the whole scratch buffer. */
+    private long scratchIovec() {
+        readScratchAddress();
+        return base + READ_IOVECS + IOVEC_SIZE;
+    }
+
     private long writeScratchAddress() {
         if (writeScratch == null) {
-            writeScratch = new Memory(MAX_PACKET);
-            writeScratchView = writeScratch.getByteBuffer(0, MAX_PACKET);
+            // Room for a coalesced batch of MTU-sized packets, or one packet of any size with its header.
+            int size = vnet == VnetMode.SPLIT ? 512 * 1024 : MAX_PACKET + VirtioNetHdr.SIZE;
+            writeScratch = new Memory(size);
+            writeScratchView = writeScratch.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
         }
         return Pointer.nativeValue(writeScratch);
     }
+
+    // ---- errors -----------------------------------------------------------------------------------
 
     private PacketTooLargeException tooLarge(int length, int room) {
         return new PacketTooLargeException("read", length, room, "read from " + deviceName + ": the packet has "
@@ -344,7 +526,8 @@ final class LinuxQueue implements PacketChannel {
             case Errno.EIO -> deviceName + "'s link is down: bring it up with setUp(true) (the kernel refuses "
                     + "packets on a down interface)";
             case Errno.EINVAL -> "the kernel rejected the packet: a TUN device takes whole IPv4 or IPv6 packets, "
-                    + "a TAP device whole Ethernet frames, with no extra header";
+                    + "a TAP device whole Ethernet frames, with no extra header"
+                    + (vnet == VnetMode.RAW ? " other than a valid virtio_net_hdr" : "");
             case Errno.EBADFD -> "queue " + index + " of " + deviceName + " is detached from its interface";
             case Errno.EFAULT -> "the buffer is not valid native memory; this is a bug";
             default -> "unexpected error on " + deviceName + " queue " + index;

@@ -45,20 +45,10 @@ class LinuxLifecycleIT {
         long worstNanos = 0;
         for (int i = 0; i < 1000; i++) {
             TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttw0").up(false).build()));
-            CompletableFuture<Throwable> reader = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    tun.read(ByteBuffer.allocateDirect(2048));
-                    reader.complete(null);
-                } catch (Throwable e) {
-                    reader.complete(e);
-                }
-            });
-            t.start();
-            awaitBlocked(t);
+            BlockedReader reader = BlockedReader.start(tun);
             long start = System.nanoTime();
             tun.close();
-            Throwable thrown = reader.get(1, TimeUnit.SECONDS);
+            Throwable thrown = reader.outcome().get(1, TimeUnit.SECONDS);
             worstNanos = Math.max(worstNanos, System.nanoTime() - start);
             assertInstanceOf(DeviceClosedException.class, thrown);
         }
@@ -68,19 +58,9 @@ class LinuxLifecycleIT {
     @Test
     void interruptingABlockedReaderLeavesTheDeviceOpen() throws Exception {
         try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tti0").up(false).build()))) {
-            CompletableFuture<Throwable> reader = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    tun.read(ByteBuffer.allocateDirect(2048));
-                    reader.complete(null);
-                } catch (Throwable e) {
-                    reader.complete(e);
-                }
-            });
-            t.start();
-            awaitBlocked(t);
-            t.interrupt();
-            assertInstanceOf(DeviceInterruptedException.class, reader.get(1, TimeUnit.SECONDS));
+            BlockedReader reader = BlockedReader.start(tun);
+            reader.thread().interrupt();
+            assertInstanceOf(DeviceInterruptedException.class, reader.outcome().get(1, TimeUnit.SECONDS));
             assertTrue(tun.isOpen());
             assertEquals(0, tun.read(ByteBuffer.allocateDirect(2048), Duration.ofMillis(10)));
         }
@@ -159,6 +139,24 @@ class LinuxLifecycleIT {
             sum += a.get(i);
         }
         return sum;
+    }
+
+    /** A thread blocked in read(), and what its read() ended with (null: it returned a packet). */
+    private record BlockedReader(Thread thread, CompletableFuture<Throwable> outcome) {
+        static BlockedReader start(TunTapDevice tun) throws InterruptedException {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    tun.read(ByteBuffer.allocateDirect(2048));
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            t.start();
+            awaitBlocked(t);
+            return new BlockedReader(t, outcome);
+        }
     }
 
     /** Waits until the thread sleeps in poll (TIMED_WAITING is never reported for native code: RUNNABLE). */

@@ -103,7 +103,7 @@ class LinuxQueueTest {
 
     @Test
     void aTimedReadReturnsZeroWhenNothingComes() throws Exception {
-        when(libc.readv(eq(FD), anyLong(), eq(2))).thenAnswer(i -> {
+        when(libc.readv(eq(FD), anyLong(), anyInt())).thenAnswer(i -> {
             errno.set(Errno.EAGAIN);
             return -1L;
         });
@@ -150,7 +150,7 @@ class LinuxQueueTest {
 
     @Test
     void writeOnADownLinkSaysToBringItUp() throws Exception {
-        when(libc.write(eq(FD), anyLong(), anyLong())).thenAnswer(i -> {
+        when(libc.writev(eq(FD), anyLong(), eq(1))).thenAnswer(i -> {
             errno.set(Errno.EIO);
             return -1L;
         });
@@ -161,7 +161,7 @@ class LinuxQueueTest {
 
     @Test
     void writeSendsTheWholeRemainingBufferAndAdvancesIt() throws Exception {
-        when(libc.write(eq(FD), anyLong(), eq(5L))).thenReturn(5L);
+        when(libc.writev(eq(FD), anyLong(), eq(1))).thenAnswer(i -> new Pointer(i.getArgument(1)).getLong(8));
         ByteBuffer heap = ByteBuffer.wrap(PACKET);
         assertEquals(5, queue().write(heap));
         assertEquals(5, heap.position());

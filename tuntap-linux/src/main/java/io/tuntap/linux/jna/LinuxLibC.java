@@ -30,6 +30,9 @@ public interface LinuxLibC {
     /** write(2) of {@code count} bytes at {@code buf}. Returns bytes written, or -1 (EAGAIN, EIO, EINVAL...). */
     long write(int fd, long buf, long count);
 
+    /** writev(2) of the {@code iovcnt} {@code struct iovec} at {@code iov} as one packet. Returns bytes written, or -1. */
+    long writev(int fd, long iov, int iovcnt);
+
     /** ioctl(2) whose argument is a value or a pointer ({@code arg} is then the address). Returns >= 0 or -1. */
     int ioctl(int fd, long request, long arg);
 

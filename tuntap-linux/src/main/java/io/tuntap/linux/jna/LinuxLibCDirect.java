@@ -39,6 +39,9 @@ public final class LinuxLibCDirect implements LinuxLibC {
     public native long write(int fd, long buf, long count);
 
     @Override
+    public native long writev(int fd, long iov, int iovcnt);
+
+    @Override
     public native int ioctl(int fd, long request, long arg);
 
     @Override

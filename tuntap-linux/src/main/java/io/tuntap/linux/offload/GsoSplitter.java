@@ -231,6 +231,13 @@ public final class GsoSplitter {
         return 1;
     }
 
+    /** Drops the next packet unwritten (the caller's buffer was too small for it). */
+    public void skip() {
+        if (index < segments) {
+            index++;
+        }
+    }
+
     /**
      * Returns the length of the packet the next call to {@link #next} will write, or {@link #DONE}.
      *

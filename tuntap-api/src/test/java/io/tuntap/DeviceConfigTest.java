@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class DeviceConfigTest {
+    @Test
+    void defaultsAreAnUpDeviceWithANameTheSystemChooses() throws Exception {
+        DeviceConfig c = DeviceConfig.tun().build();
+        assertEquals(DeviceMode.TUN, c.mode());
+        assertTrue(c.name().isEmpty());
+        assertEquals(OptionalInt.empty(), c.mtu());
+        assertEquals(1, c.queues());
+        assertEquals(OpenPolicy.CREATE_OR_ATTACH, c.openPolicy());
+        assertEquals(Offload.AUTO, c.offload());
+        assertTrue(c.up());
+        assertTrue(!c.persistent() && c.owner().isEmpty() && c.group().isEmpty() && c.addresses().isEmpty());
+    }
+
+    @Test
+    void keepsEverythingItWasGivenAndRoundTripsThroughToBuilder() throws Exception {
+        DeviceConfig c = DeviceConfig.tap().name("tap7").mtu(9000).persistent(true).owner(1000).group(100).queues(4)
+                .openPolicy(OpenPolicy.CREATE_NEW).address("10.0.0.1/24").address(IpPrefix.parse("fd00::1/64"))
+                .up(false).macAddress(MacAddress.parse("02:00:00:00:00:07")).offload(Offload.OFF).build();
+        assertEquals("tap7", c.name().orElseThrow());
+        assertEquals(9000, c.mtu().getAsInt());
+        assertEquals(List.of(IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64")), c.addresses());
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+        assertTrue(c.toString().contains("tap7"));
+    }
+
+    private static String problem(DeviceConfig.Builder b) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, b::build);
+        assertTrue(e.getMessage().startsWith("invalid device configuration: "), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void invalidCombinationsAreRejectedWithTheReason() {
+        assertTrue(problem(DeviceConfig.tun().mtu(67)).contains("MTU 67 is out of range"));
+        assertTrue(problem(DeviceConfig.tun().mtu(70000)).contains("out of range"));
+        assertTrue(problem(DeviceConfig.tun().queues(0)).contains("queue count 0"));
+        assertTrue(problem(DeviceConfig.tun().owner(-2)).contains("owner uid -2"));
+        assertTrue(problem(DeviceConfig.tun().group(-1)).contains("group gid -1"));
+        assertTrue(problem(DeviceConfig.tun().name("")).contains("non-empty"));
+        assertTrue(problem(DeviceConfig.tun().openPolicy(OpenPolicy.ATTACH_EXISTING)).contains("needs the name"));
+        assertTrue(problem(DeviceConfig.tun().macAddress(MacAddress.parse("02:00:00:00:00:01"))).contains("TAP"));
+        assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("01:00:5e:00:00:01"))).contains("multicast"));
+        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/24").address("10.0.0.1/24")).contains("twice"));
+        assertTrue(problem(DeviceConfig.tun().mtu(1000).address("fd00::1/64")).contains("1280"));
+        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/33")).contains("prefix length 33"));
+        assertTrue(problem(DeviceConfig.tun().address("host.example")).contains("not an IP address literal"));
+    }
+
+    @Test
+    void theFirstProblemIsTheOneReported() {
+        assertTrue(problem(DeviceConfig.tun().mtu(1).queues(0)).contains("MTU 1"));
+    }
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ValueTypesTest {
+    @Test
+    void ipPrefixParsesBothFamiliesAndDefaultsToAHostPrefix() {
+        IpPrefix v4 = IpPrefix.parse("10.1.2.3/16");
+        assertTrue(v4.isIpv4());
+        assertEquals(16, v4.prefixLength());
+        assertEquals("10.1.2.3/16", v4.toString());
+        IpPrefix v6 = IpPrefix.parse("FD00:0::1/64");
+        assertFalse(v6.isIpv4());
+        assertEquals("fd00::1/64", v6.toString());
+        assertEquals(32, IpPrefix.parse("192.0.2.1").prefixLength());
+        assertEquals(128, IpPrefix.parse("::1").prefixLength());
+    }
+
+    @Test
+    void ipPrefixRejectsNamesAndBadLengths() {
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("localhost"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.0.0.1/-1"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("fd00::1/129"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.0.0.1/x"));
+    }
+
+    @Test
+    void macAddressParsesFormatsAndClassifies() {
+        MacAddress mac = MacAddress.parse("02-00-5E-10-00-0a");
+        assertEquals("02:00:5e:10:00:0a", mac.toString());
+        assertArrayEquals(new byte[] {2, 0, 0x5e, 0x10, 0, 0x0a}, mac.toByteArray());
+        assertTrue(mac.isLocallyAdministered());
+        assertFalse(mac.isMulticast());
+        assertTrue(MacAddress.parse("ff:ff:ff:ff:ff:ff").isMulticast());
+        assertEquals(mac, MacAddress.of(mac.toByteArray()));
+        for (int i = 0; i < 100; i++) {
+            MacAddress random = MacAddress.randomLocal();
+            assertTrue(random.isLocallyAdministered() && !random.isMulticast(), random.toString());
+        }
+    }
+
+    @Test
+    void macAddressRejectsMalformedText() {
+        for (String bad : new String[] {"", "02:00:00:00:00", "02:00:00:00:00:00:00", "02:00:00:00:00:zz", "020:0:0:0:0:0"}) {
+            assertThrows(IllegalArgumentException.class, () -> MacAddress.parse(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MacAddress.of(new byte[5]));
+    }
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The runnable examples: {@code demo}, {@code tunnel} and {@code echo}. Usually run from the shaded jar on
+ * the class path, where this descriptor is left out; on the module path it names what the examples use.
+ */
+module io.tuntap.examples {
+    requires io.tuntap.api;
+    requires io.tuntap.linux;
+    requires io.tuntap.testkit;
+}
