@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the benchmark jar; {@code benchmarks/run} calls it once per scenario and library. Every
+ * scenario prints one line starting with {@code RESULT}, which the script parses.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar benchmarks.jar SCENARIO ...",
+            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch, tun-io, netty-tun",
+            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch, tun-io, netty-tun",
+            "  forward LIB NS_A DEV_A NS_B DEV_B        LIB: tuntap, tuntap-vnet, tun-io, netty-tun",
+            "  peer-tunnel DEV LOCAL_IP PORT REMOTE_IP PORT   a UDP tunnel on tun-io",
+            "  jmh [JMH options]                        the per-call JMH benchmarks",
+            "DEV is an existing (persistent) TUN device, configured by the caller.");
+
+    /** Runs one scenario; see {@link #USAGE}. */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "write" -> WriteBench.main(rest);
+            case "read" -> ReadBench.main(rest);
+            case "forward" -> Forwarder.main(rest);
+            case "peer-tunnel" -> TunIoTunnel.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    static void usage(boolean ok) {
+        if (!ok) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Small helpers: interface counters from sysfs, medians, the result line. */
+final class Stats {
+    private Stats() {
+    }
+
+    /**
+     * One counter of {@code /sys/class/net/DEV/statistics}. Run under {@code ip netns exec}, which mounts the
+     * namespace's own sysfs, so the device is found there.
+     */
+    static long counter(String dev, String name) throws IOException {
+        return Long.parseLong(Files.readString(Path.of("/sys/class/net", dev, "statistics", name)).trim());
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static void result(String fields) {
+        System.out.println("RESULT " + fields);
+        System.out.flush();
+    }
+}
