@@ -192,9 +192,13 @@ final class LinuxDeviceOpener {
             }
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
             boolean udpSegmentation = vnet != VnetMode.NONE && enableOffload(fd) == FULL_OFFLOAD;
-            queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), vnet, udpSegmentation));
+            queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation));
             return actual;
         }
+    }
+
+    private static DeviceMode mode(short flags) {
+        return (flags & IfTun.IFF_TAP) != 0 ? DeviceMode.TAP : DeviceMode.TUN;
     }
 
     /** TSO and USO (Linux 6.2+) with checksum offload. */

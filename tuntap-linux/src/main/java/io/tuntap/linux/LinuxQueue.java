@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceMode;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
@@ -27,15 +28,16 @@ import java.util.concurrent.locks.LockSupport;
  * One queue of a Linux TUN/TAP device: a non-blocking {@code /dev/net/tun} fd plus an eventfd that
  * {@link #close()} signals to wake a reader blocked in {@code poll}.
  *
- * <p>The packet path makes one {@code readv} or {@code write} per packet when packets are waiting, and a
- * {@code poll} only when none is: no allocation in steady state. Direct buffers are passed to the kernel in
+ * <p>The packet path makes one {@code read}/{@code readv} or {@code write} per packet when packets are
+ * waiting, and a {@code poll} only when none is: no allocation in steady state. Direct buffers are passed to the kernel in
  * place (their address is cached per buffer, so reusing a buffer costs nothing); heap buffers are copied
  * through a native buffer of this queue.
  *
  * <p>A TUN read returns only what it copied, so a short buffer would silently truncate the packet. Reads
- * into a direct buffer therefore use {@code readv} with a second, overflow segment behind the caller's
- * buffer: the kernel fills both in one call, and a count beyond the caller's room means the packet did not
- * fit.
+ * into a direct buffer with less room than the longest possible packet therefore use {@code readv} with a
+ * second, overflow segment behind the caller's buffer: the kernel fills both in one call, and a count
+ * beyond the caller's room means the packet did not fit. A buffer with room for any packet gets a plain
+ * {@code read}.
  *
  * <p>With kernel offload ({@link VnetMode#SPLIT}) every packet carries a {@code virtio_net_hdr}. A read
  * then takes one packet or TCP/UDP super-packet of up to 64 KB into a native buffer and hands it out as
@@ -73,6 +75,9 @@ final class LinuxQueue implements PacketChannel {
     private final String deviceName;
     private final int index;
     private final VnetMode vnet;
+    /** The longest packet a read can return here: an IP packet, plus a VLAN-tagged Ethernet header on TAP,
+     * plus the virtio-net header if there is one. */
+    private final int largestPacket;
 
     private final Memory control = new Memory(CONTROL_SIZE);
     private final long base = Pointer.nativeValue(control);
@@ -116,7 +121,7 @@ final class LinuxQueue implements PacketChannel {
      *
      * @param udpSegmentation whether the kernel accepted UDP segmentation offload (coalesce UDP too)
      */
-    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, VnetMode vnet,
+    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, DeviceMode mode, VnetMode vnet,
             boolean udpSegmentation) throws TunTapException {
         int wakeFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
         if (wakeFd < 0) {
@@ -124,22 +129,23 @@ final class LinuxQueue implements PacketChannel {
             libc.close(fd);
             throw LinuxErrors.ofCommon("eventfd", errno, "cannot create the eventfd that lets close() wake a reader");
         }
-        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, vnet, udpSegmentation);
+        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, mode, vnet, udpSegmentation);
     }
 
-    /** A queue without virtio-net header. */
+    /** A TUN queue without virtio-net header. */
     static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index) throws TunTapException {
-        return open(libc, fd, deviceName, index, VnetMode.NONE, false);
+        return open(libc, fd, deviceName, index, DeviceMode.TUN, VnetMode.NONE, false);
     }
 
-    private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index, VnetMode vnet,
-            boolean udpSegmentation) {
+    private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index, DeviceMode mode,
+            VnetMode vnet, boolean udpSegmentation) {
         this.libc = libc;
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.deviceName = deviceName;
         this.index = index;
         this.vnet = vnet;
+        this.largestPacket = 65535 + (mode == DeviceMode.TAP ? 18 : 0) + (vnet == VnetMode.NONE ? 0 : VirtioNetHdr.SIZE);
         control.clear();
         // struct pollfd { int fd; short events; short revents; }: [device, wake-up] for each side.
         control.setInt(0, fd);
@@ -213,12 +219,14 @@ final class LinuxQueue implements PacketChannel {
         int position = dst.position();
         int room = dst.limit() - position;
         long n;
-        if (dst.isDirect()) {
-            long address = readAddress(dst);
-            readIovecs.putLong(0, address + position).putLong(8, room);
-            n = receive(base + READ_IOVECS, 2, timeoutNanos);
+        if (dst.isDirect() && room >= largestPacket) {
+            // No packet can be longer than the buffer: a plain read, the cheapest call.
+            n = receive(true, readAddress(dst) + position, room, timeoutNanos);
+        } else if (dst.isDirect()) {
+            readIovecs.putLong(0, readAddress(dst) + position).putLong(8, room);
+            n = receive(false, base + READ_IOVECS, 2, timeoutNanos);
         } else {
-            n = receive(scratchIovec(), 1, timeoutNanos);
+            n = receive(true, readScratchAddress(), readScratch.size(), timeoutNanos);
         }
         if (n == 0) {
             return 0;
@@ -248,7 +256,7 @@ final class LinuxQueue implements PacketChannel {
                 }
                 splitting = false;
             }
-            long n = receive(scratchIovec(), 1, timeoutNanos);
+            long n = receive(true, readScratchAddress(), readScratch.size(), timeoutNanos);
             if (n == 0) {
                 return 0;
             }
@@ -266,14 +274,15 @@ final class LinuxQueue implements PacketChannel {
     }
 
     /**
-     * readv until a packet comes: waits in poll while there is none, retries on EINTR.
+     * Reads until a packet comes: waits in poll while there is none, retries on EINTR. With {@code plain},
+     * {@code read(fd, address, length)}; otherwise {@code readv(fd, address, length)} of that many iovecs.
      *
      * @return the byte count, or 0 if {@code timeoutNanos} passed first
      */
-    private long receive(long iovecs, int count, long timeoutNanos) throws TunTapException {
+    private long receive(boolean plain, long address, long length, long timeoutNanos) throws TunTapException {
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         while (true) {
-            long n = libc.readv(fd, iovecs, count);
+            long n = plain ? libc.read(fd, address, length) : libc.readv(fd, address, (int) length);
             if (n > 0) {
                 return n;
             }
@@ -299,17 +308,18 @@ final class LinuxQueue implements PacketChannel {
             checkWriteLength(length);
             // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
             int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
-            if (src.isDirect()) {
+            if (src.isDirect() && header == 0) {
+                send(true, writeAddress(src) + position, length);
+            } else if (src.isDirect()) {
                 writeIovecs.putLong(IOVEC_SIZE, writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
-                send(header == 0 ? base + WRITE_IOVECS + IOVEC_SIZE : base + WRITE_IOVECS, header == 0 ? 1 : 2);
+                send(false, base + WRITE_IOVECS, 2);
             } else {
                 long scratch = writeScratchAddress();
                 writeScratchView.put(header, src, position, length);
                 if (header > 0) {
                     VirtioNetHdr.putPlain(writeScratchView, 0);
                 }
-                writeIovecs.putLong(IOVEC_SIZE, scratch).putLong(IOVEC_SIZE + 8, header + length);
-                send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+                send(true, scratch, header + length);
             }
             src.position(position + length);
             return length;
@@ -364,9 +374,8 @@ final class LinuxQueue implements PacketChannel {
      * the plain packets it was made of, so that nothing is lost.
      */
     private void writeUnit(long scratch, int offset, int length) throws TunTapException {
-        writeIovecs.putLong(IOVEC_SIZE, scratch + offset).putLong(IOVEC_SIZE + 8, length);
         try {
-            send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+            send(true, scratch + offset, length);
         } catch (TunTapException e) {
             if (e.errorCode() != Errno.EINVAL || VirtioNetHdr.gsoType(writeScratchView, offset) == VirtioNetHdr.GSO_NONE) {
                 throw e;
@@ -392,9 +401,7 @@ final class LinuxQueue implements PacketChannel {
             }
             VirtioNetHdr.putPlain(refusedSegment, 0);
             refusedSegment.flip();
-            long address = writeAddress(refusedSegment);
-            writeIovecs.putLong(IOVEC_SIZE, address).putLong(IOVEC_SIZE + 8, refusedSegment.limit());
-            send(base + WRITE_IOVECS + IOVEC_SIZE, 1);
+            send(true, writeAddress(refusedSegment), refusedSegment.limit());
         }
     }
 
@@ -414,10 +421,14 @@ final class LinuxQueue implements PacketChannel {
         }
     }
 
-    /** writev until the kernel takes the packet: waits in poll if it cannot yet, retries on EINTR. */
-    private void send(long iovecs, int count) throws TunTapException {
+    /**
+     * Writes until the kernel takes the packet: waits in poll if it cannot yet, retries on EINTR. With
+     * {@code plain}, {@code write(fd, address, length)}; otherwise {@code writev(fd, address, length)} of that
+     * many iovecs.
+     */
+    private void send(boolean plain, long address, long length) throws TunTapException {
         while (true) {
-            long n = libc.writev(fd, iovecs, count);
+            long n = plain ? libc.write(fd, address, length) : libc.writev(fd, address, (int) length);
             if (n >= 0) {
                 return;
             }
@@ -538,12 +549,6 @@ final class LinuxQueue implements PacketChannel {
             readIovecs.putLong(IOVEC_SIZE, Pointer.nativeValue(readScratch)).putLong(IOVEC_SIZE + 8, size);
         }
         return Pointer.nativeValue(readScratch);
-    }
-
-    /** The second read iovec alone: the whole scratch buffer. */
-    private long scratchIovec() {
-        readScratchAddress();
-        return base + READ_IOVECS + IOVEC_SIZE;
     }
 
     private long writeScratchAddress() {
