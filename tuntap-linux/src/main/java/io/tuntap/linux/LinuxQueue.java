@@ -101,6 +101,8 @@ final class LinuxQueue implements PacketChannel {
     private long lastReadAddress;
     private final GsoSplitter splitter;
     private boolean splitting;
+    /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
+    private PacketTooLargeException deferred;
 
     // Writer-side state, touched only by the writing thread.
     private Memory writeScratch;
@@ -205,13 +207,54 @@ final class LinuxQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         enter(readers);
         try {
-            if (dst.isReadOnly()) {
-                throw new java.nio.ReadOnlyBufferException();
-            }
-            return vnet == VnetMode.SPLIT ? readSplit(dst, timeoutNanos) : readWhole(dst, timeoutNanos);
+            throwDeferred();
+            return readOne(dst, timeoutNanos);
         } finally {
             readers.decrementAndGet();
         }
+    }
+
+    /**
+     * Waits for the first packet, then takes the ones already queued, without a poll or a clock read per
+     * packet. A packet too large for its buffer after the first ends the batch; its exception comes with the
+     * next call, so that the packets already read are not lost.
+     */
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        if (count < 1 || count > dsts.length) {
+            throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
+        }
+        enter(readers);
+        try {
+            throwDeferred();
+            readOne(dsts[0], -1L);
+            int n = 1;
+            try {
+                while (n < count && readOne(dsts[n], 0L) > 0) {
+                    n++;
+                }
+            } catch (PacketTooLargeException e) {
+                deferred = e;
+            }
+            return n;
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    private void throwDeferred() throws PacketTooLargeException {
+        PacketTooLargeException e = deferred;
+        if (e != null) {
+            deferred = null;
+            throw e;
+        }
+    }
+
+    private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        return vnet == VnetMode.SPLIT ? readSplit(dst, timeoutNanos) : readWhole(dst, timeoutNanos);
     }
 
     /** One packet as the kernel gives it (with its virtio-net header in RAW mode). */
@@ -280,7 +323,7 @@ final class LinuxQueue implements PacketChannel {
      * @return the byte count, or 0 if {@code timeoutNanos} passed first
      */
     private long receive(boolean plain, long address, long length, long timeoutNanos) throws TunTapException {
-        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        long deadline = 0; // read from the clock only once there is something to wait for
         while (true) {
             long n = plain ? libc.read(fd, address, length) : libc.readv(fd, address, (int) length);
             if (n > 0) {
@@ -288,6 +331,12 @@ final class LinuxQueue implements PacketChannel {
             }
             int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
             if (errno == Errno.EAGAIN) {
+                if (timeoutNanos == 0) {
+                    return 0;
+                }
+                if (deadline == 0 && timeoutNanos > 0) {
+                    deadline = System.nanoTime() + timeoutNanos;
+                }
                 if (!await(base, deadline, timeoutNanos < 0)) {
                     return 0;
                 }

@@ -96,6 +96,28 @@ class LinuxQueueTest {
     }
 
     @Test
+    void aBatchStopsBeforeAPacketTooLargeAndTheNextCallReportsIt() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        when(libc.readv(eq(FD), anyLong(), eq(2))).thenAnswer(i -> switch (calls.getAndIncrement()) {
+            case 0, 1 -> deliver(i.getArgument(1), PACKET);
+            case 2 -> deliver(i.getArgument(1), new byte[500]);
+            default -> {
+                errno.set(Errno.EAGAIN);
+                yield -1L;
+            }
+        });
+        ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        LinuxQueue q = queue();
+        assertEquals(2, q.readPackets(batch, 3));
+        assertEquals(5, batch[0].position());
+        assertEquals(5, batch[1].position());
+        assertEquals(0, batch[2].position());
+        PacketTooLargeException e = assertThrows(PacketTooLargeException.class, () -> q.read(ByteBuffer.allocateDirect(100)));
+        assertEquals(500, e.packetLength());
+        assertEquals(0, q.read(ByteBuffer.allocateDirect(100), Duration.ZERO), "reported once");
+    }
+
+    @Test
     void eagainWaitsInPollAndEintrRetries() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         when(libc.readv(eq(FD), anyLong(), eq(2))).thenAnswer(i -> {
