@@ -27,13 +27,15 @@ class OwnerIT {
     private static final int NOBODY = 65534;
 
     @Test
-    void aNonRootUserAttachesToTheDeviceItOwnsAndToNoOther() throws Exception {
+    void aNonRootUserAttachesToDevicesOfItsUidOrGroupAndToNoOther() throws Exception {
         try (TestNamespace ns = TestNamespace.create("own")) {
             ns.call(() -> {
                 TunTap.open(DeviceConfig.tun().name("tto0").persistent(true).owner(NOBODY).up(false).build()).close();
                 // The kernel checks ownership only where an owner or group is set: a device with neither is
                 // open to anyone who can open /dev/net/tun. So the device this user must not get has one.
                 TunTap.open(DeviceConfig.tun().name("tto1").persistent(true).owner(0).up(false).build()).close();
+                // Group membership alone also opens the door (TUNSETGROUP).
+                TunTap.open(DeviceConfig.tun().name("tto2").persistent(true).group(NOBODY).up(false).build()).close();
                 return null;
             });
             Path dir = readableClassPath();
@@ -46,11 +48,12 @@ class OwnerIT {
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Djna.tmpdir=" + dir.resolve("tmp"), "-Duser.home=" + dir,
                         "-cp", dir.resolve("cp") + File.separator + "*" + File.pathSeparator + dir.resolve("cp/classes"),
-                        AttachAsUser.class.getName(), "tto0", "tto1"));
+                        AttachAsUser.class.getName(), "tto0", "tto1", "tto2"));
                 TestNamespace.Result result = TestNamespace.run(command.toArray(String[]::new));
                 assertEquals(0, result.exitCode(), result.output());
                 assertTrue(result.output().contains("tto0 OK"), result.output());
                 assertTrue(result.output().contains("tto1 DevicePermissionException"), result.output());
+                assertTrue(result.output().contains("tto2 OK"), result.output());
                 assertTrue(result.output().contains("CAP_NET_ADMIN"), result.output());
             } finally {
                 deleteRecursively(dir);
