@@ -74,7 +74,7 @@ run_suite glue glue-tests "$OUT/glue_tests"
 note "fuzzing, ${FUZZ_SECONDS}s per target (clang libFuzzer, ASan+UBSan)"
 if "${MK[@]}" fuzzers >"$OUT/logs/fuzz.build" 2>&1; then
     for t in "${FUZZ_TARGETS[@]}"; do
-        work="$OUT/fuzz/work/$t"
+        work="$OUT/fuzz/scratch/$t"
         rm -rf "$work" && mkdir -p "$work"
         # New inputs go to $work; the committed seeds are only read.
         if "$OUT/fuzz/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=1024 \
