@@ -3,6 +3,7 @@ package io.tuntap.linux;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
@@ -15,6 +16,7 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Rtnl;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -151,7 +153,7 @@ abstract class LinuxDevice implements TunTapDevice {
 
     @Override
     public boolean isUp() throws TunTapException {
-        return (link().flags() & io.tuntap.linux.jna.Rtnl.IFF_UP) != 0;
+        return (link().flags() & Rtnl.IFF_UP) != 0;
     }
 
     @Override
@@ -238,7 +240,7 @@ abstract class LinuxDevice implements TunTapDevice {
 
     void ensureOpen() throws TunTapException {
         if (!first.isOpen()) {
-            throw new io.tuntap.DeviceClosedException("configure", 0, name + " is closed");
+            throw new DeviceClosedException("configure", 0, name + " is closed");
         }
     }
 

@@ -2,7 +2,9 @@
 package io.tuntap.linux;
 
 import io.tuntap.DeviceNotFoundException;
+import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Sys;
@@ -60,7 +62,7 @@ public final class LinuxNetworkNamespace {
     public static void enter(String name) throws TunTapException {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new io.tuntap.InvalidConfigurationException("setns", 0, "invalid namespace name '" + name
+            throw new InvalidConfigurationException("setns", 0, "invalid namespace name '" + name
                     + "': give the name used with 'ip netns add', without '/'");
         }
         LinuxLibC libc = LinuxProbe.RESULT.libc;
@@ -78,7 +80,7 @@ public final class LinuxNetworkNamespace {
 
     private static int openNamespace(LinuxLibC libc, String path) throws TunTapException {
         if (libc == null) {
-            throw new io.tuntap.UnsupportedFeatureException("setns", 0, "network namespaces need the Linux backend, "
+            throw new UnsupportedFeatureException("setns", 0, "network namespaces need the Linux backend, "
                     + "which is unavailable here: " + LinuxProbe.RESULT.availability.detail());
         }
         int fd = libc.open(path, Sys.O_RDONLY | Sys.O_CLOEXEC);

@@ -396,11 +396,12 @@ final class LinuxQueue implements PacketChannel {
                 int chunk = Math.min(COALESCE_BATCH, count - done);
                 // The coalescer takes a batch from index 0: a window over the caller's array.
                 System.arraycopy(srcs, done, window, 0, chunk);
-                while (GroCoalescer.requiredRoom(window, chunk) > writeScratchView.capacity()) {
+                int units;
+                // Large packets may not all fit the native buffer at once: take fewer (the coalescer checks).
+                while ((units = coalescer.coalesce(window, chunk, writeScratchView.clear(), unitOffsets, unitLengths))
+                        == GroCoalescer.NO_ROOM) {
                     chunk /= 2;
                 }
-                writeScratchView.clear();
-                int units = coalescer.coalesce(window, chunk, writeScratchView, unitOffsets, unitLengths);
                 for (int u = 0; u < units; u++) {
                     writeUnit(scratch, unitOffsets[u], unitLengths[u]);
                 }
