@@ -4,6 +4,7 @@
  */
 module io.tuntap.linux {
     requires io.tuntap.api;
+    requires io.tuntap.posix;
     requires com.sun.jna;
     requires com.google.common;
 

@@ -7,7 +7,8 @@ import com.sun.jna.Platform;
 /**
  * {@link LinuxLibC} through JNA direct mapping: native methods bound once with {@link Native#register}, taking
  * primitives only, which costs a fraction of interface mapping per call (no reflection, no argument
- * conversion, no allocation). errno is read with {@link Native#getLastError()}, which JNA saves after every
+ * conversion, no allocation). A class of its own rather than an extension of {@code PosixLibCDirect}
+ * because {@code Native.register} binds only the native methods its class declares. errno is read with {@link Native#getLastError()}, which JNA saves after every
  * direct call, so no call needs {@code throws LastErrorException} and no exception is made on EAGAIN.
  *
  * <p>Loading this class loads JNA's native library: reach it only after the OS check.
@@ -45,7 +46,13 @@ public final class LinuxLibCDirect implements LinuxLibC {
     public native int ioctl(int fd, long request, long arg);
 
     @Override
+    public native int fcntl(int fd, int cmd, long arg);
+
+    @Override
     public native int poll(long fds, long nfds, int timeoutMillis);
+
+    @Override
+    public native int pipe(long fds);
 
     @Override
     public native int eventfd(int initval, int flags);
@@ -60,6 +67,9 @@ public final class LinuxLibCDirect implements LinuxLibC {
     public native long recv(int fd, long buf, long len, int flags);
 
     @Override
+    public native int if_nametoindex(String name);
+
+    @Override
     public native int setns(int fd, int nstype);
 
     @Override
@@ -69,7 +79,4 @@ public final class LinuxLibCDirect implements LinuxLibC {
     public int errno() {
         return Native.getLastError();
     }
-
-    @Override
-    public native String strerror(int errnum);
 }
