@@ -142,18 +142,18 @@ final class LinuxDeviceOpener {
             return;
         }
         if (config.openPolicy() == OpenPolicy.CREATE_NEW) {
-            throw new DeviceBusyException("open", Errno.EEXIST, "cannot create " + name + ": an interface of that name "
+            throw new DeviceBusyException("open", 0, "cannot create " + name + ": an interface of that name "
                     + "exists. Choose another name, leave the name unset, or attach with OpenPolicy.CREATE_OR_ATTACH");
         }
         if (!existing.isTun()) {
-            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
                     + " device: the name belongs to an interface of another kind ("
                     + (existing.kind() == null ? "a physical or loopback interface" : "kind '" + existing.kind() + "'")
                     + "). Choose another name");
         }
         DeviceMode existingMode = existing.tunType() == IfTun.IFF_TAP ? DeviceMode.TAP : DeviceMode.TUN;
         if (existingMode != config.mode()) {
-            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
                     + " device: it exists as a " + existingMode + " device. Open it with DeviceConfig."
                     + existingMode.name().toLowerCase(java.util.Locale.ROOT) + "(), or choose another name");
         }
