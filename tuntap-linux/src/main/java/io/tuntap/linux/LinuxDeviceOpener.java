@@ -16,11 +16,14 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Opens a device: checks the configuration, looks at what exists under the name, creates or attaches one
@@ -51,7 +54,7 @@ final class LinuxDeviceOpener {
             checkExisting(config, requested, existing);
             created = existing == null;
             boolean multiQueue = existing != null ? existing.multiQueue() : config.queues() > 1;
-            VnetMode vnet = vnetMode(config);
+            VnetMode vnet = vnetMode(config, existing);
 
             short flags = (short) ((config.mode() == DeviceMode.TUN ? IfTun.IFF_TUN : IfTun.IFF_TAP) | IfTun.IFF_NO_PI
                     | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
@@ -67,13 +70,14 @@ final class LinuxDeviceOpener {
                 flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
             }
             int fd = queues.get(0).fd();
-            if (config.persistent()) {
+            // Only what differs from the interface found (see configure).
+            if (config.persistent() && (existing == null || !existing.persistent())) {
                 ioctlValue(fd, IfTun.TUNSETPERSIST, 1, "TUNSETPERSIST", name);
             }
-            if (config.owner().isPresent()) {
+            if (config.owner().isPresent() && (existing == null || existing.owner() != config.owner().getAsInt())) {
                 ioctlValue(fd, IfTun.TUNSETOWNER, config.owner().getAsInt(), "TUNSETOWNER", name);
             }
-            if (config.group().isPresent()) {
+            if (config.group().isPresent() && (existing == null || existing.group() != config.group().getAsInt())) {
                 ioctlValue(fd, IfTun.TUNSETGROUP, config.group().getAsInt(), "TUNSETGROUP", name);
             }
             LinkInfo link = netlink.link(name);
@@ -81,10 +85,13 @@ final class LinuxDeviceOpener {
                 throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
                         + " vanished right after it was opened: another program deleted it");
             }
+            // Without a virtio-net header this handle has no offload, whatever the kernel offers.
+            Set<Capability> deviceCapabilities = vnet != VnetMode.NONE ? capabilities
+                    : capabilities.stream().filter(c -> c != Capability.OFFLOAD).collect(Collectors.toUnmodifiableSet());
             LinuxDevice device = config.mode() == DeviceMode.TUN
-                    ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, capabilities)
-                    : new LinuxTapDevice(libc, netlink, name, link.index(), queues, capabilities);
-            configure(device, config);
+                    ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, deviceCapabilities)
+                    : new LinuxTapDevice(libc, netlink, name, link.index(), queues, deviceCapabilities);
+            configure(device, config, link);
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
@@ -92,15 +99,34 @@ final class LinuxDeviceOpener {
         }
     }
 
-    /** Which virtio-net header handling the configuration asks for and this kernel allows. */
-    private VnetMode vnetMode(DeviceConfig config) {
+    /**
+     * Which virtio-net header handling the configuration asks for and this kernel allows.
+     *
+     * <p>The offload settings (IFF_VNET_HDR's companion TUNSETOFFLOAD) belong to the interface, not to the fd:
+     * they stay after the fd is closed, and a later plain reader of the interface then gets TCP super-packets
+     * of up to 64 KB with unfinished checksums. So offload is used only on an interface whose whole life is
+     * this handle's: one this call creates, not persistent. {@link io.tuntap.Offload#AUTO} means plain I/O
+     * for any other; an explicit {@link io.tuntap.Offload#VIRTIO_NET_HDR} there is refused.
+     *
+     * @param existing the interface found under the name, or null if this call creates one
+     */
+    private VnetMode vnetMode(DeviceConfig config, LinkInfo existing) throws TunTapException {
+        boolean ownsLifetime = existing == null && !config.persistent();
+        if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR && !ownsLifetime) {
+            throw new InvalidConfigurationException("open", 0, "Offload.VIRTIO_NET_HDR on "
+                    + (existing != null ? "the existing interface " + existing.name() + ", which this call did not "
+                    + "create," : "a persistent interface") + " would change its offload settings for good: they "
+                    + "outlive this handle, and a later plain reader of the interface would get 64 KB super-packets "
+                    + "with unfinished checksums. Use Offload.AUTO or OFF there (plain packets), or let this "
+                    + "program create a non-persistent interface with VIRTIO_NET_HDR");
+        }
         if (!capabilities.contains(Capability.OFFLOAD)) {
             return VnetMode.NONE;
         }
         return switch (config.offload()) {
             case OFF -> VnetMode.NONE;
             // Splitting and coalescing work on IP packets: a TAP device's frames go without offload.
-            case AUTO -> config.mode() == DeviceMode.TUN ? VnetMode.SPLIT : VnetMode.NONE;
+            case AUTO -> config.mode() == DeviceMode.TUN && ownsLifetime ? VnetMode.SPLIT : VnetMode.NONE;
             case VIRTIO_NET_HDR -> VnetMode.RAW;
         };
     }
@@ -170,13 +196,13 @@ final class LinuxDeviceOpener {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
+            if (errno == Errno.EACCES || errno == Errno.EPERM) {
+                throw LinuxProbe.cloneDeviceDenied(libc, errno);
+            }
             throw LinuxErrors.of("open(" + IfTun.CLONE_DEVICE + ")", errno, switch (errno) {
                 case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> "the kernel's tun driver is not available: load it "
                         + "with 'modprobe tun' (kernel option CONFIG_TUN), or in a container pass the device in "
                         + "(e.g. --device /dev/net/tun)";
-                case Errno.EACCES, Errno.EPERM -> IfTun.CLONE_DEVICE + " is not readable and writable by uid "
-                        + libc.geteuid() + " (most systems make it mode 0666; check 'ls -l " + IfTun.CLONE_DEVICE
-                        + "'), or a container or security policy blocks it";
                 default -> LinuxErrors.common(errno) != null ? LinuxErrors.common(errno) : "cannot open the tun driver";
             });
         }
@@ -249,19 +275,30 @@ final class LinuxDeviceOpener {
         }
     }
 
-    private static void configure(LinuxDevice device, DeviceConfig config) throws TunTapException {
-        if (config.mtu().isPresent()) {
+    /**
+     * Applies the configuration, asking only for changes: each setting equal to what the interface already
+     * has is skipped. Every change needs CAP_NET_ADMIN, so an unprivileged user can attach to a persistent
+     * device that root has configured as long as the configuration asks for nothing new.
+     *
+     * @param link the interface as it is now
+     */
+    private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link) throws TunTapException {
+        if (config.mtu().isPresent() && config.mtu().getAsInt() != link.mtu()) {
             device.setMtu(config.mtu().getAsInt());
         }
-        if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap) {
+        if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap
+                && !Arrays.equals(config.macAddress().get().toByteArray(), link.mac())) {
             tap.setMacAddress(config.macAddress().get());
         }
-        if (config.up()) {
+        if (config.up() && (link.flags() & Rtnl.IFF_UP) == 0) {
             device.setUp(true);
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
+        List<IpPrefix> present = config.addresses().isEmpty() ? List.of() : device.addresses();
         for (IpPrefix address : config.addresses()) {
-            device.addAddress(address);
+            if (!present.contains(address)) {
+                device.addAddress(address);
+            }
         }
     }
 
