@@ -41,6 +41,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -359,7 +360,10 @@ final class Rtnetlink implements AutoCloseable {
             return;
         }
         try {
-            sink.accept(index, new IpPrefix(InetAddress.getByAddress(own), prefixLength));
+            // Inet6Address explicitly: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one.
+            InetAddress inet = family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, own, -1)
+                    : InetAddress.getByAddress(own);
+            sink.accept(index, new IpPrefix(inet, prefixLength));
         } catch (UnknownHostException | IllegalArgumentException e) {
             // A malformed attribute from the kernel: skip the entry rather than fail the whole listing.
         }
