@@ -49,12 +49,17 @@ final class LinuxDeviceOpener {
         Rtnetlink netlink = Rtnetlink.open(libc);
         List<LinuxQueue> queues = new ArrayList<>();
         boolean created = false;
+        // Set once a queue of an interface that outlives this call has a virtio-net header: the flags to undo.
+        short restore = 0;
+        String name = requested == null ? "" : requested;
         try {
             LinkInfo existing = requested == null || LinuxNames.isPattern(requested) ? null : netlink.link(requested);
             checkExisting(config, requested, existing);
             created = existing == null;
             boolean multiQueue = existing != null ? existing.multiQueue() : config.queues() > 1;
             VnetMode vnet = vnetMode(config, existing);
+            // An interface found with a virtio-net header keeps the offload settings its owner chose.
+            boolean setOffload = vnet != VnetMode.NONE && (existing == null || !existing.vnetHdr());
 
             short flags = (short) ((config.mode() == DeviceMode.TUN ? IfTun.IFF_TUN : IfTun.IFF_TAP) | IfTun.IFF_NO_PI
                     | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
@@ -62,10 +67,13 @@ final class LinuxDeviceOpener {
                     // A device of this name may appear between the look-up and the ioctl: with EXCL, the
                     // kernel then fails instead of attaching to a device this call did not mean to use.
                     | (created ? IfTun.IFF_TUN_EXCL : 0));
-            String name = requested == null ? "" : requested;
             for (int i = 0; i < config.queues(); i++) {
                 name = attachQueue(name, flags, i == 0 ? config.openPolicy() : OpenPolicy.ATTACH_EXISTING, queues,
-                        vnet);
+                        vnet, setOffload);
+                if (setOffload && !created) {
+                    // The interface outlives this handle: closing puts its offload settings back.
+                    restore = flags;
+                }
                 // Later queues join the interface the first one made.
                 flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
             }
@@ -91,10 +99,20 @@ final class LinuxDeviceOpener {
             LinuxDevice device = config.mode() == DeviceMode.TUN
                     ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, deviceCapabilities)
                     : new LinuxTapDevice(libc, netlink, name, link.index(), queues, deviceCapabilities);
+            if (created && config.persistent() && setOffload) {
+                restore = flags;
+            }
+            if (restore != 0) {
+                device.restorePlainOnClose(restore);
+            }
             configure(device, config, link);
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
+            if (restore != 0) {
+                restorePlain(libc, netlink, name, restore);
+            }
+            netlink.close();
             throw e;
         }
     }
@@ -102,33 +120,63 @@ final class LinuxDeviceOpener {
     /**
      * Which virtio-net header handling the configuration asks for and this kernel allows.
      *
-     * <p>The offload settings (IFF_VNET_HDR's companion TUNSETOFFLOAD) belong to the interface, not to the fd:
-     * they stay after the fd is closed, and a later plain reader of the interface then gets TCP super-packets
-     * of up to 64 KB with unfinished checksums. So offload is used only on an interface whose whole life is
-     * this handle's: one this call creates, not persistent. {@link io.tuntap.Offload#AUTO} means plain I/O
-     * for any other; an explicit {@link io.tuntap.Offload#VIRTIO_NET_HDR} there is refused.
+     * <p>The offload settings (IFF_VNET_HDR and TUNSETOFFLOAD) belong to the interface, not to the fd: they
+     * stay after the fd is closed, and a later plain reader of the interface then gets TCP super-packets of
+     * up to 64 KB with unfinished checksums. An interface this call does not create is therefore left with
+     * the settings it was found with. {@link io.tuntap.Offload#AUTO} uses offload on an interface whose whole
+     * life is this handle's (one this call creates, not persistent), keeps the header of a TUN interface
+     * that has one already (without touching its offload settings), and means plain I/O on any other. An
+     * explicit {@link io.tuntap.Offload#VIRTIO_NET_HDR} is the user's choice and is taken; where it changes
+     * an interface that outlives the handle, {@link #restorePlain} undoes the change on close.
      *
      * @param existing the interface found under the name, or null if this call creates one
      */
-    private VnetMode vnetMode(DeviceConfig config, LinkInfo existing) throws TunTapException {
-        boolean ownsLifetime = existing == null && !config.persistent();
-        if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR && !ownsLifetime) {
-            throw new InvalidConfigurationException("open", 0, "Offload.VIRTIO_NET_HDR on "
-                    + (existing != null ? "the existing interface " + existing.name() + ", which this call did not "
-                    + "create," : "a persistent interface") + " would change its offload settings for good: they "
-                    + "outlive this handle, and a later plain reader of the interface would get 64 KB super-packets "
-                    + "with unfinished checksums. Use Offload.AUTO or OFF there (plain packets), or let this "
-                    + "program create a non-persistent interface with VIRTIO_NET_HDR");
-        }
+    private VnetMode vnetMode(DeviceConfig config, LinkInfo existing) {
         if (!capabilities.contains(Capability.OFFLOAD)) {
             return VnetMode.NONE;
         }
+        boolean tun = config.mode() == DeviceMode.TUN;
         return switch (config.offload()) {
             case OFF -> VnetMode.NONE;
             // Splitting and coalescing work on IP packets: a TAP device's frames go without offload.
-            case AUTO -> config.mode() == DeviceMode.TUN && ownsLifetime ? VnetMode.SPLIT : VnetMode.NONE;
+            case AUTO -> tun && (existing == null ? !config.persistent() : existing.vnetHdr())
+                    ? VnetMode.SPLIT : VnetMode.NONE;
             case VIRTIO_NET_HDR -> VnetMode.RAW;
         };
+    }
+
+    /**
+     * Leaves an interface as a plain opener finds it after a handle with a virtio-net header closed: attaches
+     * once more without IFF_VNET_HDR (which clears the flag on the interface) and sets no offload
+     * ({@code TUNSETOFFLOAD 0}, the state of a new device). Best effort, called from close: a failure leaves
+     * the interface as the handle had it.
+     *
+     * @param flags the TUNSETIFF flags the handle used
+     */
+    static void restorePlain(LinuxLibC libc, Rtnetlink netlink, String name, short flags) {
+        try {
+            // Only an interface that is there: TUNSETIFF on a name that is gone would create a new one.
+            if (netlink.link(name) == null) {
+                return;
+            }
+        } catch (TunTapException e) {
+            return;
+        }
+        int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
+        if (fd < 0) {
+            return;
+        }
+        try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {
+            ifreq.clear();
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            ifreq.write(0, nameBytes, 0, nameBytes.length);
+            ifreq.setShort(Sys.IFREQ_UNION_OFFSET, (short) (flags & ~(IfTun.IFF_VNET_HDR | IfTun.IFF_TUN_EXCL)));
+            if (libc.ioctl(fd, IfTun.TUNSETIFF, Pointer.nativeValue(ifreq)) == 0) {
+                libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
+            }
+        } finally {
+            libc.close(fd);
+        }
     }
 
     private void validate(DeviceConfig config, String name) throws TunTapException {
@@ -191,8 +239,8 @@ final class LinuxDeviceOpener {
     }
 
     /** Opens the clone device and attaches it with TUNSETIFF; returns the interface name the kernel reports. */
-    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues, VnetMode vnet)
-            throws TunTapException {
+    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues, VnetMode vnet,
+            boolean setOffload) throws TunTapException {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
@@ -217,7 +265,8 @@ final class LinuxDeviceOpener {
                 throw setIffError(errno, name.isEmpty() ? "a new device" : name, policy);
             }
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
-            boolean udpSegmentation = vnet != VnetMode.NONE && enableOffload(fd) == FULL_OFFLOAD;
+            // Without TUNSETOFFLOAD here, whether the kernel takes UDP segments is unknown: TCP only.
+            boolean udpSegmentation = setOffload && enableOffload(fd) == FULL_OFFLOAD;
             queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation));
             return actual;
         }
@@ -310,6 +359,5 @@ final class LinuxDeviceOpener {
         for (LinuxQueue q : queues) {
             q.close();
         }
-        netlink.close();
     }
 }

@@ -16,6 +16,7 @@ import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_VNET_HDR;
 import static io.tuntap.linux.jna.Rtnl.NLA_F_NESTED;
 import static io.tuntap.linux.jna.Rtnl.NLMSGHDR_SIZE;
 import static io.tuntap.linux.jna.Rtnl.NLMSG_DONE;
@@ -293,6 +294,7 @@ final class Rtnetlink implements AutoCloseable {
         boolean persistent = false;
         long owner = -1;
         long group = -1;
+        boolean vnetHdr = false;
         for (int a = start + IFINFOMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
             int len = attrLength(a);
             if (len < RTATTR_SIZE) {
@@ -327,6 +329,7 @@ final class Rtnetlink implements AutoCloseable {
                                 case IFLA_TUN_PERSIST -> persistent = buf.get(v) != 0;
                                 case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
                                 case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
+                                case IFLA_TUN_VNET_HDR -> vnetHdr = buf.get(v) != 0;
                                 default -> { }
                             }
                         }
@@ -334,7 +337,8 @@ final class Rtnetlink implements AutoCloseable {
                 }
             }
         }
-        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group);
+        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group,
+                vnetHdr);
     }
 
     private void parseAddress(int start, int end, AddressSink sink) {
