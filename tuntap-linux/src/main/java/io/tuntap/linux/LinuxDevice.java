@@ -37,7 +37,7 @@ abstract class LinuxDevice implements TunTapDevice {
     private final List<PacketChannel> channels;
     private final LinuxQueue first;
     private final Set<Capability> capabilities;
-    /** The TUNSETIFF flags to undo offload with on close (see LinuxDeviceOpener.restorePlain), or 0. */
+    /** The TUNSETIFF flags to restore the interface with on close (see LinuxDeviceOpener.restoreAsFound), or 0. */
     private short restoreFlags;
 
     LinuxDevice(LinuxLibC libc, Rtnetlink netlink, DeviceMode mode, String name, int index, List<LinuxQueue> queues,
@@ -117,8 +117,8 @@ abstract class LinuxDevice implements TunTapDevice {
         return first.isOpen();
     }
 
-    /** Makes {@link #close()} leave the interface without virtio-net header and offload, as found. */
-    void restorePlainOnClose(short flags) {
+    /** Makes {@link #close()} leave the interface's virtio-net header and offload settings as found. */
+    void restoreOnClose(short flags) {
         restoreFlags = flags;
     }
 
@@ -130,7 +130,7 @@ abstract class LinuxDevice implements TunTapDevice {
                 q.close();
             }
             if (wasOpen && restoreFlags != 0) {
-                LinuxDeviceOpener.restorePlain(libc, netlink, name, restoreFlags);
+                LinuxDeviceOpener.restoreAsFound(libc, netlink, name, restoreFlags);
             }
             netlink.close();
         }

@@ -72,7 +72,10 @@ final class LinuxDeviceOpener {
                         vnet, setOffload);
                 if (setOffload && !created) {
                     // The interface outlives this handle: closing puts its offload settings back.
-                    restore = flags;
+                    restore = (short) (flags & ~IfTun.IFF_VNET_HDR);
+                } else if (vnet == VnetMode.NONE && existing != null && existing.vnetHdr()) {
+                    // A plain attach clears the interface's IFF_VNET_HDR: closing sets it again.
+                    restore = (short) (flags | IfTun.IFF_VNET_HDR);
                 }
                 // Later queues join the interface the first one made.
                 flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
@@ -100,17 +103,17 @@ final class LinuxDeviceOpener {
                     ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, deviceCapabilities)
                     : new LinuxTapDevice(libc, netlink, name, link.index(), queues, deviceCapabilities);
             if (created && config.persistent() && setOffload) {
-                restore = flags;
+                restore = (short) (flags & ~IfTun.IFF_VNET_HDR);
             }
             if (restore != 0) {
-                device.restorePlainOnClose(restore);
+                device.restoreOnClose(restore);
             }
             configure(device, config, link);
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
             if (restore != 0) {
-                restorePlain(libc, netlink, name, restore);
+                restoreAsFound(libc, netlink, name, restore);
             }
             netlink.close();
             throw e;
@@ -127,7 +130,8 @@ final class LinuxDeviceOpener {
      * life is this handle's (one this call creates, not persistent), keeps the header of a TUN interface
      * that has one already (without touching its offload settings), and means plain I/O on any other. An
      * explicit {@link io.tuntap.Offload#VIRTIO_NET_HDR} is the user's choice and is taken; where it changes
-     * an interface that outlives the handle, {@link #restorePlain} undoes the change on close.
+     * an interface that outlives the handle, {@link #restoreAsFound} undoes the change on close. Where a
+     * plain attach clears an interface's IFF_VNET_HDR (OFF, or a TAP device), close sets it again.
      *
      * @param existing the interface found under the name, or null if this call creates one
      */
@@ -146,14 +150,14 @@ final class LinuxDeviceOpener {
     }
 
     /**
-     * Leaves an interface as a plain opener finds it after a handle with a virtio-net header closed: attaches
-     * once more without IFF_VNET_HDR (which clears the flag on the interface) and sets no offload
-     * ({@code TUNSETOFFLOAD 0}, the state of a new device). Best effort, called from close: a failure leaves
-     * the interface as the handle had it.
+     * Leaves an interface as this library found it, after its handle closed: attaches once more with the
+     * IFF_VNET_HDR the interface had (TUNSETIFF sets or clears the flag on the interface), and where that is
+     * none, sets no offload ({@code TUNSETOFFLOAD 0}, the state of a new device, which the handle changed).
+     * Best effort, called from close: a failure leaves the interface as the handle had it.
      *
-     * @param flags the TUNSETIFF flags the handle used
+     * @param flags the TUNSETIFF flags to attach with, IFF_VNET_HDR as found
      */
-    static void restorePlain(LinuxLibC libc, Rtnetlink netlink, String name, short flags) {
+    static void restoreAsFound(LinuxLibC libc, Rtnetlink netlink, String name, short flags) {
         try {
             // Only an interface that is there: TUNSETIFF on a name that is gone would create a new one.
             if (netlink.link(name) == null) {
@@ -170,8 +174,8 @@ final class LinuxDeviceOpener {
             ifreq.clear();
             byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
             ifreq.write(0, nameBytes, 0, nameBytes.length);
-            ifreq.setShort(Sys.IFREQ_UNION_OFFSET, (short) (flags & ~(IfTun.IFF_VNET_HDR | IfTun.IFF_TUN_EXCL)));
-            if (libc.ioctl(fd, IfTun.TUNSETIFF, Pointer.nativeValue(ifreq)) == 0) {
+            ifreq.setShort(Sys.IFREQ_UNION_OFFSET, (short) (flags & ~IfTun.IFF_TUN_EXCL));
+            if (libc.ioctl(fd, IfTun.TUNSETIFF, Pointer.nativeValue(ifreq)) == 0 && (flags & IfTun.IFF_VNET_HDR) == 0) {
                 libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
             }
         } finally {
