@@ -49,7 +49,8 @@ final class LinuxDeviceOpener {
         Rtnetlink netlink = Rtnetlink.open(libc);
         List<LinuxQueue> queues = new ArrayList<>();
         boolean created = false;
-        // Set once a queue of an interface that outlives this call has a virtio-net header: the flags to undo.
+        // Set once this call changes the IFF_VNET_HDR or offload settings of an interface that outlives it: the
+        // TUNSETIFF flags that set them back (see restoreAsFound).
         short restore = 0;
         String name = requested == null ? "" : requested;
         try {
