@@ -37,6 +37,8 @@ abstract class LinuxDevice implements TunTapDevice {
     private final List<PacketChannel> channels;
     private final LinuxQueue first;
     private final Set<Capability> capabilities;
+    /** The TUNSETIFF flags to restore the interface with on close (see LinuxDeviceOpener.restoreAsFound), or 0. */
+    private short restoreFlags;
 
     LinuxDevice(LinuxLibC libc, Rtnetlink netlink, DeviceMode mode, String name, int index, List<LinuxQueue> queues,
             Set<Capability> capabilities) {
@@ -115,11 +117,20 @@ abstract class LinuxDevice implements TunTapDevice {
         return first.isOpen();
     }
 
+    /** Makes {@link #close()} leave the interface's virtio-net header and offload settings as found. */
+    void restoreOnClose(short flags) {
+        restoreFlags = flags;
+    }
+
     @Override
     public void close() {
         synchronized (netlink) {
+            boolean wasOpen = first.isOpen();
             for (LinuxQueue q : queues) {
                 q.close();
+            }
+            if (wasOpen && restoreFlags != 0) {
+                LinuxDeviceOpener.restoreAsFound(libc, netlink, name, restoreFlags);
             }
             netlink.close();
         }

@@ -47,6 +47,13 @@ public final class LinuxTunTapProvider implements TunTapProvider {
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());
         LinuxProbe probe = LinuxProbe.RESULT;
+        if (probe.accessErrno != 0) {
+            // Access may have been granted since this process first looked.
+            probe = LinuxProbe.probe(probe.libc);
+            if (probe.accessErrno != 0) {
+                throw LinuxProbe.cloneDeviceDenied(probe.libc, probe.accessErrno);
+            }
+        }
         return new LinuxDeviceOpener(probe.libc, probe.capabilities).open(config);
     }
 }

@@ -16,6 +16,7 @@ import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_VNET_HDR;
 import static io.tuntap.linux.jna.Rtnl.NLA_F_NESTED;
 import static io.tuntap.linux.jna.Rtnl.NLMSGHDR_SIZE;
 import static io.tuntap.linux.jna.Rtnl.NLMSG_DONE;
@@ -41,6 +42,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -292,6 +294,7 @@ final class Rtnetlink implements AutoCloseable {
         boolean persistent = false;
         long owner = -1;
         long group = -1;
+        boolean vnetHdr = false;
         for (int a = start + IFINFOMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
             int len = attrLength(a);
             if (len < RTATTR_SIZE) {
@@ -326,6 +329,7 @@ final class Rtnetlink implements AutoCloseable {
                                 case IFLA_TUN_PERSIST -> persistent = buf.get(v) != 0;
                                 case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
                                 case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
+                                case IFLA_TUN_VNET_HDR -> vnetHdr = buf.get(v) != 0;
                                 default -> { }
                             }
                         }
@@ -333,7 +337,8 @@ final class Rtnetlink implements AutoCloseable {
                 }
             }
         }
-        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group);
+        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group,
+                vnetHdr);
     }
 
     private void parseAddress(int start, int end, AddressSink sink) {
@@ -359,7 +364,10 @@ final class Rtnetlink implements AutoCloseable {
             return;
         }
         try {
-            sink.accept(index, new IpPrefix(InetAddress.getByAddress(own), prefixLength));
+            // Inet6Address explicitly: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one.
+            InetAddress inet = family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, own, -1)
+                    : InetAddress.getByAddress(own);
+            sink.accept(index, new IpPrefix(inet, prefixLength));
         } catch (UnknownHostException | IllegalArgumentException e) {
             // A malformed attribute from the kernel: skip the entry rather than fail the whole listing.
         }

@@ -30,9 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * is guarded by this object's monitor; packet I/O by each queue's own lock, so configuration never blocks I/O.
  */
 abstract class MemoryDevice implements TunTapDevice {
-    static final int EEXIST = 17;
-    static final int EADDRNOTAVAIL = 99;
-
     private final DeviceMode mode;
     private final String name;
     private final int index;
@@ -105,7 +102,7 @@ abstract class MemoryDevice implements TunTapDevice {
 
     void ensureOpen(String function) throws DeviceClosedException {
         if (closed) {
-            throw new DeviceClosedException(function, MemoryQueue.EBADF, function + " on " + name
+            throw new DeviceClosedException(function, 0, function + " on " + name
                     + " failed: the device is closed; open a new one");
         }
     }
@@ -182,7 +179,7 @@ abstract class MemoryDevice implements TunTapDevice {
     public void setMtu(int mtu) throws TunTapException {
         ensureOpen("setMtu");
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
-            throw new InvalidConfigurationException("setMtu", MemoryQueue.EINVAL, "setMtu(" + mtu + ") on " + name
+            throw new InvalidConfigurationException("setMtu", 0, "setMtu(" + mtu + ") on " + name
                     + ": the MTU is out of range; use " + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
         }
         this.mtu = mtu;
@@ -210,9 +207,8 @@ abstract class MemoryDevice implements TunTapDevice {
     public synchronized void addAddress(IpPrefix address) throws TunTapException {
         ensureOpen("addAddress");
         if (addresses.contains(address)) {
-            throw new DeviceBusyException("addAddress", EEXIST, "addAddress(" + address + ") on " + name
-                    + " failed with errno " + EEXIST + " (File exists): the interface already has this address; "
-                    + "remove it first or leave it");
+            throw new DeviceBusyException("addAddress", 0, "addAddress(" + address + ") on " + name
+                    + " failed: the interface already has this address; remove it first or leave it");
         }
         addresses.add(address);
     }
@@ -221,9 +217,8 @@ abstract class MemoryDevice implements TunTapDevice {
     public synchronized void removeAddress(IpPrefix address) throws TunTapException {
         ensureOpen("removeAddress");
         if (!addresses.remove(address)) {
-            throw new DeviceNotFoundException("removeAddress", EADDRNOTAVAIL, "removeAddress(" + address + ") on "
-                    + name + " failed with errno " + EADDRNOTAVAIL + " (Cannot assign requested address): the "
-                    + "interface does not have this address; it has " + addresses);
+            throw new DeviceNotFoundException("removeAddress", 0, "removeAddress(" + address + ") on "
+                    + name + " failed: the interface does not have this address; it has " + addresses);
         }
     }
 
@@ -272,9 +267,10 @@ abstract class MemoryDevice implements TunTapDevice {
         @Override
         public void setMacAddress(MacAddress address) throws TunTapException {
             ensureOpen("setMacAddress");
-            if (address.isMulticast()) {
-                throw new InvalidConfigurationException("setMacAddress", MemoryQueue.EINVAL, "setMacAddress(" + address
-                        + ") on " + name() + ": a multicast address cannot name an interface; use a unicast one "
+            if (address.isMulticast() || java.util.Arrays.equals(address.toByteArray(), new byte[MacAddress.LENGTH])) {
+                throw new InvalidConfigurationException("setMacAddress", 0, "setMacAddress(" + address
+                        + ") on " + name() + ": " + (address.isMulticast() ? "a multicast (or broadcast) address"
+                        : "the all-zero address") + " cannot name an interface; use a unicast, non-zero one "
                         + "(the lowest bit of the first byte clear), e.g. MacAddress.randomLocal()");
             }
             this.mac = address;

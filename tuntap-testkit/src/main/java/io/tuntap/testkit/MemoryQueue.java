@@ -19,10 +19,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #close()} signals it, so a blocked reader wakes at once.
  */
 final class MemoryQueue implements PacketChannel {
-    /** Linux errno values, so that error codes match what the Linux backend reports for the same failure. */
-    static final int EIO = 5;
-    static final int EBADF = 9;
-    static final int EINVAL = 22;
 
     private final MemoryDevice device;
     private final int index;
@@ -111,8 +107,9 @@ final class MemoryQueue implements PacketChannel {
         }
         int length = src.remaining();
         if (!device.isUpUnchecked()) {
-            throw new TunTapException("write", EIO, "write on " + where() + " failed with errno " + EIO
-                    + " (Input/output error): the link is down; bring it up with setUp(true)");
+            // errorCode 0: no operating system reported this (a Linux device fails with EIO here).
+            throw new TunTapException("write", 0, "write on " + where() + " failed: the link is down; bring it "
+                    + "up with setUp(true)");
         }
         int max = device.maxPacketLength();
         if (length > max) {
@@ -143,8 +140,7 @@ final class MemoryQueue implements PacketChannel {
     }
 
     private TunTapException invalid(String why) {
-        return new TunTapException("write", EINVAL, "write on " + where() + " failed with errno " + EINVAL
-                + " (Invalid argument): " + why);
+        return new TunTapException("write", 0, "write on " + where() + " failed: " + why);
     }
 
     /** Queues a packet the peer wrote, or drops and counts it. Never blocks, like a real device's queue. */
@@ -184,7 +180,7 @@ final class MemoryQueue implements PacketChannel {
     }
 
     DeviceClosedException closedException(String function) {
-        return new DeviceClosedException(function, EBADF, function + " on " + where()
+        return new DeviceClosedException(function, 0, function + " on " + where()
                 + " failed: the queue is closed; open a new device");
     }
 

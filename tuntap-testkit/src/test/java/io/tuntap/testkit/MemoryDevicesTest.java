@@ -58,7 +58,7 @@ class MemoryDevicesTest {
     void writeOnADownLinkFailsLikeEio() throws Exception {
         try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().up(false).build(), DeviceConfig.tun().build())) {
             TunTapException e = assertThrows(TunTapException.class, () -> pair.first().write(udp(1)));
-            assertEquals(5, e.errorCode());
+            assertEquals(0, e.errorCode(), "no operating system reported it");
             assertTrue(e.getMessage().contains("setUp(true)"), e.getMessage());
         }
     }
@@ -110,7 +110,7 @@ class MemoryDevicesTest {
     void tunRefusesWhatIsNotIp() throws Exception {
         try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             TunTapException e = assertThrows(TunTapException.class, () -> pair.first().write(new byte[] {0x10, 0}));
-            assertEquals(22, e.errorCode());
+            assertEquals(0, e.errorCode(), "no operating system reported it");
             assertThrows(TunTapException.class, () -> pair.first().write(new byte[0]));
         }
     }
