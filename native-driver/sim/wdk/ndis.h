@@ -12,7 +12,7 @@
  *    it does under MSVC /W4 /WX. The NDIS version check of the real ndis.h
  *    is reproduced: NDIS 6.20 on ARM64 is rejected.
  *  - the user-mode simulation (sim/): on Linux (LP64) ULONG and LONG become
- *    the 32-bit int types, and sim/*.c implements every routine declared
+ *    the 32-bit int types, and the sim/ sources implement every routine declared
  *    here with its documented contract, checking the caller's IRQL and
  *    ownership rules.
  *
