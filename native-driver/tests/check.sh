@@ -111,7 +111,8 @@ typecheck() { # stage, description
 typecheck mingw-x64 "x86_64-w64-mingw32-gcc (LLP64) -Wall -Wextra -Wconversion -Werror, x64 defines"
 typecheck clang-x64 "clang x86_64-windows -Wshorten-64-to-32 -Wconversion -Wthread-safety -Werror, x64 defines"
 typecheck clang-arm64 "clang aarch64-windows -Werror with the vcxproj's ARM64 defines (NDIS version check)"
-typecheck c4267 "no MSVC C4267 (non-constant size_t narrowed to 32 bits) in the clang AST"
+typecheck c4267 "no MSVC C4267 (non-constant size_t narrowed to 32 bits) in the clang AST; the lint flags exactly its probe's 3 cases"
+typecheck tsa-selftest "-Wthread-safety with the stand-in's annotations reports the 5 lock/IRQL mistakes of tsa_probe.c, and nothing else"
 typecheck cppcheck "cppcheck (warning, performance, portability; WDK allocation pairs)"
 
 note "INF lint"

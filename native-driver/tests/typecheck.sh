@@ -10,6 +10,7 @@
 #                                     -Wconversion, -Wthread-safety
 #   typecheck.sh clang-arm64          clang aarch64-windows with the ARM64 defines
 #   typecheck.sh c4267                MSVC C4267 (size_t narrowing) over the AST
+#   typecheck.sh tsa-selftest         the lock/IRQL annotations catch tests/lint/tsa_probe.c
 #   typecheck.sh cppcheck             cppcheck over glue/ and core/
 # Exit status 0 when clean; diagnostics on stdout.
 set -u
@@ -78,7 +79,33 @@ c4267)
         clang -std=c11 -fsyntax-only -fno-color-diagnostics -Xclang -ast-dump "${F[@]}" "${D[@]}" \
             "$f" 2>/dev/null | awk -v main="$(basename "$f")" -f "$ROOT/tests/lint/c4267.awk" || rc=1
     done
+    # The lint itself: exactly the probe's marked lines.
+    probe="$ROOT/tests/lint/c4267_probe.c"
+    got=$(clang -std=c11 -fsyntax-only -Xclang -ast-dump "${F[@]}" "${D[@]}" "$probe" 2>/dev/null |
+          awk -v main=c4267_probe.c -f "$ROOT/tests/lint/c4267.awk" | sed -n 's/.*c4267_probe\.c:\([0-9]*\):.*/\1/p' | sort -n)
+    want=$(grep -n 'C4267 \*/' "$probe" | cut -d: -f1 | sort -n)
+    if [[ -z $want || "$got" != "$want" ]]; then
+        echo "c4267 lint self-test: flagged lines $(echo $got), expected $(echo $want)"
+        rc=1
+    fi
     exit $rc
+    ;;
+tsa-selftest)
+    # Each function of tsa_probe.c preceded by an EXPECT comment must get a
+    # -Wthread-safety diagnostic, and no other function may.
+    probe="$ROOT/tests/lint/tsa_probe.c"
+    read -r -a F < <(freestanding_clang x86_64-w64-windows-gnu)
+    mapfile -t D < <(defines x64)
+    lines=$(clang -std=c11 -fsyntax-only -Wthread-safety "${F[@]}" "${D[@]}" "$probe" 2>&1 |
+            sed -n 's/.*tsa_probe\.c:\([0-9]*\):[0-9]*: warning:.*/\1/p' | sort -un)
+    # function name of each line: the last "void probe_x(" at or before it
+    got=$(for l in $lines; do
+              awk -v l="$l" 'NR <= l && /^void probe_[a-z_]*\(/ { f = $2; sub(/\(.*/, "", f) } END { print f }' "$probe"
+          done | sort -u)
+    want=$(awk '/EXPECT:/ { e = 1; next } e && /^void probe_/ { f = $2; sub(/\(.*/, "", f); print f; e = 0 }' "$probe" | sort -u)
+    echo "expected diagnostics in: $(echo $want)"
+    echo "got diagnostics in:      $(echo $got)"
+    [[ -n $want && "$got" == "$want" ]]
     ;;
 cppcheck)
     mapfile -t D < <(defines x64)
@@ -88,7 +115,7 @@ cppcheck)
         "${GLUE[@]}" "${CORE[@]}"
     ;;
 *)
-    echo "usage: $0 defines PLATFORM | mingw-x64 | clang-x64 | clang-arm64 | c4267 | cppcheck" >&2
+    echo "usage: $0 defines PLATFORM | mingw-x64 | clang-x64 | clang-arm64 | c4267 | tsa-selftest | cppcheck" >&2
     exit 2
     ;;
 esac
