@@ -37,11 +37,14 @@ struct _TT_ADAPTER;
  * frees the device extension ("If NdisRegisterDeviceEx allocated an
  * extension, NdisDeregisterDeviceEx frees the extension"), yet a handle
  * opened before the halt still gets IRP_MJ_CLEANUP and IRP_MJ_CLOSE, and
- * possibly reads, writes and IOCTLs. So the per-device state lives here, in
- * pool of the miniport driver (not of the adapter), and every file object
- * finds it through FileObject->FsContext. The extension holds only a
- * pointer to it, published once the TT_CONTROL is ready, for IRP_MJ_CREATE.
- * A TT_CONTROL is freed at driver unload, when no device object (and so no
+ * possibly reads, writes and IOCTLs, and an IRP_MJ_CREATE may already be in
+ * its dispatch routine while the device is deregistered. So the device has
+ * no extension at all: its state lives here, in pool of the miniport driver
+ * (not of the adapter), on the driver's list TtDriver.Controls. A file
+ * object finds it through FileObject->FsContext; IRP_MJ_CREATE finds it by
+ * its device object on that list (under TtDriver.Lock), where Device is set
+ * only once everything is ready and cleared before deregistration. A
+ * TT_CONTROL is freed at driver unload, when no device object (and so no
  * file object or dispatch routine) of the driver remains.
  *
  * Rundown keeps Adapter valid while a dispatch routine uses it; halt waits
@@ -49,14 +52,10 @@ struct _TT_ADAPTER;
  */
 typedef struct _TT_CONTROL {
     struct _TT_CONTROL *Next;   /* TtDriver.Controls, under TtDriver.Lock */
+    PDEVICE_OBJECT Device;      /* under TtDriver.Lock; NULL unless usable */
     EX_RUNDOWN_REF Rundown;
     struct _TT_ADAPTER *Adapter;
 } TT_CONTROL, *PTT_CONTROL;
-
-/* Device extension (NdisGetDeviceReservedExtension). */
-typedef struct _TT_CONTROL_EXTENSION {
-    PVOID Control; /* PTT_CONTROL; NULL until the device is ready */
-} TT_CONTROL_EXTENSION, *PTT_CONTROL_EXTENSION;
 
 /* What the registry says about one adapter (tt_config.c). */
 typedef struct _TT_CONFIG {

@@ -14,9 +14,9 @@
  * The device uses direct I/O for reads and writes, buffered for IOCTLs.
  *
  * Lifetimes (tt_adapter.h, TT_CONTROL): dispatch routines reach the
- * adapter through the TT_CONTROL in FileObject->FsContext, under its
- * rundown protection, never through the device extension once the file
- * exists. FsContext2 holds the handle's epoch (tt_adapter_state.h).
+ * adapter through a TT_CONTROL (found by device object at create, then in
+ * FileObject->FsContext), under its rundown protection; the device has no
+ * extension. FsContext2 holds the handle's epoch (tt_adapter_state.h).
  *
  * WDK ONLY (see tt_adapter.h); on Linux it runs under sim/.
  */
@@ -72,18 +72,31 @@ static VOID LeaveControl(PTT_CONTROL Control)
     ExReleaseRundownProtection(&Control->Rundown);
 }
 
+/* The TT_CONTROL of DeviceObject, or NULL while the device is not ready
+ * or once it is being removed. */
+static PTT_CONTROL FindControl(PDEVICE_OBJECT DeviceObject)
+{
+    PTT_CONTROL control;
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    for (control = TtDriver.Controls; control != NULL; control = control->Next) {
+        if (control->Device == DeviceObject) {
+            break;
+        }
+    }
+    NdisReleaseSpinLock(&TtDriver.Lock);
+    return control;
+}
+
 _Use_decl_annotations_
 NTSTATUS TtDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
-    PTT_CONTROL_EXTENSION ext =
-        (PTT_CONTROL_EXTENSION)NdisGetDeviceReservedExtension(DeviceObject);
-    PTT_CONTROL control = (PTT_CONTROL)ReadPointerAcquire(&ext->Control);
+    PTT_CONTROL control = FindControl(DeviceObject);
     PTT_ADAPTER adapter;
     ULONG epoch;
 
     if (control == NULL) {
-        /* Registered but not yet ready (TtControlDeviceCreate). */
+        /* Not yet ready (TtControlDeviceCreate), or being removed. */
         return CompleteIrp(Irp, STATUS_DEVICE_NOT_READY, 0);
     }
     adapter = EnterControl(control);
@@ -292,7 +305,6 @@ NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter)
     WCHAR device_buffer[64];
     WCHAR link_buffer[64];
     PTT_CONTROL control;
-    PTT_CONTROL_EXTENSION ext;
     NDIS_STATUS status;
 
     if (!NT_SUCCESS(BuildName(&device_name, device_buffer, (USHORT)sizeof(device_buffer),
@@ -328,7 +340,7 @@ NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter)
     attributes.DeviceName = &device_name;
     attributes.SymbolicName = &link_name;
     attributes.MajorFunctions = dispatch;
-    attributes.ExtensionSize = sizeof(TT_CONTROL_EXTENSION);
+    attributes.ExtensionSize = 0; /* see TT_CONTROL */
     attributes.DefaultSDDLString = &TtControlDeviceSddl;
     attributes.DeviceClassGuid = NULL; /* reserved for NDIS */
 
@@ -339,16 +351,15 @@ NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter)
         Adapter->ControlDeviceHandle = NULL;
         return status;
     }
-    NdisAcquireSpinLock(&TtDriver.Lock);
-    control->Next = TtDriver.Controls;
-    TtDriver.Controls = control;
-    NdisReleaseSpinLock(&TtDriver.Lock);
     Adapter->Control = control;
     Adapter->ControlDevice->Flags |= DO_DIRECT_IO;
     Adapter->ControlDevice->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
     /* Published last: until now IRP_MJ_CREATE answers STATUS_DEVICE_NOT_READY. */
-    ext = (PTT_CONTROL_EXTENSION)NdisGetDeviceReservedExtension(Adapter->ControlDevice);
-    WritePointerRelease(&ext->Control, control);
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    control->Device = Adapter->ControlDevice;
+    control->Next = TtDriver.Controls;
+    TtDriver.Controls = control;
+    NdisReleaseSpinLock(&TtDriver.Lock);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -358,14 +369,19 @@ VOID TtControlDeviceDestroy(PTT_ADAPTER Adapter)
     if (Adapter->ControlDeviceHandle == NULL) {
         return;
     }
-    /* No dispatch routine is inside, and none can enter, after this. */
+    /* New creates no longer find the device (its address may be reused once
+     * it is deleted) ... */
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    Adapter->Control->Device = NULL;
+    NdisReleaseSpinLock(&TtDriver.Lock);
+    /* ... and no dispatch routine is inside, and none can enter, after this. */
     ExWaitForRundownProtectionRelease(&Adapter->Control->Rundown);
     /* Cancel pending reads, drop queued frames, and wait until no cancel
      * routine can still be using the queue that the adapter embeds. */
     TtReadQueueClose(&Adapter->Reads);
     TtReadQueueDrain(&Adapter->Reads);
-    /* Frees the extension; open handles keep reaching Adapter->Control
-     * through FsContext and get STATUS_DEVICE_REMOVED. */
+    /* Open handles keep reaching Adapter->Control through FsContext and get
+     * STATUS_DEVICE_REMOVED. */
     NdisDeregisterDeviceEx(Adapter->ControlDeviceHandle);
     Adapter->ControlDeviceHandle = NULL;
     Adapter->ControlDevice = NULL;

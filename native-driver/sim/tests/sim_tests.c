@@ -542,6 +542,55 @@ static void pause_waits_for_returned_receives(void)
     finish(m);
 }
 
+/* ---- halt and re-initialization racing a client ------------------------------------------- */
+struct churn {
+    tts_machine *m;
+    volatile int stop;
+    int opened;
+};
+
+static void *churn_client(void *p)
+{
+    struct churn *c = p;
+    uint8_t buf[256];
+    while (!__atomic_load_n(&c->stop, __ATOMIC_SEQ_CST)) {
+        tts_file *f = NULL;
+        if (tts_open(c->m, tts_device_path(c->m), &f) != 0) {
+            usleep(100);
+            continue;
+        }
+        c->opened++;
+        uint32_t mtu = 0;
+        (void)tts_ioctl(f, TUNTAP_TAP_IOCTL_GET_MTU, NULL, 0, &mtu, 4, NULL);
+        tts_io *r1 = tts_read(f, buf, sizeof(buf));
+        tts_io *r2 = tts_read(f, buf, sizeof(buf));
+        usleep(200);
+        tts_io_cancel(r1); /* a killed client: its I/O is cancelled, then closed */
+        tts_close(f);
+        tts_io_free(r1);
+        tts_io_free(r2);
+    }
+    return NULL;
+}
+
+static void halt_and_enable_race_a_client(void)
+{
+    tts_machine *m = machine_with(0);
+    struct churn c = {m, 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, churn_client, &c);
+    for (int i = 0; i < 30; i++) {
+        usleep(1000);
+        tts_halt(m); /* disable with the client's handle open, reads pending */
+        usleep(500);
+        EXPECT_EQ(tts_reinitialize(m), 0); /* enable */
+    }
+    __atomic_store_n(&c.stop, 1, __ATOMIC_SEQ_CST);
+    pthread_join(t, NULL);
+    EXPECT(c.opened > 0);
+    finish(m);
+}
+
 /* ---- runner ------------------------------------------------------------------------------------------ */
 struct test {
     const char *name;
@@ -562,6 +611,7 @@ static const struct test tests[] = {
     {"every_ioctl", every_ioctl},
     {"exclusive_open_and_cancel", exclusive_open_and_cancel},
     {"pause_waits_for_returned_receives", pause_waits_for_returned_receives},
+    {"halt_and_enable_race_a_client", halt_and_enable_race_a_client},
 };
 
 int main(int argc, char **argv)
