@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../abi/tuntap_tap_ioctl.h"
-#include "../sim_internal.h"
+#include "../sim_kernel.h"
 #include "../tuntapsim.h"
 
 #ifndef SUITE_NAME
@@ -591,6 +591,68 @@ static void halt_and_enable_race_a_client(void)
     finish(m);
 }
 
+/* ---- the simulation itself: each rule it checks reports when broken ------------------------ */
+static void expect_rule(const char *id)
+{
+    char first[512];
+    unsigned n = sim_violation_count(first, sizeof(first));
+    char want[64];
+    snprintf(want, sizeof(want), "[%s]", id);
+    if (n == 0 || strncmp(first, want, strlen(want)) != 0) {
+        FAIL("expected rule %s to be reported, got %u: %s", id, n, first);
+    }
+    sim_violation_reset();
+}
+
+static void simulation_reports_broken_rules(void)
+{
+    sim_abort_on_violation = 0;
+    sim_violation_reset();
+    struct sim_device dev;
+    struct tts_file file;
+    memset(&dev, 0, sizeof(dev));
+    memset(&file, 0, sizeof(file));
+    file.device = &dev;
+
+    NDIS_SPIN_LOCK lock;
+    NdisAllocateSpinLock(&lock);
+    struct sim_irp *si = sim_irp_new(&file, IRP_MJ_READ);
+    NdisAcquireSpinLock(&lock);
+    si->irp.IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(&si->irp, IO_NO_INCREMENT); /* under a driver spin lock */
+    NdisReleaseSpinLock(&lock);
+    expect_rule("spin-lock-held");
+    IoCompleteRequest(&si->irp, IO_NO_INCREMENT); /* again */
+    expect_rule("irp-double-completion");
+    sim_irp_delete(si);
+
+    WCHAR buffer[16];
+    UNICODE_STRING u;
+    RtlInitEmptyUnicodeString(&u, buffer, sizeof(buffer));
+    NdisAcquireSpinLock(&lock);
+    (void)RtlUnicodeStringPrintf(&u, L"%ws", L"x"); /* PASSIVE_LEVEL only */
+    NdisReleaseSpinLock(&lock);
+    expect_rule("irql");
+
+    EX_RUNDOWN_REF never_initialized;
+    memset(&never_initialized, 0, sizeof(never_initialized));
+    (void)ExAcquireRundownProtection(&never_initialized);
+    expect_rule("rundown-uninitialized");
+
+    KSPIN_LOCK other;
+    KeInitializeSpinLock(&other);
+    KeReleaseSpinLock(&other, PASSIVE_LEVEL); /* not held */
+    expect_rule("spin-lock-owner");
+
+    struct sim_irp *cancel_set = sim_irp_new(&file, IRP_MJ_READ);
+    IoSetCancelRoutine(&cancel_set->irp, (PDRIVER_CANCEL)(void (*)(void))expect_rule);
+    cancel_set->irp.IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(&cancel_set->irp, IO_NO_INCREMENT);
+    expect_rule("irp-cancel-routine");
+    sim_irp_delete(cancel_set);
+    sim_set_irql(PASSIVE_LEVEL);
+}
+
 /* ---- runner ------------------------------------------------------------------------------------------ */
 struct test {
     const char *name;
@@ -612,6 +674,7 @@ static const struct test tests[] = {
     {"exclusive_open_and_cancel", exclusive_open_and_cancel},
     {"pause_waits_for_returned_receives", pause_waits_for_returned_receives},
     {"halt_and_enable_race_a_client", halt_and_enable_race_a_client},
+    {"simulation_reports_broken_rules", simulation_reports_broken_rules},
 };
 
 int main(int argc, char **argv)
