@@ -81,8 +81,11 @@ note "glue/ and core/ under the user-mode NDIS and I/O manager (sim/), ASan+UBSa
 if "${MK[@]}" sim-tests >"$OUT/logs/sim.build" 2>&1; then
     for kind in asan tsan; do
         "$OUT/sim_tests_$kind" >"$OUT/logs/sim-$kind.log" 2>&1 </dev/null
-        tally_suite "$OUT/logs/sim-$kind.log" $? "sim-$kind"
-        grep -a -E 'RULE BROKEN|SUMMARY|sim_tests.c:[0-9]+: ' "$OUT/logs/sim-$kind.log" | head -n 20
+        rc=$?
+        tally_suite "$OUT/logs/sim-$kind.log" $rc "sim-$kind"
+        if [[ $rc -ne 0 ]]; then
+            grep -a -E 'RULE BROKEN|SUMMARY|sim_tests.c:[0-9]+: ' "$OUT/logs/sim-$kind.log" | head -n 20
+        fi
     done
     "$OUT/sim_so_smoke" >"$OUT/logs/sim-so.log" 2>&1 </dev/null
     tally_suite "$OUT/logs/sim-so.log" $? "sim-so"
