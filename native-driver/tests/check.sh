@@ -78,7 +78,7 @@ note "glue logic tests against tests/stubs (gcc, ASan+UBSan)"
 run_suite glue glue-tests "$OUT/glue_tests"
 
 note "glue/ and core/ under the user-mode NDIS and I/O manager (sim/), ASan+UBSan and TSan"
-if "${MK[@]}" sim-tests >"$OUT/logs/sim.build" 2>&1; then
+if "${MK[@]}" -j2 sim-tests >"$OUT/logs/sim.build" 2>&1; then
     for kind in asan tsan; do
         "$OUT/sim_tests_$kind" >"$OUT/logs/sim-$kind.log" 2>&1 </dev/null
         rc=$?
