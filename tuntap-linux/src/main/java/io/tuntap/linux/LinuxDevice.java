@@ -2,23 +2,20 @@
 package io.tuntap.linux;
 
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
-import io.tuntap.PacketChannel;
-import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import io.tuntap.spi.AbstractTunTapDevice;
 import java.util.List;
 import java.util.Set;
 
@@ -26,56 +23,20 @@ import java.util.Set;
  * A Linux TUN or TAP interface: its queues ({@link LinuxQueue}, one fd each) and an rtnetlink socket for
  * configuration. The packet methods are queue 0's. Configuration calls are serialised on the netlink socket.
  */
-abstract class LinuxDevice implements TunTapDevice {
+abstract class LinuxDevice extends AbstractTunTapDevice {
     final LinuxLibC libc;
     final Rtnetlink netlink;
-    private final DeviceMode mode;
-    private final String name;
-    private final int index;
     private final List<LinuxQueue> queues;
-    /** What {@link #queues()} returns: this device as queue 0, then the other queues. */
-    private final List<PacketChannel> channels;
     private final LinuxQueue first;
-    private final Set<Capability> capabilities;
 
     LinuxDevice(LinuxLibC libc, Rtnetlink netlink, DeviceMode mode, String name, int index, List<LinuxQueue> queues,
             Set<Capability> capabilities) {
+        super(mode, name, index, capabilities);
         this.libc = libc;
         this.netlink = netlink;
-        this.mode = mode;
-        this.name = name;
-        this.index = index;
         this.queues = List.copyOf(queues);
         this.first = queues.get(0);
-        List<PacketChannel> all = new java.util.ArrayList<>(queues);
-        all.set(0, this);
-        this.channels = List.copyOf(all);
-        this.capabilities = capabilities;
-    }
-
-    @Override
-    public DeviceMode mode() {
-        return mode;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int index() {
-        return index;
-    }
-
-    @Override
-    public List<? extends PacketChannel> queues() {
-        return channels;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
+        attachQueues(this.queues);
     }
 
     /** Queue 0 itself, for its statistics. */
@@ -83,44 +44,9 @@ abstract class LinuxDevice implements TunTapDevice {
         return first;
     }
 
-    // ---- packets: queue 0 -------------------------------------------------------------------------
-
     @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        return first.read(dst);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return first.read(dst, timeout);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws TunTapException {
-        return first.write(src);
-    }
-
-    @Override
-    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        return first.readPackets(dsts, count);
-    }
-
-    @Override
-    public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
-        return first.writePackets(srcs, count);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return first.isOpen();
-    }
-
-    @Override
-    public void close() {
+    protected void closeDevice() {
         synchronized (netlink) {
-            for (LinuxQueue q : queues) {
-                q.close();
-            }
             netlink.close();
         }
     }
@@ -139,14 +65,14 @@ abstract class LinuxDevice implements TunTapDevice {
                     + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
         }
         synchronized (netlink) {
-            ensureOpen();
-            int errno = netlink.setMtu(index, mtu);
+            ensureOpen("setMtu");
+            int errno = netlink.setMtu(index(), mtu);
             if (errno == Errno.EINVAL) {
                 throw new InvalidConfigurationException("rtnetlink RTM_SETLINK IFLA_MTU", errno, "rtnetlink "
-                        + "RTM_SETLINK IFLA_MTU failed with EINVAL: " + name + " does not accept MTU " + mtu
+                        + "RTM_SETLINK IFLA_MTU failed with EINVAL: " + name() + " does not accept MTU " + mtu
                         + " (a TAP device takes at most 65521, the Ethernet header counts too)");
             } else if (errno != 0) {
-                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name);
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name());
             }
         }
     }
@@ -159,53 +85,63 @@ abstract class LinuxDevice implements TunTapDevice {
     @Override
     public void setUp(boolean up) throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
-            int errno = netlink.setUp(index, up);
+            ensureOpen("setUp");
+            int errno = netlink.setUp(index(), up);
             if (errno != 0) {
-                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFF_UP", errno, "cannot bring " + name
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFF_UP", errno, "cannot bring " + name()
                         + (up ? " up" : " down"));
             }
         }
     }
 
     @Override
-    public List<IpPrefix> addresses() throws TunTapException {
+    public List<DeviceAddress> addresses() throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
-            return List.copyOf(netlink.addresses(index));
+            ensureOpen("addresses");
+            return List.copyOf(netlink.addresses(index()));
         }
     }
 
     @Override
-    public void addAddress(IpPrefix address) throws TunTapException {
+    public void addAddress(DeviceAddress address) throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
-            int errno = netlink.addAddress(index, address);
+            ensureOpen("addAddress");
+            int errno = netlink.addAddress(index(), address);
             String call = "rtnetlink RTM_NEWADDR " + address;
+            IpPrefix local = address.local();
             if (errno == Errno.EEXIST) {
-                throw new DeviceBusyException(call, errno, call + " failed with EEXIST: " + name + " already has "
-                        + address + "; remove it first or skip adding it");
-            } else if (errno == Errno.EACCES && !address.isIpv4()) {
+                throw new DeviceBusyException(call, errno, call + " failed with EEXIST: " + name() + " already has "
+                        + local + "; remove it first or skip adding it");
+            } else if (errno == Errno.EACCES && !local.isIpv4()) {
                 throw new UnsupportedFeatureException(call, errno, call + " failed with EACCES: IPv6 is disabled on "
-                        + name + " (sysctl net.ipv6.conf." + name + ".disable_ipv6=1, or IPv6 is off system-wide)");
+                        + name() + " (sysctl net.ipv6.conf." + name() + ".disable_ipv6=1, or IPv6 is off system-wide)");
             } else if (errno != 0) {
-                throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name
-                        + (address.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
+                throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
+                        + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
             }
         }
     }
 
     @Override
-    public void removeAddress(IpPrefix address) throws TunTapException {
+    public void removeAddress(IpPrefix local) throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
-            int errno = netlink.removeAddress(index, address);
-            String call = "rtnetlink RTM_DELADDR " + address;
+            ensureOpen("removeAddress");
+            String call = "rtnetlink RTM_DELADDR " + local;
+            // The kernel matches a deletion by local address and, through IFA_ADDRESS, by peer: send the entry
+            // as it is, so that an address with a peer goes and an address with another prefix stays.
+            DeviceAddress existing = null;
+            for (DeviceAddress a : netlink.addresses(index())) {
+                if (a.local().equals(local)) {
+                    existing = a;
+                }
+            }
+            int errno = existing == null ? Errno.EADDRNOTAVAIL : netlink.removeAddress(index(), existing);
             if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENOENT) {
-                throw new DeviceNotFoundException(call, errno, call + " failed with " + Errno.name(errno) + ": "
-                        + name + " does not have " + address + "; see addresses() for what it has");
+                throw new DeviceNotFoundException(call, existing == null ? 0 : errno, call + " failed"
+                        + (existing == null ? "" : " with " + Errno.name(errno)) + ": " + name() + " does not have "
+                        + local + "; see addresses() for what it has");
             } else if (errno != 0) {
-                throw LinuxErrors.ofCommon(call, errno, "cannot remove " + address + " from " + name);
+                throw LinuxErrors.ofCommon(call, errno, "cannot remove " + local + " from " + name());
             }
         }
     }
@@ -218,35 +154,23 @@ abstract class LinuxDevice implements TunTapDevice {
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
+            ensureOpen("setPersistent");
             if (libc.ioctl(first.fd(), IfTun.TUNSETPERSIST, persistent ? 1 : 0) < 0) {
                 int errno = libc.errno();
-                throw LinuxErrors.ofCommon("ioctl(TUNSETPERSIST)", errno, "cannot change persistence of " + name);
+                throw LinuxErrors.ofCommon("ioctl(TUNSETPERSIST)", errno, "cannot change persistence of " + name());
             }
         }
     }
 
     LinkInfo link() throws TunTapException {
         synchronized (netlink) {
-            ensureOpen();
-            LinkInfo link = netlink.link(index);
+            ensureOpen("configure");
+            LinkInfo link = netlink.link(index());
             if (link == null) {
-                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
-                        + " (#" + index + ") no longer exists: it was deleted by another program");
+                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name()
+                        + " (#" + index() + ") no longer exists: it was deleted by another program");
             }
             return link;
         }
-    }
-
-    void ensureOpen() throws TunTapException {
-        if (!first.isOpen()) {
-            throw new DeviceClosedException("configure", 0, name + " is closed");
-        }
-    }
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", #" + index + ", " + queues.size() + " queue(s)"
-                + (isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -9,7 +9,7 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
-import io.tuntap.IpPrefix;
+import io.tuntap.DeviceAddress;
 import io.tuntap.OpenPolicy;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
@@ -260,7 +260,7 @@ final class LinuxDeviceOpener {
             device.setUp(true);
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
-        for (IpPrefix address : config.addresses()) {
+        for (DeviceAddress address : config.addresses()) {
             device.addAddress(address);
         }
     }

@@ -31,7 +31,7 @@ final class LinuxTapDevice extends LinuxDevice implements TapDevice {
                     + MacAddress.randomLocal());
         }
         synchronized (netlink) {
-            ensureOpen();
+            ensureOpen("setMacAddress");
             int errno = netlink.setMac(index(), address.toByteArray());
             if (errno != 0) {
                 throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_ADDRESS", errno, "cannot set the MAC address of "

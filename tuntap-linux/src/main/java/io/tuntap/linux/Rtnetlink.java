@@ -35,6 +35,7 @@ import static io.tuntap.linux.jna.Rtnl.RTM_SETLINK;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.tuntap.DeviceAddress;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
@@ -47,6 +48,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -139,24 +141,24 @@ final class Rtnetlink implements AutoCloseable {
     }
 
     /** Adds an address; returns 0 or the kernel's errno (EEXIST: already there). */
-    int addAddress(int index, IpPrefix prefix) throws TunTapException {
+    int addAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_NEWADDR, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL));
-        putAddressRequest(index, prefix);
+        putAddressRequest(index, address);
         return exchange(null, null);
     }
 
     /** Removes an address; returns 0 or the kernel's errno (EADDRNOTAVAIL: not there). */
-    int removeAddress(int index, IpPrefix prefix) throws TunTapException {
+    int removeAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK));
-        putAddressRequest(index, prefix);
+        putAddressRequest(index, address);
         return exchange(null, null);
     }
 
     /** Every IPv4 and IPv6 address on the interface. */
-    List<IpPrefix> addresses(int index) throws TunTapException {
+    List<DeviceAddress> addresses(int index) throws TunTapException {
         begin(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
         buf.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0); // ifaddrmsg: every family
-        List<IpPrefix> found = new ArrayList<>();
+        List<DeviceAddress> found = new ArrayList<>();
         int errno = exchange(null, (ifIndex, prefix) -> {
             if (ifIndex == index) {
                 found.add(prefix);
@@ -189,14 +191,15 @@ final class Rtnetlink implements AutoCloseable {
         buf.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
     }
 
-    private void putAddressRequest(int index, IpPrefix prefix) {
-        byte[] address = prefix.address().getAddress();
+    private void putAddressRequest(int index, DeviceAddress address) {
+        IpPrefix prefix = address.local();
+        byte[] local = prefix.address().getAddress();
         buf.put((byte) (prefix.isIpv4() ? Sys.AF_INET : Sys.AF_INET6)).put((byte) prefix.prefixLength())
                 .put((byte) 0).put((byte) 0).putInt(index);
-        // As iproute2 does for an address without a peer: local and address are the same. On a
-        // point-to-point interface IFA_ADDRESS would otherwise be taken as the peer.
-        putBytesAttribute(IFA_LOCAL, address);
-        putBytesAttribute(IFA_ADDRESS, address);
+        // As iproute2 does: IFA_LOCAL is the interface's own address and IFA_ADDRESS the peer; without a peer
+        // both are the local address, and the prefix is on-link.
+        putBytesAttribute(IFA_LOCAL, local);
+        putBytesAttribute(IFA_ADDRESS, address.peer().map(InetAddress::getAddress).orElse(local));
     }
 
     private void putIntAttribute(short type, int value) {
@@ -223,8 +226,8 @@ final class Rtnetlink implements AutoCloseable {
     // ---- exchanging --------------------------------------------------------------------------------
 
     /** Receives one address from an RTM_NEWADDR message. */
-    private interface AddressSink {
-        void accept(int index, IpPrefix prefix);
+    interface AddressSink {
+        void accept(int index, DeviceAddress address);
     }
 
     /**
@@ -353,15 +356,34 @@ final class Rtnetlink implements AutoCloseable {
                 address = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
             }
         }
-        // IPv4: IFA_LOCAL is the interface's own address (IFA_ADDRESS may be a point-to-point peer).
-        byte[] own = family == Sys.AF_INET && local != null ? local : address;
-        if (own == null || (family != Sys.AF_INET && family != Sys.AF_INET6)) {
-            return;
+        DeviceAddress parsed = toDeviceAddress(family, prefixLength, local, address);
+        if (parsed != null) {
+            sink.accept(index, parsed);
+        }
+    }
+
+    /**
+     * The address an {@code RTM_NEWADDR} describes: {@code IFA_LOCAL} is the interface's own address and
+     * {@code IFA_ADDRESS} the peer when they differ (both families); without {@code IFA_LOCAL} (IPv6 without
+     * a peer) {@code IFA_ADDRESS} is the own address. Null for other families or malformed attributes, which
+     * the kernel does not send.
+     */
+    static DeviceAddress toDeviceAddress(int family, int prefixLength, byte[] local, byte[] address) {
+        if (family != Sys.AF_INET && family != Sys.AF_INET6) {
+            return null;
+        }
+        byte[] own = local != null ? local : address;
+        if (own == null) {
+            return null;
         }
         try {
-            sink.accept(index, new IpPrefix(InetAddress.getByAddress(own), prefixLength));
+            IpPrefix prefix = new IpPrefix(InetAddress.getByAddress(own), prefixLength);
+            if (local != null && address != null && !Arrays.equals(local, address)) {
+                return DeviceAddress.pointToPoint(prefix, InetAddress.getByAddress(address));
+            }
+            return DeviceAddress.of(prefix);
         } catch (UnknownHostException | IllegalArgumentException e) {
-            // A malformed attribute from the kernel: skip the entry rather than fail the whole listing.
+            return null;
         }
     }
 
