@@ -11,6 +11,7 @@ import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.DeviceAddress;
 import io.tuntap.OpenPolicy;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
@@ -262,6 +263,10 @@ final class LinuxDeviceOpener {
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
         for (DeviceAddress address : config.addresses()) {
             device.addAddress(address);
+        }
+        // Routes after the addresses: a gateway must be on a network the interface reaches.
+        for (Route route : config.routes()) {
+            device.addRoute(route);
         }
     }
 

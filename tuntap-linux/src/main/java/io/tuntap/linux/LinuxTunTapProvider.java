@@ -7,7 +7,6 @@ import io.tuntap.DeviceInfo;
 import io.tuntap.DeviceMode;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.spi.Availability;
 import io.tuntap.spi.ConfigChecks;
 import io.tuntap.spi.HostOs;
@@ -63,10 +62,13 @@ public final class LinuxTunTapProvider implements TunTapProvider {
         return Set.copyOf(caps);
     }
 
+    /** The TUN and TAP devices of the calling thread's network namespace, whoever made them. */
     @Override
     public List<DeviceInfo> devices() throws TunTapException {
-        throw new UnsupportedFeatureException("devices", 0, "devices failed: listing devices is not available in "
-                + "this build of the Linux backend");
+        if (!availability().isAvailable()) {
+            return List.of();
+        }
+        return LinuxDevices.list(LinuxProbe.RESULT.libc, name());
     }
 
     @Override

@@ -117,6 +117,18 @@ final class Rtnetlink implements AutoCloseable {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /** Every link in this namespace. */
+    List<LinkInfo> links() throws TunTapException {
+        begin(RTM_GETLINK, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        putIfinfomsg(0, 0, 0);
+        List<LinkInfo> found = new ArrayList<>();
+        int errno = exchange(found, null);
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETLINK (dump)", errno, "cannot list the interfaces");
+        }
+        return found;
+    }
+
     /** Sets the MTU; returns 0 or the kernel's errno (EINVAL: out of the device's range). */
     int setMtu(int index, int mtu) throws TunTapException {
         begin(RTM_SETLINK, (short) (NLM_F_REQUEST | NLM_F_ACK));
@@ -181,10 +193,12 @@ final class Rtnetlink implements AutoCloseable {
 
     // ---- building requests -------------------------------------------------------------------------
 
-    private void begin(short type, short flags) {
+    /** Starts a request: the header, its length patched by {@link #exchange}. Returns the buffer to write the body to. */
+    ByteBuffer begin(short type, short flags) {
         buf.clear();
-        buf.putInt(0); // nlmsg_len, patched in send()
+        buf.putInt(0); // nlmsg_len, patched in exchange()
         buf.putShort(type).putShort(flags).putInt(++sequence).putInt(0);
+        return buf;
     }
 
     private void putIfinfomsg(int index, int flags, int change) {
@@ -202,11 +216,11 @@ final class Rtnetlink implements AutoCloseable {
         putBytesAttribute(IFA_ADDRESS, address.peer().map(InetAddress::getAddress).orElse(local));
     }
 
-    private void putIntAttribute(short type, int value) {
+    void putIntAttribute(short type, int value) {
         buf.putShort((short) (RTATTR_SIZE + 4)).putShort(type).putInt(value);
     }
 
-    private void putBytesAttribute(short type, byte[] value) {
+    void putBytesAttribute(short type, byte[] value) {
         buf.putShort((short) (RTATTR_SIZE + value.length)).putShort(type).put(value);
         align();
     }
@@ -230,12 +244,38 @@ final class Rtnetlink implements AutoCloseable {
         void accept(int index, DeviceAddress address);
     }
 
+    /** Receives one reply message: its type, and its body from {@code start} (after the header) to {@code end}. */
+    interface MessageSink {
+        /**
+         * @return false to stop reading (a single answer that is not part of a dump)
+         */
+        boolean accept(ByteBuffer buf, int type, int start, int end);
+    }
+
     /**
      * Sends the request being built and reads replies until the acknowledgement, error or end of dump.
      *
      * @return 0, or the positive errno the kernel answered with
      */
     private int exchange(List<LinkInfo> links, AddressSink addresses) throws TunTapException {
+        return exchange((b, type, start, end) -> {
+            if (type == RTM_NEWLINK && links != null) {
+                links.add(parseLink(start, end));
+                return (b.getShort(start - NLMSGHDR_SIZE + 6) & Rtnl.NLM_F_MULTI) != 0;
+            } else if (type == RTM_NEWADDR && addresses != null) {
+                parseAddress(start, end, addresses);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Sends the request being built and passes each reply of its sequence number that is neither an error nor
+     * the end of a dump to {@code sink}, until the acknowledgement, error or end of dump.
+     *
+     * @return 0, or the positive errno the kernel answered with
+     */
+    int exchange(MessageSink sink) throws TunTapException {
         int length = buf.position();
         buf.putInt(0, length);
         int seq = buf.getInt(8);
@@ -257,7 +297,6 @@ final class Rtnetlink implements AutoCloseable {
             while (offset + NLMSGHDR_SIZE <= n) {
                 int msgLength = buf.getInt(offset);
                 short type = buf.getShort(offset + 4);
-                short flags = buf.getShort(offset + 6);
                 int msgSeq = buf.getInt(offset + 8);
                 if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
                     throw new TunTapException("recv(rtnetlink)", 0, "recv(rtnetlink) returned a malformed message "
@@ -269,13 +308,8 @@ final class Rtnetlink implements AutoCloseable {
                         return -buf.getInt(body); // 0 is the acknowledgement
                     } else if (type == NLMSG_DONE) {
                         return 0;
-                    } else if (type == RTM_NEWLINK && links != null) {
-                        links.add(parseLink(body, offset + msgLength));
-                        if ((flags & Rtnl.NLM_F_MULTI) == 0) {
-                            return 0;
-                        }
-                    } else if (type == RTM_NEWADDR && addresses != null) {
-                        parseAddress(body, offset + msgLength, addresses);
+                    } else if (!sink.accept(buf, type, body, offset + msgLength)) {
+                        return 0;
                     }
                 }
                 offset += align4(msgLength);
