@@ -58,6 +58,11 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
         return first;
     }
 
+    /** Closes the event socket of a device that failed to configure, whose other handles the opener closes. */
+    void releaseEventSocket() {
+        events.close();
+    }
+
     @Override
     protected void closeDevice() {
         events.close();

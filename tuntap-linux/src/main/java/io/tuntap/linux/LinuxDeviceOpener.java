@@ -82,10 +82,15 @@ final class LinuxDeviceOpener {
                 throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
                         + " vanished right after it was opened: another program deleted it");
             }
-            LinuxDevice device = config.mode() == DeviceMode.TUN
+            LinuxDeviceImpl device = config.mode() == DeviceMode.TUN
                     ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, capabilities)
                     : new LinuxTapDevice(libc, netlink, name, link.index(), queues, capabilities);
-            configure(device, config);
+            try {
+                configure(device, config);
+            } catch (TunTapException | RuntimeException e) {
+                device.releaseEventSocket(); // the queues and the configuration socket go below
+                throw e;
+            }
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
