@@ -43,12 +43,13 @@ public interface LinuxDevice extends TunTapDevice {
 
     /**
      * Attaches or detaches a queue of a multi-queue device ({@code TUNSETQUEUE}): the kernel sends no packets
-     * to a detached queue, and reads on it wait. Queue 0 is this device's own; at least one queue must stay
-     * attached.
+     * to a detached queue, and reads and writes on it fail with {@link io.tuntap.DeviceNotFoundException}
+     * ({@code EBADFD}) until it is attached again.
      *
      * @param queue the queue's index
      * @param enabled true to attach, false to detach
-     * @throws io.tuntap.InvalidConfigurationException on a single-queue device, or to detach the last queue
+     * @throws io.tuntap.InvalidConfigurationException on a single-queue device, or for a queue already in that
+     *     state
      */
     void setQueueEnabled(int queue, boolean enabled) throws TunTapException;
 

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * fd is closed, and an interface this call created is removed.
  */
 final class LinuxDeviceOpener {
+    private static final System.Logger LOG = System.getLogger("io.tuntap");
+
     /** MAX_TAP_QUEUES in drivers/net/tun.c. */
     static final int MAX_QUEUES = 256;
 
@@ -303,10 +305,15 @@ final class LinuxDeviceOpener {
     private int enableOffload(int fd) {
         for (int offload : new int[] {FULL_OFFLOAD, TCP_OFFLOAD, IfTun.TUN_F_CSUM}) {
             if (libc.ioctl(fd, IfTun.TUNSETOFFLOAD, offload) == 0) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "tuntap: offload probe: the kernel took TUNSETOFFLOAD 0x"
+                        + Integer.toHexString(offload) + (offload == FULL_OFFLOAD ? " (checksum, TSO and USO)"
+                        : offload == TCP_OFFLOAD ? " (checksum and TSO; no USO before Linux 6.2)" : " (checksum only)"));
                 return offload;
             }
         }
         libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
+        LOG.log(System.Logger.Level.DEBUG, "tuntap: offload probe: the kernel refused every TUNSETOFFLOAD; the "
+                + "virtio-net header stays, describing plain packets only");
         return 0;
     }
 
@@ -343,21 +350,34 @@ final class LinuxDeviceOpener {
      * @param link the interface as it is now
      */
     private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link) throws TunTapException {
+        List<String> changed = new ArrayList<>();
+        configure(device, config, link, changed);
+        LOG.log(System.Logger.Level.DEBUG, () -> "tuntap: opened " + device.name() + " (#" + device.index() + ", "
+                + device.mode() + ", " + device.queues().size() + " queue(s)); open changed: "
+                + (changed.isEmpty() ? "nothing" : String.join(", ", changed)));
+    }
+
+    private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link, List<String> changed)
+            throws TunTapException {
         if (config.mtu().isPresent() && config.mtu().getAsInt() != link.mtu()) {
             device.setMtu(config.mtu().getAsInt());
+            changed.add("MTU " + link.mtu() + " -> " + config.mtu().getAsInt());
         }
         if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap
                 && !Arrays.equals(config.macAddress().get().toByteArray(), link.mac())) {
             tap.setMacAddress(config.macAddress().get());
+            changed.add("MAC " + config.macAddress().get());
         }
         if (config.up() && (link.flags() & Rtnl.IFF_UP) == 0) {
             device.setUp(true);
+            changed.add("link up");
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
         List<DeviceAddress> present = config.addresses().isEmpty() ? List.of() : device.addresses();
         for (DeviceAddress address : config.addresses()) {
             if (!present.contains(address)) {
                 device.addAddress(address);
+                changed.add("address " + address);
             }
         }
         // Routes after the addresses: a gateway must be on a network the interface reaches. An attached
@@ -366,6 +386,7 @@ final class LinuxDeviceOpener {
         for (Route route : config.routes()) {
             if (!presentRoutes.contains(route)) {
                 device.addRoute(route);
+                changed.add("route " + route);
             }
         }
     }

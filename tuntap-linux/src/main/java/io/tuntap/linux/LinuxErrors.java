@@ -17,6 +17,7 @@ import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.PacketTooLargeException;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
@@ -117,5 +118,37 @@ final class LinuxErrors {
         }
         return ofCommon(function, errno, "cannot " + (enable ? "attach" : "detach") + " queue " + queue + " of "
                 + device);
+    }
+
+    /** A read whose buffer is too small for the packet, which was dropped. */
+    static PacketTooLargeException readTooLarge(String device, int length, int room, int alwaysEnough) {
+        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + device,
+                "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
+                        + "dropped. Give read() a buffer with at least MTU bytes remaining (" + alwaysEnough
+                        + " is always enough)"));
+    }
+
+    /** A failed read, write or poll on a queue's fd. */
+    static TunTapException packetIo(String call, int errno, String device, int queue, boolean rawHeader) {
+        String explanation = switch (errno) {
+            case Errno.EIO -> device + "'s link is down: bring it up with setUp(true) (the kernel refuses "
+                    + "packets on a down interface)";
+            case Errno.EINVAL -> "the kernel rejected the packet: a TUN device takes whole IPv4 or IPv6 packets, "
+                    + "a TAP device whole Ethernet frames, with no extra header"
+                    + (rawHeader ? " other than a valid virtio_net_hdr" : "");
+            case Errno.EBADFD -> "queue " + queue + " of " + device + " is detached from its interface: the "
+                    + "queue was detached (LinuxDevice.setQueueEnabled(" + queue + ", false); attach it again), or "
+                    + "the interface was deleted (by another program, or 'ip link del') while this handle was open "
+                    + "(close it and open the device again)";
+            case Errno.EFAULT -> "the buffer is not valid native memory; this is a bug";
+            default -> "unexpected error on " + device + " queue " + queue;
+        };
+        String function = call + "(" + device + ")";
+        if (errno == Errno.EBADFD) {
+            // As configuration calls report a vanished interface (mtu() and the like).
+            return new DeviceNotFoundException(function, errno, ErrorMessages.osError(function, Errno.name(errno),
+                    "errno", errno, explanation));
+        }
+        return of(function, errno, explanation);
     }
 }

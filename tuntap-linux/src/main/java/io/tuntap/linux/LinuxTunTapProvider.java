@@ -43,9 +43,22 @@ public final class LinuxTunTapProvider implements TunTapProvider {
         return LinuxProbe.RESULT.availability;
     }
 
+    /**
+     * What the kernel's tun driver offers for this mode. Where this process may not open {@code /dev/net/tun}
+     * (the driver exists but its node is not readable and writable), the driver cannot be asked: then both modes
+     * are claimed with nothing else, so that this provider is still chosen and {@link #open} reports the
+     * permission problem and its fix instead of "no provider".
+     */
     @Override
     public Set<Capability> capabilities(DeviceMode mode) {
-        return availability().isAvailable() ? forMode(LinuxProbe.RESULT.capabilities, mode) : Set.of();
+        if (!availability().isAvailable()) {
+            return Set.of();
+        }
+        LinuxProbe probe = LinuxProbe.RESULT;
+        if (probe.accessErrno != 0) {
+            return Set.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
+        }
+        return forMode(probe.capabilities, mode);
     }
 
     /** The kernel's capabilities as they apply to devices of one mode; empty if the driver lacks the mode. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
@@ -168,7 +169,8 @@ class BadInputIT {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttl0").address("::ffff:10.0.0.1/120")
                         .build())) {
                     // An IPv6 prefix, as Linux itself treats it ('ip -6 addr' lists it).
-                    assertTrue(tun.addresses().contains(IpPrefix.parse("::ffff:10.0.0.1/120")), tun.addresses().toString());
+                    assertTrue(tun.addresses().contains(DeviceAddress.of(IpPrefix.parse("::ffff:10.0.0.1/120"))),
+                            tun.addresses().toString());
                     assertTrue(ns.exec("ip", "-6", "addr", "show", "ttl0").output().contains("::ffff:10.0.0.1/120"));
                     DeviceBusyException busy = assertThrows(DeviceBusyException.class, () -> TunTap.open(
                             DeviceConfig.tun().name("ttl0").openPolicy(OpenPolicy.CREATE_NEW).build()));

@@ -82,6 +82,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Packets the contract does not expect (a kernel's router solicitations or MLD reports, say) are skipped.
  * Tests of optional features check {@link TunTapDevice#capabilities()} and are skipped, with the reason, where the
  * device lacks them; {@link #supportedModes()} limits the modes tried.
+ *
+ * <p>Longer than 400 lines on purpose: a backend extends one class to get every behaviour, each a short test;
+ * the packet plumbing they share is in {@code ContractTraffic}.
  */
 public abstract class TunTapDeviceContract {
     /** For subclasses: one per backend (or per backend setting). */
@@ -341,11 +344,11 @@ public abstract class TunTapDeviceContract {
             socket.send(remote, payloads[0]);
             ByteBuffer directIn = ByteBuffer.allocateDirect(MAX_PACKET);
             readMatching(d, directIn, REMOTE_PORT, d::read);
-            assertArrayEquals(payloads[0], udpOf(d, directIn.flip()).payload());
+            assertArrayEquals(payloads[0], ContractTraffic.udpOf(d, directIn.flip()).payload());
             socket.send(remote, payloads[1]);
             ByteBuffer heapIn = ByteBuffer.allocate(MAX_PACKET);
             readMatching(d, heapIn, REMOTE_PORT, d::read);
-            assertArrayEquals(payloads[1], udpOf(d, heapIn.flip()).payload());
+            assertArrayEquals(payloads[1], ContractTraffic.udpOf(d, heapIn.flip()).payload());
             socket.send(remote, payloads[2]);
             byte[] array = new byte[MAX_PACKET];
             ByteBuffer arrayIn = ByteBuffer.allocate(MAX_PACKET);
@@ -354,7 +357,7 @@ public abstract class TunTapDeviceContract {
                 dst.put(array, 0, n);
                 return n;
             });
-            assertArrayEquals(payloads[2], udpOf(d, arrayIn.flip()).payload());
+            assertArrayEquals(payloads[2], ContractTraffic.udpOf(d, arrayIn.flip()).payload());
         }
     }
 
@@ -387,7 +390,7 @@ public abstract class TunTapDeviceContract {
             for (int i = 0; i < 7; i++) {
                 assertEquals((byte) 0x55, in.get(i), "bytes before the position are untouched");
             }
-            assertArrayEquals(payload, udpOf(d, in.flip().position(7)).payload());
+            assertArrayEquals(payload, ContractTraffic.udpOf(d, in.flip().position(7)).payload());
         }
     }
 
@@ -803,7 +806,7 @@ public abstract class TunTapDeviceContract {
             }
             List<byte[]> got = new ArrayList<>();
             ByteBuffer[] dsts = new ByteBuffer[count];
-            EchoResponder responder = remoteResponder(mode);
+            EchoResponder responder = ContractTraffic.remoteResponder(mode);
             ByteBuffer reply = ByteBuffer.allocate(MAX_PACKET + 64);
             assertTimeoutPreemptively(packetTimeout(), () -> {
                 while (got.size() < count) {
@@ -818,10 +821,10 @@ public abstract class TunTapDeviceContract {
                             continue;
                         }
                         ByteBuffer packet = dsts[i].flip().position(3);
-                        if (answered(d, responder, packet, reply)) {
+                        if (ContractTraffic.answered(d, responder, packet, reply)) {
                             continue;
                         }
-                        Packets.Udp udp = udpOrNull(d, packet);
+                        Packets.Udp udp = ContractTraffic.udpOrNull(d, packet);
                         if (udp != null && udp.destination().getPort() == REMOTE_PORT) {
                             got.add(udp.payload());
                         }
@@ -877,7 +880,7 @@ public abstract class TunTapDeviceContract {
     protected final Packets.Udp readUdp(TunTapDevice d, int port) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
         readMatching(d, dst, port, d::read);
-        return udpOf(d, dst.flip());
+        return ContractTraffic.udpOf(d, dst.flip());
     }
 
     /** One way of reading a packet into a buffer, waiting at most a timeout. */
@@ -896,7 +899,7 @@ public abstract class TunTapDeviceContract {
      */
     protected final int readMatching(TunTapDevice d, ByteBuffer dst, int port, Reader reader) throws Exception {
         int start = dst.position();
-        EchoResponder responder = remoteResponder(d.mode());
+        EchoResponder responder = ContractTraffic.remoteResponder(d.mode());
         ByteBuffer reply = ByteBuffer.allocate(MAX_PACKET + 64);
         long deadline = System.nanoTime() + packetTimeout().toNanos();
         return assertTimeoutPreemptively(packetTimeout().plusSeconds(1), () -> {
@@ -912,68 +915,14 @@ public abstract class TunTapDeviceContract {
                     continue;
                 }
                 ByteBuffer packet = dst.duplicate().limit(start + n).position(start);
-                if (answered(d, responder, packet, reply)) {
+                if (ContractTraffic.answered(d, responder, packet, reply)) {
                     continue;
                 }
-                Packets.Udp udp = udpOrNull(d, packet);
+                Packets.Udp udp = ContractTraffic.udpOrNull(d, packet);
                 if (udp != null && udp.destination().getPort() == port) {
                     return n;
                 }
             }
         });
-    }
-
-    private static EchoResponder remoteResponder(DeviceMode mode) {
-        return mode == DeviceMode.TAP ? EchoResponder.forTap(REMOTE_MAC, List.of(REMOTE_V4, REMOTE_V6))
-                : EchoResponder.forTun();
-    }
-
-    /** On TAP, answers an ARP request or neighbour solicitation for the far end; true if it was one. */
-    private static boolean answered(TunTapDevice d, EchoResponder responder, ByteBuffer packet, ByteBuffer reply)
-            throws TunTapException {
-        if (d.mode() != DeviceMode.TAP || packet.remaining() < Packets.ETHERNET_HEADER_LENGTH) {
-            return false;
-        }
-        boolean control = Packets.etherType(packet) == Packets.ETHERTYPE_ARP
-                || Packets.parseNeighbor(packet, true).isPresent();
-        if (control) {
-            reply.clear();
-            if (responder.respond(packet, reply) > 0) {
-                d.write(reply.flip());
-            }
-        }
-        return control;
-    }
-
-    /**
-     * The UDP datagram in a packet read from {@code d}, checked: on TAP an IP frame to {@link #REMOTE_MAC}, then
-     * valid IPv4 header and UDP checksums. Null if the packet is not UDP.
-     */
-    private static Packets.Udp udpOrNull(TunTapDevice d, ByteBuffer packet) {
-        ByteBuffer ip = packet;
-        if (d.mode() == DeviceMode.TAP) {
-            int type = Packets.etherType(packet);
-            if (type != Packets.ETHERTYPE_IPV4 && type != Packets.ETHERTYPE_IPV6) {
-                return null;
-            }
-            ip = Packets.ethernetPayload(packet);
-            if (Packets.ipVersion(ip) > 0 && Packets.parseUdp(ip).isPresent()) {
-                assertEquals(REMOTE_MAC, Packets.ethernetDestination(packet), "a frame for the far end goes to its MAC");
-            }
-        }
-        Packets.Udp udp = Packets.parseUdp(ip).orElse(null);
-        if (udp != null) {
-            if (Packets.ipVersion(ip) == 4) {
-                assertTrue(Packets.isIpv4HeaderChecksumValid(ip), "IPv4 header checksum of a datagram read");
-            }
-            assertTrue(Packets.isTransportChecksumValid(ip), "UDP checksum of a datagram read");
-        }
-        return udp;
-    }
-
-    private static Packets.Udp udpOf(TunTapDevice d, ByteBuffer packet) {
-        Packets.Udp udp = udpOrNull(d, packet);
-        assertNotNull(udp, "the packet read is a UDP datagram");
-        return udp;
     }
 }
