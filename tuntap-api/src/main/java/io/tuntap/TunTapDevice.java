@@ -104,7 +104,8 @@ public interface TunTapDevice extends PacketChannel {
 
     /**
      * The routes through this interface in the system's main routing table ({@link Capability#ROUTES}),
-     * including those the system added for the interface's addresses.
+     * including those the system added for the interface's addresses. Metrics are listed as the system applied
+     * them: a route added without one may be listed with the system's default (Linux gives IPv6 routes 1024).
      */
     List<Route> routes() throws TunTapException;
 
