@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.windows;
 
+import com.google.common.net.InetAddresses;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Guid;
@@ -329,7 +330,7 @@ final class IpInterface {
             StringBuilder list = new StringBuilder();
             for (InetAddress s : servers) {
                 if ((s instanceof java.net.Inet4Address) == (family == SockaddrInet.AF_INET)) {
-                    list.append(list.length() == 0 ? "" : ",").append(s.getHostAddress());
+                    list.append(list.length() == 0 ? "" : ",").append(InetAddresses.toAddrString(s));
                 }
             }
             DnsInterfaceSettings settings = new DnsInterfaceSettings();

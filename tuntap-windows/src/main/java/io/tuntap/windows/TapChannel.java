@@ -301,10 +301,11 @@ final class TapChannel implements PacketChannel {
         if (!ok) {
             int error = k32.GetLastError();
             if (error != WinErrors.ERROR_IO_PENDING) {
+                // Completed at once with an error: nothing is posted.
                 if (closed) {
                     throw closedException();
                 }
-                throw readError(error);
+                throw readFailure(error);
             }
         }
         // Completed at once or pending: the event is signalled on completion in both cases.
@@ -329,13 +330,7 @@ final class TapChannel implements PacketChannel {
             if (error == WinErrors.ERROR_OPERATION_ABORTED) {
                 return 0; // cancelled by someone else: post again
             }
-            if (error == WinErrors.ERROR_MORE_DATA) {
-                // The driver frees a frame larger than the read buffer and completes the read with 0 bytes.
-                throw new PacketTooLargeException("ReadFile", BUFFER_SIZE + 1, BUFFER_SIZE, "ReadFile on " + path
-                        + " failed with ERROR_MORE_DATA: the driver had a frame larger than " + BUFFER_SIZE
-                        + " bytes and dropped it; lower the adapter's MTU in its advanced properties");
-            }
-            throw readError(error);
+            throw readFailure(error);
         }
         readPosted = false;
         int n = control.getInt(READ_BYTES);
@@ -359,6 +354,16 @@ final class TapChannel implements PacketChannel {
         dst.put(position, readViews[filled], 0, n);
         dst.position(position + n);
         return n;
+    }
+
+    private TunTapException readFailure(int error) {
+        if (error == WinErrors.ERROR_MORE_DATA) {
+            // The driver frees a frame larger than the read buffer and completes the read with 0 bytes.
+            return new PacketTooLargeException("ReadFile", BUFFER_SIZE + 1, BUFFER_SIZE, "ReadFile on " + path
+                    + " failed with ERROR_MORE_DATA: the driver had a frame larger than " + BUFFER_SIZE
+                    + " bytes and dropped it; lower the adapter's MTU in its advanced properties");
+        }
+        return readError(error);
     }
 
     private TunTapException readError(int error) {

@@ -435,19 +435,48 @@ final class FakeTapDriver implements Kernel32Io {
         }
     }
 
+    /**
+     * With a positive value, a cancelled read completes this many milliseconds after {@code CancelIoEx}, on
+     * another thread, as a driver's cancel routine may: a caller that closes the handle or frees the memory
+     * before the completion is then caught.
+     */
+    volatile int asyncCancelMillis;
+
     @Override
     public boolean CancelIoEx(long file, long overlapped) {
         synchronized (lock) {
-            boolean any = false;
+            List<Op> cancelled = new ArrayList<>();
             for (Iterator<Op> it = pendingReads.iterator(); it.hasNext();) {
                 Op op = it.next();
                 if (op.file == file && (overlapped == 0 || op.overlapped == overlapped)) {
                     it.remove();
-                    finish(op, WinErrors.ERROR_OPERATION_ABORTED, 0);
-                    any = true;
+                    cancelled.add(op);
                 }
             }
-            return any || fail(WinErrors.ERROR_NOT_FOUND);
+            int delay = asyncCancelMillis;
+            if (delay <= 0) {
+                cancelled.forEach(op -> finish(op, WinErrors.ERROR_OPERATION_ABORTED, 0));
+            } else if (!cancelled.isEmpty()) {
+                Thread t = new Thread(() -> {
+                    try {
+                        Thread.sleep(delay);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    synchronized (lock) {
+                        for (Op op : cancelled) {
+                            if (!ops.containsValue(op)) {
+                                violations.add("a cancelled read completed after its handle was closed");
+                            } else {
+                                finish(op, WinErrors.ERROR_OPERATION_ABORTED, 0);
+                            }
+                        }
+                    }
+                }, "fake-tap-cancel");
+                t.setDaemon(true);
+                t.start();
+            }
+            return !cancelled.isEmpty() || fail(WinErrors.ERROR_NOT_FOUND);
         }
     }
 
