@@ -48,7 +48,7 @@ class AllocationIT {
     void writesAndReadsAllocateNothingPerPacket(Offload offload) throws Exception {
         try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tta0").offload(offload)
                 .address("10.92.0.1/24").build()))) {
-            ns.exec("ip", "link", "set", "tta0", "txqueuelen", "100000");
+            ns.execOrFail("ip", "link", "set", "tta0", "txqueuelen", "100000");
             // To a multicast group nobody joined: the kernel drops it right after IP input, the cheapest way
             // to take many packets.
             byte[] udp = Packets.udp(new InetSocketAddress("10.92.0.2", 5000), new InetSocketAddress("239.1.1.1", 5000),

@@ -32,12 +32,30 @@ final class TestNamespace implements AutoCloseable {
             throw new IOException("ip netns add " + name + " failed: " + r.output);
         }
         TestNamespace ns = new TestNamespace(name);
-        ns.exec("ip", "link", "set", "lo", "up");
-        // Duplicate address detection would hold IPv6 addresses back for a second or more; nothing else
-        // lives in this namespace, so there is nothing to detect.
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
+        try {
+            ns.execOrFail("ip", "link", "set", "lo", "up");
+            // Duplicate address detection would hold IPv6 addresses back for a second or more; nothing else
+            // lives in this namespace, so there is nothing to detect.
+            ns.execOrFail("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0");
+            ns.execOrFail("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
+        } catch (IOException e) {
+            ns.close();
+            throw e;
+        }
         return ns;
+    }
+
+    /**
+     * Runs a setup command inside the namespace and fails with the command and its output unless it exits 0,
+     * so that a missing tool or a refused setting shows up as itself, never as a lost ping later.
+     */
+    Result execOrFail(String... command) throws IOException {
+        Result r = exec(command);
+        if (r.exitCode != 0) {
+            throw new IOException("test setup in namespace " + name + " failed: '" + String.join(" ", command)
+                    + "' exited with " + r.exitCode + ": " + r.output.strip());
+        }
+        return r;
     }
 
     /** Runs {@code action} on this thread inside the namespace. */
