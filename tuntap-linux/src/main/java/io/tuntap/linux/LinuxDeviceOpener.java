@@ -9,8 +9,9 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
-import io.tuntap.IpPrefix;
+import io.tuntap.DeviceAddress;
 import io.tuntap.OpenPolicy;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
@@ -260,8 +261,12 @@ final class LinuxDeviceOpener {
             device.setUp(true);
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
-        for (IpPrefix address : config.addresses()) {
+        for (DeviceAddress address : config.addresses()) {
             device.addAddress(address);
+        }
+        // Routes after the addresses: a gateway must be on a network the interface reaches.
+        for (Route route : config.routes()) {
+            device.addRoute(route);
         }
     }
 

@@ -16,9 +16,12 @@ import static io.tuntap.linux.jna.Errno.EPERM;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
+import io.tuntap.spi.ErrorMessages;
 
 /**
  * The one place where a Linux errno becomes an exception. Call sites give the cause and the fix that fit
@@ -43,7 +46,11 @@ final class LinuxErrors {
      * @param explanation what it means at this call site and what to do, e.g. {@code "tun0 is in use: ..."}
      */
     static TunTapException of(String function, int errno, String explanation) {
-        String message = function + " failed with " + Errno.name(errno) + " (errno " + errno + "): " + explanation;
+        return typed(function, errno, ErrorMessages.osError(function, Errno.name(errno), "errno", errno, explanation));
+    }
+
+    /** The exception type the errno picks, with a message already made. */
+    private static TunTapException typed(String function, int errno, String message) {
         return switch (errno) {
             case EPERM, EACCES -> new DevicePermissionException(function, errno, message);
             case EBUSY, EEXIST -> new DeviceBusyException(function, errno, message);
@@ -66,5 +73,49 @@ final class LinuxErrors {
     static TunTapException ofCommon(String function, int errno, String otherwise) {
         String common = common(errno);
         return of(function, errno, common != null ? common : otherwise);
+    }
+
+    /** A failed {@code RTM_NEWROUTE} or {@code RTM_DELROUTE}. */
+    static TunTapException route(String function, int errno, Route route, String device) {
+        String message = ErrorMessages.osError(function, Errno.name(errno), "errno", errno, switch (errno) {
+            case Errno.EEXIST -> device + " already has the route " + route + "; remove it first or leave it";
+            case Errno.ESRCH -> device + " has no route " + route + "; see routes() for the routes it has";
+            case Errno.ENETDOWN -> device + " is down; bring it up with setUp(true) before adding routes";
+            case Errno.ENETUNREACH -> "the gateway " + route.gateway().map(g -> g.getHostAddress()).orElse("")
+                    + " is not on a network " + device + " reaches; add an address whose prefix contains it, or an "
+                    + "on-link route to it, first";
+            case Errno.EINVAL -> "the kernel refused the route " + route + " on " + device + " (a gateway that is "
+                    + "one of the host's own addresses, or IPv6 disabled on the interface)";
+            default -> common(errno) != null ? common(errno) : "cannot change the routes of " + device;
+        });
+        return switch (errno) {
+            case Errno.ENETUNREACH, Errno.EINVAL -> new InvalidConfigurationException(function, errno, message);
+            case Errno.ESRCH -> new DeviceNotFoundException(function, errno, message);
+            default -> typed(function, errno, message);
+        };
+    }
+
+    /** A failed {@code TUNSETCARRIER}. */
+    static TunTapException carrier(int errno, String device) {
+        String function = "ioctl(TUNSETCARRIER) on " + device;
+        if (errno == Errno.EINVAL || errno == Errno.ENOTTY) {
+            return new UnsupportedFeatureException(function, errno, ErrorMessages.osError(function, Errno.name(errno),
+                    "errno", errno, "this kernel cannot switch a TUN/TAP carrier; TUNSETCARRIER needs Linux 5.0 or "
+                            + "later"));
+        }
+        return ofCommon(function, errno, "cannot switch the carrier of " + device);
+    }
+
+    /** A failed {@code TUNSETQUEUE}. */
+    static TunTapException queue(int errno, String device, int queue, boolean enable) {
+        String function = "ioctl(TUNSETQUEUE) on " + device + " queue " + queue;
+        if (errno == Errno.EINVAL) {
+            return new InvalidConfigurationException(function, errno, ErrorMessages.osError(function, "EINVAL",
+                    "errno", errno, "queue " + queue + " cannot be " + (enable ? "attached" : "detached") + ": "
+                            + device + " is a single-queue device (open it with queues(n) for several), or the "
+                            + "queue is " + (enable ? "attached" : "detached") + " already"));
+        }
+        return ofCommon(function, errno, "cannot " + (enable ? "attach" : "detach") + " queue " + queue + " of "
+                + device);
     }
 }

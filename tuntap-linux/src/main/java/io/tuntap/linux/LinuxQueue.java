@@ -175,6 +175,11 @@ final class LinuxQueue implements PacketChannel {
         return fd;
     }
 
+    /** How this queue handles the virtio-net header. */
+    VnetMode vnetMode() {
+        return vnet;
+    }
+
     /** Packets read whole from the kernel that were malformed and dropped (offload only). */
     long malformedDropped() {
         return malformed.sum();

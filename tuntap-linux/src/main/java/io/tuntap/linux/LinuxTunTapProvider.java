@@ -3,11 +3,16 @@ package io.tuntap.linux;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceInfo;
+import io.tuntap.DeviceMode;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
+import io.tuntap.spi.ConfigChecks;
 import io.tuntap.spi.HostOs;
 import io.tuntap.spi.TunTapProvider;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,14 +44,38 @@ public final class LinuxTunTapProvider implements TunTapProvider {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return availability().isAvailable() ? LinuxProbe.RESULT.capabilities : Set.of();
+    public Set<Capability> capabilities(DeviceMode mode) {
+        return availability().isAvailable() ? forMode(LinuxProbe.RESULT.capabilities, mode) : Set.of();
+    }
+
+    /** The kernel's capabilities as they apply to devices of one mode; empty if the driver lacks the mode. */
+    static Set<Capability> forMode(Set<Capability> kernel, DeviceMode mode) {
+        Capability own = mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP;
+        if (!kernel.contains(own)) {
+            return Set.of();
+        }
+        Set<Capability> caps = EnumSet.copyOf(kernel);
+        caps.remove(mode == DeviceMode.TUN ? Capability.TAP : Capability.TUN);
+        if (mode == DeviceMode.TUN) {
+            caps.remove(Capability.SET_MAC_ADDRESS);
+        }
+        return Set.copyOf(caps);
+    }
+
+    /** The TUN and TAP devices of the calling thread's network namespace, whoever made them. */
+    @Override
+    public List<DeviceInfo> devices() throws TunTapException {
+        if (!availability().isAvailable()) {
+            return List.of();
+        }
+        return LinuxDevices.list(LinuxProbe.RESULT.libc, name());
     }
 
     @Override
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());
-        LinuxProbe probe = LinuxProbe.RESULT;
-        return new LinuxDeviceOpener(probe.libc, probe.capabilities).open(config);
+        Set<Capability> caps = capabilities(config.mode());
+        ConfigChecks.check(config, name(), caps, supportedOptions());
+        return new LinuxDeviceOpener(LinuxProbe.RESULT.libc, caps).open(config);
     }
 }

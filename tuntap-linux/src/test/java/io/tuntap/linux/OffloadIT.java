@@ -91,8 +91,8 @@ class OffloadIT {
             });
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), received.get(60, TimeUnit.SECONDS));
 
-            LinuxQueue leftQueue = ((LinuxDevice) left).firstQueue();
-            LinuxQueue rightQueue = ((LinuxDevice) right).firstQueue();
+            LinuxQueue leftQueue = ((LinuxDeviceImpl) left).firstQueue();
+            LinuxQueue rightQueue = ((LinuxDeviceImpl) right).firstQueue();
             switch (offload) {
                 case OFF -> assertEquals(0, superPackets.get() + leftQueue.superPacketsRead());
                 case AUTO -> {

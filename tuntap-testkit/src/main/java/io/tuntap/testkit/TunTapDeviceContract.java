@@ -14,16 +14,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
+import io.tuntap.EventSubscription;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
 import io.tuntap.PacketTooLargeException;
+import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapDevice;
@@ -37,7 +41,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -567,22 +575,148 @@ public abstract class TunTapDeviceContract {
             TunTapDevice d = dut.device();
             List<IpPrefix> wanted = new ArrayList<>();
             if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
-                assertTrue(d.addresses().contains(HOST_V4), "configured address listed: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(HOST_V4)), "configured address listed: "
+                        + d.addresses());
                 wanted.add(IpPrefix.parse("10.99.1.1/24"));
             }
             if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
-                assertTrue(d.addresses().contains(HOST_V6), "configured address listed: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(HOST_V6)), "configured address listed: "
+                        + d.addresses());
                 wanted.add(IpPrefix.parse("fd99:1::1/64"));
             }
             assumeTrue(!wanted.isEmpty(), "the device manages no addresses");
             for (IpPrefix a : wanted) {
                 d.addAddress(a);
-                assertTrue(d.addresses().contains(a), a + " listed after adding: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(a)), a + " listed after adding: " + d.addresses());
                 assertThrows(DeviceBusyException.class, () -> d.addAddress(a));
                 d.removeAddress(a);
-                assertFalse(d.addresses().contains(a), a + " gone after removing: " + d.addresses());
+                assertFalse(d.addresses().contains(DeviceAddress.of(a)), a + " gone after removing: " + d.addresses());
                 assertThrows(DeviceNotFoundException.class, () -> d.removeAddress(a));
             }
+        }
+    }
+
+    /** An address with a point-to-point peer is listed with its peer and removed by its local address. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void peerAddressesAreListedWithTheirPeer(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.PEER_ADDRESSES);
+            List<DeviceAddress> wanted = new ArrayList<>();
+            if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                wanted.add(DeviceAddress.parse("10.99.2.1/32 peer 10.99.2.2"));
+            }
+            if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
+                wanted.add(DeviceAddress.parse("fd99:2::1/128 peer fd99:2::2"));
+            }
+            for (DeviceAddress a : wanted) {
+                d.addAddress(a);
+                assertTrue(d.addresses().contains(a), a + " listed with its peer: " + d.addresses());
+                d.removeAddress(a.local());
+                assertFalse(d.addresses().stream().anyMatch(x -> x.local().equals(a.local())), a + " gone: "
+                        + d.addresses());
+            }
+        }
+    }
+
+    /** Routes through the device can be added, listed and removed; duplicates and missing ones are reported. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void routesCanBeAddedListedAndRemoved(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.ROUTES);
+            List<Route> wanted = new ArrayList<>();
+            if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                wanted.add(Route.onLink(IpPrefix.parse("10.98.7.0/24")));
+                wanted.add(Route.via(IpPrefix.parse("10.98.8.0/24"), REMOTE_V4).withMetric(7));
+            }
+            if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
+                wanted.add(Route.via(IpPrefix.parse("fd98:8::/64"), REMOTE_V6).withMetric(7));
+            }
+            for (Route r : wanted) {
+                d.addRoute(r);
+                assertTrue(d.routes().contains(r), r + " listed after adding: " + d.routes());
+                assertThrows(DeviceBusyException.class, () -> d.addRoute(r));
+                d.removeRoute(r);
+                assertFalse(d.routes().contains(r), r + " gone after removing: " + d.routes());
+                assertThrows(DeviceNotFoundException.class, () -> d.removeRoute(r));
+            }
+        }
+    }
+
+    /** Changes arrive as events, in order, on the given executor, and stop once the subscription closes. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void changesArriveAsEventsInOrder(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.EVENTS);
+            BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try (EventSubscription subscription = d.subscribe(executor, events::add)) {
+                assertTrue(subscription.isOpen());
+                List<DeviceEvent> expected = new ArrayList<>();
+                if (d.capabilities().contains(Capability.MTU)) {
+                    d.setMtu(1400);
+                    expected.add(new DeviceEvent.MtuChanged(1400));
+                }
+                if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                    DeviceAddress a = DeviceAddress.parse("10.99.3.1/24");
+                    d.addAddress(a);
+                    expected.add(new DeviceEvent.AddressAdded(a));
+                    d.removeAddress(a.local());
+                    expected.add(new DeviceEvent.AddressRemoved(a));
+                }
+                if (d.capabilities().contains(Capability.LINK_STATE)) {
+                    d.setUp(false);
+                    expected.add(new DeviceEvent.LinkChanged(false));
+                }
+                assertEventsInOrder(events, expected);
+                subscription.close();
+                assertFalse(subscription.isOpen());
+                if (d.capabilities().contains(Capability.MTU)) {
+                    d.setMtu(1300);
+                    DeviceEvent late = events.poll(200, TimeUnit.MILLISECONDS);
+                    assertFalse(late instanceof DeviceEvent.MtuChanged, "no event after close: " + late);
+                }
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Waits until each expected event has arrived, in this order; other events (a kernel's own, such as IPv6
+     * addresses leaving with the link) may come in between.
+     */
+    private void assertEventsInOrder(BlockingQueue<DeviceEvent> events, List<DeviceEvent> expected)
+            throws InterruptedException {
+        List<DeviceEvent> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + packetTimeout().toNanos();
+        for (DeviceEvent want : expected) {
+            while (true) {
+                DeviceEvent e = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    fail("event " + want + " did not arrive; saw " + seen + ", expected in order " + expected);
+                }
+                seen.add(e);
+                if (e.equals(want)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Extensions are found by type, and a type the device does not offer is empty, not an error. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void extensionsAreFoundByType(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assertSame(d, d.extension(TunTapDevice.class).orElseThrow(), "every device is its own TunTapDevice");
+            assertTrue(d.extension(Runnable.class).isEmpty(), "an extension the device lacks is empty");
         }
     }
 
