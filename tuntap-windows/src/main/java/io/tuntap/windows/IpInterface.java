@@ -81,6 +81,10 @@ final class IpInterface {
         return luid;
     }
 
+    IpHelper helper() {
+        return ip;
+    }
+
     int index() {
         return index;
     }

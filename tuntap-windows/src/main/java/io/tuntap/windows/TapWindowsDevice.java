@@ -3,28 +3,30 @@ package io.tuntap.windows;
 
 import com.sun.jna.Pointer;
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.PacketChannel;
+import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.EventDispatcher;
 import io.tuntap.windows.win32.IpHelper;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.SockaddrInet;
 import io.tuntap.windows.win32.TapIoctl;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,41 +42,41 @@ import java.util.UUID;
  * adapter persists: {@link #close()} removes the addresses this object added, and the driver reports the
  * media disconnected when its handle closes.
  */
-abstract class TapWindowsDevice implements WindowsAdapter {
-    /** What tap-windows6 devices support. */
+abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsAdapter {
+    /** What tap-windows6 devices support in both modes. */
     static final Set<Capability> COMMON_CAPABILITIES = Set.of(Capability.MTU, Capability.LINK_STATE,
-            Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ATTACH, Capability.PERSISTENT);
+            Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ATTACH, Capability.PERSISTENT,
+            Capability.ROUTES, Capability.PEER_ADDRESSES, Capability.EVENTS);
 
     private final TapChannel channel;
     private final IpInterface ipi;
     private final TapAdapter adapter;
-    private final DeviceMode mode;
-    private final String name;
     private final String version;
     private final int driverMtu;
     private final MacAddress mac;
-    private final Set<Capability> capabilities;
-    private final List<PacketChannel> queues;
-    /** Addresses this object added, removed again on close. */
-    private final List<IpPrefix> added = new ArrayList<>();
+    private final IpEvents events;
+    /** Addresses this object added, with their peer (null for none), removed again on close. */
+    private final Map<IpPrefix, InetAddress> added = new HashMap<>();
+    /** Routes this object added, removed again on close. */
+    private final List<Route> addedRoutes = new ArrayList<>();
 
     TapWindowsDevice(TapChannel channel, IpInterface ipi, TapAdapter adapter, DeviceMode mode, String name,
             String version, int driverMtu, MacAddress mac, Set<Capability> capabilities) {
+        super(mode, name, ipi.index(), capabilities);
         this.channel = channel;
         this.ipi = ipi;
         this.adapter = adapter;
-        this.mode = mode;
-        this.name = name;
         this.version = version;
         this.driverMtu = driverMtu;
         this.mac = mac;
-        this.capabilities = capabilities;
-        this.queues = List.of(this);
+        this.events = new IpEvents(ipi);
+        events.describeWith(this::describe);
+        attachQueues(List.of(channel));
     }
 
     /**
      * Opens {@code adapter} as {@code config} says. On failure nothing is left: the handle is closed, the
-     * memory freed, the addresses added removed.
+     * memory freed, the addresses and routes added removed.
      */
     static TapWindowsDevice open(Kernel32Io k32, IpHelper ip, TapAdapter adapter, DeviceConfig config)
             throws TunTapException {
@@ -131,10 +133,13 @@ abstract class TapWindowsDevice implements WindowsAdapter {
             if (config.mtu().isPresent()) {
                 device.setMtu(config.mtu().getAsInt());
             }
-            for (IpPrefix a : config.addresses()) {
+            for (DeviceAddress a : config.addresses()) {
                 device.addConfigured(a);
             }
             device.setUp(config.up());
+            for (Route r : config.routes()) {
+                device.addRoute(r);
+            }
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -153,12 +158,20 @@ abstract class TapWindowsDevice implements WindowsAdapter {
     }
 
     /**
-     * CONFIG_TUN's {local, remote network, remote netmask} from the first IPv4 address: the driver then
-     * carries IP for that network. tap-windows6 has no IPv6-only form.
+     * CONFIG_TUN's {local, remote network, remote netmask} from the first IPv4 address: with a peer
+     * {local, peer, 255.255.255.255}, else the address's own network. tap-windows6 has no IPv6-only form.
      */
-    static InetAddress[] tunConfiguration(List<IpPrefix> addresses) throws InvalidConfigurationException {
-        for (IpPrefix a : addresses) {
-            if (a.isIpv4()) {
+    static InetAddress[] tunConfiguration(List<DeviceAddress> addresses) throws InvalidConfigurationException {
+        for (DeviceAddress d : addresses) {
+            if (!d.isIpv4()) {
+                continue;
+            }
+            IpPrefix a = d.local();
+            try {
+                if (d.peer().isPresent()) {
+                    return new InetAddress[] {a.address(), d.peer().get(),
+                            InetAddress.getByAddress(new byte[] {-1, -1, -1, -1})};
+                }
                 byte[] local = a.address().getAddress();
                 int bits = a.prefixLength();
                 int mask = bits == 0 ? 0 : -1 << (32 - bits);
@@ -167,11 +180,9 @@ abstract class TapWindowsDevice implements WindowsAdapter {
                 for (int i = 0; i < 4; i++) {
                     net[i] = (byte) (local[i] & m[i]);
                 }
-                try {
-                    return new InetAddress[] {a.address(), InetAddress.getByAddress(net), InetAddress.getByAddress(m)};
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
+                return new InetAddress[] {a.address(), InetAddress.getByAddress(net), InetAddress.getByAddress(m)};
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // lengths are always 4
             }
         }
         throw new InvalidConfigurationException("open", 0, "a TUN device on a tap-windows6 adapter needs an IPv4 "
@@ -196,42 +207,17 @@ abstract class TapWindowsDevice implements WindowsAdapter {
         };
     }
 
-    private void addConfigured(IpPrefix a) throws TunTapException {
-        if (ipi.addresses().contains(a)) {
-            return; // left by an earlier user of this persistent adapter: keep it, it is not ours to remove
+    /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
+    private void addConfigured(DeviceAddress a) throws TunTapException {
+        for (IpPrefix have : ipi.addresses()) {
+            if (have.equals(a.local())) {
+                return;
+            }
         }
-        ipi.addAddress(a);
-        synchronized (added) {
-            added.add(a);
-        }
+        addAddress(a);
     }
 
     // ---- identity ---------------------------------------------------------------------------------
-
-    @Override
-    public DeviceMode mode() {
-        return mode;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int index() {
-        return ipi.index();
-    }
-
-    @Override
-    public List<? extends PacketChannel> queues() {
-        return queues;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
 
     @Override
     public UUID guid() {
@@ -260,132 +246,200 @@ abstract class TapWindowsDevice implements WindowsAdapter {
 
     /** The adapter's MAC address (the host side's address; a TAP device's frames to the host go to it). */
     public MacAddress macAddress() throws TunTapException {
-        ensureOpen();
+        ensureOpen("macAddress");
         return mac;
     }
 
-    // ---- packets ----------------------------------------------------------------------------------
+    // ---- lifecycle --------------------------------------------------------------------------------
 
+    /** Removes the routes and addresses this object added; the queue (the handle) is closed already. */
     @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        return channel.read(dst);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return channel.read(dst, timeout);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws TunTapException {
-        return channel.write(src);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    @Override
-    public void close() {
-        if (!channel.isOpen()) {
-            return;
-        }
+    protected void closeDevice() {
+        List<Route> routes;
         List<IpPrefix> ours;
         synchronized (added) {
-            ours = new ArrayList<>(added);
-            added.clear();
+            routes = new ArrayList<>(addedRoutes);
+            ours = new ArrayList<>(added.keySet());
+            addedRoutes.clear();
         }
-        for (IpPrefix a : ours) {
+        for (Route r : routes) {
             try {
-                ipi.removeAddress(a);
+                ipi.removeRoute(r.destination(), r.gateway().orElse(null));
             } catch (TunTapException e) {
                 // Removed by someone else already, or the adapter went away: nothing left to clean.
             }
         }
-        channel.close();
+        for (IpPrefix a : ours) {
+            try {
+                removeOwnAddress(a);
+            } catch (TunTapException e) {
+                // As above.
+            }
+        }
     }
 
     // ---- configuration ----------------------------------------------------------------------------
 
-    private void ensureOpen() throws DeviceClosedException {
-        if (!channel.isOpen()) {
-            throw new DeviceClosedException("configure", 0, name + " is closed");
-        }
-    }
-
     @Override
     public int mtu() throws TunTapException {
-        ensureOpen();
+        ensureOpen("mtu");
         return ipi.mtu(SockaddrInet.AF_INET);
     }
 
     /** Sets the IPv4 MTU, and the IPv6 one where the value is at least 1280 (IPv6's minimum). */
     @Override
     public void setMtu(int mtu) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setMtu");
         ipi.setMtu(SockaddrInet.AF_INET, mtu, driverMtu);
         if (mtu >= 1280) {
             ipi.setMtu(SockaddrInet.AF_INET6, mtu, driverMtu);
         }
+        events.mtuChanged(mtu);
     }
 
     @Override
     public int ipv6Mtu() throws TunTapException {
-        ensureOpen();
+        ensureOpen("ipv6Mtu");
         return ipi.mtu(SockaddrInet.AF_INET6);
     }
 
     /** The media status this device set; tap-windows6 has no administrative state of its own. */
     @Override
     public boolean isUp() throws TunTapException {
-        ensureOpen();
+        ensureOpen("isUp");
         return channel.isLinkUp();
     }
 
-    /** {@code TAP_WIN_IOCTL_SET_MEDIA_STATUS}: the adapter shows as connected or as "cable unplugged". */
+    /**
+     * {@code TAP_WIN_IOCTL_SET_MEDIA_STATUS}: the adapter shows as connected or as "cable unplugged". While it
+     * is down, writes fail here: the driver itself would accept and drop them.
+     */
     @Override
     public void setUp(boolean up) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setUp");
         byte[] in = {(byte) (up ? 1 : 0), 0, 0, 0};
         channel.ioctl(TapIoctl.SET_MEDIA_STATUS, "TAP_WIN_IOCTL_SET_MEDIA_STATUS", in, 0);
         channel.setLinkUp(up);
+        events.linkChanged(up);
     }
 
+    /**
+     * The interface's addresses. IP Helper has no notion of a peer: an address is listed with one when this
+     * object added it with one.
+     */
     @Override
-    public List<IpPrefix> addresses() throws TunTapException {
-        ensureOpen();
-        return List.copyOf(ipi.addresses());
+    public List<DeviceAddress> addresses() throws TunTapException {
+        ensureOpen("addresses");
+        List<DeviceAddress> result = new ArrayList<>();
+        for (IpPrefix p : ipi.addresses()) {
+            InetAddress peer;
+            synchronized (added) {
+                peer = added.get(p);
+            }
+            result.add(peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer));
+        }
+        return List.copyOf(result);
     }
 
-    @Override
-    public void addAddress(IpPrefix address) throws TunTapException {
-        ensureOpen();
-        ipi.addAddress(address);
+    private DeviceAddress describe(IpPrefix p) {
+        InetAddress peer;
         synchronized (added) {
-            added.add(address);
+            peer = added.get(p);
+        }
+        return peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer);
+    }
+
+    /** Adds an address; one with a peer also gets an on-link host route to the peer. */
+    @Override
+    public void addAddress(DeviceAddress address) throws TunTapException {
+        ensureOpen("addAddress");
+        ipi.addAddress(address.local());
+        InetAddress peer = address.peer().orElse(null);
+        if (peer != null) {
+            try {
+                ipi.addRoute(new IpPrefix(peer, peer.getAddress().length * 8), null, 0);
+            } catch (TunTapException e) {
+                ipi.removeAddress(address.local());
+                throw e;
+            }
+        }
+        synchronized (added) {
+            added.put(address.local(), peer);
+        }
+        events.addressChanged(address, true);
+    }
+
+    @Override
+    public void removeAddress(IpPrefix local) throws TunTapException {
+        ensureOpen("removeAddress");
+        events.addressChanged(removeOwnAddress(local), false);
+    }
+
+    private DeviceAddress removeOwnAddress(IpPrefix local) throws TunTapException {
+        InetAddress peer;
+        synchronized (added) {
+            peer = added.get(local);
+        }
+        ipi.removeAddress(local);
+        synchronized (added) {
+            added.remove(local);
+        }
+        if (peer != null) {
+            try {
+                ipi.removeRoute(new IpPrefix(peer, peer.getAddress().length * 8), null);
+            } catch (DeviceNotFoundException e) {
+                // Already gone with the address.
+            }
+        }
+        return peer == null ? DeviceAddress.of(local) : DeviceAddress.pointToPoint(local, peer);
+    }
+
+    @Override
+    public List<Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        List<Route> result = new ArrayList<>();
+        for (var row : ipi.routes()) {
+            IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
+            InetAddress hop = row.NextHop.address();
+            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
+            result.add(row.Metric == 0 ? r : r.withMetric(row.Metric));
+        }
+        return List.copyOf(result);
+    }
+
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        ipi.addRoute(route.destination(), route.gateway().orElse(null), route.metric().orElse(0));
+        synchronized (added) {
+            addedRoutes.add(route);
         }
     }
 
     @Override
-    public void removeAddress(IpPrefix address) throws TunTapException {
-        ensureOpen();
-        ipi.removeAddress(address);
+    public void removeRoute(Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        ipi.removeRoute(route.destination(), route.gateway().orElse(null));
         synchronized (added) {
-            added.remove(address);
+            addedRoutes.remove(route);
         }
+    }
+
+    @Override
+    protected EventDispatcher.Source eventSource() {
+        return events;
     }
 
     /** Always true: a tap-windows6 adapter is a device that stays installed. */
     @Override
     public boolean isPersistent() throws TunTapException {
-        ensureOpen();
+        ensureOpen("isPersistent");
         return true;
     }
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setPersistent");
         if (!persistent) {
             throw new UnsupportedFeatureException("setPersistent", 0, "a tap-windows6 adapter is an installed "
                     + "device and always persists; remove it in Device Manager or with the adapter removal of this "
@@ -395,30 +449,30 @@ abstract class TapWindowsDevice implements WindowsAdapter {
 
     @Override
     public void setDnsServers(List<InetAddress> servers, List<String> searchDomains) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setDnsServers");
         ipi.setDns(adapter.guid(), servers, searchDomains);
     }
 
     @Override
     public int interfaceMetric() throws TunTapException {
-        ensureOpen();
+        ensureOpen("interfaceMetric");
         return ipi.metric();
     }
 
     @Override
     public void setInterfaceMetric(int metric) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setInterfaceMetric");
         ipi.setMetric(metric);
     }
 
-    /** The IP interface, for routes and events. */
+    /** The IP interface, for tests. */
     IpInterface ipInterface() {
         return ipi;
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", " + adapter.guidText() + ", " + adapter.componentId()
+        return getClass().getSimpleName() + "[" + name() + ", " + adapter.guidText() + ", " + adapter.componentId()
                 + " " + version + (isOpen() ? "" : ", closed") + "]";
     }
 

@@ -49,6 +49,8 @@ final class FakeIpHelper implements IpHelper {
         boolean automaticMetric = true;
         final List<IpPrefix> addresses = new ArrayList<>();
         final List<Object[]> routes = new ArrayList<>(); // {IpPrefix, InetAddress or null, Integer}
+        /** The media state NDIS reports for the adapter; tied to a driver fake's media status. */
+        java.util.function.BooleanSupplier connected = () -> true;
         String dns4 = "";
         String dns6 = "";
 
@@ -151,6 +153,15 @@ final class FakeIpHelper implements IpHelper {
         row.OnLinkPrefixLength = (byte) 0xff;
     }
 
+    private static MibUnicastIpAddressRow copy(MibUnicastIpAddressRow row, Interface i) {
+        MibUnicastIpAddressRow c = new MibUnicastIpAddressRow();
+        c.Address.set(row.Address.address());
+        c.OnLinkPrefixLength = row.OnLinkPrefixLength;
+        c.InterfaceLuid = i.luid;
+        c.InterfaceIndex = i.index;
+        return c;
+    }
+
     private static IpPrefix prefix(MibUnicastIpAddressRow row) {
         return new IpPrefix(row.Address.address(), row.OnLinkPrefixLength & 0xff);
     }
@@ -176,6 +187,7 @@ final class FakeIpHelper implements IpHelper {
             }
         }
         i.addresses.add(prefix(row));
+        notifyRow(i.luid, copy(row, i), 1);
         return 0;
     }
 
@@ -189,7 +201,16 @@ final class FakeIpHelper implements IpHelper {
             return ERROR_ACCESS_DENIED;
         }
         InetAddress a = row.Address.address();
-        return i.addresses.removeIf(p -> p.address().equals(a)) ? 0 : ERROR_NOT_FOUND;
+        IpPrefix gone = i.addresses.stream().filter(p -> p.address().equals(a)).findFirst().orElse(null);
+        if (gone == null) {
+            return ERROR_NOT_FOUND;
+        }
+        i.addresses.remove(gone);
+        MibUnicastIpAddressRow deleted = new MibUnicastIpAddressRow();
+        deleted.Address.set(a);
+        deleted.OnLinkPrefixLength = (byte) gone.prefixLength();
+        notifyRow(i.luid, copy(deleted, i), 2);
+        return 0;
     }
 
     @Override
@@ -266,7 +287,7 @@ final class FakeIpHelper implements IpHelper {
         row.Metric = i.metric;
         row.UseAutomaticMetric = (byte) (i.automaticMetric ? 1 : 0);
         row.SitePrefixLength = row.Family == SockaddrInet.AF_INET ? 0 : 64;
-        row.Connected = 1;
+        row.Connected = (byte) (i.connected.getAsBoolean() ? 1 : 0);
         return 0;
     }
 
@@ -292,6 +313,7 @@ final class FakeIpHelper implements IpHelper {
         }
         i.metric = row.Metric;
         i.automaticMetric = row.UseAutomaticMetric != 0;
+        notifyChange(i.luid, false);
         return 0;
     }
 
@@ -387,20 +409,102 @@ final class FakeIpHelper implements IpHelper {
         return ERROR_NOT_FOUND;
     }
 
-    @Override
-    public int NotifyIpInterfaceChange(short family, InterfaceChangeCallback callback, Pointer context,
-            byte initialNotification, PointerByReference handle) {
-        return 50; // ERROR_NOT_SUPPORTED: events are not modelled here
+    // ---- change notifications: delivered on one notifier thread, after the change, as Windows does ----
+
+    private final Map<Long, Object> callbacks = new HashMap<>();
+    private final Map<Long, Memory> callbackHandles = new HashMap<>();
+    private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fake-iphlpapi-notify");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Held while a callback runs, so that CancelMibChangeNotify2 can wait for it as the real one does. */
+    private final Object inCallback = new Object();
+
+    private long register(Object callback, PointerByReference handle) {
+        Memory h = new Memory(1);
+        long key = Pointer.nativeValue(h);
+        callbacks.put(key, callback);
+        callbackHandles.put(key, h);
+        handle.setValue(h);
+        return key;
     }
 
     @Override
-    public int NotifyUnicastIpAddressChange(short family, AddressChangeCallback callback, Pointer context,
+    public synchronized int NotifyIpInterfaceChange(short family, InterfaceChangeCallback callback, Pointer context,
             byte initialNotification, PointerByReference handle) {
-        return 50;
+        register(callback, handle);
+        return 0;
+    }
+
+    @Override
+    public synchronized int NotifyUnicastIpAddressChange(short family, AddressChangeCallback callback, Pointer context,
+            byte initialNotification, PointerByReference handle) {
+        register(callback, handle);
+        return 0;
     }
 
     @Override
     public int CancelMibChangeNotify2(Pointer handle) {
-        return 0;
+        synchronized (inCallback) {
+            synchronized (this) {
+                long key = Pointer.nativeValue(handle);
+                if (callbacks.remove(key) == null) {
+                    return ERROR_INVALID_PARAMETER;
+                }
+                callbackHandles.remove(key).close();
+                return 0;
+            }
+        }
+    }
+
+    synchronized int liveNotifications() {
+        return callbacks.size();
+    }
+
+    /** The adapter's media state changed (NDIS link state indication): notifies the interface callbacks. */
+    void mediaChanged(long luid) {
+        notifyChange(luid, false);
+    }
+
+    /** Notifies the interface callbacks of a change of {@code luid}'s interface row. */
+    private void notifyChange(long luid, boolean address) {
+        if (address) {
+            throw new IllegalArgumentException("address changes carry their row");
+        }
+        notifyRow(luid, null, 0);
+    }
+
+    /**
+     * Notifies callbacks, on the notifier thread: with {@code addressRow}, the address callbacks of that row
+     * and {@code type} (1 added, 2 deleted); else the interface callbacks.
+     */
+    private void notifyRow(long luid, MibUnicastIpAddressRow addressRow, int type) {
+        byte[] bytes;
+        if (addressRow != null) {
+            addressRow.write();
+            bytes = addressRow.getPointer().getByteArray(0, addressRow.size());
+        } else {
+            bytes = new byte[168];
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, luid);
+        }
+        notifier.execute(() -> {
+            synchronized (inCallback) {
+                List<Object> targets;
+                synchronized (this) {
+                    targets = new ArrayList<>(callbacks.values());
+                }
+                try (Memory row = new Memory(bytes.length)) {
+                    row.write(0, bytes, 0, bytes.length);
+                    for (Object cb : targets) {
+                        if (addressRow != null && cb instanceof AddressChangeCallback a) {
+                            a.invoke(null, row, type);
+                        } else if (addressRow == null && cb instanceof InterfaceChangeCallback i) {
+                            i.invoke(null, row, type);
+                        }
+                    }
+                }
+            }
+        });
     }
 }

@@ -23,7 +23,9 @@ class FakeTapContractTest extends TunTapDeviceContract {
         FakeTapDriver driver = new FakeTapDriver(new TapAdapter(GUID, "tap0901", null).guidText(),
                 MacAddress.parse("00:ff:6f:1e:0c:2a"));
         FakeIpHelper ip = new FakeIpHelper();
-        ip.add(GUID, 0x0006_0000_0000_0001L, 17, "Ethernet 7");
+        FakeIpHelper.Interface ipi = ip.add(GUID, 0x0006_0000_0000_0001L, 17, "Ethernet 7");
+        ipi.connected = driver::mediaConnected;
+        driver.mediaListener = () -> ip.mediaChanged(ipi.luid);
         long memory = NativeMemory.live();
         TapWindowsDevice device = TapWindowsDevice.open(driver, ip, new TapAdapter(GUID, "tap0901", null), config);
         ChannelPeer peer = new ChannelPeer(driver.host(), DeviceMode.TAP, driver.mac,
@@ -33,6 +35,7 @@ class FakeTapContractTest extends TunTapDeviceContract {
             assertEquals(java.util.List.of(), driver.violations(), "the driver saw no misuse");
             assertEquals(memory, NativeMemory.live(), "every native block freed");
             assertEquals(0, ip.liveTables(), "every IP Helper table freed");
+            assertEquals(0, ip.liveNotifications(), "every change notification cancelled");
         });
     }
 }

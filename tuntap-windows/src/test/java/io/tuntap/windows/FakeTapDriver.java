@@ -52,6 +52,8 @@ final class FakeTapDriver implements Kernel32Io {
     /** Fail CreateEvent after this many successes (-1: never). */
     volatile int createEventsLeft = -1;
     final List<String> violations = new ArrayList<>();
+    /** Told when the media status changes, as NDIS tells the IP stack. */
+    volatile Runnable mediaListener;
     final List<Integer> ioctls = new ArrayList<>();
 
     private final Object lock = new Object();
@@ -182,7 +184,11 @@ final class FakeTapDriver implements Kernel32Io {
                 }
                 ops.values().removeIf(op -> op.file == handle);
                 pendingReads.removeIf(op -> op.file == handle);
+                boolean was = mediaConnected;
                 mediaConnected = false; // the driver reports the cable unplugged when its handle closes
+                if (was && mediaListener != null) {
+                    mediaListener.run();
+                }
                 tunMode = false;
                 toReader.clear();
             }
@@ -328,7 +334,11 @@ final class FakeTapDriver implements Kernel32Io {
                 o.setInt(0, mtu);
                 finish(op, 0, 4);
             } else if (code == TapIoctl.SET_MEDIA_STATUS && inSize >= 4) {
+                boolean was = mediaConnected;
                 mediaConnected = i.getInt(0) != 0;
+                if (was != mediaConnected && mediaListener != null) {
+                    mediaListener.run();
+                }
                 finish(op, 0, 1);
             } else if (code == TapIoctl.CONFIG_TUN && inSize >= 12) {
                 byte[] p = i.getByteArray(0, 12);

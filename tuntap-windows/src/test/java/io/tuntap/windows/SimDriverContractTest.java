@@ -59,7 +59,14 @@ class SimDriverContractTest extends TunTapDeviceContract {
         SimKernel32Io k32 = new SimKernel32Io(machine);
         SimHost host = new SimHost(machine);
         FakeIpHelper ip = new FakeIpHelper();
-        ip.add(GUID, 0x0006_0000_0000_0009L, 23, "tuntap6 sim");
+        FakeIpHelper.Interface ipi = ip.add(GUID, 0x0006_0000_0000_0009L, 23, "tuntap6 sim");
+        // The adapter's media state is the link state the driver last indicated to NDIS.
+        ipi.connected = () -> TuntapSim.tts_link_connected(machine.handle) == 1;
+        k32.afterIoctl = code -> {
+            if (code == io.tuntap.windows.win32.TapIoctl.SET_MEDIA_STATUS) {
+                ip.mediaChanged(ipi.luid);
+            }
+        };
         long memory = NativeMemory.live();
         TapWindowsDevice device;
         try {
@@ -82,6 +89,7 @@ class SimDriverContractTest extends TunTapDeviceContract {
                 assertEquals(List.of(), k32.violations(), "the backend used the I/O calls correctly");
                 assertEquals(memory, NativeMemory.live(), "every native block freed");
                 assertEquals(0, ip.liveTables(), "every IP Helper table freed");
+                assertEquals(0, ip.liveNotifications(), "every change notification cancelled");
                 int added = machine.violations() - atStart;
                 if (added > 0 && KNOWN_DRIVER_DEFECTS.isEmpty()) {
                     fail("the driver broke " + added + " kernel rule(s) while the backend used it; see the "

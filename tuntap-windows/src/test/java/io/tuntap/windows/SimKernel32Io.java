@@ -32,6 +32,8 @@ final class SimKernel32Io implements Kernel32Io {
     private final Map<Long, Op> ops = new HashMap<>();
     private final Map<Long, Op> opByEvent = new HashMap<>();
     final List<String> violations = new ArrayList<>();
+    /** Told of each control code once it completed (the IP Helper fake learns of media changes so). */
+    volatile java.util.function.IntConsumer afterIoctl = code -> { };
     private long next = 0x2000;
 
     private static final class Event {
@@ -301,6 +303,7 @@ final class SimKernel32Io implements Kernel32Io {
                 complete(op, status, returned.getInt(0));
             }
         }
+        afterIoctl.accept(code);
         return returned(op, bytesReturned);
     }
 

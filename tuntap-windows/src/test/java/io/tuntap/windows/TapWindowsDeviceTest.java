@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
@@ -43,7 +44,9 @@ class TapWindowsDeviceTest {
     void setUp() {
         driver = new FakeTapDriver(ADAPTER.guidText(), MacAddress.parse("00:ff:0a:1b:2c:3d"));
         ip = new FakeIpHelper();
-        ip.add(GUID, 0x0006_0000_0000_0002L, 21, "OpenVPN TAP");
+        FakeIpHelper.Interface ipi = ip.add(GUID, 0x0006_0000_0000_0002L, 21, "OpenVPN TAP");
+        ipi.connected = driver::mediaConnected;
+        driver.mediaListener = () -> ip.mediaChanged(ipi.luid);
         memory = NativeMemory.live();
     }
 
@@ -53,6 +56,7 @@ class TapWindowsDeviceTest {
         assertEquals(List.of(), driver.violations(), "the driver saw no misuse");
         assertEquals(memory, NativeMemory.live(), "every native block freed");
         assertEquals(0, ip.liveTables(), "every IP Helper table freed");
+        assertEquals(0, ip.liveNotifications(), "every change notification cancelled");
     }
 
     static DeviceConfig tun() throws InvalidConfigurationException {
@@ -76,7 +80,7 @@ class TapWindowsDeviceTest {
             assertEquals(0x0006_0000_0000_0002L, d.luid());
             assertEquals("tap0901", d.driver());
             assertEquals("9.27", d.driverVersion());
-            assertEquals(List.of(IpPrefix.parse("10.8.0.2/24"), IpPrefix.parse("fd08::2/64")), d.addresses());
+            assertEquals(List.of(DeviceAddress.parse("10.8.0.2/24"), DeviceAddress.parse("fd08::2/64")), d.addresses());
         }
         assertFalse(driver.mediaConnected(), "the driver disconnects the media when the handle closes");
         assertEquals(List.of(), ip.interfaces.get(0x0006_0000_0000_0002L).addresses, "the addresses it added are gone");
@@ -84,10 +88,14 @@ class TapWindowsDeviceTest {
 
     @Test
     void configTunCarriesTheFirstIpv4AddressAndItsNetwork() throws Exception {
-        var c = TapWindowsDevice.tunConfiguration(List.of(IpPrefix.parse("fd00::1/64"), IpPrefix.parse("10.1.2.3/20")));
+        var c = TapWindowsDevice.tunConfiguration(List.of(DeviceAddress.parse("fd00::1/64"),
+                DeviceAddress.parse("10.1.2.3/20")));
         assertEquals("10.1.2.3", c[0].getHostAddress());
         assertEquals("10.1.0.0", c[1].getHostAddress());
         assertEquals("255.255.240.0", c[2].getHostAddress());
+        var p = TapWindowsDevice.tunConfiguration(List.of(DeviceAddress.parse("10.1.2.3/32 peer 10.1.2.4")));
+        assertEquals("10.1.2.4", p[1].getHostAddress(), "with a peer: {local, peer, /32}");
+        assertEquals("255.255.255.255", p[2].getHostAddress());
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> TapWindowsDevice.open(driver, ip, ADAPTER, DeviceConfig.tun().address("fd00::1/64").build()));
         assertTrue(e.getMessage().contains("IPv4"), e.getMessage());
