@@ -12,4 +12,6 @@ module io.tuntap.windows {
     exports io.tuntap.windows;
     // JNA builds structures and registers direct-mapped natives reflectively.
     opens io.tuntap.windows.win32 to com.sun.jna;
+
+    provides io.tuntap.spi.TunTapProvider with io.tuntap.windows.TapWindowsProvider;
 }
