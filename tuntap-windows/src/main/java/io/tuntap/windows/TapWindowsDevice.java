@@ -42,35 +42,26 @@ import java.util.UUID;
  * adapter persists: {@link #close()} removes the addresses this object added, and the driver reports the
  * media disconnected when its handle closes.
  */
-abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsAdapter {
+abstract class TapWindowsDevice extends WindowsDeviceBase {
     /** What tap-windows6 devices support in both modes. */
     static final Set<Capability> COMMON_CAPABILITIES = Set.of(Capability.MTU, Capability.LINK_STATE,
             Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ATTACH, Capability.PERSISTENT,
             Capability.ROUTES, Capability.PEER_ADDRESSES, Capability.EVENTS);
 
     private final TapChannel channel;
-    private final IpInterface ipi;
     private final TapAdapter adapter;
     private final String version;
     private final int driverMtu;
     private final MacAddress mac;
-    private final IpEvents events;
-    /** Addresses this object added, with their peer (null for none), removed again on close. */
-    private final Map<IpPrefix, InetAddress> added = new HashMap<>();
-    /** Routes this object added, removed again on close. */
-    private final List<Route> addedRoutes = new ArrayList<>();
 
     TapWindowsDevice(TapChannel channel, IpInterface ipi, TapAdapter adapter, DeviceMode mode, String name,
             String version, int driverMtu, MacAddress mac, Set<Capability> capabilities) {
-        super(mode, name, ipi.index(), capabilities);
+        super(mode, name, ipi, capabilities, adapter.guid(), adapter.driver(), version);
         this.channel = channel;
-        this.ipi = ipi;
         this.adapter = adapter;
         this.version = version;
         this.driverMtu = driverMtu;
         this.mac = mac;
-        this.events = new IpEvents(ipi);
-        events.describeWith(this::describe);
         attachQueues(List.of(channel));
     }
 
@@ -207,36 +198,11 @@ abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsA
         };
     }
 
-    /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
-    private void addConfigured(DeviceAddress a) throws TunTapException {
-        for (IpPrefix have : ipi.addresses()) {
-            if (have.equals(a.local())) {
-                return;
-            }
-        }
-        addAddress(a);
-    }
-
     // ---- identity ---------------------------------------------------------------------------------
 
     @Override
-    public UUID guid() {
-        return adapter.guid();
-    }
-
-    @Override
-    public long luid() {
-        return ipi.luid();
-    }
-
-    @Override
-    public String driver() {
-        return adapter.driver();
-    }
-
-    @Override
-    public String driverVersion() {
-        return version;
+    int maxMtu() {
+        return driverMtu;
     }
 
     @Override
@@ -252,56 +218,7 @@ abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsA
 
     // ---- lifecycle --------------------------------------------------------------------------------
 
-    /** Removes the routes and addresses this object added; the queue (the handle) is closed already. */
-    @Override
-    protected void closeDevice() {
-        List<Route> routes;
-        List<IpPrefix> ours;
-        synchronized (added) {
-            routes = new ArrayList<>(addedRoutes);
-            ours = new ArrayList<>(added.keySet());
-            addedRoutes.clear();
-        }
-        for (Route r : routes) {
-            try {
-                ipi.removeRoute(r.destination(), r.gateway().orElse(null));
-            } catch (TunTapException e) {
-                // Removed by someone else already, or the adapter went away: nothing left to clean.
-            }
-        }
-        for (IpPrefix a : ours) {
-            try {
-                removeOwnAddress(a);
-            } catch (TunTapException e) {
-                // As above.
-            }
-        }
-    }
-
     // ---- configuration ----------------------------------------------------------------------------
-
-    @Override
-    public int mtu() throws TunTapException {
-        ensureOpen("mtu");
-        return ipi.mtu(SockaddrInet.AF_INET);
-    }
-
-    /** Sets the IPv4 MTU, and the IPv6 one where the value is at least 1280 (IPv6's minimum). */
-    @Override
-    public void setMtu(int mtu) throws TunTapException {
-        ensureOpen("setMtu");
-        ipi.setMtu(SockaddrInet.AF_INET, mtu, driverMtu);
-        if (mtu >= 1280) {
-            ipi.setMtu(SockaddrInet.AF_INET6, mtu, driverMtu);
-        }
-        events.mtuChanged(mtu);
-    }
-
-    @Override
-    public int ipv6Mtu() throws TunTapException {
-        ensureOpen("ipv6Mtu");
-        return ipi.mtu(SockaddrInet.AF_INET6);
-    }
 
     /** The media status this device set; tap-windows6 has no administrative state of its own. */
     @Override
@@ -323,113 +240,6 @@ abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsA
         events.linkChanged(up);
     }
 
-    /**
-     * The interface's addresses. IP Helper has no notion of a peer: an address is listed with one when this
-     * object added it with one.
-     */
-    @Override
-    public List<DeviceAddress> addresses() throws TunTapException {
-        ensureOpen("addresses");
-        List<DeviceAddress> result = new ArrayList<>();
-        for (IpPrefix p : ipi.addresses()) {
-            InetAddress peer;
-            synchronized (added) {
-                peer = added.get(p);
-            }
-            result.add(peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer));
-        }
-        return List.copyOf(result);
-    }
-
-    private DeviceAddress describe(IpPrefix p) {
-        InetAddress peer;
-        synchronized (added) {
-            peer = added.get(p);
-        }
-        return peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer);
-    }
-
-    /** Adds an address; one with a peer also gets an on-link host route to the peer. */
-    @Override
-    public void addAddress(DeviceAddress address) throws TunTapException {
-        ensureOpen("addAddress");
-        ipi.addAddress(address.local());
-        InetAddress peer = address.peer().orElse(null);
-        if (peer != null) {
-            try {
-                ipi.addRoute(new IpPrefix(peer, peer.getAddress().length * 8), null, 0);
-            } catch (TunTapException e) {
-                ipi.removeAddress(address.local());
-                throw e;
-            }
-        }
-        synchronized (added) {
-            added.put(address.local(), peer);
-        }
-        events.addressChanged(address, true);
-    }
-
-    @Override
-    public void removeAddress(IpPrefix local) throws TunTapException {
-        ensureOpen("removeAddress");
-        events.addressChanged(removeOwnAddress(local), false);
-    }
-
-    private DeviceAddress removeOwnAddress(IpPrefix local) throws TunTapException {
-        InetAddress peer;
-        synchronized (added) {
-            peer = added.get(local);
-        }
-        ipi.removeAddress(local);
-        synchronized (added) {
-            added.remove(local);
-        }
-        if (peer != null) {
-            try {
-                ipi.removeRoute(new IpPrefix(peer, peer.getAddress().length * 8), null);
-            } catch (DeviceNotFoundException e) {
-                // Already gone with the address.
-            }
-        }
-        return peer == null ? DeviceAddress.of(local) : DeviceAddress.pointToPoint(local, peer);
-    }
-
-    @Override
-    public List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
-        List<Route> result = new ArrayList<>();
-        for (var row : ipi.routes()) {
-            IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
-            InetAddress hop = row.NextHop.address();
-            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
-            result.add(row.Metric == 0 ? r : r.withMetric(row.Metric));
-        }
-        return List.copyOf(result);
-    }
-
-    @Override
-    public void addRoute(Route route) throws TunTapException {
-        ensureOpen("addRoute");
-        ipi.addRoute(route.destination(), route.gateway().orElse(null), route.metric().orElse(0));
-        synchronized (added) {
-            addedRoutes.add(route);
-        }
-    }
-
-    @Override
-    public void removeRoute(Route route) throws TunTapException {
-        ensureOpen("removeRoute");
-        ipi.removeRoute(route.destination(), route.gateway().orElse(null));
-        synchronized (added) {
-            addedRoutes.remove(route);
-        }
-    }
-
-    @Override
-    protected EventDispatcher.Source eventSource() {
-        return events;
-    }
-
     /** Always true: a tap-windows6 adapter is a device that stays installed. */
     @Override
     public boolean isPersistent() throws TunTapException {
@@ -445,29 +255,6 @@ abstract class TapWindowsDevice extends AbstractTunTapDevice implements WindowsA
                     + "device and always persists; remove it in Device Manager or with the adapter removal of this "
                     + "library (administrator)");
         }
-    }
-
-    @Override
-    public void setDnsServers(List<InetAddress> servers, List<String> searchDomains) throws TunTapException {
-        ensureOpen("setDnsServers");
-        ipi.setDns(adapter.guid(), servers, searchDomains);
-    }
-
-    @Override
-    public int interfaceMetric() throws TunTapException {
-        ensureOpen("interfaceMetric");
-        return ipi.metric();
-    }
-
-    @Override
-    public void setInterfaceMetric(int metric) throws TunTapException {
-        ensureOpen("setInterfaceMetric");
-        ipi.setMetric(metric);
-    }
-
-    /** The IP interface, for tests. */
-    IpInterface ipInterface() {
-        return ipi;
     }
 
     @Override
