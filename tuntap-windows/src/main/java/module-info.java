@@ -13,5 +13,5 @@ module io.tuntap.windows {
     // JNA builds structures and registers direct-mapped natives reflectively.
     opens io.tuntap.windows.win32 to com.sun.jna;
 
-    provides io.tuntap.spi.TunTapProvider with io.tuntap.windows.TapWindowsProvider;
+    provides io.tuntap.spi.TunTapProvider with io.tuntap.windows.WintunProvider, io.tuntap.windows.TapWindowsProvider;
 }

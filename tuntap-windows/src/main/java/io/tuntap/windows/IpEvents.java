@@ -182,4 +182,11 @@ final class IpEvents implements EventDispatcher.Source {
             dispatcher.publish(new DeviceEvent.AddressRemoved(address));
         }
     }
+
+    /** The adapter is going away. */
+    synchronized void removed() {
+        if (dispatcher != null) {
+            dispatcher.publish(new DeviceEvent.Removed());
+        }
+    }
 }

@@ -137,6 +137,11 @@ final class FakeTapDriver implements Kernel32Io {
     }
 
     @Override
+    public void RtlMoveMemory(long destination, long source, long length) {
+        new Pointer(destination).write(0, new Pointer(source).getByteArray(0, (int) length), 0, (int) length);
+    }
+
+    @Override
     public int GetLastError() {
         return lastError.get()[0];
     }

@@ -95,6 +95,9 @@ public interface Kernel32Io {
      */
     int WaitForMultipleObjects(int count, long handles, boolean waitAll, int millis);
 
+    /** {@code RtlMoveMemory(destination, source, length)}: copies native memory (no return value, no error). */
+    void RtlMoveMemory(long destination, long source, long length);
+
     /** The error code of the last failed call of this interface on this thread. */
     int GetLastError();
 }

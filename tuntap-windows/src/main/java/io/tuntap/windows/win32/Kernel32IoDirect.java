@@ -113,6 +113,13 @@ public final class Kernel32IoDirect implements Kernel32Io {
         return WaitForMultipleObjects0(count, handles, waitAll ? 1 : 0, millis);
     }
 
+    private static native void RtlMoveMemory0(long destination, long source, long length);
+
+    @Override
+    public void RtlMoveMemory(long destination, long source, long length) {
+        RtlMoveMemory0(destination, source, length);
+    }
+
     @Override
     public int GetLastError() {
         return Native.getLastError();
