@@ -4,7 +4,7 @@
  * {@code tuntap6}) and Wintun, configured through IP Helper; never a subprocess.
  */
 module io.tuntap.windows {
-    requires io.tuntap.api;
+    requires transitive io.tuntap.api;
     requires com.sun.jna;
     requires com.sun.jna.platform;
     requires com.google.common;

@@ -5,9 +5,9 @@ import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.Overlapped;
 import io.tuntap.windows.win32.TapIoctl;
 import io.tuntap.windows.win32.WintunLibrary;
-import java.lang.reflect.Field;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.util.UUID;
-import sun.misc.Unsafe;
 
 /**
  * kernel32 and Wintun stand-ins that allocate nothing per call, so that an allocation measurement of the
@@ -16,27 +16,63 @@ import sun.misc.Unsafe;
  * sequence is answered to open a tap-windows6 device and a Wintun session.
  */
 final class NoAllocKernel32 implements Kernel32Io, WintunLibrary {
-    private static final Unsafe U;
+    /** Memory access through one Pointer moved to each address: JNA's accessors allocate nothing. */
+    private static final class Mem {
+        private final Pointer at = new Pointer(0);
+        private final Pointer to = new Pointer(0);
+        private final byte[] bounce = new byte[70000];
 
-    static {
-        try {
-            Field f = Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            U = (Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        void putLong(long address, long value) {
+            Pointer.nativeValue(at, address);
+            at.setLong(0, value);
         }
+
+        long getLong(long address) {
+            Pointer.nativeValue(at, address);
+            return at.getLong(0);
+        }
+
+        void putInt(long address, int value) {
+            Pointer.nativeValue(at, address);
+            at.setInt(0, value);
+        }
+
+        void putByte(long address, byte value) {
+            Pointer.nativeValue(at, address);
+            at.setByte(0, value);
+        }
+
+        long allocateMemory(long size) {
+            Memory m = new Memory(size);
+            kept.add(m);
+            return Pointer.nativeValue(m);
+        }
+
+        void freeMemory(long address) {
+        }
+
+        void copyMemory(long source, long destination, long length) {
+            Pointer.nativeValue(at, source);
+            Pointer.nativeValue(to, destination);
+            at.read(0, bounce, 0, (int) length);
+            to.write(0, bounce, 0, (int) length);
+        }
+
+        final java.util.List<Memory> kept = new java.util.ArrayList<>();
     }
+
+    private final Mem U = new Mem();
 
     private final boolean[] signalled = new boolean[64];
     private int nextEvent = 1;
     private final long frame;
     private final int frameLength;
-    private final long sendSlot = U.allocateMemory(70000);
+    private final long sendSlot;
     long reads;
     long writes;
 
     NoAllocKernel32(byte[] frameBytes) {
+        sendSlot = U.allocateMemory(70000);
         frameLength = frameBytes.length;
         frame = U.allocateMemory(frameLength);
         for (int i = 0; i < frameLength; i++) {
@@ -45,8 +81,7 @@ final class NoAllocKernel32 implements Kernel32Io, WintunLibrary {
     }
 
     void free() {
-        U.freeMemory(frame);
-        U.freeMemory(sendSlot);
+        U.kept.forEach(Memory::close);
     }
 
     private void complete(long overlapped, int bytes) {

@@ -196,6 +196,7 @@ class WintunDeviceTest {
             LinkedBlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
             var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
             try (var sub = d.subscribe(executor, events::add)) {
+                assertTrue(sub.isOpen());
                 wintun.removeAdapter();
                 DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
                         () -> d.read(ByteBuffer.allocate(2000), Duration.ofSeconds(1)));
