@@ -115,6 +115,45 @@ public final class TapWindowsProvider implements TunTapProvider {
         return result;
     }
 
+    /**
+     * Creates a root-enumerated adapter of an installed tap-windows6-compatible driver, as OpenVPN's
+     * {@code tapctl create} does (SetupAPI and {@code newdev.dll}; Administrator). It stays installed.
+     *
+     * @param componentId e.g. {@code "tap0901"} or {@code "tuntap6"}
+     * @return the new adapter's {@code NetCfgInstanceId}
+     * @throws io.tuntap.DevicePermissionException without Administrator rights
+     */
+    public java.util.UUID createAdapter(String componentId) throws TunTapException {
+        availabilityForManagement();
+        return TapAdapters.create(platform().adapters(), TapAdapters.componentIds(componentId).get(0)).guid();
+    }
+
+    /**
+     * Removes an adapter ({@code DIF_REMOVE}; Administrator).
+     *
+     * @throws io.tuntap.DeviceNotFoundException if there is no such adapter
+     */
+    public void removeAdapter(java.util.UUID guid) throws TunTapException {
+        availabilityForManagement();
+        String g = new TapAdapter(guid, "", null).guidText();
+        try {
+            platform().adapters().removeAdapter(g);
+        } catch (io.tuntap.windows.win32.NetAdapterRegistry.Failure f) {
+            throw WinErrors.of(f.call(), f.code(), f.code() == WinErrors.ERROR_ACCESS_DENIED
+                    ? "removing an adapter needs Administrator rights: " + WinErrors.ADMIN_FIX
+                    : "cannot remove adapter " + g);
+        }
+    }
+
+    /** Adapters can be managed wherever the bindings load, even with none installed yet. */
+    private void availabilityForManagement() throws TunTapException {
+        String unsupported = testPlatform == null ? WindowsPlatform.unsupportedReason() : null;
+        String problem = unsupported != null ? unsupported : platform().problem();
+        if (problem != null) {
+            throw new io.tuntap.UnsupportedFeatureException("createAdapter", 0, problem);
+        }
+    }
+
     @Override
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());

@@ -124,4 +124,19 @@ class TapWindowsProviderTest {
         assertThrows(DeviceNotFoundException.class, () -> provider().open(create), "the fake kernel has no such device");
         assertEquals(List.of("root\\tap0901"), registry.created);
     }
+
+    @Test
+    void adaptersAreCreatedAndRemovedAsAdministratorOnly() throws Exception {
+        TapWindowsProvider p = provider();
+        assertThrows(DevicePermissionException.class, () -> p.createAdapter("tap0901"));
+        registry.admin = true;
+        UUID created = p.createAdapter("root\\tuntap6");
+        assertEquals(List.of("root\\tuntap6"), registry.created);
+        assertTrue(TapAdapters.find(registry, List.of("tuntap6")).stream().anyMatch(a -> a.guid().equals(created)));
+        p.removeAdapter(created);
+        assertTrue(TapAdapters.find(registry, List.of("tuntap6")).isEmpty());
+        assertThrows(DeviceNotFoundException.class, () -> p.removeAdapter(created));
+        assumeTrue(!System.getProperty("os.name").startsWith("Windows"));
+        assertThrows(io.tuntap.UnsupportedFeatureException.class, () -> new TapWindowsProvider().createAdapter("tap0901"));
+    }
 }
