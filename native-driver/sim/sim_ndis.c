@@ -50,6 +50,7 @@ struct sim_adapter {
     ULONG packet_filter;
     int link; /* -1 unknown, 0 down, 1 up */
     int power_d3;
+    struct sim_adapter *next_halted; /* kept for checks until the machine goes */
 };
 
 struct sim_nbl_pool {
@@ -89,8 +90,7 @@ struct tts_machine {
     struct sim_driver driver;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars;
     struct sim_adapter *adapter;       /* current adapter instance */
-    struct sim_adapter *old_adapters[16];
-    int old_count;
+    struct sim_adapter *halted; /* halted adapter instances */
     char guid[40];
     uint32_t mtu;
     uint32_t media_status;
@@ -1035,7 +1035,8 @@ void tts_halt(tts_machine *m)
     pthread_mutex_lock(&m->mu);
     a->state = ST_HALTED;
     a->dead = 1;
-    if (m->old_count < 16) m->old_adapters[m->old_count++] = a;
+    a->next_halted = m->halted;
+    m->halted = a;
     pthread_mutex_unlock(&m->mu);
     check_teardown(a);
 }
@@ -1186,8 +1187,10 @@ unsigned tts_machine_destroy(tts_machine *m)
         m->rx_head = f->next;
         free(f);
     }
-    for (int i = 0; i < m->old_count; i++) {
-        if (m->old_adapters[i] != m->adapter) free(m->old_adapters[i]);
+    while (m->halted != NULL) {
+        struct sim_adapter *a = m->halted;
+        m->halted = a->next_halted;
+        if (a != m->adapter) free(a);
     }
     free(m->adapter);
     current = NULL;

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../abi/tuntap_tap_ioctl.h"
-#include "../sim_internal.h"
+#include "../sim_kernel.h"
 #include "../tuntapsim.h"
 
 #ifndef SUITE_NAME
@@ -542,6 +542,117 @@ static void pause_waits_for_returned_receives(void)
     finish(m);
 }
 
+/* ---- halt and re-initialization racing a client ------------------------------------------- */
+struct churn {
+    tts_machine *m;
+    volatile int stop;
+    int opened;
+};
+
+static void *churn_client(void *p)
+{
+    struct churn *c = p;
+    uint8_t buf[256];
+    while (!__atomic_load_n(&c->stop, __ATOMIC_SEQ_CST)) {
+        tts_file *f = NULL;
+        if (tts_open(c->m, tts_device_path(c->m), &f) != 0) {
+            usleep(100);
+            continue;
+        }
+        c->opened++;
+        uint32_t mtu = 0;
+        (void)tts_ioctl(f, TUNTAP_TAP_IOCTL_GET_MTU, NULL, 0, &mtu, 4, NULL);
+        tts_io *r1 = tts_read(f, buf, sizeof(buf));
+        tts_io *r2 = tts_read(f, buf, sizeof(buf));
+        usleep(200);
+        tts_io_cancel(r1); /* a killed client: its I/O is cancelled, then closed */
+        tts_close(f);
+        tts_io_free(r1);
+        tts_io_free(r2);
+    }
+    return NULL;
+}
+
+static void halt_and_enable_race_a_client(void)
+{
+    tts_machine *m = machine_with(0);
+    struct churn c = {m, 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, churn_client, &c);
+    for (int i = 0; i < 30; i++) {
+        usleep(1000);
+        tts_halt(m); /* disable with the client's handle open, reads pending */
+        usleep(500);
+        EXPECT_EQ(tts_reinitialize(m), 0); /* enable */
+    }
+    __atomic_store_n(&c.stop, 1, __ATOMIC_SEQ_CST);
+    pthread_join(t, NULL);
+    EXPECT(c.opened > 0);
+    finish(m);
+}
+
+/* ---- the simulation itself: each rule it checks reports when broken ------------------------ */
+static void expect_rule(const char *id)
+{
+    char first[512];
+    unsigned n = sim_violation_count(first, sizeof(first));
+    char want[64];
+    snprintf(want, sizeof(want), "[%s]", id);
+    if (n == 0 || strncmp(first, want, strlen(want)) != 0) {
+        FAIL("expected rule %s to be reported, got %u: %s", id, n, first);
+    }
+    sim_violation_reset();
+}
+
+static void simulation_reports_broken_rules(void)
+{
+    sim_abort_on_violation = 0;
+    sim_violation_reset();
+    struct sim_device dev;
+    struct tts_file file;
+    memset(&dev, 0, sizeof(dev));
+    memset(&file, 0, sizeof(file));
+    file.device = &dev;
+
+    NDIS_SPIN_LOCK lock;
+    NdisAllocateSpinLock(&lock);
+    struct sim_irp *si = sim_irp_new(&file, IRP_MJ_READ);
+    NdisAcquireSpinLock(&lock);
+    si->irp.IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(&si->irp, IO_NO_INCREMENT); /* under a driver spin lock */
+    NdisReleaseSpinLock(&lock);
+    expect_rule("spin-lock-held");
+    IoCompleteRequest(&si->irp, IO_NO_INCREMENT); /* again */
+    expect_rule("irp-double-completion");
+    sim_irp_delete(si);
+
+    WCHAR buffer[16];
+    UNICODE_STRING u;
+    RtlInitEmptyUnicodeString(&u, buffer, sizeof(buffer));
+    NdisAcquireSpinLock(&lock);
+    (void)RtlUnicodeStringPrintf(&u, L"%ws", L"x"); /* PASSIVE_LEVEL only */
+    NdisReleaseSpinLock(&lock);
+    expect_rule("irql");
+
+    EX_RUNDOWN_REF never_initialized;
+    memset(&never_initialized, 0, sizeof(never_initialized));
+    (void)ExAcquireRundownProtection(&never_initialized);
+    expect_rule("rundown-uninitialized");
+
+    KSPIN_LOCK other;
+    KeInitializeSpinLock(&other);
+    KeReleaseSpinLock(&other, PASSIVE_LEVEL); /* not held */
+    expect_rule("spin-lock-owner");
+
+    struct sim_irp *cancel_set = sim_irp_new(&file, IRP_MJ_READ);
+    IoSetCancelRoutine(&cancel_set->irp, (PDRIVER_CANCEL)(void (*)(void))expect_rule);
+    cancel_set->irp.IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(&cancel_set->irp, IO_NO_INCREMENT);
+    expect_rule("irp-cancel-routine");
+    sim_irp_delete(cancel_set);
+    sim_set_irql(PASSIVE_LEVEL);
+}
+
 /* ---- runner ------------------------------------------------------------------------------------------ */
 struct test {
     const char *name;
@@ -562,6 +673,8 @@ static const struct test tests[] = {
     {"every_ioctl", every_ioctl},
     {"exclusive_open_and_cancel", exclusive_open_and_cancel},
     {"pause_waits_for_returned_receives", pause_waits_for_returned_receives},
+    {"halt_and_enable_race_a_client", halt_and_enable_race_a_client},
+    {"simulation_reports_broken_rules", simulation_reports_broken_rules},
 };
 
 int main(int argc, char **argv)
