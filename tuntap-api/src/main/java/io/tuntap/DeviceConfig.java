@@ -37,6 +37,9 @@ public final class DeviceConfig {
     /** The most queues accepted here; a backend may allow fewer (Linux: 256). */
     public static final int MAX_QUEUES = 1024;
 
+    private static final MacAddress ZERO_MAC = MacAddress.of(new byte[MacAddress.LENGTH]);
+    private static final MacAddress BROADCAST = MacAddress.parse("ff:ff:ff:ff:ff:ff");
+
     private final DeviceMode mode;
     private final String name;
     private final int mtu;
@@ -377,8 +380,12 @@ public final class DeviceConfig {
             } else if (macAddress != null && mode != DeviceMode.TAP) {
                 problem("a MAC address can only be set on a TAP device; a TUN device has no link-layer address");
             } else if (macAddress != null && macAddress.isMulticast()) {
-                problem("MAC address " + macAddress + " is a multicast address; an interface needs a unicast one "
-                        + "(the lowest bit of the first byte clear)");
+                problem("MAC address " + macAddress + " is a " + (macAddress.equals(BROADCAST) ? "broadcast" : "multicast")
+                        + " address; an interface needs a unicast one (the lowest bit of the first byte clear), "
+                        + "e.g. MacAddress.randomLocal()");
+            } else if (macAddress != null && macAddress.equals(ZERO_MAC)) {
+                problem("MAC address 00:00:00:00:00:00 names no interface; use a unicast, non-zero one, "
+                        + "e.g. MacAddress.randomLocal()");
             } else if (addresses.stream().map(DeviceAddress::local).distinct().count() != addresses.size()) {
                 problem("an address is listed twice: " + addresses);
             } else if (mtu != 0 && mtu < 1280 && addresses.stream().anyMatch(a -> !a.isIpv4())) {

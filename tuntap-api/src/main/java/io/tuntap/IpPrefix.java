@@ -36,11 +36,30 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         Objects.requireNonNull(text, "text");
         int slash = text.indexOf('/');
         String host = slash < 0 ? text : text.substring(0, slash);
+        if (host.indexOf('%') >= 0) {
+            // The interface that gets the address is its scope: a scope id here would name another one.
+            throw new IllegalArgumentException("'" + host + "' in '" + text + "' has a scope id (%...): an interface "
+                    + "address takes none, as the interface it is added to is its scope; write '"
+                    + host.substring(0, host.indexOf('%')) + (slash < 0 ? "" : text.substring(slash)) + "'");
+        }
         InetAddress address;
         try {
             address = InetAddresses.forString(host);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an IP address literal: '" + host + "' in '" + text + "'", e);
+        }
+        if (address instanceof Inet4Address && host.indexOf(':') >= 0) {
+            // An IPv4-mapped IPv6 literal (::ffff:a.b.c.d): InetAddress turns it into IPv4, but it was written,
+            // and its prefix length counts, as IPv6.
+            byte[] v6 = new byte[16];
+            v6[10] = (byte) 0xff;
+            v6[11] = (byte) 0xff;
+            System.arraycopy(address.getAddress(), 0, v6, 12, 4);
+            try {
+                address = Inet6Address.getByAddress(null, v6, -1);
+            } catch (UnknownHostException e) {
+                throw new AssertionError("16 bytes are always an IPv6 address", e);
+            }
         }
         if (slash < 0) {
             return new IpPrefix(address, maxPrefixLength(address));

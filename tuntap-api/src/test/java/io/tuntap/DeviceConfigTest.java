@@ -82,6 +82,9 @@ class DeviceConfigTest {
         assertTrue(problem(DeviceConfig.tun().openPolicy(OpenPolicy.ATTACH_EXISTING)).contains("needs the name"));
         assertTrue(problem(DeviceConfig.tun().macAddress(MacAddress.parse("02:00:00:00:00:01"))).contains("TAP"));
         assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("01:00:5e:00:00:01"))).contains("multicast"));
+        assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("ff:ff:ff:ff:ff:ff"))).contains("broadcast"));
+        assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("00:00:00:00:00:00"))).contains("names no interface"));
+        assertTrue(problem(DeviceConfig.tun().address("fe80::1%eth0/64")).contains("scope id"));
         assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/24").address("10.0.0.1/24")).contains("twice"));
         assertTrue(problem(DeviceConfig.tun().mtu(1000).address("fd00::1/64")).contains("1280"));
         assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/33")).contains("prefix length 33"));

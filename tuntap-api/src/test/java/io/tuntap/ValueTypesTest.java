@@ -32,6 +32,28 @@ class ValueTypesTest {
     }
 
     @Test
+    void anIpv4MappedLiteralStaysAnIpv6Prefix() {
+        IpPrefix mapped = IpPrefix.parse("::ffff:10.0.0.1/120");
+        assertFalse(mapped.isIpv4());
+        assertEquals(120, mapped.prefixLength());
+        assertEquals(128, IpPrefix.parse("::ffff:10.0.0.1").prefixLength());
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 10, 0, 0, 1}, mapped.address().getAddress());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IpPrefix.parse("::ffff:10.0.0.1/129"));
+        assertTrue(e.getMessage().contains("0 to 128"), e.getMessage());
+        // Written as IPv4, it stays IPv4.
+        assertTrue(IpPrefix.parse("10.0.0.1/24").isIpv4());
+    }
+
+    @Test
+    void aScopeIdIsRejectedWithItsReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("fe80::1%eth0/64"));
+        assertTrue(e.getMessage().contains("scope id") && e.getMessage().contains("'fe80::1/64'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("fe80::1%2"));
+        assertTrue(e.getMessage().contains("scope id") && e.getMessage().contains("'fe80::1'"), e.getMessage());
+    }
+
+    @Test
     void macAddressParsesFormatsAndClassifies() {
         MacAddress mac = MacAddress.parse("02-00-5E-10-00-0a");
         assertEquals("02:00:5e:10:00:0a", mac.toString());

@@ -15,9 +15,10 @@ package io.tuntap.linux;
  * @param persistent for kind "tun": whether it outlives its fds
  * @param owner for kind "tun": the owner uid, or -1 if none
  * @param group for kind "tun": the group gid, or -1 if none
+ * @param vnetHdr for kind "tun": whether its last TUNSETIFF set IFF_VNET_HDR (Linux 4.15+ reports it)
  */
 record LinkInfo(int index, String name, int flags, int mtu, byte[] mac, String kind, int tunType,
-        boolean multiQueue, boolean persistent, long owner, long group) {
+        boolean multiQueue, boolean persistent, long owner, long group, boolean vnetHdr) {
 
     /** True for a TUN or TAP device. */
     boolean isTun() {

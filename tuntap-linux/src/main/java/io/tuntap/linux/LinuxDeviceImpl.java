@@ -37,6 +37,8 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     private final List<LinuxQueue> queues;
     private final LinuxQueue first;
     private final LinuxEvents events;
+    /** The TUNSETIFF flags to restore the interface with on close (see LinuxDeviceOpener.restoreAsFound), or 0. */
+    private short restoreFlags;
 
     /**
      * Takes ownership of the queues and the socket, and opens the event socket in the calling thread's
@@ -58,10 +60,24 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
         return first;
     }
 
+    /** Closes the event socket of a device that failed to configure, whose other handles the opener closes. */
+    void releaseEventSocket() {
+        events.close();
+    }
+
+    /** Makes {@link #close()} leave the interface's virtio-net header and offload settings as found. */
+    void restoreOnClose(short flags) {
+        restoreFlags = flags;
+    }
+
+    /** Runs once, after every queue has closed. */
     @Override
     protected void closeDevice() {
         events.close();
         synchronized (netlink) {
+            if (restoreFlags != 0) {
+                LinuxDeviceOpener.restoreAsFound(libc, netlink, name(), restoreFlags);
+            }
             netlink.close();
         }
     }

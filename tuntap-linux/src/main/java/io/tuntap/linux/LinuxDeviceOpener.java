@@ -17,11 +17,14 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Opens a device: checks the configuration, looks at what exists under the name, creates or attaches one
@@ -47,12 +50,18 @@ final class LinuxDeviceOpener {
         Rtnetlink netlink = Rtnetlink.open(libc);
         List<LinuxQueue> queues = new ArrayList<>();
         boolean created = false;
+        // Set once this call changes the IFF_VNET_HDR or offload settings of an interface that outlives it: the
+        // TUNSETIFF flags that set them back (see restoreAsFound).
+        short restore = 0;
+        String name = requested == null ? "" : requested;
         try {
             LinkInfo existing = requested == null || LinuxNames.isPattern(requested) ? null : netlink.link(requested);
             checkExisting(config, requested, existing);
             created = existing == null;
             boolean multiQueue = existing != null ? existing.multiQueue() : config.queues() > 1;
-            VnetMode vnet = vnetMode(config);
+            VnetMode vnet = vnetMode(config, existing);
+            // An interface found with a virtio-net header keeps the offload settings its owner chose.
+            boolean setOffload = vnet != VnetMode.NONE && (existing == null || !existing.vnetHdr());
 
             short flags = (short) ((config.mode() == DeviceMode.TUN ? IfTun.IFF_TUN : IfTun.IFF_TAP) | IfTun.IFF_NO_PI
                     | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
@@ -60,21 +69,28 @@ final class LinuxDeviceOpener {
                     // A device of this name may appear between the look-up and the ioctl: with EXCL, the
                     // kernel then fails instead of attaching to a device this call did not mean to use.
                     | (created ? IfTun.IFF_TUN_EXCL : 0));
-            String name = requested == null ? "" : requested;
             for (int i = 0; i < config.queues(); i++) {
                 name = attachQueue(name, flags, i == 0 ? config.openPolicy() : OpenPolicy.ATTACH_EXISTING, queues,
-                        vnet);
+                        vnet, setOffload);
+                if (setOffload && !created) {
+                    // The interface outlives this handle: closing puts its offload settings back.
+                    restore = (short) (flags & ~IfTun.IFF_VNET_HDR);
+                } else if (vnet == VnetMode.NONE && existing != null && existing.vnetHdr()) {
+                    // A plain attach clears the interface's IFF_VNET_HDR: closing sets it again.
+                    restore = (short) (flags | IfTun.IFF_VNET_HDR);
+                }
                 // Later queues join the interface the first one made.
                 flags = (short) (flags & ~IfTun.IFF_TUN_EXCL);
             }
             int fd = queues.get(0).fd();
-            if (config.persistent()) {
+            // Only what differs from the interface found (see configure).
+            if (config.persistent() && (existing == null || !existing.persistent())) {
                 ioctlValue(fd, IfTun.TUNSETPERSIST, 1, "TUNSETPERSIST", name);
             }
-            if (config.owner().isPresent()) {
+            if (config.owner().isPresent() && (existing == null || existing.owner() != config.owner().getAsInt())) {
                 ioctlValue(fd, IfTun.TUNSETOWNER, config.owner().getAsInt(), "TUNSETOWNER", name);
             }
-            if (config.group().isPresent()) {
+            if (config.group().isPresent() && (existing == null || existing.group() != config.group().getAsInt())) {
                 ioctlValue(fd, IfTun.TUNSETGROUP, config.group().getAsInt(), "TUNSETGROUP", name);
             }
             LinkInfo link = netlink.link(name);
@@ -82,28 +98,96 @@ final class LinuxDeviceOpener {
                 throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
                         + " vanished right after it was opened: another program deleted it");
             }
-            LinuxDevice device = config.mode() == DeviceMode.TUN
-                    ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, capabilities)
-                    : new LinuxTapDevice(libc, netlink, name, link.index(), queues, capabilities);
-            configure(device, config);
+            // Without a virtio-net header this handle has no offload, whatever the kernel offers.
+            Set<Capability> deviceCapabilities = vnet != VnetMode.NONE ? capabilities
+                    : capabilities.stream().filter(c -> c != Capability.OFFLOAD).collect(Collectors.toUnmodifiableSet());
+            LinuxDeviceImpl device = config.mode() == DeviceMode.TUN
+                    ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, deviceCapabilities)
+                    : new LinuxTapDevice(libc, netlink, name, link.index(), queues, deviceCapabilities);
+            if (created && config.persistent() && setOffload) {
+                restore = (short) (flags & ~IfTun.IFF_VNET_HDR);
+            }
+            if (restore != 0) {
+                device.restoreOnClose(restore);
+            }
+            try {
+                configure(device, config, link);
+            } catch (TunTapException | RuntimeException e) {
+                device.releaseEventSocket(); // the queues and the configuration socket go below
+                throw e;
+            }
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
+            if (restore != 0) {
+                restoreAsFound(libc, netlink, name, restore);
+            }
+            netlink.close();
             throw e;
         }
     }
 
-    /** Which virtio-net header handling the configuration asks for and this kernel allows. */
-    private VnetMode vnetMode(DeviceConfig config) {
+    /**
+     * Which virtio-net header handling the configuration asks for and this kernel allows.
+     *
+     * <p>The offload settings (IFF_VNET_HDR and TUNSETOFFLOAD) belong to the interface, not to the fd: they
+     * stay after the fd is closed, and a later plain reader of the interface then gets TCP super-packets of
+     * up to 64 KB with unfinished checksums. An interface this call does not create is therefore left with
+     * the settings it was found with. {@link io.tuntap.Offload#AUTO} uses offload on an interface whose whole
+     * life is this handle's (one this call creates, not persistent), keeps the header of a TUN interface
+     * that has one already (without touching its offload settings), and means plain I/O on any other. An
+     * explicit {@link io.tuntap.Offload#VIRTIO_NET_HDR} is the user's choice and is taken; where it changes
+     * an interface that outlives the handle, {@link #restoreAsFound} undoes the change on close. Where a
+     * plain attach clears an interface's IFF_VNET_HDR (OFF, or a TAP device), close sets it again.
+     *
+     * @param existing the interface found under the name, or null if this call creates one
+     */
+    private VnetMode vnetMode(DeviceConfig config, LinkInfo existing) {
         if (!capabilities.contains(Capability.OFFLOAD)) {
             return VnetMode.NONE;
         }
+        boolean tun = config.mode() == DeviceMode.TUN;
         return switch (config.offload()) {
             case OFF -> VnetMode.NONE;
             // Splitting and coalescing work on IP packets: a TAP device's frames go without offload.
-            case AUTO -> config.mode() == DeviceMode.TUN ? VnetMode.SPLIT : VnetMode.NONE;
+            case AUTO -> tun && (existing == null ? !config.persistent() : existing.vnetHdr())
+                    ? VnetMode.SPLIT : VnetMode.NONE;
             case VIRTIO_NET_HDR -> VnetMode.RAW;
         };
+    }
+
+    /**
+     * Leaves an interface as this library found it, after its handle closed: attaches once more with the
+     * IFF_VNET_HDR the interface had (TUNSETIFF sets or clears the flag on the interface), and where that is
+     * none, sets no offload ({@code TUNSETOFFLOAD 0}, the state of a new device, which the handle changed).
+     * Best effort, called from close: a failure leaves the interface as the handle had it.
+     *
+     * @param flags the TUNSETIFF flags to attach with, IFF_VNET_HDR as found
+     */
+    static void restoreAsFound(LinuxLibC libc, Rtnetlink netlink, String name, short flags) {
+        try {
+            // Only an interface that is there: TUNSETIFF on a name that is gone would create a new one.
+            if (netlink.link(name) == null) {
+                return;
+            }
+        } catch (TunTapException e) {
+            return;
+        }
+        int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
+        if (fd < 0) {
+            return;
+        }
+        try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {
+            ifreq.clear();
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            ifreq.write(0, nameBytes, 0, nameBytes.length);
+            ifreq.setShort(Sys.IFREQ_UNION_OFFSET, (short) (flags & ~IfTun.IFF_TUN_EXCL));
+            if (libc.ioctl(fd, IfTun.TUNSETIFF, Pointer.nativeValue(ifreq)) == 0 && (flags & IfTun.IFF_VNET_HDR) == 0) {
+                libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
+            }
+        } finally {
+            libc.close(fd);
+        }
     }
 
     private void validate(DeviceConfig config, String name) throws TunTapException {
@@ -143,18 +227,18 @@ final class LinuxDeviceOpener {
             return;
         }
         if (config.openPolicy() == OpenPolicy.CREATE_NEW) {
-            throw new DeviceBusyException("open", Errno.EEXIST, "cannot create " + name + ": an interface of that name "
+            throw new DeviceBusyException("open", 0, "cannot create " + name + ": an interface of that name "
                     + "exists. Choose another name, leave the name unset, or attach with OpenPolicy.CREATE_OR_ATTACH");
         }
         if (!existing.isTun()) {
-            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
                     + " device: the name belongs to an interface of another kind ("
                     + (existing.kind() == null ? "a physical or loopback interface" : "kind '" + existing.kind() + "'")
                     + "). Choose another name");
         }
         DeviceMode existingMode = existing.tunType() == IfTun.IFF_TAP ? DeviceMode.TAP : DeviceMode.TUN;
         if (existingMode != config.mode()) {
-            throw new DeviceBusyException("open", Errno.EBUSY, "cannot open " + name + " as a " + config.mode()
+            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
                     + " device: it exists as a " + existingMode + " device. Open it with DeviceConfig."
                     + existingMode.name().toLowerCase(java.util.Locale.ROOT) + "(), or choose another name");
         }
@@ -166,18 +250,18 @@ final class LinuxDeviceOpener {
     }
 
     /** Opens the clone device and attaches it with TUNSETIFF; returns the interface name the kernel reports. */
-    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues, VnetMode vnet)
-            throws TunTapException {
+    private String attachQueue(String name, short flags, OpenPolicy policy, List<LinuxQueue> queues, VnetMode vnet,
+            boolean setOffload) throws TunTapException {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
+            if (errno == Errno.EACCES || errno == Errno.EPERM) {
+                throw LinuxProbe.cloneDeviceDenied(libc, errno);
+            }
             throw LinuxErrors.of("open(" + IfTun.CLONE_DEVICE + ")", errno, switch (errno) {
                 case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> "the kernel's tun driver is not available: load it "
                         + "with 'modprobe tun' (kernel option CONFIG_TUN), or in a container pass the device in "
                         + "(e.g. --device /dev/net/tun)";
-                case Errno.EACCES, Errno.EPERM -> IfTun.CLONE_DEVICE + " is not readable and writable by uid "
-                        + libc.geteuid() + " (most systems make it mode 0666; check 'ls -l " + IfTun.CLONE_DEVICE
-                        + "'), or a container or security policy blocks it";
                 default -> LinuxErrors.common(errno) != null ? LinuxErrors.common(errno) : "cannot open the tun driver";
             });
         }
@@ -192,7 +276,8 @@ final class LinuxDeviceOpener {
                 throw setIffError(errno, name.isEmpty() ? "a new device" : name, policy);
             }
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
-            boolean udpSegmentation = vnet != VnetMode.NONE && enableOffload(fd) == FULL_OFFLOAD;
+            // Without TUNSETOFFLOAD here, whether the kernel takes UDP segments is unknown: TCP only.
+            boolean udpSegmentation = setOffload && enableOffload(fd) == FULL_OFFLOAD;
             queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation));
             return actual;
         }
@@ -250,23 +335,38 @@ final class LinuxDeviceOpener {
         }
     }
 
-    private static void configure(LinuxDevice device, DeviceConfig config) throws TunTapException {
-        if (config.mtu().isPresent()) {
+    /**
+     * Applies the configuration, asking only for changes: each setting equal to what the interface already
+     * has is skipped. Every change needs CAP_NET_ADMIN, so an unprivileged user can attach to a persistent
+     * device that root has configured as long as the configuration asks for nothing new.
+     *
+     * @param link the interface as it is now
+     */
+    private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link) throws TunTapException {
+        if (config.mtu().isPresent() && config.mtu().getAsInt() != link.mtu()) {
             device.setMtu(config.mtu().getAsInt());
         }
-        if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap) {
+        if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap
+                && !Arrays.equals(config.macAddress().get().toByteArray(), link.mac())) {
             tap.setMacAddress(config.macAddress().get());
         }
-        if (config.up()) {
+        if (config.up() && (link.flags() & Rtnl.IFF_UP) == 0) {
             device.setUp(true);
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
+        List<DeviceAddress> present = config.addresses().isEmpty() ? List.of() : device.addresses();
         for (DeviceAddress address : config.addresses()) {
-            device.addAddress(address);
+            if (!present.contains(address)) {
+                device.addAddress(address);
+            }
         }
-        // Routes after the addresses: a gateway must be on a network the interface reaches.
+        // Routes after the addresses: a gateway must be on a network the interface reaches. An attached
+        // device may have them already.
+        List<Route> presentRoutes = config.routes().isEmpty() ? List.of() : device.routes();
         for (Route route : config.routes()) {
-            device.addRoute(route);
+            if (!presentRoutes.contains(route)) {
+                device.addRoute(route);
+            }
         }
     }
 
@@ -278,6 +378,5 @@ final class LinuxDeviceOpener {
         for (LinuxQueue q : queues) {
             q.close();
         }
-        netlink.close();
     }
 }

@@ -4,13 +4,18 @@ package io.tuntap.linux;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.Capability;
+import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.LinuxLibCDirect;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.spi.Availability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,11 +30,21 @@ final class LinuxProbe {
     final Availability availability;
     final Set<Capability> capabilities;
     final LinuxLibC libc;
+    /**
+     * EACCES or EPERM if this process may not open {@link IfTun#CLONE_DEVICE}, else 0. The backend is
+     * then available (it is the right one here) but every open fails with a permission error that says so.
+     */
+    final int accessErrno;
 
     private LinuxProbe(Availability availability, Set<Capability> capabilities, LinuxLibC libc) {
+        this(availability, capabilities, libc, 0);
+    }
+
+    private LinuxProbe(Availability availability, Set<Capability> capabilities, LinuxLibC libc, int accessErrno) {
         this.availability = availability;
         this.capabilities = Set.copyOf(capabilities);
         this.libc = libc;
+        this.accessErrno = accessErrno;
     }
 
     private static LinuxProbe probe() {
@@ -44,16 +59,46 @@ final class LinuxProbe {
         return probe(libc);
     }
 
+    /**
+     * The permission error for {@code open(/dev/net/tun)}: names the device, its mode and owner, this
+     * process's uid, and the fixes.
+     */
+    static TunTapException cloneDeviceDenied(LinuxLibC libc, int errno) {
+        return cloneDeviceDenied(libc, errno, Path.of(IfTun.CLONE_DEVICE));
+    }
+
+    /** {@link #cloneDeviceDenied(LinuxLibC, int)} with the device node at {@code node}; visible for tests. */
+    static TunTapException cloneDeviceDenied(LinuxLibC libc, int errno, Path node) {
+        String mode;
+        try {
+            Map<String, Object> a = Files.readAttributes(node, "unix:mode,uid,gid");
+            mode = "mode 0" + Integer.toOctalString((Integer) a.get("mode") & 07777) + ", owner uid " + a.get("uid")
+                    + " gid " + a.get("gid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            mode = "mode unknown (" + e.getMessage() + ")";
+        }
+        return LinuxErrors.of("open(" + IfTun.CLONE_DEVICE + ")", errno, IfTun.CLONE_DEVICE + " (" + mode + ") is "
+                + "not readable and writable by uid " + libc.geteuid() + ". Fix: make it mode 0666 as most "
+                + "distributions do ('chmod 0666 " + IfTun.CLONE_DEVICE + "', kept across boots by a udev rule "
+                + "KERNEL==\"tun\", MODE=\"0666\"; the kernel still checks CAP_NET_ADMIN or the device's owner), "
+                + "or give this user's group read and write access to it, or run as root; in a container, pass "
+                + "the device in (--device /dev/net/tun)");
+    }
+
     /** Probes through {@code libc}; visible for tests with a fake libc. */
     static LinuxProbe probe(LinuxLibC libc) {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
+            if (errno == Errno.EACCES || errno == Errno.EPERM) {
+                // The driver is there, this user may not use it: a permission problem, not a missing backend.
+                // Opening then fails with DevicePermissionException instead of "no provider".
+                return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + " exists but "
+                        + cloneDeviceDenied(libc, errno).getMessage()), Set.of(), libc, errno);
+            }
             String why = switch (errno) {
                 case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> IfTun.CLONE_DEVICE + " is missing: load the tun "
                         + "module ('modprobe tun'), or in a container pass the device in (--device /dev/net/tun)";
-                case Errno.EACCES, Errno.EPERM -> IfTun.CLONE_DEVICE + " is not readable and writable by uid "
-                        + libc.geteuid() + ": run as root, or make it mode 0666 as most distributions do";
                 default -> "open(" + IfTun.CLONE_DEVICE + ") failed with " + Errno.name(errno);
             };
             return new LinuxProbe(Availability.unavailable(why), Set.of(), libc);

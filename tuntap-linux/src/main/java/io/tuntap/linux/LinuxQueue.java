@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
@@ -51,6 +52,10 @@ import java.util.concurrent.locks.LockSupport;
 final class LinuxQueue implements PacketChannel {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
     static final int MAX_PACKET = 65536 + 64;
+    /** The largest IP packet: the IPv4 total length and the IPv6 payload length are 16-bit fields. */
+    static final int MAX_IP_PACKET = 65535;
+    /** An IPv6 packet's fixed header, which its payload length does not count. */
+    private static final int IPV6_HEADER = 40;
     /** What one read with a virtio-net header can return: the header and a 64 KiB super-packet. */
     private static final int MAX_VNET_READ = GsoSplitter.MAX_READ_SIZE;
     /** Packets handed to the coalescer at once; bounds its native output buffer. */
@@ -78,6 +83,11 @@ final class LinuxQueue implements PacketChannel {
     /** The longest packet a read can return here: an IP packet, plus a VLAN-tagged Ethernet header on TAP,
      * plus the virtio-net header if there is one. */
     private final int largestPacket;
+    /** The longest buffer a write takes: an IPv6 packet on TUN (a frame on TAP), with its header in RAW mode. */
+    private final int largestWrite;
+    private final boolean tun;
+    /** The length of the header in front of each packet the user writes: 10 in RAW mode, else 0. */
+    private final int vnetHeader;
 
     private final Memory control = new Memory(CONTROL_SIZE);
     private final long base = Pointer.nativeValue(control);
@@ -148,6 +158,9 @@ final class LinuxQueue implements PacketChannel {
         this.index = index;
         this.vnet = vnet;
         this.largestPacket = 65535 + (mode == DeviceMode.TAP ? 18 : 0) + (vnet == VnetMode.NONE ? 0 : VirtioNetHdr.SIZE);
+        this.tun = mode == DeviceMode.TUN;
+        this.vnetHeader = vnet == VnetMode.RAW ? VirtioNetHdr.SIZE : 0;
+        this.largestWrite = (tun ? MAX_IP_PACKET + IPV6_HEADER : MAX_PACKET) + vnetHeader;
         control.clear();
         // struct pollfd { int fd; short events; short revents; }: [device, wake-up] for each side.
         control.setInt(0, fd);
@@ -212,6 +225,7 @@ final class LinuxQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         enter(readers);
         try {
+            checkInterrupted();
             throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
@@ -231,6 +245,7 @@ final class LinuxQueue implements PacketChannel {
         }
         enter(readers);
         try {
+            checkInterrupted();
             throwDeferred();
             readOne(dsts[0], -1L);
             int n = 1;
@@ -359,7 +374,7 @@ final class LinuxQueue implements PacketChannel {
         try {
             int position = src.position();
             int length = src.limit() - position;
-            checkWriteLength(length);
+            checkWriteLength(src, length);
             // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
             int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
             if (src.isDirect() && header == 0) {
@@ -393,7 +408,7 @@ final class LinuxQueue implements PacketChannel {
         enter(writers);
         try {
             for (int i = 0; i < count; i++) {
-                checkWriteLength(srcs[i].remaining());
+                checkWriteLength(srcs[i], srcs[i].remaining());
             }
             long scratch = writeScratchAddress();
             int done = 0;
@@ -446,7 +461,7 @@ final class LinuxQueue implements PacketChannel {
             refusedSegment = ByteBuffer.allocateDirect(MAX_VNET_READ).order(ByteOrder.nativeOrder());
         }
         if (refusedSplitter.start(writeScratchView, offset, length) < 0) {
-            throw new TunTapException("write", Errno.EINVAL, "the coalescer produced a packet it cannot split "
+            throw new TunTapException("write", 0, "the coalescer produced a packet it cannot split "
                     + "again; this is a bug");
         }
         while (true) {
@@ -465,14 +480,22 @@ final class LinuxQueue implements PacketChannel {
         return coalescingRefused;
     }
 
-    private void checkWriteLength(int length) throws TunTapException {
+    private void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
         if (length == 0) {
             throw new TunTapException("write", 0, "write to " + deviceName + " of an empty packet: a packet "
                     + "needs at least an IP header (TUN) or an Ethernet header (TAP)");
         }
-        if (length > MAX_PACKET) {
-            throw new PacketTooLargeException("write", length, MAX_PACKET, "write to " + deviceName + " of "
-                    + length + " bytes: a packet can have at most " + MAX_PACKET + " bytes");
+        int limit = largestWrite;
+        if (tun && length > limit - IPV6_HEADER && (src.get(src.position() + vnetHeader) & 0xf0) != 0x60) {
+            limit -= IPV6_HEADER; // only IPv6 counts its fixed header outside the 16-bit length field
+        }
+        if (length > limit) {
+            throw new PacketTooLargeException("write", length, limit, "write to " + deviceName + " of " + length
+                    + " bytes: " + (tun ? "a TUN device takes IPv4 packets of at most " + MAX_IP_PACKET + " bytes and "
+                    + "IPv6 packets of at most " + (MAX_IP_PACKET + IPV6_HEADER) + " (the IPv4 total length and the IPv6 "
+                    + "payload length are 16-bit fields)" + (vnetHeader > 0 ? ", each behind the " + vnetHeader
+                    + "-byte virtio_net_hdr" : "") : "a write can have at most " + limit + " bytes")
+                    + "; nothing was sent. Split the data into smaller packets");
         }
     }
 
@@ -570,10 +593,21 @@ final class LinuxQueue implements PacketChannel {
                 }
             }
             if (Thread.currentThread().isInterrupted()) {
-                throw new DeviceInterruptedException("poll", 0, "the thread waiting on " + deviceName
-                        + " queue " + index + " was interrupted; the device is still open");
+                throw interrupted();
             }
         }
+    }
+
+    /** A read on a thread that is already interrupted fails at once, before any system call. */
+    private void checkInterrupted() throws DeviceInterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted();
+        }
+    }
+
+    private DeviceInterruptedException interrupted() {
+        return new DeviceInterruptedException("poll", 0, "the thread waiting on " + deviceName + " queue " + index
+                + " was interrupted; the device is still open");
     }
 
     // ---- native buffers ---------------------------------------------------------------------------
@@ -635,11 +669,19 @@ final class LinuxQueue implements PacketChannel {
             case Errno.EINVAL -> "the kernel rejected the packet: a TUN device takes whole IPv4 or IPv6 packets, "
                     + "a TAP device whole Ethernet frames, with no extra header"
                     + (vnet == VnetMode.RAW ? " other than a valid virtio_net_hdr" : "");
-            case Errno.EBADFD -> "queue " + index + " of " + deviceName + " is detached from its interface";
+            case Errno.EBADFD -> "queue " + index + " of " + deviceName + " is detached from its interface: the "
+                    + "interface was deleted (by another program, or 'ip link del') while this handle was open; "
+                    + "close it and open the device again";
             case Errno.EFAULT -> "the buffer is not valid native memory; this is a bug";
             default -> "unexpected error on " + deviceName + " queue " + index;
         };
-        return LinuxErrors.of(call + "(" + deviceName + ")", errno, explanation);
+        String function = call + "(" + deviceName + ")";
+        if (errno == Errno.EBADFD) {
+            // As configuration calls report a vanished interface (mtu() and the like).
+            return new DeviceNotFoundException(function, errno, function + " failed with " + Errno.name(errno)
+                    + " (errno " + errno + "): " + explanation);
+        }
+        return LinuxErrors.of(function, errno, explanation);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -74,8 +74,16 @@ public final class LinuxTunTapProvider implements TunTapProvider {
     @Override
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());
-        Set<Capability> caps = capabilities(config.mode());
+        LinuxProbe probe = LinuxProbe.RESULT;
+        if (probe.accessErrno != 0) {
+            // Access may have been granted since this process first looked.
+            probe = LinuxProbe.probe(probe.libc);
+            if (probe.accessErrno != 0) {
+                throw LinuxProbe.cloneDeviceDenied(probe.libc, probe.accessErrno);
+            }
+        }
+        Set<Capability> caps = forMode(probe.capabilities, config.mode());
         ConfigChecks.check(config, name(), caps, supportedOptions());
-        return new LinuxDeviceOpener(LinuxProbe.RESULT.libc, caps).open(config);
+        return new LinuxDeviceOpener(probe.libc, caps).open(config);
     }
 }

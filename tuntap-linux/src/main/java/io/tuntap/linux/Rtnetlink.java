@@ -16,6 +16,7 @@ import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_VNET_HDR;
 import static io.tuntap.linux.jna.Rtnl.NLA_F_NESTED;
 import static io.tuntap.linux.jna.Rtnl.NLMSGHDR_SIZE;
 import static io.tuntap.linux.jna.Rtnl.NLMSG_DONE;
@@ -42,6 +43,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -329,6 +331,7 @@ final class Rtnetlink implements AutoCloseable {
         boolean persistent = false;
         long owner = -1;
         long group = -1;
+        boolean vnetHdr = false;
         for (int a = start + IFINFOMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
             int len = attrLength(a);
             if (len < RTATTR_SIZE) {
@@ -363,6 +366,7 @@ final class Rtnetlink implements AutoCloseable {
                                 case IFLA_TUN_PERSIST -> persistent = buf.get(v) != 0;
                                 case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
                                 case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
+                                case IFLA_TUN_VNET_HDR -> vnetHdr = buf.get(v) != 0;
                                 default -> { }
                             }
                         }
@@ -370,7 +374,8 @@ final class Rtnetlink implements AutoCloseable {
                 }
             }
         }
-        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group);
+        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group,
+                vnetHdr);
     }
 
     private void parseAddress(int start, int end, AddressSink sink) {
@@ -411,14 +416,19 @@ final class Rtnetlink implements AutoCloseable {
             return null;
         }
         try {
-            IpPrefix prefix = new IpPrefix(InetAddress.getByAddress(own), prefixLength);
+            IpPrefix prefix = new IpPrefix(inet(family, own), prefixLength);
             if (local != null && address != null && !Arrays.equals(local, address)) {
-                return DeviceAddress.pointToPoint(prefix, InetAddress.getByAddress(address));
+                return DeviceAddress.pointToPoint(prefix, inet(family, address));
             }
             return DeviceAddress.of(prefix);
         } catch (UnknownHostException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Inet6Address explicitly for IPv6: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one. */
+    private static InetAddress inet(int family, byte[] bytes) throws UnknownHostException {
+        return family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
     }
 
     private int attrLength(int at) {

@@ -136,4 +136,47 @@ class LinuxDeviceOpenerTest {
         verify(libc).close(NETLINK_FD);
         verify(libc, org.mockito.Mockito.never()).open(anyString(), anyInt());
     }
+
+    @Test
+    void anInaccessibleCloneDeviceIsAPermissionProblemNamingTheNodeItsModeAndTheFixes() {
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenAnswer(i -> {
+            failNext(Errno.EACCES);
+            return -1;
+        });
+        DevicePermissionException e = assertThrows(DevicePermissionException.class,
+                () -> open(DeviceConfig.tun().name("tun9").build()));
+        assertTrue(e.getMessage().startsWith("open(/dev/net/tun) failed with EACCES"), e.getMessage());
+        assertTrue(e.getMessage().contains("/dev/net/tun (mode ") && e.getMessage().contains("uid 1000")
+                && e.getMessage().contains("chmod 0666 /dev/net/tun") && e.getMessage().contains("run as root"),
+                e.getMessage());
+        verify(libc).close(NETLINK_FD);
+    }
+
+    @Test
+    void theProbeCallsAnInaccessibleCloneDeviceAvailableButDenied() throws Exception {
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenAnswer(i -> {
+            failNext(Errno.EACCES);
+            return -1;
+        });
+        LinuxProbe probe = LinuxProbe.probe(libc);
+        assertTrue(probe.availability.isAvailable(), "the right backend, with a permission problem: "
+                + probe.availability);
+        assertTrue(probe.availability.detail().contains("not readable and writable by uid 1000"),
+                probe.availability.detail());
+        assertTrue(probe.accessErrno == Errno.EACCES);
+    }
+
+    @Test
+    void theModeInThePermissionMessageIsTheNodes() throws Exception {
+        java.nio.file.Path node = java.nio.file.Files.createTempFile("tun", "");
+        try {
+            java.nio.file.Files.setPosixFilePermissions(node,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            TunTapException e = LinuxProbe.cloneDeviceDenied(libc, Errno.EACCES, node);
+            assertTrue(e instanceof DevicePermissionException);
+            assertTrue(e.getMessage().contains("(mode 0600, owner uid "), e.getMessage());
+        } finally {
+            java.nio.file.Files.delete(node);
+        }
+    }
 }

@@ -35,7 +35,8 @@ class LinuxExtensionIT {
 
     @Test
     void theExtensionReachesQueuesCarrierAndQueueLength() throws Exception {
-        try (TunTapDevice device = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tx0").queues(2).build()))) {
+        TunTapDevice device = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tx0").queues(2).build()));
+        try {
             LinuxDevice linux = device.extension(LinuxDevice.class).orElseThrow();
             int fd0 = linux.fileDescriptor(0);
             int fd1 = linux.fileDescriptor(1);
@@ -64,6 +65,8 @@ class LinuxExtensionIT {
             assertEquals(0, linux.offloadStatistics().malformedDropped());
             device.close();
             assertThrows(DeviceClosedException.class, () -> linux.fileDescriptor(0));
+        } finally {
+            device.close();
         }
     }
 

@@ -11,12 +11,15 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
+import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceNotFoundException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
@@ -202,13 +205,18 @@ class LinuxQueueTest {
         assertThrows(TunTapException.class, () -> queue().write(ByteBuffer.allocate(0)));
     }
 
-    /** A TCP/IPv4 segment of one flow: 20-byte IP and TCP headers, ACK set, DF set. */
+    /** A TCP/IPv4 segment of one flow: 20-byte IP and TCP headers, ACK set, DF set, valid checksums. */
     private static ByteBuffer tcpSegment(int seq, int payload) {
         ByteBuffer p = ByteBuffer.allocateDirect(40 + payload);
         p.put(0, (byte) 0x45).putShort(2, (short) (40 + payload)).putShort(6, (short) 0x4000).put(8, (byte) 64)
                 .put(9, (byte) 6).putInt(12, 0x0a000001).putInt(16, 0x0a000002);
         p.putShort(20, (short) 40000).putShort(22, (short) 443).putInt(24, seq).putInt(28, 5000)
                 .put(32, (byte) 0x50).put(33, (byte) 0x10).putShort(34, (short) 512);
+        // Valid checksums: the coalescer merges only segments that verify.
+        io.tuntap.linux.offload.Checksums.putIpv4HeaderChecksum(p, 0, 20);
+        int pseudo = io.tuntap.linux.offload.Checksums.pseudoHeaderSumV4(p, 0, 6, 20 + payload);
+        p.putShort(36, (short) io.tuntap.linux.offload.Checksums.finish(io.tuntap.linux.offload.Checksums.add(pseudo,
+                io.tuntap.linux.offload.Checksums.sum(p, 20, 20 + payload))));
         return p;
     }
 
@@ -257,5 +265,59 @@ class LinuxQueueTest {
         TunTapException e = assertThrows(TunTapException.class, this::queue);
         assertTrue(e.getMessage().contains("ulimit"), e.getMessage());
         verify(libc).close(FD);
+    }
+
+    @Test
+    void aReadOnAnInterruptedThreadThrowsAtOnceWithoutASystemCall() throws Exception {
+        LinuxQueue q = queue();
+        ByteBuffer dst = ByteBuffer.allocateDirect(100);
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(DeviceInterruptedException.class, () -> q.read(dst));
+            assertThrows(DeviceInterruptedException.class, () -> q.read(dst, Duration.ofSeconds(5)));
+            assertThrows(DeviceInterruptedException.class, () -> q.readPackets(new ByteBuffer[] {dst}, 1));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+        } finally {
+            Thread.interrupted();
+        }
+        // No poll, hence no wait: the exception cannot depend on a timer.
+        verify(libc, never()).poll(anyLong(), anyInt(), anyInt());
+        verify(libc, never()).read(anyInt(), anyLong(), anyLong());
+        verify(libc, never()).readv(anyInt(), anyLong(), anyInt());
+        assertTrue(q.isOpen());
+    }
+
+    private static ByteBuffer ipPacket(int version, int length) {
+        ByteBuffer b = ByteBuffer.allocateDirect(length);
+        b.put(0, (byte) (version << 4 | (version == 4 ? 5 : 0)));
+        return b;
+    }
+
+    @Test
+    void tunWritesLongerThanAnIpPacketAreRejectedBeforeAnySystemCall() throws Exception {
+        when(libc.write(eq(FD), anyLong(), anyLong())).thenAnswer(i -> i.getArgument(2));
+        LinuxQueue q = queue();
+        PacketTooLargeException e = assertThrows(PacketTooLargeException.class, () -> q.write(ipPacket(4, 65536)));
+        assertEquals(0, e.errorCode());
+        assertTrue(e.getMessage().contains("65535"), e.getMessage());
+        assertThrows(PacketTooLargeException.class, () -> q.write(ipPacket(6, 65576)));
+        assertThrows(PacketTooLargeException.class, () -> q.write(ipPacket(4, 65600)));
+        verify(libc, never()).write(anyInt(), anyLong(), anyLong());
+        // The longest of each: 65535 bytes of IPv4; 40 + 65535 of IPv6 (its payload length excludes the header).
+        assertEquals(65535, q.write(ipPacket(4, 65535)));
+        assertEquals(65575, q.write(ipPacket(6, 65575)));
+        verify(libc, times(2)).write(eq(FD), anyLong(), anyLong());
+    }
+
+    @Test
+    void aWriteAfterTheInterfaceWasDeletedIsDeviceNotFound() throws Exception {
+        when(libc.write(eq(FD), anyLong(), anyLong())).thenAnswer(i -> {
+            errno.set(Errno.EBADFD);
+            return -1L;
+        });
+        DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
+                () -> queue().write(ByteBuffer.allocateDirect(PACKET.length).put(0, PACKET)));
+        assertEquals(Errno.EBADFD, e.errorCode());
+        assertTrue(e.getMessage().contains("deleted"), e.getMessage());
     }
 }

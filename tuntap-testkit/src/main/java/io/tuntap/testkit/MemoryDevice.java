@@ -20,6 +20,7 @@ import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.EventDispatcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -271,10 +272,12 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
         @Override
         public void setMacAddress(MacAddress address) throws TunTapException {
             ensureOpen("setMacAddress");
-            if (address.isMulticast()) {
+            boolean zero = Arrays.equals(address.toByteArray(), new byte[MacAddress.LENGTH]);
+            if (address.isMulticast() || zero) {
                 throw new InvalidConfigurationException("setMacAddress", 0, ErrorMessages.failed("setMacAddress("
-                        + address + ") on " + name(), "a multicast address cannot name an interface; use a unicast "
-                        + "one (the lowest bit of the first byte clear), e.g. MacAddress.randomLocal()"));
+                        + address + ") on " + name(), (zero ? "the all-zero address" : "a multicast (or broadcast) "
+                        + "address") + " cannot name an interface; use a unicast, non-zero one, e.g. "
+                        + "MacAddress.randomLocal()"));
             }
             this.mac = address;
         }

@@ -32,6 +32,7 @@ import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -83,6 +84,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * device lacks them; {@link #supportedModes()} limits the modes tried.
  */
 public abstract class TunTapDeviceContract {
+    /** For subclasses: one per backend (or per backend setting). */
+    protected TunTapDeviceContract() {
+    }
+
     /** How many packets of its own a real kernel may slip in (router solicitations, MLD) before a test's. */
     private static final int MAX_UNRELATED_PACKETS = 20;
     /** The device's IPv4 address and subnet, assigned in the configuration; the peer binds to this address. */
@@ -145,7 +150,7 @@ public abstract class TunTapDeviceContract {
 
         /** Releases what the peer holds. Does nothing by default. */
         @Override
-        default void close() throws Exception {
+        default void close() throws IOException {
         }
     }
 
@@ -163,7 +168,7 @@ public abstract class TunTapDeviceContract {
 
         /** Closes the endpoint. */
         @Override
-        void close() throws Exception;
+        void close() throws IOException;
     }
 
     /** A device under test, its peer, and what to close after the test. */
@@ -193,9 +198,12 @@ public abstract class TunTapDeviceContract {
             return peer;
         }
 
-        /** Closes the peer, the device and the cleanup, in that order. */
+        /**
+         * Closes the peer, the device and the cleanup, in that order. A checked failure of the cleanup other than
+         * an {@link IOException} comes wrapped in one.
+         */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try {
                 peer.close();
             } finally {
@@ -203,9 +211,22 @@ public abstract class TunTapDeviceContract {
                     device.close();
                 } finally {
                     if (cleanup != null) {
-                        cleanup.close();
+                        closeCleanup();
                     }
                 }
+            }
+        }
+
+        private void closeCleanup() throws IOException {
+            try {
+                cleanup.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("closing " + cleanup + " was interrupted", e);
+            } catch (Exception e) {
+                throw new IOException("closing " + cleanup + " failed: " + e, e);
             }
         }
     }
@@ -655,7 +676,8 @@ public abstract class TunTapDeviceContract {
             assumeCapability(d, Capability.EVENTS);
             BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            try (EventSubscription subscription = d.subscribe(executor, events::add)) {
+            EventSubscription subscription = d.subscribe(executor, events::add);
+            try {
                 assertTrue(subscription.isOpen());
                 List<DeviceEvent> expected = new ArrayList<>();
                 if (d.capabilities().contains(Capability.MTU)) {
@@ -682,6 +704,7 @@ public abstract class TunTapDeviceContract {
                     assertFalse(late instanceof DeviceEvent.MtuChanged, "no event after close: " + late);
                 }
             } finally {
+                subscription.close();
                 executor.shutdownNow();
             }
         }

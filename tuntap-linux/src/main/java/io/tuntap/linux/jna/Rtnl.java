@@ -58,6 +58,7 @@ public final class Rtnl {
     public static final short IFLA_TUN_OWNER = 1;
     public static final short IFLA_TUN_GROUP = 2;
     public static final short IFLA_TUN_TYPE = 3;
+    public static final short IFLA_TUN_VNET_HDR = 5;
     public static final short IFLA_TUN_PERSIST = 6;
     public static final short IFLA_TUN_MULTI_QUEUE = 7;
 

@@ -24,7 +24,11 @@ import java.nio.ByteBuffer;
  *   <li>at most {@link #MAX_SEGMENTS} segments, and at most 65535 bytes of IPv4 total length or IPv6
  *       payload length.
  * </ul>
- * Input checksums are not verified; the kernel completes the merged checksum.
+ * Every segment's checksums (the IPv4 header checksum, and the TCP or UDP checksum over the pseudo-header)
+ * are verified before it may join, as the kernel's own GRO does: the merged super-packet gets a new
+ * checksum, which would hide a corruption that the segment's own checksum reveals. A segment that fails
+ * is passed on unmerged, exactly as it came, so that the receiver drops it. An IPv4 UDP datagram with
+ * checksum 0 carries none (RFC 768) and has nothing to verify.
  *
  * <p>Flows may interleave in the batch: up to {@link #MAX_OPEN_FLOWS} flows are tracked at once, and a
  * packet may join a super-packet started earlier in the batch. Order within a flow is kept: any packet of a
@@ -375,7 +379,24 @@ public final class GroCoalescer {
         } else {
             enabled = udpEnabled;
         }
-        pEligible[i] = enabled && atomic && pPayload[i] > 0;
+        pEligible[i] = enabled && atomic && pPayload[i] > 0 && checksumsValid(b, off, hl, kind, len);
+    }
+
+    /** True if the IPv4 header checksum (if any) and the TCP or UDP checksum of the packet verify. */
+    private static boolean checksumsValid(ByteBuffer b, int off, int hl, int kind, int len) {
+        boolean v4 = NetOrder.u8(b, off) >>> 4 == 4;
+        // A correct checksum makes the one's complement sum over what it covers all ones (RFC 1071 §1).
+        if (v4 && Checksums.sum(b, off, hl) != 0xffff) {
+            return false;
+        }
+        int l4Len = len - hl;
+        if (kind == KIND_UDP && v4 && NetOrder.u16(b, off + hl + 6) == 0) {
+            return true;
+        }
+        int proto = kind == KIND_TCP ? Checksums.PROTO_TCP : Checksums.PROTO_UDP;
+        int pseudo = v4 ? Checksums.pseudoHeaderSumV4(b, off, proto, l4Len)
+                : Checksums.pseudoHeaderSumV6(b, off, proto, l4Len);
+        return Checksums.add(pseudo, Checksums.sum(b, off + hl, l4Len)) == 0xffff;
     }
 
     private int writePlain(ByteBuffer out, int o, int i) {

@@ -3,16 +3,20 @@ package io.tuntap.linux.offload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,8 +102,10 @@ class OffloadPropertyTest {
         int[] lens = new int[128];
         long packets = 0;
         long units = 0;
+        long corruptedSeen = 0;
         for (int c = 0; c < CASES; c++) {
             int flows = 1 + r.nextInt(5);
+            Set<byte[]> corrupted = Collections.newSetFromMap(new IdentityHashMap<>());
             List<ArrayDeque<byte[]>> perFlow = new ArrayList<>();
             Map<Integer, ArrayDeque<byte[]>> bySport = new HashMap<>();
             for (int f = 0; f < flows; f++) {
@@ -132,6 +138,14 @@ class OffloadPropertyTest {
                         s.ttl = 1 + r.nextInt(255);
                     }
                     byte[] p = TestPackets.build(s, TestPackets.randomBytes(r, len));
+                    if (ev == 17 && len > 0) {
+                        // Damaged on the way: one payload bit flipped, the checksum no longer matches.
+                        p[p.length - 1 - r.nextInt(len)] ^= (byte) (1 << r.nextInt(8));
+                        corrupted.add(p);
+                    } else if (ev == 18 && !s.v6) {
+                        p[4] ^= (byte) (1 << r.nextInt(8)); // the IPv4 identification, not compared
+                        corrupted.add(p);
+                    }
                     q.add(p);
                     s.seq += len;
                     s.id++;
@@ -165,17 +179,26 @@ class OffloadPropertyTest {
             units += nu;
             packets += srcs.length;
             for (int u = 0; u < nu; u++) {
+                boolean merged = VirtioNetHdr.gsoType(out, offs[u]) != VirtioNetHdr.GSO_NONE;
                 int segs = splitter.start(out, offs[u], lens[u]);
                 assertTrue(segs > 0, GsoSplitter.describe(segs));
                 assertTrue(segs <= GroCoalescer.MAX_SEGMENTS);
                 int len;
                 while ((len = splitter.next(dst.clear())) >= 0) {
                     byte[] got = TestPackets.bytes(dst, 0, len);
-                    assertTrue(RefChecksum.valid(got));
                     int sport = RefChecksum.u16(got, RefChecksum.ipHeaderLength(got));
                     ArrayDeque<byte[]> q = bySport.get(sport);
                     assertNotNull(q, "unknown flow");
-                    assertArrayEquals(q.poll(), got, "case " + c + " unit " + u);
+                    byte[] want = q.poll();
+                    assertArrayEquals(want, got, "case " + c + " unit " + u);
+                    if (corrupted.contains(want)) {
+                        // Passed on alone and as it came, so that the receiver sees the bad checksum.
+                        assertFalse(merged, "case " + c + ": a corrupted segment was merged");
+                        assertFalse(RefChecksum.valid(got));
+                        corruptedSeen++;
+                    } else {
+                        assertTrue(RefChecksum.valid(got));
+                    }
                 }
             }
             for (ArrayDeque<byte[]> q : bySport.values()) {
@@ -184,5 +207,6 @@ class OffloadPropertyTest {
         }
         // The generator makes mostly mergeable flows: coalescing must actually happen.
         assertTrue(units * 3 < packets, units + " units for " + packets + " packets");
+        assertTrue(corruptedSeen > 100, "corrupted segments generated: " + corruptedSeen);
     }
 }
