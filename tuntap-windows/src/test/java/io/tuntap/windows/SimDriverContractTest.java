@@ -20,7 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The device contract through the project's own driver: the tap-windows6 backend's {@link Kernel32Io} seam
+ * The device contract through the project's own driver: the tap-windows6 backend's {@link io.tuntap.windows.win32.Kernel32Io} seam
  * bound to {@code libtuntapsim.so}, which runs the driver's real {@code glue/} and {@code core/} under a
  * user-mode NDIS and I/O manager. Packets go the driver's whole way: IRP_MJ_READ/WRITE through the control
  * device, the read queue, the engine's TUN framing, ARP and ND, and NDIS send and receive indications. IP

@@ -4,7 +4,7 @@
  * Wintun's {@code wintun.h}; not API.
  *
  * <p>Each native library the backend calls is reached through a narrow interface ({@link Kernel32Io},
- * {@link SetupApiCalls}, {@link IpHelper}, {@link WintunLibrary}) so that the backend runs unchanged against
+ * {@link NetAdapterRegistry}, {@link IpHelper}, {@link WintunLibrary}) so that the backend runs unchanged against
  * the real DLLs, against behavioural fakes in tests, and against the user-mode simulation of the project's
  * own driver. Types follow LLP64: {@code int} for DWORD, ULONG, UINT and BOOL; {@code long} for ULONG64,
  * NET_LUID and, on the packet path, for pointers and handles (the backend runs only where pointers are 64
