@@ -15,8 +15,9 @@ public final class WintunOptions {
 
     /**
      * The {@code wintun.dll} to use (as downloaded from wintun.net; this project ships none). Without it the
-     * provider uses {@code -Dtuntap.wintun.library}, else the DLL next to the application or on the system's
-     * search path. One DLL per process.
+     * provider uses {@code -Dtuntap.wintun.library}, else the {@code wintun.dll} that {@code jna.library.path} or
+     * Windows' DLL search finds ({@code java.exe}'s folder, the system folders, the working directory,
+     * {@code PATH}). One DLL per process.
      */
     public static final DeviceOption<Path> LIBRARY = DeviceOption.of(WintunProvider.NAME, "library", Path.class);
 

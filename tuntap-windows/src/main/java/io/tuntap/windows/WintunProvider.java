@@ -32,7 +32,7 @@ public final class WintunProvider implements TunTapProvider {
 
     static final String HOW_TO_GET = "download Wintun from https://www.wintun.net (the zip's bin\\amd64 or "
             + "bin\\arm64 wintun.dll, matching this JVM's os.arch=" + System.getProperty("os.arch") + "), and put it "
-            + "next to the application, on PATH, or name it with -D" + LIBRARY_PROPERTY + "=C:\\path\\wintun.dll";
+            + "into the working directory or a folder on PATH, or name it with -D" + LIBRARY_PROPERTY + "=C:\\path\\wintun.dll";
 
     private final WindowsPlatform testPlatform;
     private final WintunLibrary testWintun;
