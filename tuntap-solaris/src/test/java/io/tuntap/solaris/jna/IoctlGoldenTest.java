@@ -73,6 +73,28 @@ class IoctlGoldenTest {
     }
 
     @Test
+    void writtenOutFormulasEqualTheMacroFunctions() {
+        assertEquals(Ioccom.iow('i', 112, Lifreq.SIZE), Sockio.SIOCSLIFADDR);
+        assertEquals(Ioccom.iowr('i', 113, Lifreq.SIZE), Sockio.SIOCGLIFADDR);
+        assertEquals(Ioccom.iow('i', 114, Lifreq.SIZE), Sockio.SIOCSLIFDSTADDR);
+        assertEquals(Ioccom.iow('i', 116, Lifreq.SIZE), Sockio.SIOCSLIFFLAGS);
+        assertEquals(Ioccom.iowr('i', 117, Lifreq.SIZE), Sockio.SIOCGLIFFLAGS);
+        assertEquals(Ioccom.iow('i', 121, Lifreq.SIZE), Sockio.SIOCSLIFMTU);
+        assertEquals(Ioccom.iow('i', 126, Lifreq.SIZE), Sockio.SIOCSLIFNETMASK);
+        assertEquals(Ioccom.iowr('i', 129, Lifreq.SIZE), Sockio.SIOCSLIFNAME);
+        assertEquals(Ioccom.iowr('i', 131, Lifreq.SIZE), Sockio.SIOCGLIFMUXID);
+        assertEquals(Ioccom.iow('i', 132, Lifreq.SIZE), Sockio.SIOCSLIFMUXID);
+        assertEquals(Ioccom.iowr('i', 133, Lifreq.SIZE), Sockio.SIOCGLIFINDEX);
+        assertEquals(Ioccom.iowr('i', 165, 16), Sockio.SIOCGLIFCONF);
+        assertEquals(Ioccom.iow('s', 54, 4), Sockio.IF_UNITSEL);
+    }
+
+    @Test
+    void lifconf() {
+        assertEquals(-0x3fef965b, Sockio.SIOCGLIFCONF); // zerrors_solaris_amd64.go
+    }
+
+    @Test
     void encodingKeepsOnlyTheLowEightBitsOfTheSize() {
         assertEquals(0x80786970, Ioccom.iow('i', 112, 376));
         assertEquals(0x80786970, Ioccom.iow('i', 112, 376 + 256));

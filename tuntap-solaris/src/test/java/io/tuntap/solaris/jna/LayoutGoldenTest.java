@@ -24,9 +24,17 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class LayoutGoldenTest {
 
+    /** A declaration whose field offsets the test reads. */
+    public abstract static class Decl extends Structure {
+        /** The offset JNA computed for {@code field}. */
+        public int offset(String field) {
+            return fieldOffset(field);
+        }
+    }
+
     /** {@code struct strioctl} as declared in {@code <sys/stropts.h>}. */
     @Structure.FieldOrder({"ic_cmd", "ic_timout", "ic_len", "ic_dp"})
-    public static class StrioctlDecl extends Structure {
+    public static class StrioctlDecl extends Decl {
         public int ic_cmd;
         public int ic_timout;
         public int ic_len;
@@ -35,7 +43,7 @@ class LayoutGoldenTest {
 
     /** {@code struct strbuf} as declared in {@code <sys/stropts.h>}. */
     @Structure.FieldOrder({"maxlen", "len", "buf"})
-    public static class StrbufDecl extends Structure {
+    public static class StrbufDecl extends Decl {
         public int maxlen;
         public int len;
         public Pointer buf;
@@ -43,7 +51,7 @@ class LayoutGoldenTest {
 
     /** {@code struct sockaddr_storage} of {@code <sys/socket_impl.h>}: family, pad to 8, an 8-byte member, pad to 256. */
     @Structure.FieldOrder({"ss_family", "_ss_pad1", "_ss_align", "_ss_pad2"})
-    public static class SockaddrStorageDecl extends Structure {
+    public static class SockaddrStorageDecl extends Decl {
         public short ss_family;
         public byte[] _ss_pad1 = new byte[6];
         public long _ss_align;
@@ -53,7 +61,7 @@ class LayoutGoldenTest {
     /** {@code struct lif_nd_req} of {@code <net/if.h>}: the largest member of the lifreq union. */
     @Structure.FieldOrder({"lnr_addr", "lnr_state_create", "lnr_state_same_lla", "lnr_state_diff_lla", "lnr_hdw_len",
             "lnr_flags", "lnr_pad0", "lnr_hdw_addr"})
-    public static class LifNdReqDecl extends Structure {
+    public static class LifNdReqDecl extends Decl {
         public SockaddrStorageDecl lnr_addr;
         public byte lnr_state_create;
         public byte lnr_state_same_lla;
@@ -66,7 +74,7 @@ class LayoutGoldenTest {
 
     /** {@code struct lifreq} with its union reduced to the largest member. */
     @Structure.FieldOrder({"lifr_name", "lifr_ppa", "lifr_type", "lifr_lifru"})
-    public static class LifreqDecl extends Structure {
+    public static class LifreqDecl extends Decl {
         public byte[] lifr_name = new byte[32];
         public int lifr_ppa;
         public int lifr_type;
@@ -78,10 +86,10 @@ class LayoutGoldenTest {
         assertEquals(4 + 4 + 4 + 4 + 8, Stropts.Strioctl.SIZE); // Go: three int32, padding, a pointer
         StrioctlDecl s = new StrioctlDecl();
         assertEquals(Stropts.Strioctl.SIZE, s.size());
-        assertEquals(Stropts.Strioctl.IC_CMD, s.fieldOffset("ic_cmd"));
-        assertEquals(Stropts.Strioctl.IC_TIMOUT, s.fieldOffset("ic_timout"));
-        assertEquals(Stropts.Strioctl.IC_LEN, s.fieldOffset("ic_len"));
-        assertEquals(Stropts.Strioctl.IC_DP, s.fieldOffset("ic_dp"));
+        assertEquals(Stropts.Strioctl.IC_CMD, s.offset("ic_cmd"));
+        assertEquals(Stropts.Strioctl.IC_TIMOUT, s.offset("ic_timout"));
+        assertEquals(Stropts.Strioctl.IC_LEN, s.offset("ic_len"));
+        assertEquals(Stropts.Strioctl.IC_DP, s.offset("ic_dp"));
     }
 
     @Test
@@ -89,9 +97,9 @@ class LayoutGoldenTest {
         StrbufDecl s = new StrbufDecl();
         assertEquals(Stropts.Strbuf.SIZE, s.size());
         assertEquals(16, Stropts.Strbuf.SIZE);
-        assertEquals(Stropts.Strbuf.MAXLEN, s.fieldOffset("maxlen"));
-        assertEquals(Stropts.Strbuf.LEN, s.fieldOffset("len"));
-        assertEquals(Stropts.Strbuf.BUF, s.fieldOffset("buf"));
+        assertEquals(Stropts.Strbuf.MAXLEN, s.offset("maxlen"));
+        assertEquals(Stropts.Strbuf.LEN, s.offset("len"));
+        assertEquals(Stropts.Strbuf.BUF, s.offset("buf"));
     }
 
     @Test
@@ -100,13 +108,13 @@ class LayoutGoldenTest {
         assertEquals(256, new SockaddrStorageDecl().size());
         LifNdReqDecl nd = new LifNdReqDecl();
         assertEquals(336, nd.size());
-        assertEquals(272, nd.fieldOffset("lnr_hdw_addr"));
+        assertEquals(272, nd.offset("lnr_hdw_addr"));
         LifreqDecl l = new LifreqDecl();
         assertEquals(Lifreq.SIZE, l.size());
-        assertEquals(Lifreq.NAME, l.fieldOffset("lifr_name"));
-        assertEquals(Lifreq.PPA, l.fieldOffset("lifr_ppa"));
-        assertEquals(Lifreq.TYPE, l.fieldOffset("lifr_type"));
-        assertEquals(Lifreq.UNION, l.fieldOffset("lifr_lifru"));
+        assertEquals(Lifreq.NAME, l.offset("lifr_name"));
+        assertEquals(Lifreq.PPA, l.offset("lifr_ppa"));
+        assertEquals(Lifreq.TYPE, l.offset("lifr_type"));
+        assertEquals(Lifreq.UNION, l.offset("lifr_lifru"));
         assertEquals(0x20, Lifreq.SOCKADDR_IN6_SIZE); // SizeofSockaddrInet6
         assertEquals(0x10, Lifreq.SOCKADDR_IN_SIZE); // SizeofSockaddrInet4
     }
