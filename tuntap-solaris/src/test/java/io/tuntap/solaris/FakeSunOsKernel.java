@@ -165,14 +165,15 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
 
     @Override
     public synchronized int close(int fd) {
-        calls.add("close " + fd);
+        // close(2) releases the descriptor even when it reports an error: an injected failure does both.
+        boolean failed = fail("close " + fd);
         Stream s = fds.remove(fd);
         if (s == null) {
             return error(Errno.EBADF);
         }
         release(s);
         notifyAll();
-        return 0;
+        return failed ? -1 : 0;
     }
 
     @Override
