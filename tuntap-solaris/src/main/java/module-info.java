@@ -4,7 +4,7 @@
  * ({@code /dev/tun}, {@code /dev/tap}), plumbed under IP with STREAMS ioctls and configured with {@code SIOCSLIF*}.
  */
 module io.tuntap.solaris {
-    requires io.tuntap.api;
+    requires transitive io.tuntap.api;
     requires io.tuntap.posix;
     requires com.sun.jna;
 
