@@ -76,6 +76,8 @@ final class SolarisQueue implements PacketChannel {
     private ByteBuffer readScratchView;
     private ByteBuffer lastReadBuffer;
     private long lastReadAddress;
+    /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
+    private PacketTooLargeException deferred;
     // Writer side, touched only by the writing thread.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
@@ -131,25 +133,43 @@ final class SolarisQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         gate.enterRead();
         try {
+            throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
             gate.exitRead();
         }
     }
 
+    /**
+     * Waits for the first packet, then takes the ones already queued. A packet too large for its buffer after
+     * the first ends the batch; its exception comes with the next call, so that the packets read are not lost.
+     */
     @Override
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
         BatchChecks.checkReadBatch(dsts, count);
         gate.enterRead();
         try {
+            throwDeferred();
             readOne(dsts[0], -1L);
             int n = 1;
-            while (n < count && readOne(dsts[n], 0L) > 0) {
-                n++;
+            try {
+                while (n < count && readOne(dsts[n], 0L) > 0) {
+                    n++;
+                }
+            } catch (PacketTooLargeException e) {
+                deferred = e;
             }
             return n;
         } finally {
             gate.exitRead();
+        }
+    }
+
+    private void throwDeferred() throws PacketTooLargeException {
+        PacketTooLargeException e = deferred;
+        if (e != null) {
+            deferred = null;
+            throw e;
         }
     }
 

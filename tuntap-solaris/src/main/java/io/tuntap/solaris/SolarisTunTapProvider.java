@@ -48,13 +48,13 @@ public final class SolarisTunTapProvider implements TunTapProvider {
         return availability().isAvailable() ? SolarisProbe.RESULT.capabilities(mode) : Set.of();
     }
 
-    /**
-     * Not yet: listing the driver's units needs the system's interface list (SIOCGLIFCONF) filtered by driver;
-     * until then this returns an empty list.
-     */
+    /** The plumbed {@code tunN} and {@code tapN} interfaces, from the system's interface list (SIOCGLIFCONF). */
     @Override
     public List<DeviceInfo> devices() throws TunTapException {
-        return List.of();
+        if (!availability().isAvailable()) {
+            return List.of();
+        }
+        return SolarisDevices.list(SolarisProbe.RESULT.kernel, name());
     }
 
     @Override

@@ -216,6 +216,19 @@ class SolarisPlumbingTest {
     }
 
     @Test
+    void devicesListsThePlumbedUnitsOfBothModes() throws Exception {
+        FakeSunOsKernel kernel = new FakeSunOsKernel();
+        SunOs os = new SunOs(kernel, kernel);
+        try (TunTapDevice tun = open(kernel, config(DeviceMode.TUN)); TunTapDevice tap = open(kernel, config(DeviceMode.TAP))) {
+            List<io.tuntap.DeviceInfo> devices = SolarisDevices.list(os, "solaris");
+            assertEquals(List.of(new io.tuntap.DeviceInfo("tun0", tun.index(), DeviceMode.TUN, "solaris"),
+                    new io.tuntap.DeviceInfo("tap0", tap.index(), DeviceMode.TAP, "solaris")), devices);
+        }
+        assertEquals(List.of(), SolarisDevices.list(os, "solaris"));
+        assertEquals(List.of(), kernel.leftovers());
+    }
+
+    @Test
     void configurationReachesTheInterfaces() throws Exception {
         FakeSunOsKernel kernel = new FakeSunOsKernel();
         try (TunTapDevice d = open(kernel, DeviceConfig.builder(DeviceMode.TUN)
