@@ -20,12 +20,14 @@ abstract class SolarisDevice extends AbstractTunTapDevice {
     final SolarisQueue queue;
     final IfConfig config;
     private final SolarisLink link;
+    private final SunOs os;
     private volatile String unplumbFailure;
 
     SolarisDevice(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,
             DeviceMode mode) {
         super(mode, link.name, index, capabilities);
         this.link = link;
+        this.os = os;
         this.config = config;
         this.queue = new SolarisQueue(os, link.controlFd, pipe, link.name, mode, this::release);
         attachQueues(List.of(queue));
@@ -34,6 +36,11 @@ abstract class SolarisDevice extends AbstractTunTapDevice {
     private void release() {
         config.close();
         unplumbFailure = link.unplumb();
+    }
+
+    @Override
+    protected io.tuntap.spi.EventDispatcher.Source eventSource() {
+        return new SolarisEvents(os, config, name(), index(), mode());
     }
 
     @Override

@@ -28,13 +28,14 @@ import java.util.regex.Pattern;
  * descriptor behind.
  */
 final class SolarisDeviceOpener {
-    /** What a tun unit can do. Not: names other than tunN, attaching, persistence, owners, queues, offload. */
+    /** What a tun unit can do. Not: names other than tunN, attaching, persistence, owners, queues, offload, routes. */
     static final Set<Capability> TUN_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TUN, Capability.MTU,
             Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
-            Capability.ZERO_COPY));
+            Capability.EVENTS, Capability.ZERO_COPY));
     /** What a tap unit can do: a broadcast link, so no peers; its MAC address is fixed by the driver. */
     static final Set<Capability> TAP_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TAP, Capability.MTU,
-            Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY));
+            Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.EVENTS,
+            Capability.ZERO_COPY));
 
     private static final Pattern UNIT_NAME = Pattern.compile("(tun|tap)(\\d{1,2})");
     /** How long the driver may take to answer DL_PHYS_ADDR_REQ. */

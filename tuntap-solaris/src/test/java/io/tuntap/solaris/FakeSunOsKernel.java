@@ -182,6 +182,15 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         if (s == null) {
             return error(Errno.EBADF);
         }
+        if (s.kind == Kind.ROUTE) {
+            byte[] m = s.readQueue.pollFirst();
+            if (m == null) {
+                return error(Errno.EAGAIN);
+            }
+            int n = (int) Math.min(count, m.length);
+            new Pointer(buf).write(0, m, 0, n);
+            return n;
+        }
         if (s.kind != Kind.PIPE_READ) {
             return error(Errno.EINVAL);
         }
@@ -304,8 +313,14 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     }
 
     @Override
-    public int socket(int domain, int type, int protocol) {
-        return error(Errno.EAFNOSUPPORT);
+    public synchronized int socket(int domain, int type, int protocol) {
+        if (fail("socket " + domain)) {
+            return -1;
+        }
+        if (domain != Sys.AF_ROUTE || type != Sys.SOCK_RAW) {
+            return error(Errno.EAFNOSUPPORT);
+        }
+        return allocate(new Stream(Kind.ROUTE));
     }
 
     @Override
@@ -725,11 +740,22 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                     return error(Errno.EINVAL);
                 }
                 ill.mtu = mtu;
+                emit(ifinfo(ill));
             }
             case Sockio.SIOCGLIFFLAGS -> l.putLong(Lifreq.FLAGS, lif.flags);
             case Sockio.SIOCSLIFFLAGS -> {
                 long fixed = Sys.IFF_POINTOPOINT | Sys.IFF_RUNNING | Sys.IFF_MULTICAST | Sys.IFF_IPV4 | Sys.IFF_IPV6;
+                long old = lif.flags;
                 lif.flags = lif.flags & fixed | l.getLong(Lifreq.FLAGS) & ~fixed;
+                boolean wasUp = (old & Sys.IFF_UP) != 0;
+                boolean isUp = (lif.flags & Sys.IFF_UP) != 0;
+                if (wasUp != isUp && hasAddress(lif)) {
+                    // ipif_up/ipif_down announce the address on the routing socket.
+                    emit(addressMessage(isUp ? 0xc : 0xd, lif, ill));
+                }
+                if (old != lif.flags && lif.name.equals(ill.name)) {
+                    emit(ifinfo(ill));
+                }
             }
             case Sockio.SIOCGLIFADDR -> put(l, lif.address, v6);
             case Sockio.SIOCGLIFNETMASK -> put(l, lif.netmask, v6);
@@ -745,6 +771,10 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                     return error(Errno.EAFNOSUPPORT);
                 }
                 InetAddress a = Lifreq.getSockaddr(l, Lifreq.ADDR);
+                boolean announced = (lif.flags & Sys.IFF_UP) != 0 && hasAddress(lif);
+                if (announced) {
+                    emit(addressMessage(0xd, lif, ill)); // the ipif goes down for the change
+                }
                 if (cmd == Sockio.SIOCSLIFADDR) {
                     for (Lif other : ill.lifs.values()) {
                         if (other != lif && a.equals(other.address) && !a.isAnyLocalAddress()) {
@@ -760,6 +790,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                     }
                     lif.destination = a;
                 }
+                if ((lif.flags & Sys.IFF_UP) != 0 && hasAddress(lif)) {
+                    emit(addressMessage(0xc, lif, ill)); // and up again
+                }
             }
             case Sockio.SIOCLIFADDIF -> {
                 int k = 1;
@@ -773,6 +806,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             case Sockio.SIOCLIFREMOVEIF -> {
                 if (!name.contains(":")) {
                     return error(Errno.EINVAL);
+                }
+                if ((lif.flags & Sys.IFF_UP) != 0 && hasAddress(lif)) {
+                    emit(addressMessage(0xd, lif, ill));
                 }
                 ill.lifs.remove(name);
             }
@@ -807,6 +843,48 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         c.setInt(8, n * Lifreq.SIZE);
         return 0;
+    }
+
+    private static boolean hasAddress(Lif lif) {
+        return lif.address != null && !lif.address.isAnyLocalAddress();
+    }
+
+    /** Queues a routing message on every open routing socket. */
+    private void emit(byte[] message) {
+        for (Stream s : fds.values()) {
+            if (s.kind == Kind.ROUTE) {
+                s.readQueue.addLast(message);
+            }
+        }
+        notifyAll();
+    }
+
+    /** RTM_IFINFO: if_msghdr with the physical interface's flags and if_data.ifi_mtu. */
+    private byte[] ifinfo(Ill ill) {
+        ByteBuffer m = ByteBuffer.allocate(0x54).order(ByteOrder.nativeOrder());
+        m.putShort(0, (short) 0x54).put(2, (byte) 3).put(3, (byte) 0xe);
+        m.putInt(8, (int) ill.lifs.get(ill.name).flags);
+        m.putShort(12, (short) (int) indexes.get(ill.name));
+        m.putInt(20, ill.mtu);
+        return m.array();
+    }
+
+    /** RTM_NEWADDR or RTM_DELADDR: ifa_msghdr, then RTA_NETMASK, RTA_IFA and (with a destination) RTA_BRD. */
+    private byte[] addressMessage(int type, Lif lif, Ill ill) {
+        int size = ill.v6 ? 32 : 16;
+        boolean brd = lif.destination != null && !lif.destination.isAnyLocalAddress();
+        int length = 0x14 + size * (brd ? 3 : 2);
+        ByteBuffer m = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        m.putShort(0, (short) length).put(2, (byte) 3).put(3, (byte) type);
+        m.putInt(4, 0x4 | 0x20 | (brd ? 0x80 : 0));
+        m.putInt(8, (int) lif.flags);
+        m.putShort(12, (short) (int) indexes.get(ill.name));
+        Lifreq.putSockaddr(m, 0x14, lif.netmask != null ? lif.netmask : any(ill.v6));
+        Lifreq.putSockaddr(m, 0x14 + size, lif.address);
+        if (brd) {
+            Lifreq.putSockaddr(m, 0x14 + 2 * size, lif.destination);
+        }
+        return m.array();
     }
 
     private static void put(ByteBuffer l, InetAddress a, boolean v6) {
@@ -866,7 +944,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             return Sys.POLLNVAL;
         }
         int r = 0;
-        if (s.kind == Kind.PIPE_READ && s.pipe.bytes > 0) {
+        if (s.kind == Kind.PIPE_READ && s.pipe.bytes > 0 || s.kind == Kind.ROUTE && !s.readQueue.isEmpty()) {
             r |= Sys.POLLIN;
         }
         if (s.kind.isDevice()) {
@@ -925,7 +1003,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     // ---- state --------------------------------------------------------------------------------------
 
     private enum Kind {
-        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE;
+        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE, ROUTE;
 
         boolean isDevice() {
             return this == TUN || this == TAP;

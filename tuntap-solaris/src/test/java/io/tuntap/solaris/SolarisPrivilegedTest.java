@@ -16,5 +16,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("privileged")
 @ExtendWith(SolarisPrivilegedCondition.class)
-public @interface SolarisPrivilegedTest {
+@interface SolarisPrivilegedTest {
 }

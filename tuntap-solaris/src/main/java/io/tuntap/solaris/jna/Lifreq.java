@@ -88,7 +88,8 @@ public final class Lifreq {
 
     /** Writes {@code address} as a {@code sockaddr_in} or {@code sockaddr_in6} at {@code offset}, port 0. */
     public static void putSockaddr(ByteBuffer b, int offset, InetAddress address) {
-        for (int i = 0; i < SOCKADDR_IN6_SIZE; i += 8) {
+        int size = address instanceof Inet4Address ? SOCKADDR_IN_SIZE : SOCKADDR_IN6_SIZE;
+        for (int i = 0; i < size; i += 8) {
             b.putLong(offset + i, 0L);
         }
         if (address instanceof Inet4Address) {
