@@ -73,7 +73,7 @@ final class SolarisDeviceOpener {
         SolarisLink link = SolarisLink.plumb(os, mode, unit);
         int[] pipe = null;
         IfConfig ifConfig = null;
-        SolarisDevice device = null;
+        SolarisDeviceImpl device = null;
         try {
             pipe = pipe(link.name);
             ifConfig = new IfConfig(os, link.name, mode, link.ipFd, link.ip6Fd);
@@ -100,7 +100,7 @@ final class SolarisDeviceOpener {
         }
     }
 
-    private static void configure(SolarisDevice device, DeviceConfig config) throws TunTapException {
+    private static void configure(SolarisDeviceImpl device, DeviceConfig config) throws TunTapException {
         if (config.mtu().isPresent()) {
             device.setMtu(config.mtu().getAsInt());
         }

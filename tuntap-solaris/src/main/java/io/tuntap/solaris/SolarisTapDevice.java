@@ -13,7 +13,7 @@ import java.util.Set;
  * A tap unit: Ethernet frames. Its MAC address is the one the driver reported when the unit was made; the
  * driver gives every unit the same address, generated when it was loaded ({@code tun_generate_mac_addr}).
  */
-final class SolarisTapDevice extends SolarisDevice implements TapDevice {
+final class SolarisTapDevice extends SolarisDeviceImpl implements TapDevice {
     private final MacAddress mac;
 
     SolarisTapDevice(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,

@@ -7,7 +7,7 @@ import io.tuntap.TunDevice;
 import java.util.Set;
 
 /** A tun unit: IPv4 and IPv6 packets. */
-final class SolarisTunDevice extends SolarisDevice implements TunDevice {
+final class SolarisTunDevice extends SolarisDeviceImpl implements TunDevice {
     SolarisTunDevice(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe) {
         super(os, link, config, index, capabilities, pipe, DeviceMode.TUN);
     }

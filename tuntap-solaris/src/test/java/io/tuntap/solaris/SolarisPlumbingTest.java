@@ -148,6 +148,9 @@ class SolarisPlumbingTest {
         kernel.takeUnit(DeviceMode.TUN, 1);
         try (TunTapDevice d = open(kernel, config(DeviceMode.TUN))) {
             assertEquals("tun2", d.name());
+            SolarisDevice extension = d.extension(SolarisDevice.class).orElseThrow();
+            assertEquals(2, extension.unit());
+            assertTrue(extension.fileDescriptor() >= 3);
         }
         long tries = kernel.calls().stream().filter(c -> c.equals("ioctl I_STR TUNNEWPPA")).count();
         assertEquals(3, tries, "units 0 and 1 answered EEXIST");
