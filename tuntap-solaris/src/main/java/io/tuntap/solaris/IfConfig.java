@@ -49,7 +49,8 @@ final class IfConfig {
     private final long lifreqAddress = Pointer.nativeValue(memory);
     private final long lifconfAddress = lifreqAddress + Lifreq.SIZE;
     private final ByteBuffer lifreq = memory.getByteBuffer(0, Lifreq.SIZE).order(ByteOrder.nativeOrder());
-    private final ByteBuffer lifconf = memory.getByteBuffer(Lifreq.SIZE, Sockio.LIFCONF_SIZE).order(ByteOrder.nativeOrder());
+    private final ByteBuffer lifconf = memory.getByteBuffer(Lifreq.SIZE, Sockio.LIFCONF_SIZE)
+            .order(ByteOrder.nativeOrder());
     private boolean closed;
 
     IfConfig(SunOs os, String name, DeviceMode mode, int ipFd, int ip6Fd) {
@@ -255,7 +256,8 @@ final class IfConfig {
         if (wanted != flags) {
             Lifreq.clear(lifreq, logical);
             lifreq.putLong(Lifreq.FLAGS, wanted);
-            call(fd, Sockio.SIOCSLIFFLAGS, "SIOCSLIFFLAGS " + logical, "IP refused the flags 0x" + Long.toHexString(wanted));
+            call(fd, Sockio.SIOCSLIFFLAGS, "SIOCSLIFFLAGS " + logical,
+                    "IP refused the flags 0x" + Long.toHexString(wanted));
         }
     }
 

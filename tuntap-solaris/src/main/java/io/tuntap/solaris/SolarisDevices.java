@@ -36,7 +36,8 @@ final class SolarisDevices {
             throw SolarisErrors.ofCommon("open(" + IfTun.UDP_DEVICE + ")", os.libc().errno(),
                     "cannot open IP to list the interfaces");
         }
-        try (Memory conf = new Memory(Sockio.LIFCONF_SIZE); Memory entries = new Memory((long) MAX_ENTRIES * Lifreq.SIZE);
+        try (Memory conf = new Memory(Sockio.LIFCONF_SIZE);
+                Memory entries = new Memory((long) MAX_ENTRIES * Lifreq.SIZE);
                 Memory lifreq = new Memory(Lifreq.SIZE)) {
             conf.clear();
             conf.setShort(0, (short) 0); // AF_UNSPEC: IPv4 and IPv6

@@ -54,7 +54,10 @@ final class SolarisErrors {
         };
     }
 
-    /** {@link #of} with the explanation shared by all call sites for this errno if there is one, else {@code otherwise}. */
+    /**
+     * {@link #of} with the explanation shared by all call sites for this errno if there is one, else
+     * {@code otherwise}.
+     */
     static TunTapException ofCommon(String function, int errno, String otherwise) {
         String common = switch (errno) {
             case EPERM, EACCES -> "permission denied: " + PRIVILEGE_FIX;

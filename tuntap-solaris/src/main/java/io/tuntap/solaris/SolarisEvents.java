@@ -133,7 +133,8 @@ final class SolarisEvents implements EventDispatcher.Source {
                 boolean recheck = ready == 0;
                 if (ready > 0 && (memory.getShort(BUFFER + 6) & Sys.POLLIN) != 0) {
                     long n = os.libc().read(fd, Pointer.nativeValue(memory), BUFFER);
-                    if (n >= RouteMessages.INDEX + 2 && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
+                    if (n >= RouteMessages.INDEX + 2
+                            && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
                             && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
                         int type = message.get(RouteMessages.TYPE) & 0xff;
                         if (type == RouteMessages.RTM_NEWADDR || type == RouteMessages.RTM_DELADDR) {
@@ -202,7 +203,8 @@ final class SolarisEvents implements EventDispatcher.Source {
                 return null;
             }
             int family = m.getShort(offset);
-            int size = family == Sys.AF_INET6 ? Lifreq.SOCKADDR_IN6_SIZE : family == Sys.AF_INET ? Lifreq.SOCKADDR_IN_SIZE : -1;
+            int size = family == Sys.AF_INET6 ? Lifreq.SOCKADDR_IN6_SIZE
+                    : family == Sys.AF_INET ? Lifreq.SOCKADDR_IN_SIZE : -1;
             if (size < 0 || offset + size > length) {
                 return null; // a link address (RTA_IFP) or unknown family: its size is not known here
             }

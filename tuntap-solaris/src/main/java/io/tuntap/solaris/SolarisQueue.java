@@ -320,34 +320,34 @@ final class SolarisQueue implements PacketChannel {
         }
     }
 
+    /** Checks a packet before putmsg: the message strings are built only when a check fails. */
     private void checkWrite(ByteBuffer src, int position, int length) throws TunTapException {
         if (length > IfTun.MAX_PACKET) {
-            throw new PacketTooLargeException("write", length, IfTun.MAX_PACKET, ErrorMessages.failed(
-                    "write to " + deviceName,
-                    "the packet has " + length + " bytes and the tun/tap driver takes at most " + IfTun.MAX_PACKET
-                            + " per message (its maximum packet size); keep packets within the MTU"));
+            throw new PacketTooLargeException("write", length, IfTun.MAX_PACKET, refused("the packet has " + length
+                    + " bytes and the tun/tap driver takes at most " + IfTun.MAX_PACKET + " per message (its "
+                    + "maximum packet size); keep packets within the MTU"));
         }
         if (length < IfTun.MIN_PACKET) {
-            throw new InvalidConfigurationException("write", 0, ErrorMessages.failed(
-                    "write to " + deviceName, "the packet has "
-                    + length + " bytes and the tun/tap driver refuses messages under " + IfTun.MIN_PACKET
-                    + " bytes (its minimum packet size); a " + (mode == DeviceMode.TUN ? "TUN device takes whole "
-                    + "IP packets" : "TAP device takes whole Ethernet frames")));
+            throw new InvalidConfigurationException("write", 0, refused("the packet has " + length + " bytes and the "
+                    + "tun/tap driver refuses messages under " + IfTun.MIN_PACKET + " bytes (its minimum packet size); "
+                    + (mode == DeviceMode.TUN ? "a TUN device takes whole IP packets"
+                            : "a TAP device takes whole Ethernet frames")));
         }
         if (mode == DeviceMode.TUN) {
             int version = (src.get(position) & 0xff) >>> 4;
             if (version != 4 && version != 6) {
-                throw new InvalidConfigurationException("write", 0, ErrorMessages.failed(
-                    "write to " + deviceName, "the packet's "
-                        + "first nibble is " + version + ", not 4 or 6: a TUN device takes whole IPv4 or IPv6 "
-                        + "packets, with no header in front"));
+                throw new InvalidConfigurationException("write", 0, refused("the packet's first nibble is " + version
+                        + ", not 4 or 6: a TUN device takes whole IPv4 or IPv6 packets, with no header in front"));
             }
         }
         if (!linkUp) {
-            throw new TunTapException("write", 0, ErrorMessages.failed(
-                    "write to " + deviceName, deviceName + "'s link is down: "
-                    + "IP would drop the packet without a word, so it is refused; bring the link up with setUp(true)"));
+            throw new TunTapException("write", 0, refused(deviceName + "'s link is down: IP would drop the packet "
+                    + "without a word, so it is refused; bring the link up with setUp(true)"));
         }
+    }
+
+    private String refused(String causeAndFix) {
+        return ErrorMessages.failed("write to " + deviceName, causeAndFix);
     }
 
     // ---- closing ----------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ package io.tuntap.solaris.jna;
 public final class Dlpi {
     /** Request the physical address: {@code dl_phys_addr_req_t {dl_primitive; dl_addr_type}}, 8 bytes. */
     public static final int DL_PHYS_ADDR_REQ = 0x31;
-    /** The answer: {@code dl_phys_addr_ack_t {dl_primitive; dl_addr_length @4; dl_addr_offset @8}}, 12 bytes, then the address. */
+    /**
+     * The answer: {@code dl_phys_addr_ack_t {dl_primitive; dl_addr_length @4; dl_addr_offset @8}}, 12 bytes,
+     * then the address.
+     */
     public static final int DL_PHYS_ADDR_ACK = 0x32;
     /** A negative answer: {@code dl_error_ack_t}. */
     public static final int DL_ERROR_ACK = 0x05;
