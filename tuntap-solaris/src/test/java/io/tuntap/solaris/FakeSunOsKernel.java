@@ -785,9 +785,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                 } else if (cmd == Sockio.SIOCSLIFNETMASK) {
                     lif.netmask = a;
                 } else {
-                    if ((lif.flags & Sys.IFF_POINTOPOINT) == 0) {
-                        return error(Errno.EINVAL);
-                    }
+                    // Solaris IP: a destination makes the logical interface point-to-point ("a means of creating
+                    // logical pt-pt interfaces on top of e.g. an Ethernet").
+                    lif.flags |= Sys.IFF_POINTOPOINT;
                     lif.destination = a;
                 }
                 if ((lif.flags & Sys.IFF_UP) != 0 && hasAddress(lif)) {
@@ -1094,8 +1094,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
 
         Lif(String name, Ill ill) {
             this.name = name;
-            this.flags = (ill.v6 ? Sys.IFF_IPV6 : Sys.IFF_IPV4) | Sys.IFF_MULTICAST | Sys.IFF_RUNNING
-                    | (ill.unit.mode == DeviceMode.TUN ? Sys.IFF_POINTOPOINT : 0);
+            // Both drivers report DL_ETHER to IP: neither starts point-to-point.
+            this.flags = (ill.v6 ? Sys.IFF_IPV6 : Sys.IFF_IPV4) | Sys.IFF_MULTICAST | Sys.IFF_RUNNING;
         }
     }
 
