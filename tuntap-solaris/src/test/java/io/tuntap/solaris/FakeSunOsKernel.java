@@ -128,6 +128,22 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         units(mode)[ppa] = new Unit(mode, ppa, null);
     }
 
+    /** Another program unplumbs an interface ({@code ifconfig NAME unplumb}): both families' links go. */
+    synchronized void unplumbByAnotherProgram(String name) {
+        for (Stream mux : List.copyOf(fds.values())) {
+            if (mux.kind.isMux()) {
+                for (Map.Entry<Integer, Stream> link : List.copyOf(mux.links.entrySet())) {
+                    Stream lower = link.getValue();
+                    boolean ours = lower.ill != null ? lower.ill.name.equals(name) : name.equals(lower.arpName);
+                    if (ours) {
+                        punlink(mux, link.getKey());
+                    }
+                }
+            }
+        }
+        notifyAll();
+    }
+
     /** The IPv4 and IPv6 interface flags of a (logical) interface, for tests. */
     synchronized long flags(String name, boolean v6) {
         return lif(name, v6).flags;
