@@ -116,7 +116,11 @@ final class SolarisDeviceOpener {
                 throw SolarisErrors.ofCommon("pipe", os.libc().errno(), "cannot create the pipe that lets close() "
                         + "wake a reader of " + name);
             }
-            return new int[] {fds.getInt(0), fds.getInt(4)};
+            int[] pipe = {fds.getInt(0), fds.getInt(4)};
+            // pipe(2) has no flags argument: keep the ends out of child processes afterwards.
+            os.libc().fcntl(pipe[0], Sys.F_SETFD, Sys.FD_CLOEXEC);
+            os.libc().fcntl(pipe[1], Sys.F_SETFD, Sys.FD_CLOEXEC);
+            return pipe;
         }
     }
 

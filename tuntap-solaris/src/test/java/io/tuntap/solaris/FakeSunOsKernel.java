@@ -118,6 +118,17 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return left;
     }
 
+    /** Open descriptors without close-on-exec, which a child process would inherit. */
+    synchronized List<Integer> inheritable() {
+        List<Integer> open = new ArrayList<>();
+        fds.forEach((fd, s) -> {
+            if (!s.closeOnExec) {
+                open.add(fd);
+            }
+        });
+        return open;
+    }
+
     /** Packets the devices wrote that IP dropped (no interface, link down, wrong address). */
     synchronized int dropped() {
         return dropped;
@@ -176,6 +187,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         Stream s = new Stream(kind);
         s.nonblocking = (flags & Sys.O_NONBLOCK) != 0;
+        s.closeOnExec = (flags & Sys.O_CLOEXEC) != 0;
         return allocate(s);
     }
 
@@ -277,6 +289,10 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         if (cmd == Sys.F_GETFL) {
             return Sys.O_RDWR | (s.nonblocking ? Sys.O_NONBLOCK : 0);
+        }
+        if (cmd == Sys.F_SETFD) {
+            s.closeOnExec = (arg & Sys.FD_CLOEXEC) != 0;
+            return 0;
         }
         if (cmd == Sys.F_SETFL) {
             s.nonblocking = (arg & Sys.O_NONBLOCK) != 0;
@@ -1046,6 +1062,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         final Map<Integer, Stream> links = new LinkedHashMap<>();
         int refs;
         boolean nonblocking;
+        boolean closeOnExec;
         Unit controlOf;
         Ill ill;
         String arpName;

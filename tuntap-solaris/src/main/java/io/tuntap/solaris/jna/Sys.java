@@ -16,6 +16,10 @@ public final class Sys {
     public static final int F_GETFL = 3;
     /** fcntl: set the file status flags. */
     public static final int F_SETFL = 4;
+    /** fcntl: set the descriptor flags. */
+    public static final int F_SETFD = 2;
+    /** Descriptor flag: close on exec. */
+    public static final int FD_CLOEXEC = 1;
 
     /** poll: data other than high-priority may be read. */
     public static final short POLLIN = 0x1;
