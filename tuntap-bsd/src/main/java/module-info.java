@@ -11,4 +11,8 @@ module io.tuntap.bsd {
     exports io.tuntap.bsd;
     // JNA registers the native methods of the direct-mapped class and proxies the variadic interface.
     opens io.tuntap.bsd.jna to com.sun.jna;
+
+    provides io.tuntap.spi.TunTapProvider with io.tuntap.bsd.FreeBsdTunTapProvider,
+            io.tuntap.bsd.OpenBsdTunTapProvider, io.tuntap.bsd.NetBsdTunTapProvider,
+            io.tuntap.bsd.MacOsTunTapProvider;
 }

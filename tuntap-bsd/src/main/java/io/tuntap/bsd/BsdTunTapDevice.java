@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.Capability;
+import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceClosedException;
+import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.IpPrefix;
+import io.tuntap.PacketChannel;
+import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdErrno;
+import io.tuntap.bsd.jna.Ifaddrs;
+import io.tuntap.bsd.jna.Ifaliasreq;
+import io.tuntap.bsd.jna.Ifreq;
+import io.tuntap.bsd.jna.In6Aliasreq;
+import io.tuntap.bsd.jna.Sockaddrs;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A BSD or macOS device: its packet queue ({@link BsdQueue}) plus configuration through ioctls on an
+ * {@code AF_INET} (and, for IPv6 addresses, an {@code AF_INET6}) datagram socket. Configuration methods are
+ * synchronized; the packet methods follow {@link PacketChannel}'s one-reader-one-writer rule.
+ */
+abstract class BsdTunTapDevice implements BsdDevice {
+    private final BsdContext ctx;
+    private final BsdSystem system;
+    private final BsdSystem.Opened opened;
+    private final BsdQueue queue;
+    private final int index;
+    private final Set<Capability> capabilities;
+    private final int inetSocket;
+    private int inet6Socket = -1;
+    private BsdSystem.Ending ending;
+    private volatile boolean closed;
+
+    BsdTunTapDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
+            int inetSocket, Set<Capability> capabilities) {
+        this.ctx = ctx;
+        this.system = system;
+        this.opened = opened;
+        this.queue = queue;
+        this.index = index;
+        this.inetSocket = inetSocket;
+        this.capabilities = Set.copyOf(capabilities);
+        this.ending = opened.ending();
+    }
+
+    /**
+     * Opens a device as configured: the unit, its queue, then MTU, MAC, link state and addresses. On failure
+     * nothing is left: the fd is closed and an interface this call created is destroyed.
+     */
+    static BsdTunTapDevice open(BsdContext ctx, BsdSystem system, DeviceConfig config) throws TunTapException {
+        Set<Capability> caps = system.capabilities(config.mode());
+        if (caps.isEmpty()) {
+            throw new UnsupportedFeatureException("open", 0, system.whyNot(config.mode()));
+        }
+        if (config.queues() > 1) {
+            throw new UnsupportedFeatureException("open", 0, config.queues() + " queues requested; " + system.abi
+                    + " tun, tap and utun devices have one queue: use queues(1)");
+        }
+        if (config.owner().isPresent() || config.group().isPresent()) {
+            throw new UnsupportedFeatureException("open", 0, "owner and group are not supported on " + system.abi
+                    + ": opening these devices needs root");
+        }
+        if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR) {
+            throw new UnsupportedFeatureException("open", 0, "Offload.VIRTIO_NET_HDR is Linux-only; use AUTO or OFF");
+        }
+        if (config.macAddress().isPresent() && !caps.contains(Capability.SET_MAC_ADDRESS)) {
+            throw new UnsupportedFeatureException("open", 0, "this backend cannot set a MAC address on " + system.abi);
+        }
+        if (config.mtu().isPresent()) {
+            checkMtu(system.abi, config.mtu().getAsInt());
+        }
+        BsdSystem.Opened opened = system.open(ctx, config);
+        BsdQueue queue = null;
+        int socket = -1;
+        BsdTunTapDevice device = null;
+        try {
+            queue = BsdQueue.open(ctx.libc, ctx.abi, opened.fd(), opened.name(), config.mode() == DeviceMode.TUN,
+                    system.maxWrite(config.mode()));
+            socket = ctx.socket(BsdAbi.AF_INET, "configures " + opened.name());
+            int index = ctx.index(opened.name());
+            if (index == 0) {
+                throw new DeviceNotFoundException("if_nametoindex", BsdErrno.ENXIO, "interface " + opened.name()
+                        + " vanished right after it was opened: another program destroyed it");
+            }
+            device = config.mode() == DeviceMode.TUN
+                    ? new BsdTunDevice(ctx, system, opened, queue, index, socket, caps)
+                    : new BsdTapDevice(ctx, system, opened, queue, index, socket, caps);
+            device.configure(config);
+            return device;
+        } catch (TunTapException | RuntimeException e) {
+            // Undo: close the fd (and with it what the kernel destroys itself), then destroy what this call
+            // created and the kernel would keep.
+            boolean destroy = opened.created() && opened.ending() != BsdSystem.Ending.KERNEL_DESTROYS;
+            if (device != null) {
+                device.ending = destroy ? BsdSystem.Ending.BACKEND_DESTROYS : BsdSystem.Ending.PERSISTS;
+                device.close();
+            } else {
+                if (queue != null) {
+                    queue.close();
+                } else {
+                    ctx.libc.close(opened.fd());
+                }
+                if (socket >= 0) {
+                    ctx.libc.close(socket);
+                }
+                if (destroy) {
+                    ctx.destroy(opened.name());
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void configure(DeviceConfig config) throws TunTapException {
+        if (config.mtu().isPresent()) {
+            setMtu(config.mtu().getAsInt());
+        }
+        if (config.macAddress().isPresent() && this instanceof BsdTapDevice tap) {
+            tap.setMacAddress(config.macAddress().get());
+        }
+        if (config.up()) {
+            setUp(true);
+        }
+        for (IpPrefix address : config.addresses()) {
+            addAddress(address);
+        }
+    }
+
+    // ---- identity -------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return opened.name();
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public String driver() {
+        return opened.driver();
+    }
+
+    @Override
+    public int fileDescriptor() throws DeviceClosedException {
+        ensureOpen();
+        return opened.fd();
+    }
+
+    @Override
+    public List<? extends PacketChannel> queues() {
+        return List.of(this);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    // ---- packets --------------------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer dst) throws TunTapException {
+        return queue.read(dst);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        return queue.read(dst, timeout);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws TunTapException {
+        return queue.write(src);
+    }
+
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return queue.readPackets(dsts, count);
+    }
+
+    @Override
+    public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        return queue.writePackets(srcs, count);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    // ---- configuration --------------------------------------------------------------------------
+
+    private void ensureOpen() throws DeviceClosedException {
+        if (closed) {
+            throw new DeviceClosedException("configure", 0, name() + " is closed");
+        }
+    }
+
+    static void checkMtu(BsdAbi abi, int mtu) throws InvalidConfigurationException {
+        int min = Math.max(DeviceConfig.MIN_MTU, abi.minMtu);
+        int max = Math.min(DeviceConfig.MAX_MTU, abi.maxMtu);
+        if (mtu < min || mtu > max) {
+            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is out of range: the " + abi
+                    + " driver takes " + min + " to " + max);
+        }
+    }
+
+    @Override
+    public synchronized int mtu() throws TunTapException {
+        ensureOpen();
+        try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+            Ifreq.clear(r.view, ctx.abi, name());
+            ifIoctl(inetSocket, ctx.abi.siocgifmtu, r, "SIOCGIFMTU", "cannot read the MTU");
+            return Ifreq.getInt(r.view);
+        }
+    }
+
+    @Override
+    public synchronized void setMtu(int mtu) throws TunTapException {
+        ensureOpen();
+        checkMtu(ctx.abi, mtu);
+        try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+            Ifreq.putInt(r.view, ctx.abi, name(), mtu);
+            ifIoctl(inetSocket, ctx.abi.siocsifmtu, r, "SIOCSIFMTU", "cannot set the MTU to " + mtu);
+        }
+    }
+
+    /** The interface flags (SIOCGIFFLAGS). */
+    synchronized int flags() throws TunTapException {
+        ensureOpen();
+        try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+            Ifreq.clear(r.view, ctx.abi, name());
+            ifIoctl(inetSocket, ctx.abi.siocgifflags, r, "SIOCGIFFLAGS", "cannot read the interface flags");
+            return Ifreq.getFlags(r.view, ctx.abi);
+        }
+    }
+
+    @Override
+    public boolean isUp() throws TunTapException {
+        return (flags() & BsdAbi.IFF_UP) != 0;
+    }
+
+    @Override
+    public synchronized void setUp(boolean up) throws TunTapException {
+        int flags = flags();
+        int wanted = up ? flags | BsdAbi.IFF_UP : flags & ~BsdAbi.IFF_UP;
+        if (wanted != flags) {
+            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+                Ifreq.putFlags(r.view, ctx.abi, name(), wanted);
+                ifIoctl(inetSocket, ctx.abi.siocsifflags, r, "SIOCSIFFLAGS", "cannot bring the link "
+                        + (up ? "up" : "down"));
+            }
+        }
+        // Several kernels drop writes to a down interface silently: the queue refuses them instead.
+        queue.setLinkDown(!up);
+    }
+
+    @Override
+    public synchronized List<IpPrefix> addresses() throws TunTapException {
+        ensureOpen();
+        List<IpPrefix> out = new ArrayList<>();
+        for (Ifaddrs.Entry e : interfaceEntries()) {
+            if (e.address() != null) {
+                out.add(new IpPrefix(e.address(), e.prefix()));
+            }
+        }
+        return out;
+    }
+
+    /** This interface's getifaddrs entries. */
+    final List<Ifaddrs.Entry> interfaceEntries() throws TunTapException {
+        try (Memory head = new Memory(8)) {
+            head.setLong(0, 0);
+            if (ctx.bsd.getifaddrs(Pointer.nativeValue(head)) < 0) {
+                throw BsdErrors.ofCommon("getifaddrs", ctx.libc.errno(), "cannot list the interface addresses");
+            }
+            long list = head.getLong(0);
+            try {
+                return Ifaddrs.read(list, ctx.abi, name());
+            } finally {
+                ctx.bsd.freeifaddrs(list);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void addAddress(IpPrefix address) throws TunTapException {
+        ensureOpen();
+        if (address.isIpv4() ? !capabilities.contains(Capability.IPV4_ADDRESSES)
+                : !capabilities.contains(Capability.IPV6_ADDRESSES)) {
+            throw new UnsupportedFeatureException("addAddress", 0, "this device does not manage "
+                    + (address.isIpv4() ? "IPv4" : "IPv6") + " addresses");
+        }
+        for (IpPrefix existing : addresses()) {
+            if (existing.address().equals(address.address())) {
+                // SIOCAIFADDR would silently replace it: report it as Linux does.
+                throw new DeviceBusyException("addAddress", BsdErrno.EEXIST, name() + " already has "
+                        + existing + "; remove it first to change its prefix");
+            }
+        }
+        if (address.isIpv4()) {
+            Inet4Address local = (Inet4Address) address.address();
+            // On a point-to-point interface the destination is required (FreeBSD: EDESTADDRREQ). Without a
+            // peer, the local address stands in, as OpenVPN's subnet form does on OpenBSD and macOS.
+            Inet4Address destination = opened.pointToPoint() ? local : null;
+            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifaliasreqSize)) {
+                Ifaliasreq.put(r.view, ctx.abi, name(), local, destination, address.prefixLength());
+                ifIoctl(inetSocket, ctx.abi.siocaifaddr, r, "SIOCAIFADDR", "cannot add " + address);
+            }
+        } else {
+            int flags = ctx.abi.hasNoDad ? BsdAbi.IN6_IFF_NODAD : 0;
+            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.in6AliasreqSize)) {
+                In6Aliasreq.put(r.view, ctx.abi, name(), (Inet6Address) address.address(), null,
+                        address.prefixLength(), flags);
+                ifIoctl(inet6Socket(), ctx.abi.siocaifaddrIn6, r, "SIOCAIFADDR_IN6", "cannot add " + address);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void removeAddress(IpPrefix address) throws TunTapException {
+        ensureOpen();
+        boolean present = false;
+        for (IpPrefix existing : addresses()) {
+            present |= existing.address().equals(address.address());
+        }
+        if (!present) {
+            throw new DeviceNotFoundException("removeAddress", BsdErrno.EADDRNOTAVAIL, name() + " does not have "
+                    + address.addressText());
+        }
+        if (address.isIpv4()) {
+            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+                Ifreq.clear(r.view, ctx.abi, name());
+                Sockaddrs.putIn(r.view, Ifreq.UNION, (Inet4Address) address.address());
+                ifIoctl(inetSocket, ctx.abi.siocdifaddr, r, "SIOCDIFADDR", "cannot remove " + address);
+            }
+        } else {
+            try (BsdContext.Request r = new BsdContext.Request(BsdAbi.IN6_IFREQ_SIZE)) {
+                In6Aliasreq.putIfreq(r.view, ctx.abi, name(), (Inet6Address) address.address());
+                ifIoctl(inet6Socket(), BsdAbi.SIOCDIFADDR_IN6, r, "SIOCDIFADDR_IN6", "cannot remove " + address);
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean isPersistent() throws TunTapException {
+        ensureOpen();
+        return ending == BsdSystem.Ending.PERSISTS;
+    }
+
+    @Override
+    public synchronized void setPersistent(boolean persistent) throws TunTapException {
+        ensureOpen();
+        ending = system.changePersistence(ctx, opened, ending, persistent);
+    }
+
+    private int inet6Socket() throws TunTapException {
+        if (inet6Socket < 0) {
+            inet6Socket = ctx.socket(ctx.abi.afInet6, "configures IPv6 on " + name());
+        }
+        return inet6Socket;
+    }
+
+    /** An ioctl carrying the request buffer on a configuration socket; explains the failure. */
+    final void ifIoctl(int socket, long request, BsdContext.Request r, String call, String what)
+            throws TunTapException {
+        if (ctx.libc.ioctl(socket, request, r.address) >= 0) {
+            return;
+        }
+        int errno = ctx.libc.errno();
+        String fn = "ioctl(" + call + ") on " + name();
+        String explanation = switch (errno) {
+            case BsdErrno.EDESTADDRREQ -> what + ": " + name() + " is point-to-point, and an IPv4 address there "
+                    + "needs the peer's address";
+            case BsdErrno.EINVAL -> what + ": the kernel rejected the value";
+            case BsdErrno.ENXIO, BsdErrno.ENODEV -> what + ": " + name() + " no longer exists";
+            default -> BsdErrors.common(errno) != null ? what + ": " + BsdErrors.common(errno) : what;
+        };
+        throw BsdErrors.of(fn, errno, explanation);
+    }
+
+    final BsdContext context() {
+        return ctx;
+    }
+
+    final int inetSocket() {
+        return inetSocket;
+    }
+
+    // ---- closing --------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        BsdSystem.Ending end;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            end = ending;
+        }
+        queue.close();
+        if (end == BsdSystem.Ending.BACKEND_DESTROYS) {
+            // After the fd is closed (FreeBSD: SIOCIFDESTROY waits for open fds otherwise), and only while the
+            // name still belongs to this interface: another program may have renamed or replaced it.
+            if (ctx.index(name()) == index) {
+                try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
+                    Ifreq.clear(r.view, ctx.abi, name());
+                    ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
+                }
+            }
+        }
+        ctx.libc.close(inetSocket);
+        synchronized (this) {
+            if (inet6Socket >= 0) {
+                ctx.libc.close(inet6Socket);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name() + ", " + ctx.abi + " " + driver() + "]";
+    }
+}
