@@ -153,6 +153,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     private final Map<Long, Memory> ifaddrLists = new HashMap<>();
     /** Whether the caller is root. */
     volatile boolean root = true;
+    /** Error injection: an ioctl request that fails with the given errno. */
+    final Map<Long, Integer> failRequests = new java.util.concurrent.ConcurrentHashMap<>();
     /** Counts of calls by name, for tests that count system calls. */
     final Map<String, Integer> calls = new HashMap<>();
 
@@ -638,6 +640,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             return fail(EBADF);
         }
         try {
+            Integer injected = failRequests.get(request);
+            if (injected != null) {
+                throw new Err(injected);
+            }
             if (f instanceof DeviceFd d) {
                 deviceIoctl(d, request, arg);
             } else if (f instanceof SocketFd s) {
