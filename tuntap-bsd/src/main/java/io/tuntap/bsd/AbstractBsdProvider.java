@@ -3,6 +3,7 @@ package io.tuntap.bsd;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceInfo;
 import io.tuntap.DeviceMode;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
@@ -10,7 +11,7 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.spi.Availability;
 import io.tuntap.spi.HostOs;
 import io.tuntap.spi.TunTapProvider;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -63,24 +64,23 @@ abstract class AbstractBsdProvider implements TunTapProvider {
         return p;
     }
 
-    /** What devices of {@code mode} can do here; empty if the mode is not offered or the provider unavailable. */
+    @Override
     public Set<Capability> capabilities(DeviceMode mode) {
         return availability().isAvailable() ? system.capabilities(mode) : Set.of();
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        Set<Capability> all = EnumSet.noneOf(Capability.class);
-        for (DeviceMode mode : DeviceMode.values()) {
-            all.addAll(capabilities(mode));
+    public List<DeviceInfo> devices() throws TunTapException {
+        if (!availability().isAvailable()) {
+            return List.of();
         }
-        return all;
+        return BsdTunTapDevice.list(probe().context, name());
     }
 
     @Override
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());
-        return BsdTunTapDevice.open(probe().context, system, config);
+        return BsdTunTapDevice.open(probe().context, system, name(), config);
     }
 
     /** The per-OS rules; visible for tests. */

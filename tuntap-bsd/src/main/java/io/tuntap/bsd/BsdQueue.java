@@ -4,7 +4,6 @@ package io.tuntap.bsd;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
@@ -13,13 +12,12 @@ import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.posix.PosixLibC;
+import io.tuntap.spi.CloseGate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packet queue of a BSD or macOS device: a non-blocking tun, tap or utun fd plus a pipe that
@@ -37,8 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>No allocation per packet: the iovecs and headers live in native memory made once, written through
  * buffer views; direct-buffer addresses are cached per buffer.
  *
- * <p>Closing never pulls an fd from under a running call: calls register in a counter; {@code close} marks
- * the queue closed, wakes waiters, waits for registered calls to leave, and only then closes the fds.
+ * <p>Closing never pulls an fd from under a running call: calls pass a {@link CloseGate}, which marks the
+ * queue closed, wakes waiters through the pipe, waits for calls inside to leave, and only then closes the fds.
  */
 final class BsdQueue implements PacketChannel {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
@@ -75,11 +73,11 @@ final class BsdQueue implements PacketChannel {
     private final long base = Pointer.nativeValue(control);
     private final ByteBuffer view;
 
-    private volatile boolean closed;
+    private final CloseGate gate;
+    private final Runnable wake = this::wake;
+    private final Runnable release = this::release;
     /** Set by the device while it has brought the link down: some kernels drop writes silently then. */
     private volatile boolean linkDown;
-    private final AtomicInteger readers = new AtomicInteger();
-    private final AtomicInteger writers = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
 
     // Reader-side state, touched only by the reading thread.
@@ -137,6 +135,7 @@ final class BsdQueue implements PacketChannel {
         this.framed = framed;
         this.maxWrite = maxWrite;
         this.largestPacket = framed ? 65535 : 65535 + 18;
+        this.gate = new CloseGate(deviceName);
         control.clear();
         view = control.getByteBuffer(0, CONTROL_SIZE).order(ByteOrder.nativeOrder());
         // struct pollfd { int fd; short events; short revents; }: [device, wake-up] for each side.
@@ -180,12 +179,12 @@ final class BsdQueue implements PacketChannel {
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        enter(readers);
+        gate.enterRead();
         try {
             throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -195,7 +194,7 @@ final class BsdQueue implements PacketChannel {
         if (count < 1 || count > dsts.length) {
             throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
         }
-        enter(readers);
+        gate.enterRead();
         try {
             throwDeferred();
             readOne(dsts[0], -1L);
@@ -209,7 +208,7 @@ final class BsdQueue implements PacketChannel {
             }
             return n;
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -291,7 +290,7 @@ final class BsdQueue implements PacketChannel {
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             int position = src.position();
             int length = src.limit() - position;
@@ -320,7 +319,7 @@ final class BsdQueue implements PacketChannel {
             src.position(position + length);
             return length;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
@@ -364,42 +363,31 @@ final class BsdQueue implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            // The pipe is never drained, so every later poll returns at once too.
-            libc.write(wakeWrite, base + WAKE_BYTE, 1);
-            while (readers.get() != 0 || writers.get() != 0) {
-                LockSupport.parkNanos(20_000);
-            }
-            libc.close(fd);
-            libc.close(wakeRead);
-            libc.close(wakeWrite);
-            control.close();
-            if (readScratch != null) {
-                readScratch.close();
-            }
-            if (writeScratch != null) {
-                writeScratch.close();
-            }
-        }
+        // The pipe is never drained, so every later poll returns at once too.
+        gate.close(wake, release);
     }
 
-    private void enter(AtomicInteger side) throws DeviceClosedException {
-        side.incrementAndGet();
-        if (closed) {
-            side.decrementAndGet();
-            throw closedException();
+    /** Wakes pollers: one byte into the pipe. Made at construction, so that the first close is as quick. */
+    private void wake() {
+        libc.write(wakeWrite, base + WAKE_BYTE, 1);
+    }
+
+    /** Frees the fds and native memory once no call is inside. */
+    private void release() {
+        libc.close(fd);
+        libc.close(wakeRead);
+        libc.close(wakeWrite);
+        control.close();
+        if (readScratch != null) {
+            readScratch.close();
+        }
+        if (writeScratch != null) {
+            writeScratch.close();
         }
     }
 
@@ -411,8 +399,8 @@ final class BsdQueue implements PacketChannel {
                 return false;
             }
             int ready = libc.poll(pollFds, 2, wait);
-            if (closed) {
-                throw closedException();
+            if (!gate.isOpen()) {
+                throw gate.closedException("read/write");
             }
             if (ready > 0) {
                 return true;
@@ -431,8 +419,8 @@ final class BsdQueue implements PacketChannel {
             return false;
         }
         libc.poll(base + BsdAbi.POLLFD_SIZE, 1, wait);
-        if (closed) {
-            throw closedException();
+        if (!gate.isOpen()) {
+            throw gate.closedException("read");
         }
         checkInterrupt();
         return true;
@@ -499,10 +487,6 @@ final class BsdQueue implements PacketChannel {
         return new PacketTooLargeException("read", length, room, "read from " + deviceName + ": the packet has "
                 + length + " bytes but the buffer had room for " + room + "; the packet was dropped. Give read() "
                 + "a buffer with at least MTU bytes remaining (" + (MAX_PACKET - 64) + " is always enough)");
-    }
-
-    private DeviceClosedException closedException() {
-        return new DeviceClosedException("read/write", 0, deviceName + " is closed");
     }
 
     private TunTapException ioError(String call, int errno) {

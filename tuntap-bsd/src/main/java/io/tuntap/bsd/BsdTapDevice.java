@@ -17,12 +17,7 @@ final class BsdTapDevice extends BsdTunTapDevice implements TapDevice {
 
     BsdTapDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
             int inetSocket, Set<Capability> capabilities) {
-        super(ctx, system, opened, queue, index, inetSocket, capabilities);
-    }
-
-    @Override
-    public DeviceMode mode() {
-        return DeviceMode.TAP;
+        super(DeviceMode.TAP, ctx, system, opened, queue, index, inetSocket, capabilities);
     }
 
     @Override

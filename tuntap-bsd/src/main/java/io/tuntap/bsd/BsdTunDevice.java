@@ -11,11 +11,6 @@ final class BsdTunDevice extends BsdTunTapDevice implements TunDevice {
 
     BsdTunDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
             int inetSocket, Set<Capability> capabilities) {
-        super(ctx, system, opened, queue, index, inetSocket, capabilities);
-    }
-
-    @Override
-    public DeviceMode mode() {
-        return DeviceMode.TUN;
+        super(DeviceMode.TUN, ctx, system, opened, queue, index, inetSocket, capabilities);
     }
 }

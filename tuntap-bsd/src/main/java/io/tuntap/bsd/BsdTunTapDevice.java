@@ -4,14 +4,15 @@ package io.tuntap.bsd;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceInfo;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
-import io.tuntap.PacketChannel;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -21,10 +22,10 @@ import io.tuntap.bsd.jna.Ifaliasreq;
 import io.tuntap.bsd.jna.Ifreq;
 import io.tuntap.bsd.jna.In6Aliasreq;
 import io.tuntap.bsd.jna.Sockaddrs;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.ConfigChecks;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,52 +35,54 @@ import java.util.Set;
  * {@code AF_INET} (and, for IPv6 addresses, an {@code AF_INET6}) datagram socket. Configuration methods are
  * synchronized; the packet methods follow {@link PacketChannel}'s one-reader-one-writer rule.
  */
-abstract class BsdTunTapDevice implements BsdDevice {
+abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice {
     private final BsdContext ctx;
     private final BsdSystem system;
     private final BsdSystem.Opened opened;
     private final BsdQueue queue;
-    private final int index;
-    private final Set<Capability> capabilities;
     private final int inetSocket;
     private int inet6Socket = -1;
     private BsdSystem.Ending ending;
-    private volatile boolean closed;
 
-    BsdTunTapDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
-            int inetSocket, Set<Capability> capabilities) {
+    BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue,
+            int index, int inetSocket, Set<Capability> capabilities) {
+        super(mode, opened.name(), index, deviceCapabilities(capabilities, opened));
         this.ctx = ctx;
         this.system = system;
         this.opened = opened;
         this.queue = queue;
-        this.index = index;
         this.inetSocket = inetSocket;
-        this.capabilities = Set.copyOf(capabilities);
         this.ending = opened.ending();
+        attachQueues(List.of(queue));
+    }
+
+    /**
+     * The provider's capabilities, less peers on an interface in broadcast mode: FreeBSD and NetBSD switch a
+     * new tun to broadcast mode when the configuration has no peer, so that a prefix is on-link as on Linux;
+     * a peer then has no meaning (the kernel would take it as the broadcast address).
+     */
+    private static Set<Capability> deviceCapabilities(Set<Capability> capabilities, BsdSystem.Opened opened) {
+        if (opened.pointToPoint() || !capabilities.contains(Capability.PEER_ADDRESSES)) {
+            return capabilities;
+        }
+        Set<Capability> c = java.util.EnumSet.copyOf(capabilities);
+        c.remove(Capability.PEER_ADDRESSES);
+        return c;
     }
 
     /**
      * Opens a device as configured: the unit, its queue, then MTU, MAC, link state and addresses. On failure
      * nothing is left: the fd is closed and an interface this call created is destroyed.
      */
-    static BsdTunTapDevice open(BsdContext ctx, BsdSystem system, DeviceConfig config) throws TunTapException {
+    static BsdTunTapDevice open(BsdContext ctx, BsdSystem system, String provider, DeviceConfig config)
+            throws TunTapException {
         Set<Capability> caps = system.capabilities(config.mode());
         if (caps.isEmpty()) {
             throw new UnsupportedFeatureException("open", 0, system.whyNot(config.mode()));
         }
-        if (config.queues() > 1) {
-            throw new UnsupportedFeatureException("open", 0, config.queues() + " queues requested; " + system.abi
-                    + " tun, tap and utun devices have one queue: use queues(1)");
-        }
-        if (config.owner().isPresent() || config.group().isPresent()) {
-            throw new UnsupportedFeatureException("open", 0, "owner and group are not supported on " + system.abi
-                    + ": opening these devices needs root");
-        }
-        if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR) {
-            throw new UnsupportedFeatureException("open", 0, "Offload.VIRTIO_NET_HDR is Linux-only; use AUTO or OFF");
-        }
-        if (config.macAddress().isPresent() && !caps.contains(Capability.SET_MAC_ADDRESS)) {
-            throw new UnsupportedFeatureException("open", 0, "this backend cannot set a MAC address on " + system.abi);
+        ConfigChecks.check(config, provider, caps, Set.of());
+        for (DeviceAddress a : config.addresses()) {
+            checkPeer(a);
         }
         if (config.mtu().isPresent()) {
             checkMtu(system.abi, config.mtu().getAsInt());
@@ -100,6 +103,7 @@ abstract class BsdTunTapDevice implements BsdDevice {
             device = config.mode() == DeviceMode.TUN
                     ? new BsdTunDevice(ctx, system, opened, queue, index, socket, caps)
                     : new BsdTapDevice(ctx, system, opened, queue, index, socket, caps);
+            queue = null; // owned by the device now
             device.configure(config);
             return device;
         } catch (TunTapException | RuntimeException e) {
@@ -126,6 +130,27 @@ abstract class BsdTunTapDevice implements BsdDevice {
         }
     }
 
+    /**
+     * The tun, tap and utun interfaces that exist: every interface whose name is one of those drivers' unit
+     * names, whoever made it (leftovers of a crash included).
+     */
+    static List<DeviceInfo> list(BsdContext ctx, String provider) throws TunTapException {
+        List<DeviceInfo> out = new ArrayList<>();
+        for (Ifaddrs.Entry e : entries(ctx, null)) {
+            if (e.linkAddress() == null) {
+                continue; // one AF_LINK entry per interface
+            }
+            DeviceMode mode = UnitNames.unit("tap", e.name()) >= 0 ? DeviceMode.TAP
+                    : UnitNames.unit("tun", e.name()) >= 0 || UnitNames.unit("utun", e.name()) >= 0 ? DeviceMode.TUN
+                    : null;
+            int index = mode == null ? 0 : ctx.index(e.name());
+            if (index != 0) {
+                out.add(new DeviceInfo(e.name(), index, mode, provider));
+            }
+        }
+        return out;
+    }
+
     private void configure(DeviceConfig config) throws TunTapException {
         if (config.mtu().isPresent()) {
             setMtu(config.mtu().getAsInt());
@@ -136,22 +161,20 @@ abstract class BsdTunTapDevice implements BsdDevice {
         if (config.up()) {
             setUp(true);
         }
-        for (IpPrefix address : config.addresses()) {
+        for (DeviceAddress address : config.addresses()) {
             addAddress(address);
         }
     }
 
-    // ---- identity -------------------------------------------------------------------------------
-
-    @Override
-    public String name() {
-        return opened.name();
+    /** KAME: an IPv6 address with a destination must be a /128. */
+    private static void checkPeer(DeviceAddress a) throws InvalidConfigurationException {
+        if (a.peer().isPresent() && !a.isIpv4() && a.local().prefixLength() != 128) {
+            throw new InvalidConfigurationException("addAddress", 0, a + ": on the BSDs and macOS an IPv6 address "
+                    + "with a peer must be a /128 (the kernel refuses other prefix lengths with a destination)");
+        }
     }
 
-    @Override
-    public int index() {
-        return index;
-    }
+    // ---- identity ---------------------------------------------------------------------------------
 
     @Override
     public String driver() {
@@ -160,59 +183,11 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public int fileDescriptor() throws DeviceClosedException {
-        ensureOpen();
+        ensureOpen("fileDescriptor");
         return opened.fd();
     }
 
-    @Override
-    public List<? extends PacketChannel> queues() {
-        return List.of(this);
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    // ---- packets --------------------------------------------------------------------------------
-
-    @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        return queue.read(dst);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return queue.read(dst, timeout);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws TunTapException {
-        return queue.write(src);
-    }
-
-    @Override
-    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        return queue.readPackets(dsts, count);
-    }
-
-    @Override
-    public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
-        return queue.writePackets(srcs, count);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
     // ---- configuration --------------------------------------------------------------------------
-
-    private void ensureOpen() throws DeviceClosedException {
-        if (closed) {
-            throw new DeviceClosedException("configure", 0, name() + " is closed");
-        }
-    }
 
     static void checkMtu(BsdAbi abi, int mtu) throws InvalidConfigurationException {
         int min = Math.max(DeviceConfig.MIN_MTU, abi.minMtu);
@@ -225,7 +200,7 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public synchronized int mtu() throws TunTapException {
-        ensureOpen();
+        ensureOpen("mtu");
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.clear(r.view, ctx.abi, name());
             ifIoctl(inetSocket, ctx.abi.siocgifmtu, r, "SIOCGIFMTU", "cannot read the MTU");
@@ -235,7 +210,7 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public synchronized void setMtu(int mtu) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setMtu");
         checkMtu(ctx.abi, mtu);
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.putInt(r.view, ctx.abi, name(), mtu);
@@ -245,7 +220,7 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     /** The interface flags (SIOCGIFFLAGS). */
     synchronized int flags() throws TunTapException {
-        ensureOpen();
+        ensureOpen("flags");
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.clear(r.view, ctx.abi, name());
             ifIoctl(inetSocket, ctx.abi.siocgifflags, r, "SIOCGIFFLAGS", "cannot read the interface flags");
@@ -274,19 +249,31 @@ abstract class BsdTunTapDevice implements BsdDevice {
     }
 
     @Override
-    public synchronized List<IpPrefix> addresses() throws TunTapException {
-        ensureOpen();
-        List<IpPrefix> out = new ArrayList<>();
+    public synchronized List<DeviceAddress> addresses() throws TunTapException {
+        ensureOpen("addresses");
+        List<DeviceAddress> out = new ArrayList<>();
         for (Ifaddrs.Entry e : interfaceEntries()) {
-            if (e.address() != null) {
-                out.add(new IpPrefix(e.address(), e.prefix()));
+            if (e.address() == null) {
+                continue;
             }
+            IpPrefix local = new IpPrefix(e.address(), e.prefix());
+            // On a point-to-point interface the destination is the peer, unless it is the local address
+            // itself (which this backend uses for an address without peer).
+            boolean peer = (e.flags() & BsdAbi.IFF_POINTOPOINT) != 0 && e.destination() != null
+                    && !e.destination().equals(e.address())
+                    && e.destination().getClass() == e.address().getClass();
+            out.add(peer ? DeviceAddress.pointToPoint(local, e.destination()) : DeviceAddress.of(local));
         }
         return out;
     }
 
     /** This interface's getifaddrs entries. */
     final List<Ifaddrs.Entry> interfaceEntries() throws TunTapException {
+        return entries(ctx, name());
+    }
+
+    /** getifaddrs entries of {@code name} (all if null). */
+    private static List<Ifaddrs.Entry> entries(BsdContext ctx, String name) throws TunTapException {
         try (Memory head = new Memory(8)) {
             head.setLong(0, 0);
             if (ctx.bsd.getifaddrs(Pointer.nativeValue(head)) < 0) {
@@ -294,7 +281,7 @@ abstract class BsdTunTapDevice implements BsdDevice {
             }
             long list = head.getLong(0);
             try {
-                return Ifaddrs.read(list, ctx.abi, name());
+                return Ifaddrs.read(list, ctx.abi, name);
             } finally {
                 ctx.bsd.freeifaddrs(list);
             }
@@ -302,14 +289,16 @@ abstract class BsdTunTapDevice implements BsdDevice {
     }
 
     @Override
-    public synchronized void addAddress(IpPrefix address) throws TunTapException {
-        ensureOpen();
-        if (address.isIpv4() ? !capabilities.contains(Capability.IPV4_ADDRESSES)
-                : !capabilities.contains(Capability.IPV6_ADDRESSES)) {
-            throw new UnsupportedFeatureException("addAddress", 0, "this device does not manage "
-                    + (address.isIpv4() ? "IPv4" : "IPv6") + " addresses");
+    public synchronized void addAddress(DeviceAddress deviceAddress) throws TunTapException {
+        ensureOpen("addAddress");
+        IpPrefix address = deviceAddress.local();
+        require(address.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
+        if (deviceAddress.peer().isPresent()) {
+            require(Capability.PEER_ADDRESSES, "addAddress");
+            checkPeer(deviceAddress);
         }
-        for (IpPrefix existing : addresses()) {
+        for (DeviceAddress existingAddress : addresses()) {
+            IpPrefix existing = existingAddress.local();
             if (existing.address().equals(address.address())) {
                 // SIOCAIFADDR would silently replace it: report it as Linux does.
                 throw new DeviceBusyException("addAddress", BsdErrno.EEXIST, name() + " already has "
@@ -320,7 +309,8 @@ abstract class BsdTunTapDevice implements BsdDevice {
             Inet4Address local = (Inet4Address) address.address();
             // On a point-to-point interface the destination is required (FreeBSD: EDESTADDRREQ). Without a
             // peer, the local address stands in, as OpenVPN's subnet form does on OpenBSD and macOS.
-            Inet4Address destination = opened.pointToPoint() ? local : null;
+            Inet4Address destination = deviceAddress.peer().map(Inet4Address.class::cast)
+                    .orElse(opened.pointToPoint() ? local : null);
             try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifaliasreqSize)) {
                 Ifaliasreq.put(r.view, ctx.abi, name(), local, destination, address.prefixLength());
                 ifIoctl(inetSocket, ctx.abi.siocaifaddr, r, "SIOCAIFADDR", "cannot add " + address);
@@ -328,8 +318,8 @@ abstract class BsdTunTapDevice implements BsdDevice {
         } else {
             int flags = ctx.abi.hasNoDad ? BsdAbi.IN6_IFF_NODAD : 0;
             try (BsdContext.Request r = new BsdContext.Request(ctx.abi.in6AliasreqSize)) {
-                In6Aliasreq.put(r.view, ctx.abi, name(), (Inet6Address) address.address(), null,
-                        address.prefixLength(), flags);
+                In6Aliasreq.put(r.view, ctx.abi, name(), (Inet6Address) address.address(),
+                        deviceAddress.peer().map(Inet6Address.class::cast).orElse(null), address.prefixLength(), flags);
                 ifIoctl(inet6Socket(), ctx.abi.siocaifaddrIn6, r, "SIOCAIFADDR_IN6", "cannot add " + address);
             }
         }
@@ -337,10 +327,10 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public synchronized void removeAddress(IpPrefix address) throws TunTapException {
-        ensureOpen();
+        ensureOpen("removeAddress");
         boolean present = false;
-        for (IpPrefix existing : addresses()) {
-            present |= existing.address().equals(address.address());
+        for (DeviceAddress existing : addresses()) {
+            present |= existing.local().equals(address);
         }
         if (!present) {
             throw new DeviceNotFoundException("removeAddress", BsdErrno.EADDRNOTAVAIL, name() + " does not have "
@@ -362,13 +352,14 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public synchronized boolean isPersistent() throws TunTapException {
-        ensureOpen();
+        ensureOpen("isPersistent");
         return ending == BsdSystem.Ending.PERSISTS;
     }
 
     @Override
     public synchronized void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen();
+        ensureOpen("setPersistent");
+        require(Capability.PERSISTENT, "setPersistent");
         ending = system.changePersistence(ctx, opened, ending, persistent);
     }
 
@@ -407,21 +398,17 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     // ---- closing --------------------------------------------------------------------------------
 
+    /** After the queue (and with it the device fd) has closed: destroy the interface if due, close sockets. */
     @Override
-    public void close() {
+    protected void closeDevice() {
         BsdSystem.Ending end;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
             end = ending;
         }
-        queue.close();
         if (end == BsdSystem.Ending.BACKEND_DESTROYS) {
             // After the fd is closed (FreeBSD: SIOCIFDESTROY waits for open fds otherwise), and only while the
             // name still belongs to this interface: another program may have renamed or replaced it.
-            if (ctx.index(name()) == index) {
+            if (ctx.index(name()) == index()) {
                 try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
                     Ifreq.clear(r.view, ctx.abi, name());
                     ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
@@ -438,6 +425,6 @@ abstract class BsdTunTapDevice implements BsdDevice {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name() + ", " + ctx.abi + " " + driver() + "]";
+        return getClass().getSimpleName() + "[" + name() + ", #" + index() + ", " + ctx.abi + " " + driver() + "]";
     }
 }

@@ -25,9 +25,10 @@ final class FreeBsdSystem extends BsdSystem {
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES);
+                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
+            c.add(Capability.PEER_ADDRESSES);
         } else {
             c.add(Capability.TAP);
             c.add(Capability.SET_MAC_ADDRESS);
@@ -77,7 +78,7 @@ final class FreeBsdSystem extends BsdSystem {
             Openers.check(ctx.libc.ioctl(fd, abi.tunsifpid, 0) < 0 ? ctx.libc.errno() : 0, "TUNSIFPID", name,
                     "cannot make this process the owner of " + name);
             boolean pointToPoint = tun;
-            if (tun && created) {
+            if (tun && created && !Openers.hasPeer(config)) {
                 // Linux semantics for an address without a peer: the prefix is on-link. A point-to-point
                 // tun refuses such an address (EDESTADDRREQ); a broadcast one takes it. Only while down.
                 int e = ctx.ioctlInt(fd, abi.tunsifmode, BsdAbi.IFF_BROADCAST | BsdAbi.IFF_MULTICAST);

@@ -27,9 +27,12 @@ final class NetBsdSystem extends BsdSystem {
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES);
+                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY);
         // No SET_MAC_ADDRESS: NetBSD sets link addresses with SIOCALIFADDR, which this backend does not send.
         c.add(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
+        if (mode == DeviceMode.TUN) {
+            c.add(Capability.PEER_ADDRESSES);
+        }
         return c;
     }
 
@@ -76,7 +79,7 @@ final class NetBsdSystem extends BsdSystem {
             Openers.check(ctx.ioctlInt(fd, abi.tunsifhead, 1), "TUNSIFHEAD", name,
                     "cannot turn on the address-family header, without which IPv6 does not pass");
             boolean pointToPoint = true;
-            if (created) {
+            if (created && !Openers.hasPeer(config)) {
                 Openers.check(ctx.ioctlInt(fd, abi.tunsifmode, BsdAbi.IFF_BROADCAST | BsdAbi.IFF_MULTICAST),
                         "TUNSIFMODE", name, "cannot switch " + name + " to broadcast mode");
                 pointToPoint = false;

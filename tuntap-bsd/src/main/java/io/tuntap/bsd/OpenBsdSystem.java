@@ -25,9 +25,10 @@ final class OpenBsdSystem extends BsdSystem {
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES);
+                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
+            c.add(Capability.PEER_ADDRESSES);
         } else {
             c.add(Capability.TAP);
             c.add(Capability.SET_MAC_ADDRESS);

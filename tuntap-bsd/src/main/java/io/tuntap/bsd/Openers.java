@@ -83,6 +83,14 @@ final class Openers {
         }
     }
 
+    /**
+     * Whether the configuration gives an address a peer: then a new FreeBSD or NetBSD tun stays
+     * point-to-point; otherwise it is switched to broadcast mode, so that a prefix is on-link as on Linux.
+     */
+    static boolean hasPeer(DeviceConfig config) {
+        return config.addresses().stream().anyMatch(a -> a.peer().isPresent());
+    }
+
     /** Throws for a non-zero errno of an ioctl on the device. */
     static void check(int errno, String call, String name, String what) throws TunTapException {
         if (errno != 0) {

@@ -16,7 +16,7 @@ class DarwinFakeContractTest extends TunTapDeviceContract {
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
         FakeKernel kernel = new FakeDarwin();
-        BsdTunTapDevice device = BsdTunTapDevice.open(new BsdContext(kernel, kernel, kernel.abi), new DarwinSystem(), config);
+        BsdTunTapDevice device = Fakes.open(kernel, config);
         MacAddress hostMac = config.mode() == DeviceMode.TAP ? ((TapDevice) device).macAddress() : null;
         return new DeviceUnderTest(device, new ChannelPeer(kernel.host(device.name()), config.mode(), hostMac,
                 REMOTE_MAC), null);

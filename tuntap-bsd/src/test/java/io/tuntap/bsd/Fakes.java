@@ -23,7 +23,16 @@ final class Fakes {
     }
 
     static BsdTunTapDevice open(FakeKernel k, DeviceConfig config) throws TunTapException {
-        return BsdTunTapDevice.open(context(k), system(k), config);
+        return BsdTunTapDevice.open(context(k), system(k), providerName(k), config);
+    }
+
+    static String providerName(FakeKernel k) {
+        return switch (k.abi.os) {
+            case FREEBSD -> "freebsd";
+            case OPENBSD -> "openbsd";
+            case NETBSD -> "netbsd";
+            case DARWIN -> "macos-utun";
+        };
     }
 
     static FakeKernel[] all() {

@@ -158,4 +158,25 @@ class FreeBsdBackendTest {
         }
         assertEquals(0, k.openIfaddrLists(), "every getifaddrs list freed");
     }
+
+    @Test
+    void aPeerInTheConfigurationKeepsTheTunPointToPoint() throws Exception {
+        FakeFreeBsd k = new FakeFreeBsd(15);
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.2.0.1/24")
+                .address(io.tuntap.DeviceAddress.parse("10.3.0.1/32 peer 10.3.0.2")).build())) {
+            assertEquals(BsdAbi.IFF_POINTOPOINT,
+                    k.get(d.name()).flags & (BsdAbi.IFF_BROADCAST | BsdAbi.IFF_POINTOPOINT));
+            assertTrue(d.capabilities().contains(io.tuntap.Capability.PEER_ADDRESSES));
+            assertTrue(d.addresses().contains(io.tuntap.DeviceAddress.parse("10.3.0.1/32 peer 10.3.0.2")),
+                    d.addresses().toString());
+            assertTrue(d.addresses().contains(io.tuntap.DeviceAddress.parse("10.2.0.1/24")), d.addresses().toString());
+            assertThrows(InvalidConfigurationException.class,
+                    () -> d.addAddress(io.tuntap.DeviceAddress.parse("fd03::1/64 peer fd03::2")),
+                    "KAME: an IPv6 destination needs /128");
+        }
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.2.0.1/24").build())) {
+            assertFalse(d.capabilities().contains(io.tuntap.Capability.PEER_ADDRESSES),
+                    "broadcast mode: a peer would be taken as the broadcast address");
+        }
+    }
 }

@@ -66,7 +66,8 @@ class OpenBsdBackendTest {
             FakeKernel.Addr a = k.get(d.name()).addresses.get(0);
             assertEquals(a.local(), a.destination());
             assertEquals(24, a.prefix());
-            assertTrue(d.addresses().contains(IpPrefix.parse("10.5.0.1/24")));
+            assertTrue(d.addresses().contains(io.tuntap.DeviceAddress.of(IpPrefix.parse("10.5.0.1/24"))),
+                    "the local address as destination reads back as no peer: " + d.addresses());
         }
     }
 
