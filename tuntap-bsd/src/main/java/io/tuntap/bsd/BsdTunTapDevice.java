@@ -21,6 +21,7 @@ import io.tuntap.bsd.jna.Ifaddrs;
 import io.tuntap.bsd.jna.Ifaliasreq;
 import io.tuntap.bsd.jna.Ifreq;
 import io.tuntap.bsd.jna.In6Aliasreq;
+import io.tuntap.bsd.jna.RtMsghdr;
 import io.tuntap.bsd.jna.Sockaddrs;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ConfigChecks;
@@ -43,6 +44,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     private final int inetSocket;
     private int inet6Socket = -1;
     private BsdSystem.Ending ending;
+    private int routeSeq;
 
     BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue,
             int index, int inetSocket, Set<Capability> capabilities) {
@@ -315,6 +317,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 Ifaliasreq.put(r.view, ctx.abi, name(), local, destination, address.prefixLength());
                 ifIoctl(inetSocket, ctx.abi.siocaifaddr, r, "SIOCAIFADDR", "cannot add " + address);
             }
+            if (opened.pointToPoint() && deviceAddress.peer().isEmpty()) {
+                prefixRoute(RtMsghdr.RTM_ADD, address);
+            }
         } else {
             int flags = ctx.abi.hasNoDad ? BsdAbi.IN6_IFF_NODAD : 0;
             try (BsdContext.Request r = new BsdContext.Request(ctx.abi.in6AliasreqSize)) {
@@ -322,6 +327,44 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                         deviceAddress.peer().map(Inet6Address.class::cast).orElse(null), address.prefixLength(), flags);
                 ifIoctl(inet6Socket(), ctx.abi.siocaifaddrIn6, r, "SIOCAIFADDR_IN6", "cannot add " + address);
             }
+            if (opened.pointToPoint() && deviceAddress.peer().isEmpty()) {
+                prefixRoute(RtMsghdr.RTM_ADD, address);
+            }
+        }
+    }
+
+    /**
+     * Adds or deletes the on-link route of an address without peer on a point-to-point interface: there the
+     * kernel routes only the destination (here the local address itself), so without this route the rest of
+     * the prefix would not go through the device as it does on Linux. An {@code RTM_ADD}/{@code RTM_DELETE}
+     * on a routing socket, with the interface's own address as "gateway" (route(8) {@code -interface}). A
+     * host prefix needs none; a route that exists already (EEXIST) or is gone (ESRCH) is fine.
+     */
+    private void prefixRoute(int type, IpPrefix address) throws TunTapException {
+        if (address.prefixLength() == (address.isIpv4() ? 32 : 128)) {
+            return;
+        }
+        int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
+        if (s < 0) {
+            throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open a routing socket to "
+                    + "route " + address.network() + " through " + name());
+        }
+        String what = (type == RtMsghdr.RTM_ADD ? "RTM_ADD " : "RTM_DELETE ") + address.network() + " -interface "
+                + address.addressText();
+        try (BsdContext.Request r = new BsdContext.Request(512)) {
+            int length = RtMsghdr.putRoute(r.view, ctx.abi, type, ++routeSeq, address.network().address(),
+                    address.prefixLength(), address.address(), false);
+            if (ctx.libc.write(s, r.address, length) < 0) {
+                int errno = ctx.libc.errno();
+                boolean fine = type == RtMsghdr.RTM_ADD ? errno == BsdErrno.EEXIST : errno == BsdErrno.ESRCH;
+                if (!fine) {
+                    throw BsdErrors.ofCommon("write(PF_ROUTE, " + what + ")", errno, "cannot route "
+                            + address.network() + " through " + name() + ", a point-to-point interface; give the "
+                            + "address a peer, or add the route yourself");
+                }
+            }
+        } finally {
+            ctx.libc.close(s);
         }
     }
 
@@ -329,12 +372,19 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     public synchronized void removeAddress(IpPrefix address) throws TunTapException {
         ensureOpen("removeAddress");
         boolean present = false;
+        boolean peered = false;
         for (DeviceAddress existing : addresses()) {
-            present |= existing.local().equals(address);
+            if (existing.local().equals(address)) {
+                present = true;
+                peered = existing.peer().isPresent();
+            }
         }
         if (!present) {
             throw new DeviceNotFoundException("removeAddress", BsdErrno.EADDRNOTAVAIL, name() + " does not have "
                     + address.addressText());
+        }
+        if (opened.pointToPoint() && !peered) {
+            prefixRoute(RtMsghdr.RTM_DELETE, address);
         }
         if (address.isIpv4()) {
             try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {

@@ -68,4 +68,22 @@ class DarwinBackendTest {
             assertEquals(2, d.addresses().size());
         }
     }
+
+    @Test
+    void anAddressWithoutPeerGetsItsPrefixRouteAndLosesItOnRemoval() throws Exception {
+        FakeDarwin k = new FakeDarwin();
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.8.0.1/24").address("fd08::1/64")
+                .address(io.tuntap.DeviceAddress.parse("10.9.0.1/32 peer 10.9.0.2")).build())) {
+            assertEquals(2, k.routes.size(), "a prefix route per address without peer: " + k.routes);
+            FakeKernel.RouteEntry r = k.routes.get(0);
+            assertEquals(java.net.InetAddress.getByName("10.8.0.0"), r.destination());
+            assertEquals(24, r.prefix());
+            assertEquals(java.net.InetAddress.getByName("10.8.0.1"), r.gateway(), "-interface: the own address");
+            assertEquals(0, r.flags() & io.tuntap.bsd.jna.RtMsghdr.RTF_GATEWAY);
+            d.removeAddress(io.tuntap.IpPrefix.parse("10.8.0.1/24"));
+            assertEquals(1, k.routes.size(), k.routes.toString());
+            assertTrue(d.addresses().contains(io.tuntap.DeviceAddress.parse("10.9.0.1/32 peer 10.9.0.2")),
+                    d.addresses().toString());
+        }
+    }
 }

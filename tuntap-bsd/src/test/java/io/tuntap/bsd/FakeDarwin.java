@@ -32,6 +32,11 @@ final class FakeDarwin extends FakeKernel {
     }
 
     @Override
+    int[] rtLayout() {
+        return new int[] {92, 5, 8, 12, 4};
+    }
+
+    @Override
     int ifreqSize() {
         return 32;
     }

@@ -40,6 +40,11 @@ final class FakeFreeBsd extends FakeKernel {
     }
 
     @Override
+    int[] rtLayout() {
+        return new int[] {152, 5, 8, 12, 8};
+    }
+
+    @Override
     int ifreqSize() {
         return 32;
     }

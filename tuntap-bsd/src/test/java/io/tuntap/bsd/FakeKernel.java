@@ -167,6 +167,19 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     /** AF_INET6 on this OS (stated literally by the subclass, not taken from BsdAbi). */
     abstract int afInet6();
 
+    /**
+     * This OS's rt_msghdr, literally: {size, RTM_VERSION, offset of rtm_flags, offset of rtm_addrs, sockaddr
+     * alignment}.
+     */
+    abstract int[] rtLayout();
+
+    /** A route in the table: destination/prefix and the gateway, as route(8) prints them. */
+    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags) {
+    }
+
+    /** The routing table. */
+    final List<RouteEntry> routes = new ArrayList<>();
+
     /** sizeof(struct ifreq) on this OS (stated literally by the subclass). */
     abstract int ifreqSize();
 
@@ -365,6 +378,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         } else if (f instanceof SocketFd s && s.utun != null) {
             interfaces.remove(s.utun.name);
         }
+        pruneRoutes();
         notifyAll();
         return 0;
     }
@@ -461,6 +475,15 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             pf.pipe.bytes += (int) total;
             notifyAll();
             return total;
+        }
+        if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+            ByteBuffer msg = at(base[0], (int) len[0]);
+            try {
+                routeMessage(msg, (int) len[0]);
+                return total;
+            } catch (Err e) {
+                return fail(e.errno);
+            }
         }
         byte[] bytes = new byte[(int) total];
         int off = 0;
@@ -562,7 +585,68 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if ((domain == BsdAbi.AF_INET || domain == afInet6()) && type == BsdAbi.SOCK_DGRAM) {
             return newFd(new SocketFd(domain, protocol));
         }
+        if (domain == BsdAbi.AF_ROUTE && type == BsdAbi.SOCK_RAW) {
+            return newFd(new SocketFd(domain, protocol));
+        }
         return otherSocket(domain, type, protocol);
+    }
+
+    /** A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway and netmask. */
+    private void routeMessage(ByteBuffer m, int length) throws Err {
+        int[] l = rtLayout();
+        if (!root) {
+            throw new Err(EPERM);
+        }
+        if ((m.getShort(0) & 0xffff) != length || (m.get(2) & 0xff) != l[1] || length < l[0]) {
+            throw new Err(EINVAL);
+        }
+        int type = m.get(3) & 0xff;
+        int flags = m.getInt(l[2]);
+        int addrs = m.getInt(l[3]);
+        if (addrs != 0x7) {
+            throw new Err(EINVAL);
+        }
+        int at = l[0];
+        InetAddress[] sa = new InetAddress[3];
+        int prefix = 0;
+        for (int i = 0; i < 3; i++) {
+            int saLen = m.get(at) & 0xff;
+            if (i == 2) {
+                boolean v6 = (m.get(at + 1) & 0xff) == afInet6();
+                prefix = maskLength(m, at + (v6 ? 8 : 4), v6 ? 16 : 4);
+            } else {
+                sa[i] = sockaddr(m, at);
+                if (sa[i] == null) {
+                    throw new Err(EINVAL);
+                }
+            }
+            at += saLen <= 0 ? l[4] : (saLen + l[4] - 1) / l[4] * l[4];
+        }
+        RouteEntry r = new RouteEntry(sa[0], prefix, sa[1], flags);
+        if (type == 1) {
+            if (routes.stream().anyMatch(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+                throw new Err(EEXIST);
+            }
+            // -interface: the gateway must be an address of some interface.
+            boolean own = interfaces.values().stream().anyMatch(i -> i.addresses.stream()
+                    .anyMatch(a -> a.local().equals(r.gateway())));
+            if ((flags & 0x2) == 0 && !own) {
+                throw new Err(51); // ENETUNREACH
+            }
+            routes.add(r);
+        } else if (type == 2) {
+            if (!routes.removeIf(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+                throw new Err(io.tuntap.bsd.jna.BsdErrno.ESRCH);
+            }
+        } else {
+            throw new Err(EINVAL);
+        }
+    }
+
+    /** Interface routes go with the address they hang on (purged, or its interface destroyed). */
+    void pruneRoutes() {
+        routes.removeIf(r -> (r.flags() & 0x2) == 0 && interfaces.values().stream()
+                .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway()))));
     }
 
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */
@@ -651,6 +735,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             } else {
                 throw new Err(ENOTTY);
             }
+            pruneRoutes();
             notifyAll();
             return 0;
         } catch (Err e) {

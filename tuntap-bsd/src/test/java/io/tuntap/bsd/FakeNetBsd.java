@@ -37,6 +37,11 @@ final class FakeNetBsd extends FakeKernel {
     }
 
     @Override
+    int[] rtLayout() {
+        return new int[] {120, 4, 8, 12, 8};
+    }
+
+    @Override
     int ifreqSize() {
         return 144;
     }

@@ -32,6 +32,11 @@ final class FakeOpenBsd extends FakeKernel {
     }
 
     @Override
+    int[] rtLayout() {
+        return new int[] {104, 5, 16, 12, 8};
+    }
+
+    @Override
     int ifreqSize() {
         return 32;
     }

@@ -177,6 +177,8 @@ class FreeBsdBackendTest {
         try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.2.0.1/24").build())) {
             assertFalse(d.capabilities().contains(io.tuntap.Capability.PEER_ADDRESSES),
                     "broadcast mode: a peer would be taken as the broadcast address");
+            assertTrue(k.routes.stream().noneMatch(r -> r.prefix() == 24 && r.gateway().getHostAddress()
+                    .equals("10.2.0.1")), "broadcast mode: the kernel's own prefix route, none added: " + k.routes);
         }
     }
 }

@@ -13,6 +13,8 @@ public final class BsdErrno {
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** No such process (a routing-socket delete of a route that does not exist). */
+    public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
     /** Input/output error. */
@@ -61,6 +63,7 @@ public final class BsdErrno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
             case EIO -> "EIO";
             case ENXIO -> "ENXIO";
