@@ -90,4 +90,17 @@ class ProviderTest {
         assertTrue(fb.interfaces.isEmpty(), "opening /dev/tun would clone an interface: the probe does not");
         assertTrue(new DarwinSystem().capabilities(DeviceMode.TAP).isEmpty());
     }
+
+    @Test
+    void devicesListsTunTapAndUtunInterfaces() throws Exception {
+        FakeFreeBsd k = new FakeFreeBsd(15);
+        k.createInterface("em0", "tap"); // an Ethernet card: not listed
+        try (BsdTunTapDevice tun = Fakes.open(k, DeviceConfig.tun().build());
+                BsdTunTapDevice tap = Fakes.open(k, DeviceConfig.tap().build())) {
+            List<io.tuntap.DeviceInfo> list = BsdTunTapDevice.list(Fakes.context(k), "freebsd");
+            assertEquals(List.of(new io.tuntap.DeviceInfo("tun0", tun.index(), DeviceMode.TUN, "freebsd"),
+                    new io.tuntap.DeviceInfo("tap0", tap.index(), DeviceMode.TAP, "freebsd")), list);
+        }
+        assertEquals(0, k.openIfaddrLists());
+    }
 }
