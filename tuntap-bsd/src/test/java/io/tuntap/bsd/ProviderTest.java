@@ -103,4 +103,18 @@ class ProviderTest {
         }
         assertEquals(0, k.openIfaddrLists());
     }
+
+    @Test
+    void diagnosticsOnLinuxSayWhyEachBsdProviderCannotServe() {
+        if (HostOs.current() != HostOs.LINUX) {
+            return; // the assertion is about a Linux host
+        }
+        String report = io.tuntap.TunTap.diagnostics();
+        for (String line : List.of("freebsd", "openbsd", "netbsd", "macos-utun")) {
+            assertTrue(report.contains(line + " (priority 100"), report);
+        }
+        assertTrue(report.contains("not FreeBSD: os.name=Linux"), report);
+        assertTrue(report.contains("not macOS: os.name=Linux"), report);
+        assertTrue(report.contains("io.tuntap:tuntap-linux"), "names the artifact for Linux: " + report);
+    }
 }
