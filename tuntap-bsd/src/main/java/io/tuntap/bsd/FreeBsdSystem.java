@@ -24,7 +24,7 @@ final class FreeBsdSystem extends BsdSystem {
 
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
-        Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
+        Set<Capability> c = EnumSet.of(Capability.CHOOSE_NAME, Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
                 Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
@@ -58,16 +58,23 @@ final class FreeBsdSystem extends BsdSystem {
         String driver = tun ? "tun" : "tap";
         String requested = config.name().orElse(null);
         boolean existed = Openers.checkName(ctx, config, driver, requested,
-                "FreeBSD names these interfaces " + driver + "N");
-        String path = "/dev/" + (requested == null ? driver : requested);
-        int fd = Openers.openNode(ctx, path, requested == null ? "a new " + driver + " interface" : requested,
-                "load the driver with 'kldload if_tuntap' (it is in GENERIC kernels), or check that devfs is "
-                        + "mounted on /dev");
-        String name = requested;
+                "FreeBSD names these interfaces " + driver + "N, or any name by renaming", true);
+        // Any other name: clone a unit, then rename it (SIOCSIFNAME). A renamed unit gets a devfs alias
+        // /dev/<name>, through which an existing one is attached.
+        boolean rename = requested != null && !existed && UnitNames.unit(driver, requested) < 0;
+        String path = "/dev/" + (requested == null || rename ? driver : requested);
+        int fd = Openers.openNode(ctx, path, requested == null || rename ? "a new " + driver + " interface"
+                : requested, "load the driver with 'kldload if_tuntap' (it is in GENERIC kernels), or check that "
+                        + "devfs is mounted on /dev");
+        String name = rename ? null : requested;
         boolean created = !existed;
         try {
             if (name == null) {
                 name = Openers.gifname(ctx, fd, "TUNGIFNAME");
+            }
+            if (rename) {
+                rename(ctx, name, requested);
+                name = requested;
             }
             if (tun) {
                 // Without the header the driver takes and gives only IPv4 ("EAFNOSUPPORT" for IPv6).
@@ -102,6 +109,25 @@ final class FreeBsdSystem extends BsdSystem {
                 ctx.destroy(name);
             }
             throw e;
+        }
+    }
+
+    /** SIOCSIFNAME: {@code ifr_name} the current name, {@code ifr_data} a pointer to the new one. */
+    private void rename(BsdContext ctx, String from, String to) throws TunTapException {
+        int s = ctx.socket(BsdAbi.AF_INET, "renames " + from);
+        try (BsdContext.Request r = new BsdContext.Request(abi.ifreqSize);
+                BsdContext.Request newName = new BsdContext.Request(BsdAbi.IFNAMSIZ)) {
+            io.tuntap.bsd.jna.Sockaddrs.putName(newName.view, 0, to);
+            io.tuntap.bsd.jna.Ifreq.clear(r.view, abi, from);
+            r.view.putLong(io.tuntap.bsd.jna.Ifreq.UNION, newName.address);
+            if (ctx.libc.ioctl(s, abi.siocsifname, r.address) < 0) {
+                int errno = ctx.libc.errno();
+                throw BsdErrors.ofCommon("ioctl(SIOCSIFNAME) " + from + " to " + to, errno,
+                        errno == BsdErrno.EEXIST ? "an interface named " + to + " exists; choose another name"
+                                : "cannot give " + from + " the name " + to);
+            }
+        } finally {
+            ctx.libc.close(s);
         }
     }
 }

@@ -23,6 +23,15 @@ final class Openers {
      */
     static boolean checkName(BsdContext ctx, DeviceConfig config, String driver, String requested, String rule)
             throws TunTapException {
+        return checkName(ctx, config, driver, requested, rule, false);
+    }
+
+    /**
+     * Like {@link #checkName(BsdContext, DeviceConfig, String, String, String)}; with {@code anyName}, any
+     * interface name is accepted: 1 to 15 ASCII letters, digits, '.', '_' or '-'.
+     */
+    static boolean checkName(BsdContext ctx, DeviceConfig config, String driver, String requested, String rule,
+            boolean anyName) throws TunTapException {
         if (requested == null) {
             if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
                 throw new InvalidConfigurationException("open", 0, "OpenPolicy.ATTACH_EXISTING needs the name of "
@@ -30,7 +39,12 @@ final class Openers {
             }
             return false;
         }
-        if (UnitNames.unit(driver, requested) < 0) {
+        if (anyName) {
+            if (!requested.matches("[A-Za-z0-9._-]{1,15}") || requested.equals(driver)) {
+                throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a usable interface "
+                        + "name: use 1 to 15 letters, digits, '.', '_' or '-' (and not the bare driver name)");
+            }
+        } else if (UnitNames.unit(driver, requested) < 0) {
             throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a name this system "
                     + "gives a " + config.mode() + " device: " + rule + " (a unit number such as " + driver + "0); "
                     + "choose such a name or none");

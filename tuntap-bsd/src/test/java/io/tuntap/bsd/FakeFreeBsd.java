@@ -74,6 +74,10 @@ final class FakeFreeBsd extends FakeKernel {
                 return existing != null ? existing : createInterface(node, driver);
             }
         }
+        Iface renamed = get(node); // the devfs alias a rename makes
+        if (renamed != null && !renamed.driver.equals("utun")) {
+            return renamed;
+        }
         throw new Err(ENOENT);
     }
 
@@ -178,6 +182,18 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     void otherSocketIoctl(SocketFd socket, long request, long arg) throws Err {
+        if (is(request, abi.siocsifname, 32)) {
+            ByteBuffer b = at(arg, 32);
+            Iface i = iface(b);
+            String to = name(at(b.getLong(16), 16));
+            if (to.isEmpty() || get(to) != null) {
+                throw new Err(to.isEmpty() ? EINVAL : io.tuntap.bsd.jna.BsdErrno.EEXIST);
+            }
+            interfaces.remove(i.name);
+            i.name = to;
+            interfaces.put(to, i);
+            return;
+        }
         if (is(request, abi.siocifcreate, 32)) {
             ByteBuffer b = at(arg, 32);
             String n = name(b);

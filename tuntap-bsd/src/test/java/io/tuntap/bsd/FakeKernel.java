@@ -67,7 +67,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /** An interface. */
     final class Iface {
-        final String name;
+        String name;
         final String driver;
         final int index;
         int flags;

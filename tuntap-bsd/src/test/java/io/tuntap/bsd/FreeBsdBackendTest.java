@@ -129,8 +129,8 @@ class FreeBsdBackendTest {
         assertThrows(DeviceNotFoundException.class,
                 () -> Fakes.open(k, DeviceConfig.tun().name("tun4").openPolicy(OpenPolicy.ATTACH_EXISTING).build()));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> Fakes.open(k, DeviceConfig.tun().name("vpn0").build()));
-        assertTrue(e.getMessage().contains("tunN"), e.getMessage());
+                () -> Fakes.open(k, DeviceConfig.tun().name("vpn 0").build()));
+        assertTrue(e.getMessage().contains("letters, digits"), e.getMessage());
         try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().name("tun9").build())) {
             assertEquals("tun9", d.name(), "/dev/tunN creates that unit");
         }
@@ -180,5 +180,22 @@ class FreeBsdBackendTest {
             assertTrue(k.routes.stream().noneMatch(r -> r.prefix() == 24 && r.gateway().getHostAddress()
                     .equals("10.2.0.1")), "broadcast mode: the kernel's own prefix route, none added: " + k.routes);
         }
+    }
+
+    @Test
+    void anyNameByRenamingAClonedUnit() throws Exception {
+        FakeFreeBsd k = new FakeFreeBsd(14);
+        BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().name("vpn0").address("10.4.0.1/24").build());
+        assertEquals("vpn0", d.name());
+        assertNotNull(k.get("vpn0"));
+        assertNull(k.get("tun0"), "tun0 was renamed");
+        assertTrue(d.capabilities().contains(io.tuntap.Capability.CHOOSE_NAME));
+        io.tuntap.DeviceBusyException busy = assertThrows(io.tuntap.DeviceBusyException.class,
+                () -> Fakes.open(k, DeviceConfig.tun().name("vpn0").openPolicy(OpenPolicy.CREATE_NEW).build()));
+        assertNotNull(busy);
+        k.createInterface("wg0", "tun"); // a name taken by another interface appears between check and rename
+        d.close();
+        assertNull(k.get("vpn0"), "destroyed by its current name after close");
+        assertEquals(0, k.openFds());
     }
 }

@@ -133,6 +133,8 @@ public final class BsdAbi {
     public final long siocifcreate2;
     /** {@code SIOCIFDESTROY _IOW('i', 121, struct ifreq)}. */
     public final long siocifdestroy;
+    /** {@code SIOCSIFNAME _IOW('i', 40, struct ifreq)}, the new name by pointer in {@code ifr_data}: FreeBSD. */
+    public final long siocsifname;
     /** {@code SIOCSIFLLADDR}: number 60 FreeBSD and macOS, 31 OpenBSD; none on NetBSD. */
     public final long siocsiflladdr;
     /** {@code TUNSIFHEAD}: {@code _IOW('t', 96, int)} FreeBSD, {@code _IOW('t', 66, int)} NetBSD; none elsewhere. */
@@ -175,6 +177,7 @@ public final class BsdAbi {
         siocifcreate = fb ? iowr('i', 122, ifreqSize) : mac ? iowr('i', 120, ifreqSize) : iow('i', 122, ifreqSize);
         siocifcreate2 = fb ? iowr('i', 124, ifreqSize) : mac ? iowr('i', 122, ifreqSize) : 0;
         siocifdestroy = iow('i', 121, ifreqSize);
+        siocsifname = fb ? iow('i', 40, ifreqSize) : 0;
         siocsiflladdr = fb || mac ? iow('i', 60, ifreqSize) : ob ? iow('i', 31, ifreqSize) : 0;
         tunsifhead = fb ? iow('t', 96, 4) : nb ? iow('t', 66, 4) : 0;
         tunsifmode = fb ? iow('t', 94, 4) : ob ? iow('t', 93, 4) : nb ? iow('t', 88, 4) : 0;

@@ -47,6 +47,7 @@ class BsdAbiGoldenTest {
                 new Row("FreeBSD SIOCIFCREATE", fb.siocifcreate, Ioc.iowr('i', 122, IFREQ), 0xc020697aL, "golang/sys"),
                 new Row("FreeBSD SIOCIFCREATE2", fb.siocifcreate2, Ioc.iowr('i', 124, IFREQ), 0xc020697cL, "golang/sys"),
                 new Row("FreeBSD SIOCIFDESTROY", fb.siocifdestroy, Ioc.iow('i', 121, IFREQ), 0x80206979L, "golang/sys"),
+                new Row("FreeBSD SIOCSIFNAME", fb.siocsifname, Ioc.iow('i', 40, IFREQ), 0x80206928L, "golang/sys"),
                 new Row("FreeBSD SIOCSIFLLADDR", fb.siocsiflladdr, Ioc.iow('i', 60, IFREQ), 0x8020693cL, "golang/sys"),
                 // OpenBSD: sys/net/if_tun.h 1.18, sys/sys/sockio.h, sys/netinet6/in6_var.h 1.81
                 new Row("OpenBSD TUNSIFMODE", ob.tunsifmode, Ioc.iow('t', 93, 4), 0x8004745dL, "wireguard-go"),
