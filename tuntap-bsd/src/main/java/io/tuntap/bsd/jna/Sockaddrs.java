@@ -71,6 +71,11 @@ public final class Sockaddrs {
         } else if (family == abi.afInet6) {
             raw = new byte[16];
             b.get(offset + 8, raw);
+            if ((raw[0] & 0xff) == 0xfe && (raw[1] & 0xc0) == 0x80) {
+                // KAME kernels embed a link-local address's scope (the interface index) in bytes 2-3.
+                raw[2] = 0;
+                raw[3] = 0;
+            }
         } else {
             return null;
         }

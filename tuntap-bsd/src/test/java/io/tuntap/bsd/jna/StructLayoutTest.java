@@ -158,4 +158,13 @@ class StructLayoutTest {
         Sockaddrs.put(b, 0, BsdAbi.NETBSD, v4("10.1.2.3"));
         assertEquals(v4("10.1.2.3"), Sockaddrs.get(b, 0, BsdAbi.NETBSD));
     }
+
+    @Test
+    void aLinkLocalAddressLosesItsEmbeddedScope() throws Exception {
+        ByteBuffer b = buffer(28);
+        Sockaddrs.put(b, 0, BsdAbi.FREEBSD, v6("fe80:5::1"));
+        assertEquals(v6("fe80::1"), Sockaddrs.get(b, 0, BsdAbi.FREEBSD), "KAME's scope in bytes 2-3 is not part of it");
+        Sockaddrs.put(b, 0, BsdAbi.FREEBSD, v6("fd00:5::1"));
+        assertEquals(v6("fd00:5::1"), Sockaddrs.get(b, 0, BsdAbi.FREEBSD), "other addresses are left alone");
+    }
 }
