@@ -34,7 +34,7 @@ import java.util.Set;
 /**
  * A BSD or macOS device: its packet queue ({@link BsdQueue}) plus configuration through ioctls on an
  * {@code AF_INET} (and, for IPv6 addresses, an {@code AF_INET6}) datagram socket. Configuration methods are
- * synchronized; the packet methods follow {@link PacketChannel}'s one-reader-one-writer rule.
+ * synchronized; the packet methods follow {@link io.tuntap.PacketChannel}'s one-reader-one-writer rule.
  */
 abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice {
     private final BsdContext ctx;

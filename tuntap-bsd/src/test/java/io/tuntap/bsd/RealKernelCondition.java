@@ -12,8 +12,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code -Dtuntap.realKernel=true} (they create interfaces and addresses on the machine); otherwise skips them
  * and says which condition is missing.
  */
-public final class RealKernelCondition implements ExecutionCondition {
+final class RealKernelCondition implements ExecutionCondition {
     private static final Set<HostOs> SYSTEMS = Set.of(HostOs.FREEBSD, HostOs.OPENBSD, HostOs.NETBSD, HostOs.MACOS);
+
+    /** Made by JUnit through {@code @ExtendWith}. */
+    RealKernelCondition() {
+    }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
