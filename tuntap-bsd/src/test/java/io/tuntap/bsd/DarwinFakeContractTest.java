@@ -22,10 +22,6 @@ class DarwinFakeContractTest extends TunTapDeviceContract {
                 REMOTE_MAC), null);
     }
 
-    @Override
-    protected int closeWakeRepetitions() {
-        return 50;
-    }
 
     @Override
     protected Set<DeviceMode> supportedModes() {

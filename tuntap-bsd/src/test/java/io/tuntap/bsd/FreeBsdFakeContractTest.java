@@ -20,8 +20,4 @@ class FreeBsdFakeContractTest extends TunTapDeviceContract {
                 REMOTE_MAC), null);
     }
 
-    @Override
-    protected int closeWakeRepetitions() {
-        return 50;
-    }
 }

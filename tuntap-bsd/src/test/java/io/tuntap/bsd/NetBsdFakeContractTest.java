@@ -20,8 +20,4 @@ class NetBsdFakeContractTest extends TunTapDeviceContract {
                 REMOTE_MAC), null);
     }
 
-    @Override
-    protected int closeWakeRepetitions() {
-        return 50;
-    }
 }
