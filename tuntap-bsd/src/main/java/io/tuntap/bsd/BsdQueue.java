@@ -2,7 +2,6 @@
 package io.tuntap.bsd;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.InvalidConfigurationException;
@@ -33,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Heap buffers take one copy through a native buffer of the queue. TAP frames have no header.
  *
  * <p>No allocation per packet: the iovecs and headers live in native memory made once, written through
- * buffer views; direct-buffer addresses are cached per buffer.
+ * buffer views; the addresses of the last 16 direct buffers of each side are kept ({@link DirectAddresses}).
  *
  * <p>Closing never pulls an fd from under a running call: calls pass a {@link CloseGate}, which marks the
  * queue closed, wakes waiters through the pipe, waits for calls inside to leave, and only then closes the fds.
@@ -83,15 +82,13 @@ final class BsdQueue implements PacketChannel {
     // Reader-side state, touched only by the reading thread.
     private Memory readScratch;
     private ByteBuffer readScratchView;
-    private ByteBuffer lastReadBuffer;
-    private long lastReadAddress;
+    private final DirectAddresses readAddresses = new DirectAddresses();
     private PacketTooLargeException deferred;
 
     // Writer-side state, touched only by the writing thread.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
-    private ByteBuffer lastWriteBuffer;
-    private long lastWriteAddress;
+    private final DirectAddresses writeAddresses = new DirectAddresses();
 
     /**
      * Takes ownership of the non-blocking {@code fd} and creates the wake-up pipe. On failure closes {@code fd}.
@@ -389,6 +386,8 @@ final class BsdQueue implements PacketChannel {
         if (writeScratch != null) {
             writeScratch.close();
         }
+        readAddresses.clear();
+        writeAddresses.clear();
     }
 
     /** Polls [device, wake-up] until the device is ready, the deadline passes, or the queue closes. */
@@ -447,19 +446,11 @@ final class BsdQueue implements PacketChannel {
     // ---- native buffers ---------------------------------------------------------------------------
 
     private long readAddress(ByteBuffer dst) {
-        if (dst != lastReadBuffer) {
-            lastReadAddress = Pointer.nativeValue(Native.getDirectBufferPointer(dst));
-            lastReadBuffer = dst;
-        }
-        return lastReadAddress;
+        return readAddresses.of(dst);
     }
 
     private long writeAddress(ByteBuffer src) {
-        if (src != lastWriteBuffer) {
-            lastWriteAddress = Pointer.nativeValue(Native.getDirectBufferPointer(src));
-            lastWriteBuffer = src;
-        }
-        return lastWriteAddress;
+        return writeAddresses.of(src);
     }
 
     /** The reader's native buffer: the whole read for heap buffers, the overflow segment otherwise. */
