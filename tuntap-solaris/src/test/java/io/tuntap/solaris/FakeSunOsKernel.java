@@ -11,6 +11,7 @@ import io.tuntap.solaris.jna.Dlpi;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.IfTun;
 import io.tuntap.solaris.jna.Lifreq;
+import io.tuntap.solaris.jna.RouteMessages;
 import io.tuntap.solaris.jna.SolarisLibC;
 import io.tuntap.solaris.jna.Sockio;
 import io.tuntap.solaris.jna.Stropts;
@@ -73,6 +74,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     private final Map<String, Ill> ills4 = new LinkedHashMap<>();
     private final Map<String, Ill> ills6 = new LinkedHashMap<>();
     private final Map<String, Integer> indexes = new HashMap<>();
+    private final List<KernelRoute> routes = new ArrayList<>();
+    private final List<byte[]> routeRequests = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
     private final AtomicInteger nextMuxid = new AtomicInteger(101);
     private int nextIndex = 2;
@@ -115,6 +118,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         ills4.keySet().forEach(n -> left.add("IPv4 interface " + n));
         ills6.keySet().forEach(n -> left.add("IPv6 interface " + n));
+        routes.forEach(r -> left.add("route " + r));
         return left;
     }
 
@@ -241,6 +245,13 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         Stream s = fds.get(fd);
         if (s == null) {
             return error(Errno.EBADF);
+        }
+        if (s.kind == Kind.ROUTE) {
+            if (fail("write AF_ROUTE")) {
+                return -1;
+            }
+            byte[] m = new Pointer(buf).getByteArray(0, (int) count);
+            return routeRequest(s, ByteBuffer.wrap(m).order(ByteOrder.nativeOrder()));
         }
         if (s.kind != Kind.PIPE_WRITE) {
             return error(Errno.EINVAL); // the backend writes packets with putmsg only
@@ -614,6 +625,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         if (s.ill != null) {
             (s.ill.v6 ? ills6 : ills4).remove(s.ill.name);
+            Ill gone = s.ill;
+            routes.removeIf(r -> r.ifName.equals(gone.name) && r.v6 == gone.v6); // IP deletes the ill's routes
             if (!ills4.containsKey(s.ill.name) && !ills6.containsKey(s.ill.name)) {
                 indexes.remove(s.ill.name);
             }
@@ -881,6 +894,191 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return lif.address != null && !lif.address.isAnyLocalAddress();
     }
 
+    // ---- routing socket requests --------------------------------------------------------------------
+
+    /** Every request written to a routing socket, as written. */
+    synchronized List<byte[]> routeRequests() {
+        return List.copyOf(routeRequests);
+    }
+
+    /** The kernel's routes, as text ({@code "10.98.8.0/255.255.255.0 gw 10.98.0.2 flags 0x803 tun0"}). */
+    synchronized List<String> routeTable() {
+        return routes.stream().map(KernelRoute::toString).toList();
+    }
+
+    /** Another program deletes a route (route delete): it is gone from the kernel. */
+    synchronized void deleteRouteBehindTheBack(String destination) {
+        routes.removeIf(r -> r.dst.getHostAddress().equals(destination));
+    }
+
+    /**
+     * RTM_ADD, RTM_DELETE, RTM_GET on illumos: the rt_msghdr (0x4c bytes) then the socket addresses named by
+     * rtm_addrs in bit order, each rounded up to 8 bytes. Layout errors are failures of the test (the kernel would
+     * answer EINVAL): every reserved byte must be zero, and the length must be exactly that of the addresses.
+     */
+    private long routeRequest(Stream s, ByteBuffer m) {
+        routeRequests.add(m.array().clone());
+        int length = m.capacity();
+        check(length >= RouteMessages.RT_MSGHDR_SIZE, "rt_msghdr is 0x4c bytes, got " + length);
+        check((m.getShort(RouteMessages.MSGLEN) & 0xffff) == length, "rtm_msglen " + m.getShort(0) + " != " + length);
+        check(m.get(RouteMessages.VERSION) == RouteMessages.RTM_VERSION, "rtm_version must be 3");
+        int type = m.get(RouteMessages.TYPE);
+        check(m.getShort(6) == 0, "padding after rtm_index is zero");
+        for (int i = RouteMessages.RTM_ERRNO; i < RouteMessages.RT_MSGHDR_SIZE; i++) {
+            check(m.get(i) == 0, "rtm_errno, rtm_use, rtm_inits and rtm_rmx are zero in a request (byte " + i + ")");
+        }
+        int addrs = m.getInt(RouteMessages.RTM_ADDRS);
+        int flags = m.getInt(RouteMessages.RTM_FLAGS);
+        int index = m.getShort(RouteMessages.RTM_INDEX) & 0xffff;
+        InetAddress[] sa = new InetAddress[8];
+        String ifp = null;
+        int at = RouteMessages.RT_MSGHDR_SIZE;
+        for (int bit = 0; bit < 8; bit++) {
+            if ((addrs & (1 << bit)) == 0) {
+                continue;
+            }
+            check(at + 2 <= length, "socket address " + bit + " inside the message");
+            int family = m.getShort(at);
+            int size;
+            if (family == Sys.AF_INET || family == Sys.AF_INET6) {
+                size = family == Sys.AF_INET ? 16 : 32;
+                check(at + size <= length, "sockaddr inside the message");
+                check(m.getShort(at + 2) == 0, "port zero");
+                if (family == Sys.AF_INET) {
+                    check(m.getLong(at + 8) == 0, "sin_zero is zero");
+                } else {
+                    check(m.getInt(at + 4) == 0 && m.getInt(at + 24) == 0 && m.getInt(at + 28) == 0,
+                            "flowinfo, scope and __sin6_src_id are zero");
+                }
+                sa[bit] = Lifreq.getSockaddr(m, at);
+            } else if (family == RouteMessages.AF_LINK) {
+                size = RouteMessages.SOCKADDR_DL_SIZE;
+                check(bit == 4, "a sockaddr_dl only as RTA_IFP");
+                check(at + size <= length, "sockaddr_dl inside the message");
+                int nlen = m.get(at + RouteMessages.SDL_NLEN);
+                check(m.get(at + 4) == 0 && m.get(at + 6) == 0 && m.get(at + 7) == 0, "sdl_type, alen, slen zero");
+                check(nlen > 0 && nlen < 32, "sdl_nlen gives the name's length");
+                byte[] n = new byte[nlen];
+                m.get(at + RouteMessages.SDL_DATA, n);
+                ifp = new String(n, StandardCharsets.US_ASCII);
+                check((m.getShort(at + 2) & 0xffff) == index, "sdl_index is the message's rtm_index");
+                for (int i = RouteMessages.SDL_DATA + nlen; i < size; i++) {
+                    check(m.get(at + i) == 0, "sdl_data after the name is zero");
+                }
+            } else {
+                throw new AssertionError("unexpected socket address family " + family);
+            }
+            int padded = RouteMessages.roundUp(size);
+            for (int i = size; i < padded; i++) {
+                check(m.get(at + i) == 0, "padding to 8 bytes is zero");
+            }
+            at += padded;
+        }
+        check(at == length, "the message ends after its socket addresses (" + at + " != " + length + ")");
+        InetAddress dst = sa[0];
+        InetAddress gw = sa[1];
+        InetAddress mask = sa[2];
+        check(dst != null && mask != null && dst.getClass() == mask.getClass(), "RTA_DST and RTA_NETMASK, one family");
+        boolean v6 = dst.getAddress().length == 16;
+        switch (type) {
+            case RouteMessages.RTM_ADD, RouteMessages.RTM_DELETE -> {
+                check(gw != null && ifp != null && gw.getClass() == dst.getClass(), "RTA_GATEWAY and RTA_IFP given");
+                check((flags & ~(RouteMessages.RTF_UP | RouteMessages.RTF_GATEWAY | RouteMessages.RTF_STATIC)) == 0
+                        && (flags & RouteMessages.RTF_UP) != 0, "flags RTF_UP|RTF_STATIC[|RTF_GATEWAY]");
+                String name = ifp;
+                Integer ifIndex = indexes.get(name);
+                Ill ill = (v6 ? ills6 : ills4).get(name);
+                if (ifIndex == null || ifIndex != index || ill == null) {
+                    return error(Errno.ENXIO);
+                }
+                KernelRoute existing = routes.stream().filter(r -> r.dst.equals(dst) && r.mask.equals(mask))
+                        .findFirst().orElse(null);
+                if (type == RouteMessages.RTM_ADD) {
+                    if (existing != null) {
+                        return error(Errno.EEXIST);
+                    }
+                    boolean viaGateway = (flags & RouteMessages.RTF_GATEWAY) != 0;
+                    if (viaGateway ? !onLink(ill, gw) : !ownAddress(ill, gw)) {
+                        return error(Errno.ENETUNREACH);
+                    }
+                    routes.add(new KernelRoute(dst, mask, gw, flags, name, v6));
+                } else {
+                    if (existing == null || !existing.gateway.equals(gw) || !existing.ifName.equals(name)) {
+                        return error(Errno.ESRCH);
+                    }
+                    routes.remove(existing);
+                }
+                byte[] echo = m.array().clone();
+                ByteBuffer e = ByteBuffer.wrap(echo).order(ByteOrder.nativeOrder());
+                e.putInt(RouteMessages.RTM_FLAGS, flags | 0x40); // RTF_DONE
+                emit(echo);
+            }
+            case RouteMessages.RTM_GET -> {
+                check(addrs == (RouteMessages.RTA_DST | RouteMessages.RTA_NETMASK), "RTM_GET names DST and NETMASK");
+                KernelRoute r = routes.stream().filter(x -> x.dst.equals(dst) && x.mask.equals(mask)).findFirst()
+                        .orElse(null);
+                if (r == null) {
+                    return error(Errno.ESRCH);
+                }
+                s.readQueue.addLast(getReply(m, r));
+                notifyAll();
+            }
+            default -> throw new AssertionError("unexpected routing request type " + type);
+        }
+        return length;
+    }
+
+    /** The answer to RTM_GET: the request's header with the route's flags and interface, DST, GATEWAY, NETMASK. */
+    private byte[] getReply(ByteBuffer request, KernelRoute r) {
+        int size = r.v6 ? 32 : 16;
+        int length = RouteMessages.RT_MSGHDR_SIZE + 3 * size;
+        ByteBuffer m = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        m.put(request.array(), 0, RouteMessages.RT_MSGHDR_SIZE);
+        m.putShort(RouteMessages.MSGLEN, (short) length);
+        m.putShort(RouteMessages.RTM_INDEX, (short) (int) indexes.get(r.ifName));
+        m.putInt(RouteMessages.RTM_FLAGS, r.flags | 0x40);
+        m.putInt(RouteMessages.RTM_ADDRS, RouteMessages.RTA_DST | RouteMessages.RTA_GATEWAY | RouteMessages.RTA_NETMASK);
+        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE, r.dst);
+        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE + size, r.gateway);
+        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE + 2 * size, r.mask);
+        return m.array();
+    }
+
+    private static boolean ownAddress(Ill ill, InetAddress a) {
+        return ill.lifs.values().stream().anyMatch(l -> a.equals(l.address));
+    }
+
+    /** A gateway IP reaches directly: inside a logical interface's prefix, or its point-to-point destination. */
+    private static boolean onLink(Ill ill, InetAddress a) {
+        for (Lif l : ill.lifs.values()) {
+            if (l.address == null || l.address.isAnyLocalAddress()) {
+                continue;
+            }
+            if (a.equals(l.destination)) {
+                return true;
+            }
+            if (l.netmask != null) {
+                byte[] x = a.getAddress();
+                byte[] y = l.address.getAddress();
+                byte[] k = l.netmask.getAddress();
+                boolean same = x.length == y.length;
+                for (int i = 0; same && i < x.length; i++) {
+                    same = (x[i] & k[i]) == (y[i] & k[i]);
+                }
+                if (same) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new AssertionError("routing message layout: " + what);
+        }
+    }
+
     /** Queues a routing message on every open routing socket. */
     private void emit(byte[] message) {
         for (Stream s : fds.values()) {
@@ -1129,6 +1327,15 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             this.name = name;
             // Both drivers report DL_ETHER to IP: neither starts point-to-point.
             this.flags = (ill.v6 ? Sys.IFF_IPV6 : Sys.IFF_IPV4) | Sys.IFF_MULTICAST | Sys.IFF_RUNNING;
+        }
+    }
+
+    private record KernelRoute(InetAddress dst, InetAddress mask, InetAddress gateway, int flags, String ifName,
+            boolean v6) {
+        @Override
+        public String toString() {
+            return dst.getHostAddress() + "/" + mask.getHostAddress() + " gw " + gateway.getHostAddress() + " flags 0x"
+                    + Integer.toHexString(flags) + " " + ifName;
         }
     }
 
