@@ -114,9 +114,9 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     }
 
     /**
-     * The routes added through this device that the kernel still has, each confirmed with {@code RTM_GET}: illumos
-     * has no routing-table dump on the routing socket, so routes that other programs made through the interface
-     * are not listed.
+     * The static routes through the interface, whoever added them, read from IP's MIB interface (illumos has no
+     * routing-table dump on the routing socket); the routes the kernel makes for the interface's own prefixes are
+     * not listed.
      */
     @Override
     public List<Route> routes() throws TunTapException {

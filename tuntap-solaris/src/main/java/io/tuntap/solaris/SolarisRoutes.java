@@ -18,10 +18,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Routes through the interface over a routing socket ({@code socket(AF_ROUTE, SOCK_RAW, 0)}): {@code RTM_ADD} and
@@ -30,11 +27,9 @@ import java.util.Set;
  * interface's own address of the family as its gateway and no {@code RTF_GATEWAY}, as {@code route add -interface}
  * makes it. The kernel refuses a route that exists with EEXIST and a missing one with ESRCH.
  *
- * <p>Listing: illumos has no routing-table dump on the routing socket (no {@code NET_RT_DUMP}); its table is read
- * through the MIB interface of {@code /dev/arp}, which this class does not use yet. So {@link #list()} gives the
- * routes added through this device that the kernel still has: each is asked for with {@code RTM_GET} (destination
- * and netmask) and kept if the kernel's answer has the same destination, netmask and gateway on this interface.
- * Routes made by other programs through the interface are not listed.
+ * <p>Listing: illumos has no routing-table dump on the routing socket (no {@code NET_RT_DUMP}); the table is read
+ * through IP's MIB interface ({@link SolarisRouteTable}), and the static routes through the interface are listed,
+ * whoever added them.
  *
  * <p>illumos routes have no metric: a route with one is refused ({@link Capability#ROUTE_METRICS} is absent).
  */
@@ -48,7 +43,6 @@ final class SolarisRoutes {
     private final IfConfig config;
     private final String name;
     private final int pid = (int) ProcessHandle.current().pid();
-    private final Set<Route> added = new LinkedHashSet<>();
     private int seq;
 
     SolarisRoutes(SunOs os, IfConfig config, String name) {
@@ -61,27 +55,17 @@ final class SolarisRoutes {
         checkMetric(route, "addRoute");
         send(RouteMessages.RTM_ADD, route, "addRoute", "another route to " + route.destination()
                 + " exists; remove it first (route delete) or choose another destination");
-        added.add(route);
     }
 
     synchronized void remove(Route route) throws TunTapException {
         checkMetric(route, "removeRoute");
         send(RouteMessages.RTM_DELETE, route, "removeRoute", "there is no such route through " + name
                 + "; list the routes with routes()");
-        added.remove(route);
     }
 
-    /** The routes added through this device that the kernel still has (see the class comment). */
-    synchronized List<Route> list() throws TunTapException {
-        List<Route> present = new ArrayList<>();
-        for (Route r : List.copyOf(added)) {
-            if (kernelHas(r)) {
-                present.add(r);
-            } else {
-                added.remove(r);
-            }
-        }
-        return present;
+    /** The static routes through the interface, from the kernel's routing table. */
+    List<Route> list() throws TunTapException {
+        return SolarisRouteTable.read(os, name);
     }
 
     private void checkMetric(Route route, String call) throws TunTapException {
@@ -100,7 +84,7 @@ final class SolarisRoutes {
             String ifName) {
         IpPrefix dst = route.destination();
         boolean viaGateway = route.gateway().isPresent();
-        int addrs = type == RouteMessages.RTM_GET ? RouteMessages.RTA_DST | RouteMessages.RTA_NETMASK : ADDRS;
+        int addrs = ADDRS;
         for (int i = 0; i < BUFFER; i += 8) {
             m.putLong(i, 0L);
         }
@@ -180,84 +164,6 @@ final class SolarisRoutes {
         } finally {
             os.libc().close(fd);
         }
-    }
-
-    /** RTM_GET for the route's destination and netmask: true if the answer is this route on this interface. */
-    private boolean kernelHas(Route route) throws TunTapException {
-        int ifIndex = config.index();
-        InetAddress expectedGateway = gateway(route, "routes");
-        int fd = open("routes");
-        try (Memory memory = new Memory(BUFFER + Sys.POLLFD_SIZE)) {
-            ByteBuffer m = memory.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
-            int mySeq = ++seq;
-            int length = build(m, RouteMessages.RTM_GET, mySeq, pid, route, expectedGateway, ifIndex, name);
-            if (os.libc().write(fd, Pointer.nativeValue(memory), length) < 0) {
-                int errno = os.libc().errno();
-                if (errno == Errno.ESRCH) {
-                    return false;
-                }
-                throw SolarisErrors.ofCommon("write(AF_ROUTE, RTM_GET " + route.destination() + ")", errno,
-                        "cannot ask the kernel for the route");
-            }
-            long pollFd = Pointer.nativeValue(memory) + BUFFER;
-            long deadline = System.nanoTime() + REPLY_MILLIS * 1_000_000L;
-            while (true) {
-                int left = (int) ((deadline - System.nanoTime()) / 1_000_000L);
-                memory.setInt(BUFFER, fd);
-                memory.setShort(BUFFER + 4, Sys.POLLIN);
-                memory.setShort(BUFFER + 6, (short) 0);
-                if (left <= 0 || os.libc().poll(pollFd, 1, left) <= 0) {
-                    throw new TunTapException("routes", 0, ErrorMessages.failed("read(AF_ROUTE, RTM_GET "
-                            + route.destination() + ")", "no answer from the kernel within " + REPLY_MILLIS
-                            + " ms; try again"));
-                }
-                long n = os.libc().read(fd, Pointer.nativeValue(memory), BUFFER);
-                if (n < RouteMessages.RT_MSGHDR_SIZE || m.get(RouteMessages.TYPE) != RouteMessages.RTM_GET
-                        || m.getInt(RouteMessages.RTM_SEQ) != mySeq || m.getInt(RouteMessages.RTM_PID) != pid) {
-                    continue;
-                }
-                return m.getInt(RouteMessages.RTM_ERRNO) == 0 && matches(m, (int) n, route, expectedGateway, ifIndex);
-            }
-        } finally {
-            os.libc().close(fd);
-        }
-    }
-
-    /** Whether an RTM_GET answer names the route: same destination, netmask, gateway and interface. */
-    static boolean matches(ByteBuffer m, int length, Route route, InetAddress gateway, int ifIndex) {
-        int addrs = m.getInt(RouteMessages.RTM_ADDRS);
-        boolean viaGateway = (m.getInt(RouteMessages.RTM_FLAGS) & RouteMessages.RTF_GATEWAY) != 0;
-        if (viaGateway != route.gateway().isPresent() || (m.getShort(RouteMessages.RTM_INDEX) & 0xffff) != ifIndex) {
-            return false;
-        }
-        InetAddress dst = null;
-        InetAddress gw = null;
-        InetAddress mask = null;
-        int at = RouteMessages.RT_MSGHDR_SIZE;
-        for (int bit = 1; bit <= RouteMessages.RTA_BRD && at + 2 <= length; bit <<= 1) {
-            if ((addrs & bit) == 0) {
-                continue;
-            }
-            int family = m.getShort(at);
-            int size = family == Sys.AF_INET ? Lifreq.SOCKADDR_IN_SIZE : family == Sys.AF_INET6
-                    ? Lifreq.SOCKADDR_IN6_SIZE : family == RouteMessages.AF_LINK ? RouteMessages.SOCKADDR_DL_SIZE : 16;
-            if (at + size > length) {
-                return false;
-            }
-            if (family == Sys.AF_INET || family == Sys.AF_INET6) {
-                InetAddress a = Lifreq.getSockaddr(m, at);
-                if (bit == RouteMessages.RTA_DST) {
-                    dst = a;
-                } else if (bit == RouteMessages.RTA_GATEWAY) {
-                    gw = a;
-                } else if (bit == RouteMessages.RTA_NETMASK) {
-                    mask = a;
-                }
-            }
-            at += RouteMessages.roundUp(size);
-        }
-        return route.destination().address().equals(dst) && netmask(route.destination()).equals(mask)
-                && gateway.equals(gw);
     }
 
     private int open(String call) throws TunTapException {

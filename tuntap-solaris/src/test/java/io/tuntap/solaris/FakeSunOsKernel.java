@@ -11,6 +11,7 @@ import io.tuntap.solaris.jna.Dlpi;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.IfTun;
 import io.tuntap.solaris.jna.Lifreq;
+import io.tuntap.solaris.jna.Mib2;
 import io.tuntap.solaris.jna.RouteMessages;
 import io.tuntap.solaris.jna.SolarisLibC;
 import io.tuntap.solaris.jna.Sockio;
@@ -184,6 +185,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             case IfTun.TAP_DEVICE -> driverInstalled ? Kind.TAP : null;
             case IfTun.UDP_DEVICE -> Kind.UDP;
             case IfTun.UDP6_DEVICE -> Kind.UDP6;
+            case Mib2.ARP_DEVICE -> Kind.ARP;
             default -> null;
         };
         if (kind == null) {
@@ -403,6 +405,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         if (s == null) {
             return error(Errno.EBADF);
         }
+        if (s.kind == Kind.ARP) {
+            return mibGetmsg(s, ctlptr, dataptr, flagsp);
+        }
         if (!s.kind.isDevice()) {
             return error(Errno.ENOSTR);
         }
@@ -464,6 +469,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         Stream s = fds.get(fd);
         if (s == null) {
             return error(Errno.EBADF);
+        }
+        if (s.kind == Kind.ARP) {
+            return mibRequest(s, ctlptr, dataptr, flags);
         }
         if (!s.kind.isDevice()) {
             return error(Errno.ENOSTR);
@@ -528,6 +536,13 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     }
 
     private int push(Stream s, String module) {
+        if (s.kind == Kind.ARP) {
+            if (!module.equals("tcp") && !module.equals("udp")) {
+                return error(Errno.EINVAL);
+            }
+            s.modules.add(module);
+            return 0;
+        }
         if (!module.equals("ip") && !module.equals("arp")) {
             return error(Errno.EINVAL);
         }
@@ -894,6 +909,161 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return lif.address != null && !lif.address.isAnyLocalAddress();
     }
 
+    // ---- IP's MIB interface (/dev/arp with tcp and udp pushed) ---------------------------------------
+
+    /** Another program adds a static route through {@code ifName} (route add), IPv4 or IPv6. */
+    synchronized void addRouteBehindTheBack(String destination, String mask, String gateway, boolean viaGateway,
+            String ifName) {
+        try {
+            InetAddress d = InetAddress.getByName(destination);
+            routes.add(new KernelRoute(d, InetAddress.getByName(mask), InetAddress.getByName(gateway),
+                    RouteMessages.RTF_UP | RouteMessages.RTF_STATIC | (viaGateway ? RouteMessages.RTF_GATEWAY : 0),
+                    ifName, d.getAddress().length == 16));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * T_SVR4_OPTMGMT_REQ with T_CURRENT on a /dev/arp stream with "tcp" and "udp" pushed: the whole request is
+     * checked byte by byte; the answer is one T_OPTMGMT_ACK per table, as IP, TCP and UDP give them (a TCP group
+     * first, then mib2_ip_t, the IPv4 routes, the IPv6 group and the IPv6 routes), and a last empty T_SUCCESS.
+     * The route tables hold the static routes and, as the kernel does, the interface routes of every address
+     * (not static) and a static host route on lo0.
+     */
+    private int mibRequest(Stream s, long ctlptr, long dataptr, int flags) {
+        check(s.modules.equals(List.of("tcp", "udp")), "\"tcp\" and \"udp\" pushed on /dev/arp, in this order");
+        check(dataptr == 0 && flags == 0, "a control part only, normal priority");
+        Pointer c = new Pointer(ctlptr);
+        int len = c.getInt(Stropts.Strbuf.LEN);
+        check(len == 28, "T_optmgmt_req (16) and opthdr (12) are 28 bytes, got " + len);
+        ByteBuffer r = ByteBuffer.wrap(new Pointer(c.getLong(Stropts.Strbuf.BUF)).getByteArray(0, len))
+                .order(ByteOrder.nativeOrder());
+        check(r.getInt(0) == 9 && r.getInt(4) == 12 && r.getInt(8) == 16 && r.getInt(12) == 0x80,
+                "PRIM_type T_SVR4_OPTMGMT_REQ, OPT_length 12, OPT_offset 16, MGMT_flags T_CURRENT");
+        check(r.getInt(16) == 260 && r.getInt(20) == 0 && r.getInt(24) == 0, "opthdr level MIB2_IP, name 0, len 0");
+        mibTable(s, 256 + 6, 0, new byte[60]); // MIB2_TCP's group, which the reader skips
+        ByteBuffer ip = ByteBuffer.allocate(136).order(ByteOrder.nativeOrder());
+        ip.putInt(80, 156); // ipRouteEntrySize
+        mibTable(s, 260, 0, ip.array());
+        mibTable(s, 260, 21, routeEntries(false));
+        ByteBuffer ip6 = ByteBuffer.allocate(100).order(ByteOrder.nativeOrder());
+        ip6.putInt(20, 152); // ipv6RouteEntrySize
+        mibTable(s, 268, 0, ip6.array());
+        mibTable(s, 268, 23, routeEntries(true));
+        ByteBuffer end = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        end.putInt(0, 22).putInt(4, 12).putInt(8, 16).putInt(12, 0x20).putInt(16, 260);
+        s.mib.addLast(new byte[][] {end.array(), null});
+        return 0;
+    }
+
+    private static void mibTable(Stream s, int level, int name, byte[] data) {
+        ByteBuffer ack = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        ack.putInt(0, 22).putInt(4, 12).putInt(8, 16).putInt(12, 0x20);
+        ack.putInt(16, level).putInt(20, name).putInt(24, data.length);
+        s.mib.addLast(new byte[][] {ack.array(), data});
+    }
+
+    private byte[] routeEntries(boolean v6) {
+        int size = v6 ? 152 : 156;
+        List<ByteBuffer> entries = new ArrayList<>();
+        for (KernelRoute k : routes) {
+            if (k.v6 == v6) {
+                entries.add(routeEntry(v6, k.dst, k.mask, k.gateway, k.flags, k.ifName));
+            }
+        }
+        for (Ill ill : (v6 ? ills6 : ills4).values()) {
+            for (Lif l : ill.lifs.values()) {
+                if (hasAddress(l) && l.netmask != null) {
+                    entries.add(routeEntry(v6, network(l.address, l.netmask), l.netmask, l.address,
+                            RouteMessages.RTF_UP, l.name));
+                }
+            }
+        }
+        try {
+            InetAddress loopback = InetAddress.getByName(v6 ? "::1" : "127.0.0.1");
+            InetAddress hostMask = InetAddress.getByName(v6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+                    : "255.255.255.255");
+            entries.add(routeEntry(v6, loopback, hostMask, loopback, RouteMessages.RTF_UP | RouteMessages.RTF_STATIC,
+                    "lo0"));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+        ByteBuffer all = ByteBuffer.allocate(size * entries.size());
+        entries.forEach(e -> all.put(e.array()));
+        return all.array();
+    }
+
+    /** One mib2_ipRouteEntry_t (156 bytes) or mib2_ipv6RouteEntry_t (152 bytes), fields as in mib2.h. */
+    private static ByteBuffer routeEntry(boolean v6, InetAddress dst, InetAddress mask, InetAddress nextHop, int flags,
+            String ifName) {
+        ByteBuffer e = ByteBuffer.allocate(v6 ? 152 : 156).order(ByteOrder.nativeOrder());
+        byte[] name = ifName.getBytes(StandardCharsets.US_ASCII);
+        if (v6) {
+            e.put(0, dst.getAddress());
+            int prefix = 0;
+            for (byte b : mask.getAddress()) {
+                prefix += Integer.bitCount(b & 0xff);
+            }
+            e.putInt(16, prefix);
+            e.putInt(24, name.length).put(28, name);
+            e.put(60, nextHop.getAddress());
+            e.putInt(148, flags);
+        } else {
+            e.put(0, dst.getAddress());
+            e.putInt(4, name.length).put(8, name);
+            e.put(56, nextHop.getAddress());
+            e.put(72, mask.getAddress());
+            e.putInt(112, flags);
+        }
+        return e;
+    }
+
+    private static InetAddress network(InetAddress a, InetAddress mask) {
+        byte[] x = a.getAddress();
+        byte[] k = mask.getAddress();
+        for (int i = 0; i < x.length; i++) {
+            x[i] &= k[i];
+        }
+        try {
+            return InetAddress.getByAddress(x);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** getmsg on the MIB stream: the control part, then (MOREDATA) the data part on the next call. */
+    private int mibGetmsg(Stream s, long ctlptr, long dataptr, long flagsp) {
+        byte[][] next = s.mib.peekFirst();
+        if (next == null) {
+            return s.nonblocking ? error(Errno.EAGAIN) : error(Errno.EINTR); // nothing more would ever come
+        }
+        new Pointer(flagsp).setInt(0, 0);
+        if (next[0] != null) {
+            check(ctlptr != 0, "the control part is read first");
+            Pointer c = new Pointer(ctlptr);
+            check(c.getInt(Stropts.Strbuf.MAXLEN) >= next[0].length, "room for the T_OPTMGMT_ACK");
+            new Pointer(c.getLong(Stropts.Strbuf.BUF)).write(0, next[0], 0, next[0].length);
+            c.setInt(Stropts.Strbuf.LEN, next[0].length);
+            if (next[1] == null) {
+                s.mib.pollFirst();
+                return 0;
+            }
+            next[0] = null;
+            if (dataptr == 0) {
+                return Stropts.MOREDATA;
+            }
+        } else if (ctlptr != 0) {
+            new Pointer(ctlptr).setInt(Stropts.Strbuf.LEN, -1);
+        }
+        Pointer d = new Pointer(dataptr);
+        check(d.getInt(Stropts.Strbuf.MAXLEN) >= next[1].length, "room for the whole table");
+        new Pointer(d.getLong(Stropts.Strbuf.BUF)).write(0, next[1], 0, next[1].length);
+        d.setInt(Stropts.Strbuf.LEN, next[1].length);
+        s.mib.pollFirst();
+        return 0;
+    }
+
     // ---- routing socket requests --------------------------------------------------------------------
 
     /** Every request written to a routing socket, as written. */
@@ -1013,35 +1183,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                 e.putInt(RouteMessages.RTM_FLAGS, flags | 0x40); // RTF_DONE
                 emit(echo);
             }
-            case RouteMessages.RTM_GET -> {
-                check(addrs == (RouteMessages.RTA_DST | RouteMessages.RTA_NETMASK), "RTM_GET names DST and NETMASK");
-                KernelRoute r = routes.stream().filter(x -> x.dst.equals(dst) && x.mask.equals(mask)).findFirst()
-                        .orElse(null);
-                if (r == null) {
-                    return error(Errno.ESRCH);
-                }
-                s.readQueue.addLast(getReply(m, r));
-                notifyAll();
-            }
             default -> throw new AssertionError("unexpected routing request type " + type);
         }
         return length;
-    }
-
-    /** The answer to RTM_GET: the request's header with the route's flags and interface, DST, GATEWAY, NETMASK. */
-    private byte[] getReply(ByteBuffer request, KernelRoute r) {
-        int size = r.v6 ? 32 : 16;
-        int length = RouteMessages.RT_MSGHDR_SIZE + 3 * size;
-        ByteBuffer m = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
-        m.put(request.array(), 0, RouteMessages.RT_MSGHDR_SIZE);
-        m.putShort(RouteMessages.MSGLEN, (short) length);
-        m.putShort(RouteMessages.RTM_INDEX, (short) (int) indexes.get(r.ifName));
-        m.putInt(RouteMessages.RTM_FLAGS, r.flags | 0x40);
-        m.putInt(RouteMessages.RTM_ADDRS, RouteMessages.RTA_DST | RouteMessages.RTA_GATEWAY | RouteMessages.RTA_NETMASK);
-        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE, r.dst);
-        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE + size, r.gateway);
-        Lifreq.putSockaddr(m, RouteMessages.RT_MSGHDR_SIZE + 2 * size, r.mask);
-        return m.array();
     }
 
     private static boolean ownAddress(Ill ill, InetAddress a) {
@@ -1233,7 +1377,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     // ---- state --------------------------------------------------------------------------------------
 
     private enum Kind {
-        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE, ROUTE;
+        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE, ROUTE, ARP;
 
         boolean isDevice() {
             return this == TUN || this == TAP;
@@ -1257,6 +1401,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         final List<String> modules = new ArrayList<>();
         final ArrayDeque<byte[]> readQueue = new ArrayDeque<>();
         final ArrayDeque<byte[]> hipri = new ArrayDeque<>();
+        /** Answers of the MIB interface: {control, data or null}. */
+        final ArrayDeque<byte[][]> mib = new ArrayDeque<>();
         final Map<Integer, Stream> links = new LinkedHashMap<>();
         int refs;
         boolean nonblocking;
