@@ -132,6 +132,61 @@ class SolarisRoutesTest {
         }
     }
 
+    @Test
+    void theMibRequestIsTheOneNetstatSends() {
+        ByteBuffer ctl = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+        SolarisRouteTable.request(ctl);
+        // T_optmgmt_req {T_SVR4_OPTMGMT_REQ 9, OPT_length 12, OPT_offset 16, T_CURRENT 0x80},
+        // opthdr {level MIB2_IP 260, name 0, len 0}
+        assertEquals("09000000" + "0c000000" + "10000000" + "80000000" + "04010000" + "00000000" + "00000000",
+                HexFormat.of().formatHex(ctl.array()));
+    }
+
+    @Test
+    void mibRouteEntriesAreReadAtTheirOffsets() throws Exception {
+        // Two mib2_ipRouteEntry_t of 156 bytes, written from <inet/mib2.h>: ipRouteDest at 0, ipRouteIfIndex
+        // (int o_length, char o_bytes[32]) at 4, ipRouteNextHop at 56, ipRouteMask at 72, re_flags at 112.
+        ByteBuffer b = ByteBuffer.allocate(2 * 156).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, new byte[] {10, 98, 8, 0}).putInt(4, 4).put(8, "tun0".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put(56, new byte[] {10, 98, 0, 2}).put(72, new byte[] {(byte) 255, (byte) 255, (byte) 255, 0})
+                .putInt(112, 0x803);
+        b.put(156, new byte[] {10, 98, 0, 0}).putInt(160, 6).put(164, "tun0:1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put(156 + 56, new byte[] {10, 98, 0, 1}).put(156 + 72, new byte[] {(byte) 255, (byte) 255, 0, 0})
+                .putInt(156 + 112, 0x801);
+        List<Route> out = new java.util.ArrayList<>();
+        SolarisRouteTable.parseIpv4(b, b.capacity(), 156, "tun0", out);
+        assertEquals(List.of(Route.via(IpPrefix.parse("10.98.8.0/24"), InetAddress.getByName("10.98.0.2")),
+                Route.onLink(IpPrefix.parse("10.98.0.0/16"))), out);
+        // mib2_ipv6RouteEntry_t of 152 bytes: dest at 0, prefix length at 16, ifIndex at 24, next hop at 60,
+        // re_flags at 148. A larger entry size from the kernel (newer fields) is stepped over.
+        ByteBuffer v6 = ByteBuffer.allocate(160).order(ByteOrder.LITTLE_ENDIAN);
+        v6.put(0, InetAddress.getByName("fd98:8::").getAddress()).putInt(16, 64).putInt(24, 4)
+                .put(28, "tun0".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put(60, InetAddress.getByName("fd98::2").getAddress()).putInt(148, 0x803);
+        out.clear();
+        SolarisRouteTable.parseIpv6(v6, v6.capacity(), 160, "tun0", out);
+        assertEquals(List.of(Route.via(IpPrefix.parse("fd98:8::/64"), InetAddress.getByName("fd98::2"))), out);
+        out.clear();
+        SolarisRouteTable.parseIpv6(v6, v6.capacity(), 160, "tun1", out);
+        assertEquals(List.of(), out, "another interface's routes are not listed");
+    }
+
+    @Test
+    void staticRoutesOfOtherProgramsAreListedAndTheKernelsOwnAreNot() throws Exception {
+        FakeSunOsKernel kernel = new FakeSunOsKernel();
+        try (TunTapDevice d = open(kernel, DeviceConfig.tun().address("10.98.0.1/24").address("fd98::1/64").up(true)
+                .build())) {
+            kernel.addRouteBehindTheBack("10.99.0.0", "255.255.0.0", "10.98.0.9", true, d.name());
+            kernel.addRouteBehindTheBack("fd99::", "ffff:ffff:ffff:ffff::", "fd98::1", false, d.name());
+            kernel.addRouteBehindTheBack("10.100.0.0", "255.255.0.0", "10.98.0.9", true, "tun7");
+            assertEquals(List.of(Route.via(IpPrefix.parse("10.99.0.0/16"), InetAddress.getByName("10.98.0.9")),
+                    Route.onLink(IpPrefix.parse("fd99::/64"))), d.routes(),
+                    "static routes through the interface; not its prefix routes, lo0's or another interface's");
+            kernel.deleteRouteBehindTheBack("10.100.0.0");
+        }
+        assertEquals(List.of(), kernel.leftovers());
+    }
+
     private static TunTapDevice open(FakeSunOsKernel kernel, DeviceConfig config) throws TunTapException {
         return new SolarisDeviceOpener(new SunOs(kernel, kernel)).open(config);
     }
