@@ -37,7 +37,6 @@ final class SolarisRoutes {
     private static final int BUFFER = 2048;
     private static final int ADDRS = RouteMessages.RTA_DST | RouteMessages.RTA_GATEWAY | RouteMessages.RTA_NETMASK
             | RouteMessages.RTA_IFP;
-    private static final int REPLY_MILLIS = 1000;
 
     private final SunOs os;
     private final IfConfig config;
@@ -84,7 +83,6 @@ final class SolarisRoutes {
             String ifName) {
         IpPrefix dst = route.destination();
         boolean viaGateway = route.gateway().isPresent();
-        int addrs = ADDRS;
         for (int i = 0; i < BUFFER; i += 8) {
             m.putLong(i, 0L);
         }
@@ -92,27 +90,23 @@ final class SolarisRoutes {
         m.putShort(RouteMessages.RTM_INDEX, (short) ifIndex);
         m.putInt(RouteMessages.RTM_FLAGS, RouteMessages.RTF_UP | RouteMessages.RTF_STATIC
                 | (viaGateway ? RouteMessages.RTF_GATEWAY : 0));
-        m.putInt(RouteMessages.RTM_ADDRS, addrs);
+        m.putInt(RouteMessages.RTM_ADDRS, ADDRS);
         m.putInt(RouteMessages.RTM_PID, pid);
         m.putInt(RouteMessages.RTM_SEQ, seq);
         int at = RouteMessages.RT_MSGHDR_SIZE;
         int size = dst.isIpv4() ? Lifreq.SOCKADDR_IN_SIZE : Lifreq.SOCKADDR_IN6_SIZE;
         Lifreq.putSockaddr(m, at, dst.address());
         at += RouteMessages.roundUp(size);
-        if ((addrs & RouteMessages.RTA_GATEWAY) != 0) {
-            Lifreq.putSockaddr(m, at, gateway);
-            at += RouteMessages.roundUp(size);
-        }
+        Lifreq.putSockaddr(m, at, gateway);
+        at += RouteMessages.roundUp(size);
         Lifreq.putSockaddr(m, at, netmask(dst));
         at += RouteMessages.roundUp(size);
-        if ((addrs & RouteMessages.RTA_IFP) != 0) {
-            byte[] n = ifName.getBytes(StandardCharsets.US_ASCII);
-            m.putShort(at, (short) RouteMessages.AF_LINK);
-            m.putShort(at + 2, (short) ifIndex);
-            m.put(at + RouteMessages.SDL_NLEN, (byte) n.length);
-            m.put(at + RouteMessages.SDL_DATA, n);
-            at += RouteMessages.roundUp(RouteMessages.SOCKADDR_DL_SIZE);
-        }
+        byte[] n = ifName.getBytes(StandardCharsets.US_ASCII);
+        m.putShort(at, (short) RouteMessages.AF_LINK);
+        m.putShort(at + 2, (short) ifIndex);
+        m.put(at + RouteMessages.SDL_NLEN, (byte) n.length);
+        m.put(at + RouteMessages.SDL_DATA, n);
+        at += RouteMessages.roundUp(RouteMessages.SOCKADDR_DL_SIZE);
         m.putShort(RouteMessages.MSGLEN, (short) at);
         return at;
     }
