@@ -101,6 +101,11 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         failErrno = code;
     }
 
+    /** Cancels a failure made with {@link #failCall} that has not happened yet. */
+    synchronized void clearFailure() {
+        failAt = -1;
+    }
+
     /** Every call so far, in order, as text. */
     synchronized List<String> calls() {
         return List.copyOf(calls);

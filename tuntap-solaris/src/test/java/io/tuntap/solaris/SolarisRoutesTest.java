@@ -187,6 +187,29 @@ class SolarisRoutesTest {
         assertEquals(List.of(), kernel.leftovers());
     }
 
+    @Test
+    void aFailureAtAnyStepOfTheMibReadIsReportedAndLeavesNoDescriptor() throws Exception {
+        FakeSunOsKernel kernel = new FakeSunOsKernel();
+        try (TunTapDevice d = open(kernel, DeviceConfig.tun().address("10.98.0.1/24").up(true).build())) {
+            Route route = Route.via(IpPrefix.parse("10.98.8.0/24"), InetAddress.getByName("10.98.0.2"));
+            d.addRoute(route);
+            int failures = 0;
+            for (int n = 0; ; n++) {
+                kernel.failCall(n, io.tuntap.solaris.jna.Errno.EIO);
+                try {
+                    assertEquals(List.of(route), d.routes());
+                    break;
+                } catch (TunTapException e) {
+                    failures++;
+                    assertTrue(e.getMessage().contains("EIO"), e.getMessage());
+                }
+            }
+            assertTrue(failures >= 4, "open, both pushes, putmsg and getmsg can fail: " + failures);
+            kernel.clearFailure();
+        }
+        assertEquals(List.of(), kernel.leftovers());
+    }
+
     private static TunTapDevice open(FakeSunOsKernel kernel, DeviceConfig config) throws TunTapException {
         return new SolarisDeviceOpener(new SunOs(kernel, kernel)).open(config);
     }
