@@ -5,6 +5,7 @@ import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceMode;
 import io.tuntap.IpPrefix;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
@@ -21,6 +22,7 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     final IfConfig config;
     private final SolarisLink link;
     private final SunOs os;
+    private final SolarisRoutes routes;
     private volatile String unplumbFailure;
 
     SolarisDeviceImpl(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,
@@ -29,6 +31,7 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
         this.link = link;
         this.os = os;
         this.config = config;
+        this.routes = new SolarisRoutes(os, config, link.name);
         this.queue = new SolarisQueue(os, link.controlFd, pipe, link.name, mode, this::release);
         attachQueues(List.of(queue));
     }
@@ -108,6 +111,32 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     public void removeAddress(IpPrefix local) throws TunTapException {
         ensureOpen("removeAddress");
         config.removeAddress(local);
+    }
+
+    /**
+     * The static routes through the interface, whoever added them, read from IP's MIB interface (illumos has no
+     * routing-table dump on the routing socket); the routes the kernel makes for the interface's own prefixes are
+     * not listed.
+     */
+    @Override
+    public List<Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        return routes.list();
+    }
+
+    /** Adds a route with {@code RTM_ADD}; a route with a metric is refused (illumos routes have none). */
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        require(Capability.ROUTES, "addRoute");
+        routes.add(route);
+    }
+
+    @Override
+    public void removeRoute(Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        require(Capability.ROUTES, "removeRoute");
+        routes.remove(route);
     }
 
     @Override

@@ -12,6 +12,7 @@ import static io.tuntap.solaris.jna.Errno.ENOENT;
 import static io.tuntap.solaris.jna.Errno.ENXIO;
 import static io.tuntap.solaris.jna.Errno.EOPNOTSUPP;
 import static io.tuntap.solaris.jna.Errno.EPERM;
+import static io.tuntap.solaris.jna.Errno.ESRCH;
 
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceNotFoundException;
@@ -48,7 +49,7 @@ final class SolarisErrors {
         return switch (errno) {
             case EPERM, EACCES -> new DevicePermissionException(function, errno, message);
             case EBUSY, EEXIST -> new DeviceBusyException(function, errno, message);
-            case ENOENT, ENODEV, ENXIO, EADDRNOTAVAIL -> new DeviceNotFoundException(function, errno, message);
+            case ENOENT, ENODEV, ENXIO, EADDRNOTAVAIL, ESRCH -> new DeviceNotFoundException(function, errno, message);
             case EOPNOTSUPP -> new UnsupportedFeatureException(function, errno, message);
             default -> new TunTapException(function, errno, message);
         };

@@ -11,6 +11,8 @@ import io.tuntap.solaris.jna.Dlpi;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.IfTun;
 import io.tuntap.solaris.jna.Lifreq;
+import io.tuntap.solaris.jna.Mib2;
+import io.tuntap.solaris.jna.RouteMessages;
 import io.tuntap.solaris.jna.SolarisLibC;
 import io.tuntap.solaris.jna.Sockio;
 import io.tuntap.solaris.jna.Stropts;
@@ -73,6 +75,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     private final Map<String, Ill> ills4 = new LinkedHashMap<>();
     private final Map<String, Ill> ills6 = new LinkedHashMap<>();
     private final Map<String, Integer> indexes = new HashMap<>();
+    private final List<KernelRoute> routes = new ArrayList<>();
+    private final List<byte[]> routeRequests = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
     private final AtomicInteger nextMuxid = new AtomicInteger(101);
     private int nextIndex = 2;
@@ -97,6 +101,11 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         failErrno = code;
     }
 
+    /** Cancels a failure made with {@link #failCall} that has not happened yet. */
+    synchronized void clearFailure() {
+        failAt = -1;
+    }
+
     /** Every call so far, in order, as text. */
     synchronized List<String> calls() {
         return List.copyOf(calls);
@@ -115,6 +124,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         ills4.keySet().forEach(n -> left.add("IPv4 interface " + n));
         ills6.keySet().forEach(n -> left.add("IPv6 interface " + n));
+        routes.forEach(r -> left.add("route " + r));
         return left;
     }
 
@@ -180,6 +190,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             case IfTun.TAP_DEVICE -> driverInstalled ? Kind.TAP : null;
             case IfTun.UDP_DEVICE -> Kind.UDP;
             case IfTun.UDP6_DEVICE -> Kind.UDP6;
+            case Mib2.ARP_DEVICE -> Kind.ARP;
             default -> null;
         };
         if (kind == null) {
@@ -241,6 +252,13 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         Stream s = fds.get(fd);
         if (s == null) {
             return error(Errno.EBADF);
+        }
+        if (s.kind == Kind.ROUTE) {
+            if (fail("write AF_ROUTE")) {
+                return -1;
+            }
+            byte[] m = new Pointer(buf).getByteArray(0, (int) count);
+            return routeRequest(s, ByteBuffer.wrap(m).order(ByteOrder.nativeOrder()));
         }
         if (s.kind != Kind.PIPE_WRITE) {
             return error(Errno.EINVAL); // the backend writes packets with putmsg only
@@ -392,6 +410,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         if (s == null) {
             return error(Errno.EBADF);
         }
+        if (s.kind == Kind.ARP) {
+            return mibGetmsg(s, ctlptr, dataptr, flagsp);
+        }
         if (!s.kind.isDevice()) {
             return error(Errno.ENOSTR);
         }
@@ -453,6 +474,9 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         Stream s = fds.get(fd);
         if (s == null) {
             return error(Errno.EBADF);
+        }
+        if (s.kind == Kind.ARP) {
+            return mibRequest(s, ctlptr, dataptr, flags);
         }
         if (!s.kind.isDevice()) {
             return error(Errno.ENOSTR);
@@ -517,6 +541,13 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     }
 
     private int push(Stream s, String module) {
+        if (s.kind == Kind.ARP) {
+            if (!module.equals("tcp") && !module.equals("udp")) {
+                return error(Errno.EINVAL);
+            }
+            s.modules.add(module);
+            return 0;
+        }
         if (!module.equals("ip") && !module.equals("arp")) {
             return error(Errno.EINVAL);
         }
@@ -614,6 +645,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         }
         if (s.ill != null) {
             (s.ill.v6 ? ills6 : ills4).remove(s.ill.name);
+            Ill gone = s.ill;
+            routes.removeIf(r -> r.ifName.equals(gone.name) && r.v6 == gone.v6); // IP deletes the ill's routes
             if (!ills4.containsKey(s.ill.name) && !ills6.containsKey(s.ill.name)) {
                 indexes.remove(s.ill.name);
             }
@@ -881,6 +914,320 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return lif.address != null && !lif.address.isAnyLocalAddress();
     }
 
+    // ---- IP's MIB interface (/dev/arp with tcp and udp pushed) ---------------------------------------
+
+    /** Another program adds a static route through {@code ifName} (route add), IPv4 or IPv6. */
+    synchronized void addRouteBehindTheBack(String destination, String mask, String gateway, boolean viaGateway,
+            String ifName) {
+        try {
+            InetAddress d = InetAddress.getByName(destination);
+            routes.add(new KernelRoute(d, InetAddress.getByName(mask), InetAddress.getByName(gateway),
+                    RouteMessages.RTF_UP | RouteMessages.RTF_STATIC | (viaGateway ? RouteMessages.RTF_GATEWAY : 0),
+                    ifName, d.getAddress().length == 16));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * T_SVR4_OPTMGMT_REQ with T_CURRENT on a /dev/arp stream with "tcp" and "udp" pushed: the whole request is
+     * checked byte by byte; the answer is one T_OPTMGMT_ACK per table, as IP, TCP and UDP give them (a TCP group
+     * first, then mib2_ip_t, the IPv4 routes, the IPv6 group and the IPv6 routes), and a last empty T_SUCCESS.
+     * The route tables hold the static routes and, as the kernel does, the interface routes of every address
+     * (not static) and a static host route on lo0.
+     */
+    private int mibRequest(Stream s, long ctlptr, long dataptr, int flags) {
+        check(s.modules.equals(List.of("tcp", "udp")), "\"tcp\" and \"udp\" pushed on /dev/arp, in this order");
+        check(dataptr == 0 && flags == 0, "a control part only, normal priority");
+        Pointer c = new Pointer(ctlptr);
+        int len = c.getInt(Stropts.Strbuf.LEN);
+        check(len == 28, "T_optmgmt_req (16) and opthdr (12) are 28 bytes, got " + len);
+        ByteBuffer r = ByteBuffer.wrap(new Pointer(c.getLong(Stropts.Strbuf.BUF)).getByteArray(0, len))
+                .order(ByteOrder.nativeOrder());
+        check(r.getInt(0) == 9 && r.getInt(4) == 12 && r.getInt(8) == 16 && r.getInt(12) == 0x80,
+                "PRIM_type T_SVR4_OPTMGMT_REQ, OPT_length 12, OPT_offset 16, MGMT_flags T_CURRENT");
+        check(r.getInt(16) == 260 && r.getInt(20) == 0 && r.getInt(24) == 0, "opthdr level MIB2_IP, name 0, len 0");
+        mibTable(s, 256 + 6, 0, new byte[60]); // MIB2_TCP's group, which the reader skips
+        ByteBuffer ip = ByteBuffer.allocate(136).order(ByteOrder.nativeOrder());
+        ip.putInt(80, 156); // ipRouteEntrySize
+        mibTable(s, 260, 0, ip.array());
+        mibTable(s, 260, 21, routeEntries(false));
+        ByteBuffer ip6 = ByteBuffer.allocate(100).order(ByteOrder.nativeOrder());
+        ip6.putInt(20, 152); // ipv6RouteEntrySize
+        mibTable(s, 268, 0, ip6.array());
+        mibTable(s, 268, 23, routeEntries(true));
+        ByteBuffer end = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        end.putInt(0, 22).putInt(4, 12).putInt(8, 16).putInt(12, 0x20).putInt(16, 260);
+        s.mib.addLast(new byte[][] {end.array(), null});
+        return 0;
+    }
+
+    private static void mibTable(Stream s, int level, int name, byte[] data) {
+        ByteBuffer ack = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        ack.putInt(0, 22).putInt(4, 12).putInt(8, 16).putInt(12, 0x20);
+        ack.putInt(16, level).putInt(20, name).putInt(24, data.length);
+        s.mib.addLast(new byte[][] {ack.array(), data});
+    }
+
+    private byte[] routeEntries(boolean v6) {
+        int size = v6 ? 152 : 156;
+        List<ByteBuffer> entries = new ArrayList<>();
+        for (KernelRoute k : routes) {
+            if (k.v6 == v6) {
+                entries.add(routeEntry(v6, k.dst, k.mask, k.gateway, k.flags, k.ifName));
+            }
+        }
+        for (Ill ill : (v6 ? ills6 : ills4).values()) {
+            for (Lif l : ill.lifs.values()) {
+                if (hasAddress(l) && l.netmask != null) {
+                    entries.add(routeEntry(v6, network(l.address, l.netmask), l.netmask, l.address,
+                            RouteMessages.RTF_UP, l.name));
+                }
+            }
+        }
+        try {
+            InetAddress loopback = InetAddress.getByName(v6 ? "::1" : "127.0.0.1");
+            InetAddress hostMask = InetAddress.getByName(v6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+                    : "255.255.255.255");
+            entries.add(routeEntry(v6, loopback, hostMask, loopback, RouteMessages.RTF_UP | RouteMessages.RTF_STATIC,
+                    "lo0"));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+        ByteBuffer all = ByteBuffer.allocate(size * entries.size());
+        entries.forEach(e -> all.put(e.array()));
+        return all.array();
+    }
+
+    /** One mib2_ipRouteEntry_t (156 bytes) or mib2_ipv6RouteEntry_t (152 bytes), fields as in mib2.h. */
+    private static ByteBuffer routeEntry(boolean v6, InetAddress dst, InetAddress mask, InetAddress nextHop, int flags,
+            String ifName) {
+        ByteBuffer e = ByteBuffer.allocate(v6 ? 152 : 156).order(ByteOrder.nativeOrder());
+        byte[] name = ifName.getBytes(StandardCharsets.US_ASCII);
+        if (v6) {
+            e.put(0, dst.getAddress());
+            int prefix = 0;
+            for (byte b : mask.getAddress()) {
+                prefix += Integer.bitCount(b & 0xff);
+            }
+            e.putInt(16, prefix);
+            e.putInt(24, name.length).put(28, name);
+            e.put(60, nextHop.getAddress());
+            e.putInt(148, flags);
+        } else {
+            e.put(0, dst.getAddress());
+            e.putInt(4, name.length).put(8, name);
+            e.put(56, nextHop.getAddress());
+            e.put(72, mask.getAddress());
+            e.putInt(112, flags);
+        }
+        return e;
+    }
+
+    private static InetAddress network(InetAddress a, InetAddress mask) {
+        byte[] x = a.getAddress();
+        byte[] k = mask.getAddress();
+        for (int i = 0; i < x.length; i++) {
+            x[i] &= k[i];
+        }
+        try {
+            return InetAddress.getByAddress(x);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** getmsg on the MIB stream: the control part, then (MOREDATA) the data part on the next call. */
+    private int mibGetmsg(Stream s, long ctlptr, long dataptr, long flagsp) {
+        byte[][] next = s.mib.peekFirst();
+        if (next == null) {
+            return s.nonblocking ? error(Errno.EAGAIN) : error(Errno.EINTR); // nothing more would ever come
+        }
+        new Pointer(flagsp).setInt(0, 0);
+        if (next[0] != null) {
+            check(ctlptr != 0, "the control part is read first");
+            Pointer c = new Pointer(ctlptr);
+            check(c.getInt(Stropts.Strbuf.MAXLEN) >= next[0].length, "room for the T_OPTMGMT_ACK");
+            new Pointer(c.getLong(Stropts.Strbuf.BUF)).write(0, next[0], 0, next[0].length);
+            c.setInt(Stropts.Strbuf.LEN, next[0].length);
+            if (next[1] == null) {
+                s.mib.pollFirst();
+                return 0;
+            }
+            next[0] = null;
+            if (dataptr == 0) {
+                return Stropts.MOREDATA;
+            }
+        } else if (ctlptr != 0) {
+            new Pointer(ctlptr).setInt(Stropts.Strbuf.LEN, -1);
+        }
+        Pointer d = new Pointer(dataptr);
+        check(d.getInt(Stropts.Strbuf.MAXLEN) >= next[1].length, "room for the whole table");
+        new Pointer(d.getLong(Stropts.Strbuf.BUF)).write(0, next[1], 0, next[1].length);
+        d.setInt(Stropts.Strbuf.LEN, next[1].length);
+        s.mib.pollFirst();
+        return 0;
+    }
+
+    // ---- routing socket requests --------------------------------------------------------------------
+
+    /** Every request written to a routing socket, as written. */
+    synchronized List<byte[]> routeRequests() {
+        return List.copyOf(routeRequests);
+    }
+
+    /** The kernel's routes, as text ({@code "10.98.8.0/255.255.255.0 gw 10.98.0.2 flags 0x803 tun0"}). */
+    synchronized List<String> routeTable() {
+        return routes.stream().map(KernelRoute::toString).toList();
+    }
+
+    /** Another program deletes a route (route delete): it is gone from the kernel. */
+    synchronized void deleteRouteBehindTheBack(String destination) {
+        routes.removeIf(r -> r.dst.getHostAddress().equals(destination));
+    }
+
+    /**
+     * RTM_ADD, RTM_DELETE, RTM_GET on illumos: the rt_msghdr (0x4c bytes) then the socket addresses named by
+     * rtm_addrs in bit order, each rounded up to 8 bytes. Layout errors are failures of the test (the kernel would
+     * answer EINVAL): every reserved byte must be zero, and the length must be exactly that of the addresses.
+     */
+    private long routeRequest(Stream s, ByteBuffer m) {
+        routeRequests.add(m.array().clone());
+        int length = m.capacity();
+        check(length >= RouteMessages.RT_MSGHDR_SIZE, "rt_msghdr is 0x4c bytes, got " + length);
+        check((m.getShort(RouteMessages.MSGLEN) & 0xffff) == length, "rtm_msglen " + m.getShort(0) + " != " + length);
+        check(m.get(RouteMessages.VERSION) == RouteMessages.RTM_VERSION, "rtm_version must be 3");
+        int type = m.get(RouteMessages.TYPE);
+        check(m.getShort(6) == 0, "padding after rtm_index is zero");
+        for (int i = RouteMessages.RTM_ERRNO; i < RouteMessages.RT_MSGHDR_SIZE; i++) {
+            check(m.get(i) == 0, "rtm_errno, rtm_use, rtm_inits and rtm_rmx are zero in a request (byte " + i + ")");
+        }
+        int addrs = m.getInt(RouteMessages.RTM_ADDRS);
+        int flags = m.getInt(RouteMessages.RTM_FLAGS);
+        int index = m.getShort(RouteMessages.RTM_INDEX) & 0xffff;
+        InetAddress[] sa = new InetAddress[8];
+        String ifp = null;
+        int at = RouteMessages.RT_MSGHDR_SIZE;
+        for (int bit = 0; bit < 8; bit++) {
+            if ((addrs & (1 << bit)) == 0) {
+                continue;
+            }
+            check(at + 2 <= length, "socket address " + bit + " inside the message");
+            int family = m.getShort(at);
+            int size;
+            if (family == Sys.AF_INET || family == Sys.AF_INET6) {
+                size = family == Sys.AF_INET ? 16 : 32;
+                check(at + size <= length, "sockaddr inside the message");
+                check(m.getShort(at + 2) == 0, "port zero");
+                if (family == Sys.AF_INET) {
+                    check(m.getLong(at + 8) == 0, "sin_zero is zero");
+                } else {
+                    check(m.getInt(at + 4) == 0 && m.getInt(at + 24) == 0 && m.getInt(at + 28) == 0,
+                            "flowinfo, scope and __sin6_src_id are zero");
+                }
+                sa[bit] = Lifreq.getSockaddr(m, at);
+            } else if (family == RouteMessages.AF_LINK) {
+                size = RouteMessages.SOCKADDR_DL_SIZE;
+                check(bit == 4, "a sockaddr_dl only as RTA_IFP");
+                check(at + size <= length, "sockaddr_dl inside the message");
+                int nlen = m.get(at + RouteMessages.SDL_NLEN);
+                check(m.get(at + 4) == 0 && m.get(at + 6) == 0 && m.get(at + 7) == 0, "sdl_type, alen, slen zero");
+                check(nlen > 0 && nlen < 32, "sdl_nlen gives the name's length");
+                byte[] n = new byte[nlen];
+                m.get(at + RouteMessages.SDL_DATA, n);
+                ifp = new String(n, StandardCharsets.US_ASCII);
+                check((m.getShort(at + 2) & 0xffff) == index, "sdl_index is the message's rtm_index");
+                for (int i = RouteMessages.SDL_DATA + nlen; i < size; i++) {
+                    check(m.get(at + i) == 0, "sdl_data after the name is zero");
+                }
+            } else {
+                throw new AssertionError("unexpected socket address family " + family);
+            }
+            int padded = RouteMessages.roundUp(size);
+            for (int i = size; i < padded; i++) {
+                check(m.get(at + i) == 0, "padding to 8 bytes is zero");
+            }
+            at += padded;
+        }
+        check(at == length, "the message ends after its socket addresses (" + at + " != " + length + ")");
+        InetAddress dst = sa[0];
+        InetAddress gw = sa[1];
+        InetAddress mask = sa[2];
+        check(dst != null && mask != null && dst.getClass() == mask.getClass(), "RTA_DST and RTA_NETMASK, one family");
+        boolean v6 = dst.getAddress().length == 16;
+        switch (type) {
+            case RouteMessages.RTM_ADD, RouteMessages.RTM_DELETE -> {
+                check(gw != null && ifp != null && gw.getClass() == dst.getClass(), "RTA_GATEWAY and RTA_IFP given");
+                check((flags & ~(RouteMessages.RTF_UP | RouteMessages.RTF_GATEWAY | RouteMessages.RTF_STATIC)) == 0
+                        && (flags & RouteMessages.RTF_UP) != 0, "flags RTF_UP|RTF_STATIC[|RTF_GATEWAY]");
+                String name = ifp;
+                Integer ifIndex = indexes.get(name);
+                Ill ill = (v6 ? ills6 : ills4).get(name);
+                if (ifIndex == null || ifIndex != index || ill == null) {
+                    return error(Errno.ENXIO);
+                }
+                KernelRoute existing = routes.stream().filter(r -> r.dst.equals(dst) && r.mask.equals(mask))
+                        .findFirst().orElse(null);
+                if (type == RouteMessages.RTM_ADD) {
+                    if (existing != null) {
+                        return error(Errno.EEXIST);
+                    }
+                    boolean viaGateway = (flags & RouteMessages.RTF_GATEWAY) != 0;
+                    if (viaGateway ? !onLink(ill, gw) : !ownAddress(ill, gw)) {
+                        return error(Errno.ENETUNREACH);
+                    }
+                    routes.add(new KernelRoute(dst, mask, gw, flags, name, v6));
+                } else {
+                    if (existing == null || !existing.gateway.equals(gw) || !existing.ifName.equals(name)) {
+                        return error(Errno.ESRCH);
+                    }
+                    routes.remove(existing);
+                }
+                byte[] echo = m.array().clone();
+                ByteBuffer e = ByteBuffer.wrap(echo).order(ByteOrder.nativeOrder());
+                e.putInt(RouteMessages.RTM_FLAGS, flags | 0x40); // RTF_DONE
+                emit(echo);
+            }
+            default -> throw new AssertionError("unexpected routing request type " + type);
+        }
+        return length;
+    }
+
+    private static boolean ownAddress(Ill ill, InetAddress a) {
+        return ill.lifs.values().stream().anyMatch(l -> a.equals(l.address));
+    }
+
+    /** A gateway IP reaches directly: inside a logical interface's prefix, or its point-to-point destination. */
+    private static boolean onLink(Ill ill, InetAddress a) {
+        for (Lif l : ill.lifs.values()) {
+            if (l.address == null || l.address.isAnyLocalAddress()) {
+                continue;
+            }
+            if (a.equals(l.destination)) {
+                return true;
+            }
+            if (l.netmask != null) {
+                byte[] x = a.getAddress();
+                byte[] y = l.address.getAddress();
+                byte[] k = l.netmask.getAddress();
+                boolean same = x.length == y.length;
+                for (int i = 0; same && i < x.length; i++) {
+                    same = (x[i] & k[i]) == (y[i] & k[i]);
+                }
+                if (same) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new AssertionError("routing message layout: " + what);
+        }
+    }
+
     /** Queues a routing message on every open routing socket. */
     private void emit(byte[] message) {
         for (Stream s : fds.values()) {
@@ -1035,7 +1382,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
     // ---- state --------------------------------------------------------------------------------------
 
     private enum Kind {
-        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE, ROUTE;
+        TUN, TAP, UDP, UDP6, PIPE_READ, PIPE_WRITE, ROUTE, ARP;
 
         boolean isDevice() {
             return this == TUN || this == TAP;
@@ -1059,6 +1406,8 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         final List<String> modules = new ArrayList<>();
         final ArrayDeque<byte[]> readQueue = new ArrayDeque<>();
         final ArrayDeque<byte[]> hipri = new ArrayDeque<>();
+        /** Answers of the MIB interface: {control, data or null}. */
+        final ArrayDeque<byte[][]> mib = new ArrayDeque<>();
         final Map<Integer, Stream> links = new LinkedHashMap<>();
         int refs;
         boolean nonblocking;
@@ -1129,6 +1478,15 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             this.name = name;
             // Both drivers report DL_ETHER to IP: neither starts point-to-point.
             this.flags = (ill.v6 ? Sys.IFF_IPV6 : Sys.IFF_IPV4) | Sys.IFF_MULTICAST | Sys.IFF_RUNNING;
+        }
+    }
+
+    private record KernelRoute(InetAddress dst, InetAddress mask, InetAddress gateway, int flags, String ifName,
+            boolean v6) {
+        @Override
+        public String toString() {
+            return dst.getHostAddress() + "/" + mask.getHostAddress() + " gw " + gateway.getHostAddress() + " flags 0x"
+                    + Integer.toHexString(flags) + " " + ifName;
         }
     }
 

@@ -85,12 +85,13 @@ class SolarisProviderTest {
         Set<Capability> tun = SolarisDeviceOpener.capabilities(DeviceMode.TUN);
         Set<Capability> tap = SolarisDeviceOpener.capabilities(DeviceMode.TAP);
         for (Capability absent : new Capability[] {Capability.CHOOSE_NAME, Capability.MULTI_QUEUE,
-                Capability.PERSISTENT, Capability.OWNER_AND_GROUP, Capability.ATTACH, Capability.ROUTES,
+                Capability.PERSISTENT, Capability.OWNER_AND_GROUP, Capability.ATTACH, Capability.ROUTE_METRICS,
                 Capability.OFFLOAD, Capability.SET_MAC_ADDRESS}) {
             assertFalse(tun.contains(absent), absent + " is not implemented for tun");
             assertFalse(tap.contains(absent), absent + " is not implemented for tap");
         }
         assertTrue(tun.contains(Capability.PEER_ADDRESSES));
+        assertTrue(tun.contains(Capability.ROUTES) && tap.contains(Capability.ROUTES), "routes without metrics");
         assertTrue(tun.contains(Capability.EVENTS) && tap.contains(Capability.EVENTS), "from the routing socket");
         assertFalse(tap.contains(Capability.PEER_ADDRESSES), "a tap interface is a broadcast link");
     }

@@ -61,6 +61,8 @@ public final class Errno {
     public static final int EADDRNOTAVAIL = 126;
     /** No buffer space available. */
     public static final int ENOBUFS = 132;
+    /** Network is unreachable (a routing socket's "the gateway is not reachable"). */
+    public static final int ENETUNREACH = 128;
     /** No route to host. */
     public static final int EHOSTUNREACH = 148;
     /** No such process (a routing socket's "no such route"). */
@@ -100,6 +102,7 @@ public final class Errno {
             case EADDRINUSE -> "EADDRINUSE";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENOBUFS -> "ENOBUFS";
+            case ENETUNREACH -> "ENETUNREACH";
             case EHOSTUNREACH -> "EHOSTUNREACH";
             default -> "errno " + errno;
         };

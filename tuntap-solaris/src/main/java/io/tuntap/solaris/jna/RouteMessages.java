@@ -52,6 +52,58 @@ public final class RouteMessages {
     /** Broadcast or point-to-point destination address. */
     public static final int RTA_BRD = 0x80;
 
+    /** Adds a route (rt_msghdr). */
+    public static final int RTM_ADD = 0x1;
+    /** Deletes a route (rt_msghdr). */
+    public static final int RTM_DELETE = 0x2;
+    /** Reports the route that matches a destination and netmask (rt_msghdr). */
+    public static final int RTM_GET = 0x4;
+
+    /** {@code RTF_UP}: the route is usable. */
+    public static final int RTF_UP = 0x1;
+    /** {@code RTF_GATEWAY}: the destination is reached through a gateway. */
+    public static final int RTF_GATEWAY = 0x2;
+    /** {@code RTF_STATIC}: added by hand, not by a protocol. */
+    public static final int RTF_STATIC = 0x800;
+
+    /** {@code u16 rtm_index} of an rt_msghdr. */
+    public static final int RTM_INDEX = 4;
+    /** {@code int rtm_flags}. */
+    public static final int RTM_FLAGS = 8;
+    /** {@code int rtm_addrs}. */
+    public static final int RTM_ADDRS = 12;
+    /** {@code pid_t rtm_pid}. */
+    public static final int RTM_PID = 16;
+    /** {@code int rtm_seq}. */
+    public static final int RTM_SEQ = 20;
+    /** {@code int rtm_errno}. */
+    public static final int RTM_ERRNO = 24;
+    /** sizeof (struct rt_msghdr): {@code rtm_inits} at 32 and the 40-byte {@code rt_metrics} at 36 end it. */
+    public static final int RT_MSGHDR_SIZE = 0x4c;
+
+    /** {@code AF_LINK}, the family of a {@code sockaddr_dl}. */
+    public static final int AF_LINK = 25;
+    /**
+     * sizeof (struct sockaddr_dl) on illumos: u16 family, u16 index, u8 type, nlen, alen, slen, then 244 bytes of
+     * name and link address (golang.org/x/sys SizeofSockaddrDatalink 0xfc).
+     */
+    public static final int SOCKADDR_DL_SIZE = 0xfc;
+    /** Offset of {@code sdl_nlen} in a sockaddr_dl. */
+    public static final int SDL_NLEN = 5;
+    /** Offset of {@code sdl_data} (the name, not NUL-terminated) in a sockaddr_dl. */
+    public static final int SDL_DATA = 8;
+
+    /**
+     * The space a socket address takes in a routing message: its size rounded up to a multiple of
+     * {@code sizeof (long)}, as illumos {@code route(8)} and the kernel's {@code rts} code step through them.
+     *
+     * @param size sizeof the socket address (16 for sockaddr_in, 32 for sockaddr_in6, 252 for sockaddr_dl)
+     * @return the size rounded up to 8
+     */
+    public static int roundUp(int size) {
+        return (size + 7) & ~7;
+    }
+
     private RouteMessages() {
     }
 }
