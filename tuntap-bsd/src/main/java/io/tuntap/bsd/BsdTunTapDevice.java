@@ -473,6 +473,23 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         }
     }
 
+    // ---- events ---------------------------------------------------------------------------------
+
+    @Override
+    protected io.tuntap.spi.EventDispatcher.Source eventSource() {
+        return new BsdEvents(ctx, name(), index(), opened.pointToPoint(), new BsdEvents.State() {
+            @Override
+            public boolean up() throws TunTapException {
+                return isUp();
+            }
+
+            @Override
+            public int mtu() throws TunTapException {
+                return BsdTunTapDevice.this.mtu();
+            }
+        });
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + name() + ", #" + index() + ", " + ctx.abi + " " + driver() + "]";

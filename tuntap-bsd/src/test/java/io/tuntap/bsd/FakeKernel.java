@@ -137,6 +137,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         final int protocol;
         /** The utun a connected control socket made. */
         FakeKernel.Iface utun;
+        /** A routing socket's unread messages. */
+        final ArrayDeque<byte[]> messages = new ArrayDeque<>();
 
         SocketFd(int domain, int protocol) {
             this.domain = domain;
@@ -172,6 +174,14 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
      * alignment}.
      */
     abstract int[] rtLayout();
+
+    /**
+     * This OS's interface messages, literally: {RTM_NEWADDR, RTM_DELADDR, RTM_IFINFO, RTM_IFANNOUNCE (-1: none),
+     * sizeof if_msghdr, ifm_addrs, ifm_flags, ifm_index, ifi_mtu offset, ifi_mtu width, sizeof ifa_msghdr,
+     * ifam_addrs, ifam_index, sizeof if_announcemsghdr, ifan_index, ifan_what, ifan_name, hdrlen offset (-1:
+     * none)}.
+     */
+    abstract int[] eventLayout();
 
     /** A route in the table: destination/prefix and the gateway, as route(8) prints them. */
     record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags) {
@@ -358,6 +368,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             DeviceFd f = new DeviceFd(i);
             f.statusFlags = flags & BsdAbi.O_NONBLOCK;
             i.owner = f;
+            announce();
             return newFd(f);
         } catch (Err e) {
             return fail(e.errno);
@@ -379,6 +390,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             interfaces.remove(s.utun.name);
         }
         pruneRoutes();
+        announce();
         notifyAll();
         return 0;
     }
@@ -427,7 +439,14 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 new Pointer(base[0]).setMemory(0, n, (byte) 1);
                 return n;
             }
-            data = deviceRead(packetIface(f));
+            if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+                data = rs.messages.poll();
+                if (data == null) {
+                    return fail(EAGAIN);
+                }
+            } else {
+                data = deviceRead(packetIface(f));
+            }
         } catch (Err e) {
             return fail(e.errno);
         }
@@ -552,6 +571,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /** POLLIN/POLLOUT of an fd now. */
     int readiness(Fd f) {
+        if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+            return BsdAbi.POLLOUT | (rs.messages.isEmpty() ? 0 : BsdAbi.POLLIN);
+        }
         if (f instanceof PipeFd pf) {
             return pf.readEnd ? (pf.pipe.bytes > 0 ? BsdAbi.POLLIN : 0) : BsdAbi.POLLOUT;
         }
@@ -582,6 +604,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized int socket(int domain, int type, int protocol) {
         count("socket");
+        announce(); // whatever changed before this socket existed is not reported to it
         if ((domain == BsdAbi.AF_INET || domain == afInet6()) && type == BsdAbi.SOCK_DGRAM) {
             return newFd(new SocketFd(domain, protocol));
         }
@@ -736,6 +759,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 throw new Err(ENOTTY);
             }
             pruneRoutes();
+            announce();
             notifyAll();
             return 0;
         } catch (Err e) {
@@ -886,6 +910,140 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             n += Integer.bitCount(b.get(offset + i) & 0xff);
         }
         return n;
+    }
+
+    // ---- routing-socket messages ------------------------------------------------------------------
+
+    /** What routing messages report of an interface. */
+    private record Snapshot(String name, int flags, int mtu, List<Addr> addresses) {
+    }
+
+    private Map<Integer, Snapshot> reported = new HashMap<>();
+
+    /**
+     * Another program changes the kernel's state (an address, the MTU, the link, or destroys an interface):
+     * the routing sockets hear of it as of any change.
+     */
+    synchronized void asOtherProgram(Runnable change) {
+        change.run();
+        pruneRoutes();
+        announce();
+        notifyAll();
+    }
+
+    /**
+     * Compares the interfaces with what was last reported and sends the differences to every routing socket,
+     * as the kernel does: RTM_DELADDR, RTM_NEWADDR, RTM_IFINFO for flags or MTU, RTM_IFANNOUNCE departure.
+     */
+    void announce() {
+        Map<Integer, Snapshot> now = new HashMap<>();
+        for (Iface i : interfaces.values()) {
+            now.put(i.index, new Snapshot(i.name, i.flags, i.mtu, List.copyOf(i.addresses)));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (Map.Entry<Integer, Snapshot> e : reported.entrySet()) {
+            Snapshot was = e.getValue();
+            Snapshot is = now.get(e.getKey());
+            List<Addr> after = is == null ? List.of() : is.addresses();
+            for (Addr a : was.addresses()) {
+                if (!after.contains(a)) {
+                    out.add(addressMessage(false, e.getKey(), a));
+                }
+            }
+            if (is == null) {
+                out.add(departureMessage(e.getKey(), was.name()));
+                continue;
+            }
+            for (Addr a : after) {
+                if (!was.addresses().contains(a)) {
+                    out.add(addressMessage(true, e.getKey(), a));
+                }
+            }
+            if (was.flags() != is.flags() || was.mtu() != is.mtu()) {
+                out.add(ifInfoMessage(e.getKey(), is));
+            }
+        }
+        reported = now;
+        out.removeIf(java.util.Objects::isNull);
+        for (Fd f : fds.values()) {
+            if (f instanceof SocketFd s && s.domain == BsdAbi.AF_ROUTE) {
+                s.messages.addAll(out);
+            }
+        }
+    }
+
+    private ByteBuffer message(int length, int type) {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) length);
+        b.put(2, (byte) rtLayout()[1]);
+        b.put(3, (byte) type);
+        return b;
+    }
+
+    private byte[] ifInfoMessage(int index, Snapshot s) {
+        int[] l = eventLayout();
+        ByteBuffer b = message(l[4], l[2]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[4]);
+        }
+        b.putInt(l[6], s.flags());
+        b.putShort(l[7], (short) index);
+        if (l[9] == 8) {
+            b.putLong(l[8], s.mtu());
+        } else {
+            b.putInt(l[8], s.mtu());
+        }
+        return b.array();
+    }
+
+    private byte[] departureMessage(int index, String name) {
+        int[] l = eventLayout();
+        if (l[3] < 0) {
+            return null; // no RTM_IFANNOUNCE on this OS
+        }
+        ByteBuffer b = message(l[13], l[3]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[13]);
+        }
+        b.putShort(l[14], (short) index);
+        b.putShort(l[15], (short) 1); // IFAN_DEPARTURE
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        b.put(l[16], n);
+        return b.array();
+    }
+
+    /** RTM_NEWADDR/RTM_DELADDR: header, then RTA_NETMASK, RTA_IFA and (with a destination) RTA_BRD. */
+    private byte[] addressMessage(boolean added, int index, Addr a) {
+        int[] l = eventLayout();
+        int align = rtLayout()[4];
+        boolean v6 = a.local() instanceof Inet6Address;
+        int saLen = v6 ? 28 : 16;
+        int step = (saLen + align - 1) / align * align;
+        int count = a.destination() != null ? 3 : 2;
+        ByteBuffer b = message(l[10] + count * step, added ? l[0] : l[1]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[10]);
+        }
+        b.putInt(l[11], 0x4 | 0x20 | (a.destination() != null ? 0x80 : 0));
+        b.putShort(l[12], (short) index);
+        int at = l[10];
+        byte[] mask = new byte[v6 ? 16 : 4];
+        for (int i = 0; i < mask.length; i++) {
+            int bits = Math.max(0, Math.min(8, a.prefix() - 8 * i));
+            mask[i] = (byte) (bits == 0 ? 0 : 0xff << (8 - bits));
+        }
+        putSockaddr(b, at, v6, mask);
+        putSockaddr(b, at + step, v6, a.local().getAddress());
+        if (a.destination() != null) {
+            putSockaddr(b, at + 2 * step, v6, a.destination().getAddress());
+        }
+        return b.array();
+    }
+
+    private void putSockaddr(ByteBuffer b, int at, boolean v6, byte[] raw) {
+        b.put(at, (byte) (v6 ? 28 : 16));
+        b.put(at + 1, (byte) (v6 ? afInet6() : BsdAbi.AF_INET));
+        b.put(at + (v6 ? 8 : 4), raw);
     }
 
     // ---- getifaddrs -----------------------------------------------------------------------------
