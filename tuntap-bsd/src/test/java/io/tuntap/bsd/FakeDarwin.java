@@ -38,7 +38,7 @@ final class FakeDarwin extends FakeKernel {
 
     @Override
     int[] rtLayout() {
-        return new int[] {92, 5, 8, 12, 4};
+        return new int[] {92, 5, 8, 12, 4, 4, -1, -1};
     }
 
     @Override

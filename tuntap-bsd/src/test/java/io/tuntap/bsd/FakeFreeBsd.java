@@ -46,7 +46,7 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     int[] rtLayout() {
-        return new int[] {152, 5, 8, 12, 8};
+        return new int[] {152, 5, 8, 12, 8, 4, -1, -1};
     }
 
     @Override

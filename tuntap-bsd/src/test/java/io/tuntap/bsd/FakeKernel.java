@@ -171,7 +171,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /**
      * This OS's rt_msghdr, literally: {size, RTM_VERSION, offset of rtm_flags, offset of rtm_addrs, sockaddr
-     * alignment}.
+     * alignment, offset of rtm_index, offset of rtm_priority (-1: none), offset of rtm_hdrlen (-1: none)}.
      */
     abstract int[] rtLayout();
 
@@ -184,7 +184,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     abstract int[] eventLayout();
 
     /** A route in the table: destination/prefix and the gateway, as route(8) prints them. */
-    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags) {
+    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags, int index,
+            int priority) {
     }
 
     /** The routing table. */
@@ -614,7 +615,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         return otherSocket(domain, type, protocol);
     }
 
-    /** A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway and netmask. */
+    /**
+     * A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway (an address, or a sockaddr_dl naming
+     * the interface) and netmask, and optionally RTA_IFP (a sockaddr_dl) choosing the interface.
+     */
     private void routeMessage(ByteBuffer m, int length) throws Err {
         int[] l = rtLayout();
         if (!root) {
@@ -623,20 +627,38 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if ((m.getShort(0) & 0xffff) != length || (m.get(2) & 0xff) != l[1] || length < l[0]) {
             throw new Err(EINVAL);
         }
+        if (l[7] >= 0 && (m.getShort(l[7]) & 0xffff) != l[0]) {
+            throw new Err(EINVAL); // OpenBSD checks rtm_hdrlen
+        }
         int type = m.get(3) & 0xff;
         int flags = m.getInt(l[2]);
         int addrs = m.getInt(l[3]);
-        if (addrs != 0x7) {
+        if (addrs != 0x7 && addrs != 0x17) {
             throw new Err(EINVAL);
         }
         int at = l[0];
         InetAddress[] sa = new InetAddress[3];
         int prefix = 0;
-        for (int i = 0; i < 3; i++) {
+        int linkIndex = 0;
+        int ifpIndex = 0;
+        for (int i = 0; i < (addrs == 0x17 ? 4 : 3); i++) {
             int saLen = m.get(at) & 0xff;
+            int family = m.get(at + 1) & 0xff;
+            if (at + Math.max(saLen, 1) > length) {
+                throw new Err(EINVAL);
+            }
             if (i == 2) {
-                boolean v6 = (m.get(at + 1) & 0xff) == afInet6();
+                boolean v6 = family == afInet6();
                 prefix = maskLength(m, at + (v6 ? 8 : 4), v6 ? 16 : 4);
+            } else if (i == 3 || (i == 1 && family == BsdAbi.AF_LINK)) {
+                if (family != BsdAbi.AF_LINK || saLen < 8) {
+                    throw new Err(EINVAL);
+                }
+                if (i == 3) {
+                    ifpIndex = m.getShort(at + 2) & 0xffff;
+                } else {
+                    linkIndex = m.getShort(at + 2) & 0xffff;
+                }
             } else {
                 sa[i] = sockaddr(m, at);
                 if (sa[i] == null) {
@@ -645,20 +667,17 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             }
             at += saLen <= 0 ? l[4] : (saLen + l[4] - 1) / l[4] * l[4];
         }
-        RouteEntry r = new RouteEntry(sa[0], prefix, sa[1], flags);
+        int priority = l[6] >= 0 ? m.get(l[6]) & 0xff : 0;
+        int p = prefix;
         if (type == 1) {
-            if (routes.stream().anyMatch(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+            if (routes.stream().anyMatch(x -> x.destination().equals(sa[0]) && x.prefix() == p)) {
                 throw new Err(EEXIST);
             }
-            // -interface: the gateway must be an address of some interface.
-            boolean own = interfaces.values().stream().anyMatch(i -> i.addresses.stream()
-                    .anyMatch(a -> a.local().equals(r.gateway())));
-            if ((flags & 0x2) == 0 && !own) {
-                throw new Err(51); // ENETUNREACH
-            }
-            routes.add(r);
+            int index = routeInterface(flags, sa[1], linkIndex, ifpIndex);
+            routes.add(new RouteEntry(sa[0], prefix, sa[1], flags, index,
+                    l[6] >= 0 && priority == 0 ? 8 : priority));
         } else if (type == 2) {
-            if (!routes.removeIf(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+            if (!routes.removeIf(x -> x.destination().equals(sa[0]) && x.prefix() == p)) {
                 throw new Err(io.tuntap.bsd.jna.BsdErrno.ESRCH);
             }
         } else {
@@ -666,10 +685,112 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         }
     }
 
-    /** Interface routes go with the address they hang on (purged, or its interface destroyed). */
+    /**
+     * The interface of a new route: the sockaddr_dl gateway's or RTA_IFP's index; for -interface (no
+     * RTF_GATEWAY) the interface holding the gateway address; for a gateway, the interface whose prefix or
+     * peer covers it. ENETUNREACH if none.
+     */
+    private int routeInterface(int flags, InetAddress gateway, int linkIndex, int ifpIndex) throws Err {
+        int index = ifpIndex != 0 ? ifpIndex : linkIndex;
+        if (index != 0) {
+            int wanted = index;
+            if (interfaces.values().stream().noneMatch(i -> i.index == wanted)) {
+                throw new Err(ENXIO);
+            }
+            return index;
+        }
+        for (Iface i : interfaces.values()) {
+            for (Addr a : i.addresses) {
+                boolean own = a.local().equals(gateway);
+                if ((flags & 0x2) == 0 ? own : own || gateway.equals(a.destination())) {
+                    return i.index;
+                }
+            }
+        }
+        throw new Err(51); // ENETUNREACH
+    }
+
+    /**
+     * Routes go with their interface; interface routes (no RTF_GATEWAY, an address as gateway) also with the
+     * address they hang on.
+     */
     void pruneRoutes() {
-        routes.removeIf(r -> (r.flags() & 0x2) == 0 && interfaces.values().stream()
-                .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway()))));
+        routes.removeIf(r -> interfaces.values().stream().noneMatch(i -> i.index == r.index())
+                || ((r.flags() & 0x2) == 0 && r.gateway() != null && interfaces.values().stream()
+                        .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway())))));
+    }
+
+    @Override
+    public synchronized int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen) {
+        int[] mib = new Pointer(name).getIntArray(0, namelen);
+        // {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}
+        if (namelen != 6 || mib[0] != 4 || mib[1] != BsdAbi.AF_ROUTE || mib[2] != 0 || mib[4] != 1 || mib[5] != 0
+                || (mib[3] != 0 && mib[3] != BsdAbi.AF_INET && mib[3] != afInet6()) || newp != 0) {
+            return fail(EINVAL);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (RouteEntry r : routes) {
+            boolean v6 = r.destination() instanceof Inet6Address;
+            if (mib[3] != 0 && mib[3] != (v6 ? afInet6() : BsdAbi.AF_INET)) {
+                continue;
+            }
+            byte[] msg = dumpMessage(r, v6);
+            out.write(msg, 0, msg.length);
+        }
+        byte[] all = out.toByteArray();
+        Pointer len = new Pointer(oldlenp);
+        if (oldp == 0) {
+            len.setLong(0, all.length);
+            return 0;
+        }
+        if (len.getLong(0) < all.length) {
+            return fail(12); // ENOMEM
+        }
+        new Pointer(oldp).write(0, all, 0, all.length);
+        len.setLong(0, all.length);
+        return 0;
+    }
+
+    /** One RTM_GET message of a dump: DST, GATEWAY (an address, or a sockaddr_dl), NETMASK. */
+    private byte[] dumpMessage(RouteEntry r, boolean v6) {
+        int[] l = rtLayout();
+        int align = l[4];
+        int saLen = v6 ? 28 : 16;
+        int step = (saLen + align - 1) / align * align;
+        int dlStep = (20 + align - 1) / align * align;
+        int length = l[0] + 2 * step + (r.gateway() != null ? step : dlStep);
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) length);
+        b.put(2, (byte) l[1]);
+        b.put(3, (byte) 4); // RTM_GET
+        if (l[7] >= 0) {
+            b.putShort(l[7], (short) l[0]);
+        }
+        if (l[6] >= 0) {
+            b.put(l[6], (byte) r.priority());
+        }
+        b.putShort(l[5], (short) r.index());
+        b.putInt(l[2], r.flags());
+        b.putInt(l[3], 0x7);
+        int at = l[0];
+        putSockaddr(b, at, v6, r.destination().getAddress());
+        at += step;
+        if (r.gateway() != null) {
+            putSockaddr(b, at, r.gateway() instanceof Inet6Address, r.gateway().getAddress());
+            at += step;
+        } else {
+            b.put(at, (byte) 20);
+            b.put(at + 1, (byte) BsdAbi.AF_LINK);
+            b.putShort(at + 2, (short) r.index());
+            at += dlStep;
+        }
+        byte[] mask = new byte[v6 ? 16 : 4];
+        for (int i = 0; i < mask.length; i++) {
+            int bits = Math.max(0, Math.min(8, r.prefix() - 8 * i));
+            mask[i] = (byte) (bits == 0 ? 0 : 0xff << (8 - bits));
+        }
+        putSockaddr(b, at, v6, mask);
+        return b.array();
     }
 
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */

@@ -43,7 +43,7 @@ final class FakeNetBsd extends FakeKernel {
 
     @Override
     int[] rtLayout() {
-        return new int[] {120, 4, 8, 12, 8};
+        return new int[] {120, 4, 8, 12, 8, 4, -1, -1};
     }
 
     @Override

@@ -38,7 +38,7 @@ final class FakeOpenBsd extends FakeKernel {
 
     @Override
     int[] rtLayout() {
-        return new int[] {104, 5, 16, 12, 8};
+        return new int[] {104, 5, 16, 12, 8, 6, 10, 4};
     }
 
     @Override
