@@ -8,6 +8,7 @@ import io.tuntap.DeviceEvent;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.RouteEvents;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
@@ -31,8 +32,6 @@ final class BsdEvents implements EventDispatcher.Source {
     private final boolean pointToPoint;
     private final State initial;
     private Thread thread;
-    private int socket = -1;
-    private int wakeRead = -1;
     private int wakeWrite = -1;
 
     /** What the device looked like when watching started. */
@@ -61,6 +60,7 @@ final class BsdEvents implements EventDispatcher.Source {
             throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open the routing socket that "
                     + "reports changes of " + name);
         }
+        int wakeRead;
         try (Memory fds = new Memory(8)) {
             if (ctx.libc.pipe(Pointer.nativeValue(fds)) < 0) {
                 int errno = ctx.libc.errno();
@@ -70,14 +70,16 @@ final class BsdEvents implements EventDispatcher.Source {
             wakeRead = fds.getInt(0);
             wakeWrite = fds.getInt(4);
         }
-        socket = s;
-        int sock = s;
-        int wake = wakeRead;
-        thread = new Thread(() -> run(dispatcher, sock, wake, up, mtu), "tuntap-events-" + name);
+        int wakeW = wakeWrite;
+        thread = new Thread(() -> run(dispatcher, s, wakeRead, wakeW, up, mtu), "tuntap-events-" + name);
         thread.setDaemon(true);
         thread.start();
     }
 
+    /**
+     * Wakes the thread through the pipe and waits for it to end; the thread closes its descriptors itself as
+     * it ends (so a listener running on it may stop it without waiting for itself).
+     */
     @Override
     public void stop() {
         Thread t;
@@ -91,6 +93,10 @@ final class BsdEvents implements EventDispatcher.Source {
                 one.setByte(0, (byte) 1);
                 ctx.libc.write(wakeWrite, Pointer.nativeValue(one), 1);
             }
+            wakeWrite = -1;
+        }
+        if (t == Thread.currentThread()) {
+            return;
         }
         boolean interrupted = false;
         while (t.isAlive()) {
@@ -100,47 +106,45 @@ final class BsdEvents implements EventDispatcher.Source {
                 interrupted = true;
             }
         }
-        synchronized (this) {
-            ctx.libc.close(socket);
-            ctx.libc.close(wakeRead);
-            ctx.libc.close(wakeWrite);
-            socket = -1;
-            wakeRead = -1;
-            wakeWrite = -1;
-        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run(EventDispatcher dispatcher, int sock, int wake, boolean up, int mtu) {
+    /**
+     * The watcher: polls the routing socket and the pipe until the pipe is written to. After the interface
+     * is removed or the socket fails it polls the pipe alone, so that the descriptors stay this thread's
+     * until {@link #stop()} has written to the pipe.
+     */
+    private void run(EventDispatcher dispatcher, int sock, int wake, int wakeW, boolean up, int mtu) {
         boolean lastUp = up;
         int lastMtu = mtu;
+        boolean listening = true;
         try (Memory pfd = new Memory(16); Memory buf = new Memory(BUFFER)) {
             ByteBuffer view = buf.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
             long pfdAddress = Pointer.nativeValue(pfd);
             long bufAddress = Pointer.nativeValue(buf);
             while (true) {
-                pfd.setInt(0, sock);
+                pfd.setInt(0, wake);
                 pfd.setShort(4, BsdAbi.POLLIN);
                 pfd.setShort(6, (short) 0);
-                pfd.setInt(8, wake);
+                pfd.setInt(8, sock);
                 pfd.setShort(12, BsdAbi.POLLIN);
                 pfd.setShort(14, (short) 0);
-                int n = ctx.libc.poll(pfdAddress, 2, 1000);
-                if (pfd.getShort(14) != 0) {
+                int n = ctx.libc.poll(pfdAddress, listening ? 2 : 1, 1000);
+                if (pfd.getShort(6) != 0) {
                     return; // stop() wrote to the pipe
                 }
-                if (n < 0 || pfd.getShort(6) == 0) {
+                if (n <= 0 || !listening || pfd.getShort(14) == 0) {
                     continue; // EINTR or timeout
                 }
                 long length = ctx.libc.read(sock, bufAddress, BUFFER);
                 if (length <= 0) {
-                    if (length < 0 && ctx.libc.errno() != io.tuntap.bsd.jna.BsdErrno.EAGAIN
-                            && ctx.libc.errno() != io.tuntap.bsd.jna.BsdErrno.EINTR) {
+                    int errno = ctx.libc.errno();
+                    if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
                         LOG.log(System.Logger.Level.WARNING, "read(PF_ROUTE) for " + name + " failed with errno "
-                                + ctx.libc.errno() + "; no further events");
-                        return;
+                                + errno + "; no further events");
+                        listening = false;
                     }
                     continue;
                 }
@@ -164,9 +168,13 @@ final class BsdEvents implements EventDispatcher.Source {
                             : new DeviceEvent.AddressRemoved(address));
                 } else if (m instanceof RouteEvents.Departure) {
                     dispatcher.publish(new DeviceEvent.Removed());
-                    return;
+                    listening = false; // nothing more can come for this index
                 }
             }
+        } finally {
+            ctx.libc.close(sock);
+            ctx.libc.close(wake);
+            ctx.libc.close(wakeW);
         }
     }
 

@@ -76,4 +76,36 @@ class EventsTest {
                     && s.domain == BsdAbi.AF_ROUTE), "the routing socket is closed with the subscription");
         }
     }
+
+    @Test
+    void aListenerOnTheWatcherThreadMayCloseItsSubscription() throws Exception {
+        FakeKernel k = new FakeFreeBsd(15);
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().build())) {
+            BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
+            EventSubscription[] self = new EventSubscription[1];
+            synchronized (self) {
+                self[0] = d.subscribe(Runnable::run, e -> {
+                    synchronized (self) {
+                        self[0].close(); // on the watcher thread itself: must not wait for itself
+                    }
+                    events.add(e);
+                });
+            }
+            d.setMtu(1400);
+            assertEquals(new DeviceEvent.MtuChanged(1400), next(events));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (routingSockets(k) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, routingSockets(k), "the watcher ended and closed its socket");
+            assertFalse(self[0].isOpen());
+        }
+    }
+
+    private static long routingSockets(FakeKernel k) {
+        synchronized (k) {
+            return k.fds.values().stream().filter(f -> f instanceof FakeKernel.SocketFd s
+                    && s.domain == BsdAbi.AF_ROUTE).count();
+        }
+    }
 }
