@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  *     xflags @20, if_data @24 (ifi_mtu u32 @+4); ifa_msghdr addrs @12, flags @16, metric @20: 24 bytes;
  *     if_announcemsghdr what @8, name @10. The sockaddrs start at hdrlen. Types 0xc, 0xd, 0xe, 0xf.</li>
  * <li>NetBSD {@code net/if.h}: if_msghdr addrs @4, flags @8, index @12, if_data @16 (ifi_mtu u64 @+8): 160
- *     bytes; ifa_msghdr u16 index @4, flags @8, addrs @12, pid, addrflags, seq, metric: 32 bytes;
+ *     bytes; ifa_msghdr u16 index @4, flags @8, addrs @12, pid, addrflags, metric: 28 bytes, 32 with
+ *     {@code __align64};
  *     if_announcemsghdr index @4, name @6, what @22: 24 bytes. Version 4; types 0x16, 0x17, 0x14, 0x10.</li>
  * <li>macOS (xnu {@code net/if.h}): if_msghdr addrs @4, flags @8, index @12, if_data @16 (ifi_mtu u32 @+8): 112
  *     bytes; ifa_msghdr addrs @4, flags @8, index @12, metric @16: 20 bytes. Types 0xc, 0xd, 0xe; xnu has no

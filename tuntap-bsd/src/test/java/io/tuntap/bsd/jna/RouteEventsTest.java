@@ -100,7 +100,7 @@ class RouteEventsTest {
     @Test
     void netbsdAddressHeaderHasIndexFirst() throws Exception {
         // ifa_msghdr (32 bytes): msglen 64, version 4, RTM_NEWADDR 0x16, index 7 @4, flags @8,
-        // addrs 0x24 @12, pid, addrflags, seq, metric.
+        // addrs 0x24 @12, pid, addrflags, metric, padded to 32 (__align64).
         String m = "4000 04 16 0700 0000 00000000 24000000" + zeros(16)
                 + "10020000 ffff0000" + zeros(8)
                 + "10020000 c0a80101" + zeros(8);
