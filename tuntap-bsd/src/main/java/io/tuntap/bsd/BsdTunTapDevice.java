@@ -473,6 +473,147 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         }
     }
 
+    // ---- routes ---------------------------------------------------------------------------------
+
+    /**
+     * The routes through this interface, from a {@code sysctl} route dump ({@code NET_RT_DUMP}) filtered by
+     * the interface index. A route without {@code RTF_GATEWAY} is on-link; OpenBSD's priority is the metric,
+     * its default ({@code RTP_STATIC}, 8) shown as 0.
+     */
+    @Override
+    public List<io.tuntap.Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        List<io.tuntap.Route> out = new ArrayList<>();
+        for (int family : new int[] {BsdAbi.AF_INET, ctx.abi.afInet6}) {
+            for (RtMsghdr.Dumped d : dump(family)) {
+                if (d.index() != index() || d.destination().isLinkLocalAddress()
+                        || d.destination().isMulticastAddress()) {
+                    continue;
+                }
+                IpPrefix destination = new IpPrefix(d.destination(), d.prefix()).network();
+                boolean viaGateway = (d.flags() & RtMsghdr.RTF_GATEWAY) != 0 && d.gateway() != null
+                        && d.gateway().getClass() == d.destination().getClass();
+                io.tuntap.Route r = viaGateway ? io.tuntap.Route.via(destination, d.gateway())
+                        : io.tuntap.Route.onLink(destination);
+                int metric = d.priority() == RtMsghdr.RTP_STATIC ? 0 : d.priority();
+                out.add(r.withMetric(metric));
+            }
+        }
+        return out;
+    }
+
+    /** The routes of {@code family}: sysctl {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}, sized first. */
+    private List<RtMsghdr.Dumped> dump(int family) throws TunTapException {
+        try (Memory mib = new Memory(6 * 4); Memory size = new Memory(8)) {
+            int[] name = {RtMsghdr.CTL_NET, BsdAbi.AF_ROUTE, 0, family, RtMsghdr.NET_RT_DUMP, 0};
+            mib.write(0, name, 0, name.length);
+            for (int attempt = 0; attempt < 5; attempt++) {
+                size.setLong(0, 0);
+                if (ctx.bsd.sysctl(Pointer.nativeValue(mib), 6, 0, Pointer.nativeValue(size), 0, 0) < 0) {
+                    throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", ctx.libc.errno(), "cannot read the routing "
+                            + "table to list the routes through " + name());
+                }
+                long needed = size.getLong(0) + 1024; // room for routes added meanwhile
+                try (Memory buf = new Memory(needed)) {
+                    size.setLong(0, needed);
+                    if (ctx.bsd.sysctl(Pointer.nativeValue(mib), 6, Pointer.nativeValue(buf),
+                            Pointer.nativeValue(size), 0, 0) < 0) {
+                        int errno = ctx.libc.errno();
+                        if (errno == BsdErrno.ENOMEM) {
+                            continue; // the table grew: size it again
+                        }
+                        throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", errno, "cannot read the routing table "
+                                + "to list the routes through " + name());
+                    }
+                    int length = (int) size.getLong(0);
+                    return RtMsghdr.readDump(buf.getByteBuffer(0, needed).order(java.nio.ByteOrder.nativeOrder()),
+                            length, ctx.abi);
+                }
+            }
+            throw BsdErrors.of("sysctl(NET_RT_DUMP)", BsdErrno.ENOMEM, "the routing table kept growing while "
+                    + "it was read; try again");
+        }
+    }
+
+    @Override
+    public synchronized void addRoute(io.tuntap.Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        require(Capability.ROUTES, "addRoute");
+        int priority = checkRoute(route, "addRoute");
+        routeMessage(RtMsghdr.RTM_ADD, route, priority);
+    }
+
+    @Override
+    public synchronized void removeRoute(io.tuntap.Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        require(Capability.ROUTES, "removeRoute");
+        int priority = checkRoute(route, "removeRoute");
+        routeMessage(RtMsghdr.RTM_DELETE, route, priority);
+    }
+
+    /** The route's family must be served; a metric needs ROUTE_METRICS (OpenBSD: a priority of 1 to 62). */
+    private int checkRoute(io.tuntap.Route route, String call) throws TunTapException {
+        require(route.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, call);
+        if (route.metric().isEmpty()) {
+            return 0;
+        }
+        int metric = route.metric().getAsInt();
+        if (!capabilities().contains(Capability.ROUTE_METRICS)) {
+            throw new UnsupportedFeatureException(call, 0, route + ": " + ctx.abi + " has no route metrics "
+                    + "(Capability.ROUTE_METRICS is absent); add the route without a metric");
+        }
+        if (metric >= 63) {
+            throw new InvalidConfigurationException(call, 0, route + ": OpenBSD route priorities go from 1 to 62");
+        }
+        return metric;
+    }
+
+    private void routeMessage(int type, io.tuntap.Route route, int priority) throws TunTapException {
+        boolean add = type == RtMsghdr.RTM_ADD;
+        String call = "write(PF_ROUTE, " + (add ? "RTM_ADD " : "RTM_DELETE ") + route + " dev " + name() + ")";
+        int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
+        if (s < 0) {
+            throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open a routing socket to "
+                    + (add ? "add " : "remove ") + route);
+        }
+        try (BsdContext.Request r = new BsdContext.Request(512)) {
+            int length = RtMsghdr.putUserRoute(r.view, ctx.abi, type, ++routeSeq, route.destination().address(),
+                    route.destination().prefixLength(), route.gateway().orElse(null), index(), priority);
+            if (ctx.libc.write(s, r.address, length) < 0) {
+                int errno = ctx.libc.errno();
+                if (add && errno == BsdErrno.EEXIST) {
+                    throw new DeviceBusyException("addRoute", errno, call + " failed with EEXIST: a route to "
+                            + route.destination() + " exists already; remove it first");
+                }
+                if (!add && errno == BsdErrno.ESRCH) {
+                    throw new DeviceNotFoundException("removeRoute", errno, call + " failed with ESRCH: there is "
+                            + "no such route");
+                }
+                throw BsdErrors.ofCommon(call, errno, "the kernel refused the route (is the gateway reachable "
+                        + "through " + name() + "?)");
+            }
+        } finally {
+            ctx.libc.close(s);
+        }
+    }
+
+    // ---- events ---------------------------------------------------------------------------------
+
+    @Override
+    protected io.tuntap.spi.EventDispatcher.Source eventSource() {
+        return new BsdEvents(ctx, name(), index(), opened.pointToPoint(), new BsdEvents.State() {
+            @Override
+            public boolean up() throws TunTapException {
+                return isUp();
+            }
+
+            @Override
+            public int mtu() throws TunTapException {
+                return BsdTunTapDevice.this.mtu();
+            }
+        });
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + name() + ", #" + index() + ", " + ctx.abi + " " + driver() + "]";

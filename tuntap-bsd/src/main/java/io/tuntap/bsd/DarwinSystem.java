@@ -33,7 +33,8 @@ final class DarwinSystem extends BsdSystem {
             return Set.of();
         }
         return EnumSet.of(Capability.TUN, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
-                Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ZERO_COPY);
+                Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
+                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES);
     }
 
     @Override

@@ -25,7 +25,8 @@ final class OpenBsdSystem extends BsdSystem {
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ZERO_COPY);
+                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
+                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES, Capability.ROUTE_METRICS);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
             c.add(Capability.PEER_ADDRESSES);

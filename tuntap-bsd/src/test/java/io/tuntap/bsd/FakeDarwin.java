@@ -32,8 +32,13 @@ final class FakeDarwin extends FakeKernel {
     }
 
     @Override
+    int[] eventLayout() {
+        return new int[] {0xc, 0xd, 0xe, -1, 112, 4, 8, 12, 24, 4, 20, 4, 12, 0, -1, -1, -1, -1};
+    }
+
+    @Override
     int[] rtLayout() {
-        return new int[] {92, 5, 8, 12, 4};
+        return new int[] {92, 5, 8, 12, 4, 4, -1, -1};
     }
 
     @Override

@@ -40,8 +40,13 @@ final class FakeFreeBsd extends FakeKernel {
     }
 
     @Override
+    int[] eventLayout() {
+        return new int[] {0xc, 0xd, 0xe, 0x11, 160, 4, 8, 12, 24, 4, 20, 4, 12, 24, 4, 22, 6, -1};
+    }
+
+    @Override
     int[] rtLayout() {
-        return new int[] {152, 5, 8, 12, 8};
+        return new int[] {152, 5, 8, 12, 8, 4, -1, -1};
     }
 
     @Override

@@ -137,6 +137,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         final int protocol;
         /** The utun a connected control socket made. */
         FakeKernel.Iface utun;
+        /** A routing socket's unread messages. */
+        final ArrayDeque<byte[]> messages = new ArrayDeque<>();
 
         SocketFd(int domain, int protocol) {
             this.domain = domain;
@@ -169,12 +171,21 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /**
      * This OS's rt_msghdr, literally: {size, RTM_VERSION, offset of rtm_flags, offset of rtm_addrs, sockaddr
-     * alignment}.
+     * alignment, offset of rtm_index, offset of rtm_priority (-1: none), offset of rtm_hdrlen (-1: none)}.
      */
     abstract int[] rtLayout();
 
+    /**
+     * This OS's interface messages, literally: {RTM_NEWADDR, RTM_DELADDR, RTM_IFINFO, RTM_IFANNOUNCE (-1: none),
+     * sizeof if_msghdr, ifm_addrs, ifm_flags, ifm_index, ifi_mtu offset, ifi_mtu width, sizeof ifa_msghdr,
+     * ifam_addrs, ifam_index, sizeof if_announcemsghdr, ifan_index, ifan_what, ifan_name, hdrlen offset (-1:
+     * none)}.
+     */
+    abstract int[] eventLayout();
+
     /** A route in the table: destination/prefix and the gateway, as route(8) prints them. */
-    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags) {
+    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags, int index,
+            int priority) {
     }
 
     /** The routing table. */
@@ -358,6 +369,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             DeviceFd f = new DeviceFd(i);
             f.statusFlags = flags & BsdAbi.O_NONBLOCK;
             i.owner = f;
+            announce();
             return newFd(f);
         } catch (Err e) {
             return fail(e.errno);
@@ -379,6 +391,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             interfaces.remove(s.utun.name);
         }
         pruneRoutes();
+        announce();
         notifyAll();
         return 0;
     }
@@ -427,7 +440,14 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 new Pointer(base[0]).setMemory(0, n, (byte) 1);
                 return n;
             }
-            data = deviceRead(packetIface(f));
+            if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+                data = rs.messages.poll();
+                if (data == null) {
+                    return fail(EAGAIN);
+                }
+            } else {
+                data = deviceRead(packetIface(f));
+            }
         } catch (Err e) {
             return fail(e.errno);
         }
@@ -552,6 +572,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /** POLLIN/POLLOUT of an fd now. */
     int readiness(Fd f) {
+        if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+            return BsdAbi.POLLOUT | (rs.messages.isEmpty() ? 0 : BsdAbi.POLLIN);
+        }
         if (f instanceof PipeFd pf) {
             return pf.readEnd ? (pf.pipe.bytes > 0 ? BsdAbi.POLLIN : 0) : BsdAbi.POLLOUT;
         }
@@ -582,6 +605,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized int socket(int domain, int type, int protocol) {
         count("socket");
+        announce(); // whatever changed before this socket existed is not reported to it
         if ((domain == BsdAbi.AF_INET || domain == afInet6()) && type == BsdAbi.SOCK_DGRAM) {
             return newFd(new SocketFd(domain, protocol));
         }
@@ -591,7 +615,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         return otherSocket(domain, type, protocol);
     }
 
-    /** A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway and netmask. */
+    /**
+     * A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway (an address, or a sockaddr_dl naming
+     * the interface) and netmask, and optionally RTA_IFP (a sockaddr_dl) choosing the interface.
+     */
     private void routeMessage(ByteBuffer m, int length) throws Err {
         int[] l = rtLayout();
         if (!root) {
@@ -600,20 +627,38 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if ((m.getShort(0) & 0xffff) != length || (m.get(2) & 0xff) != l[1] || length < l[0]) {
             throw new Err(EINVAL);
         }
+        if (l[7] >= 0 && (m.getShort(l[7]) & 0xffff) != l[0]) {
+            throw new Err(EINVAL); // OpenBSD checks rtm_hdrlen
+        }
         int type = m.get(3) & 0xff;
         int flags = m.getInt(l[2]);
         int addrs = m.getInt(l[3]);
-        if (addrs != 0x7) {
+        if (addrs != 0x7 && addrs != 0x17) {
             throw new Err(EINVAL);
         }
         int at = l[0];
         InetAddress[] sa = new InetAddress[3];
         int prefix = 0;
-        for (int i = 0; i < 3; i++) {
+        int linkIndex = 0;
+        int ifpIndex = 0;
+        for (int i = 0; i < (addrs == 0x17 ? 4 : 3); i++) {
             int saLen = m.get(at) & 0xff;
+            int family = m.get(at + 1) & 0xff;
+            if (at + Math.max(saLen, 1) > length) {
+                throw new Err(EINVAL);
+            }
             if (i == 2) {
-                boolean v6 = (m.get(at + 1) & 0xff) == afInet6();
+                boolean v6 = family == afInet6();
                 prefix = maskLength(m, at + (v6 ? 8 : 4), v6 ? 16 : 4);
+            } else if (i == 3 || (i == 1 && family == BsdAbi.AF_LINK)) {
+                if (family != BsdAbi.AF_LINK || saLen < 8) {
+                    throw new Err(EINVAL);
+                }
+                if (i == 3) {
+                    ifpIndex = m.getShort(at + 2) & 0xffff;
+                } else {
+                    linkIndex = m.getShort(at + 2) & 0xffff;
+                }
             } else {
                 sa[i] = sockaddr(m, at);
                 if (sa[i] == null) {
@@ -622,20 +667,17 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             }
             at += saLen <= 0 ? l[4] : (saLen + l[4] - 1) / l[4] * l[4];
         }
-        RouteEntry r = new RouteEntry(sa[0], prefix, sa[1], flags);
+        int priority = l[6] >= 0 ? m.get(l[6]) & 0xff : 0;
+        int p = prefix;
         if (type == 1) {
-            if (routes.stream().anyMatch(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+            if (routes.stream().anyMatch(x -> x.destination().equals(sa[0]) && x.prefix() == p)) {
                 throw new Err(EEXIST);
             }
-            // -interface: the gateway must be an address of some interface.
-            boolean own = interfaces.values().stream().anyMatch(i -> i.addresses.stream()
-                    .anyMatch(a -> a.local().equals(r.gateway())));
-            if ((flags & 0x2) == 0 && !own) {
-                throw new Err(51); // ENETUNREACH
-            }
-            routes.add(r);
+            int index = routeInterface(flags, sa[1], linkIndex, ifpIndex);
+            routes.add(new RouteEntry(sa[0], prefix, sa[1], flags, index,
+                    l[6] >= 0 && priority == 0 ? 8 : priority));
         } else if (type == 2) {
-            if (!routes.removeIf(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+            if (!routes.removeIf(x -> x.destination().equals(sa[0]) && x.prefix() == p)) {
                 throw new Err(io.tuntap.bsd.jna.BsdErrno.ESRCH);
             }
         } else {
@@ -643,10 +685,112 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         }
     }
 
-    /** Interface routes go with the address they hang on (purged, or its interface destroyed). */
+    /**
+     * The interface of a new route: the sockaddr_dl gateway's or RTA_IFP's index; for -interface (no
+     * RTF_GATEWAY) the interface holding the gateway address; for a gateway, the interface whose prefix or
+     * peer covers it. ENETUNREACH if none.
+     */
+    private int routeInterface(int flags, InetAddress gateway, int linkIndex, int ifpIndex) throws Err {
+        int index = ifpIndex != 0 ? ifpIndex : linkIndex;
+        if (index != 0) {
+            int wanted = index;
+            if (interfaces.values().stream().noneMatch(i -> i.index == wanted)) {
+                throw new Err(ENXIO);
+            }
+            return index;
+        }
+        for (Iface i : interfaces.values()) {
+            for (Addr a : i.addresses) {
+                boolean own = a.local().equals(gateway);
+                if ((flags & 0x2) == 0 ? own : own || gateway.equals(a.destination())) {
+                    return i.index;
+                }
+            }
+        }
+        throw new Err(51); // ENETUNREACH
+    }
+
+    /**
+     * Routes go with their interface; interface routes (no RTF_GATEWAY, an address as gateway) also with the
+     * address they hang on.
+     */
     void pruneRoutes() {
-        routes.removeIf(r -> (r.flags() & 0x2) == 0 && interfaces.values().stream()
-                .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway()))));
+        routes.removeIf(r -> interfaces.values().stream().noneMatch(i -> i.index == r.index())
+                || ((r.flags() & 0x2) == 0 && r.gateway() != null && interfaces.values().stream()
+                        .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway())))));
+    }
+
+    @Override
+    public synchronized int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen) {
+        int[] mib = new Pointer(name).getIntArray(0, namelen);
+        // {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}
+        if (namelen != 6 || mib[0] != 4 || mib[1] != BsdAbi.AF_ROUTE || mib[2] != 0 || mib[4] != 1 || mib[5] != 0
+                || (mib[3] != 0 && mib[3] != BsdAbi.AF_INET && mib[3] != afInet6()) || newp != 0) {
+            return fail(EINVAL);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (RouteEntry r : routes) {
+            boolean v6 = r.destination() instanceof Inet6Address;
+            if (mib[3] != 0 && mib[3] != (v6 ? afInet6() : BsdAbi.AF_INET)) {
+                continue;
+            }
+            byte[] msg = dumpMessage(r, v6);
+            out.write(msg, 0, msg.length);
+        }
+        byte[] all = out.toByteArray();
+        Pointer len = new Pointer(oldlenp);
+        if (oldp == 0) {
+            len.setLong(0, all.length);
+            return 0;
+        }
+        if (len.getLong(0) < all.length) {
+            return fail(12); // ENOMEM
+        }
+        new Pointer(oldp).write(0, all, 0, all.length);
+        len.setLong(0, all.length);
+        return 0;
+    }
+
+    /** One RTM_GET message of a dump: DST, GATEWAY (an address, or a sockaddr_dl), NETMASK. */
+    private byte[] dumpMessage(RouteEntry r, boolean v6) {
+        int[] l = rtLayout();
+        int align = l[4];
+        int saLen = v6 ? 28 : 16;
+        int step = (saLen + align - 1) / align * align;
+        int dlStep = (20 + align - 1) / align * align;
+        int length = l[0] + 2 * step + (r.gateway() != null ? step : dlStep);
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) length);
+        b.put(2, (byte) l[1]);
+        b.put(3, (byte) 4); // RTM_GET
+        if (l[7] >= 0) {
+            b.putShort(l[7], (short) l[0]);
+        }
+        if (l[6] >= 0) {
+            b.put(l[6], (byte) r.priority());
+        }
+        b.putShort(l[5], (short) r.index());
+        b.putInt(l[2], r.flags());
+        b.putInt(l[3], 0x7);
+        int at = l[0];
+        putSockaddr(b, at, v6, r.destination().getAddress());
+        at += step;
+        if (r.gateway() != null) {
+            putSockaddr(b, at, r.gateway() instanceof Inet6Address, r.gateway().getAddress());
+            at += step;
+        } else {
+            b.put(at, (byte) 20);
+            b.put(at + 1, (byte) BsdAbi.AF_LINK);
+            b.putShort(at + 2, (short) r.index());
+            at += dlStep;
+        }
+        byte[] mask = new byte[v6 ? 16 : 4];
+        for (int i = 0; i < mask.length; i++) {
+            int bits = Math.max(0, Math.min(8, r.prefix() - 8 * i));
+            mask[i] = (byte) (bits == 0 ? 0 : 0xff << (8 - bits));
+        }
+        putSockaddr(b, at, v6, mask);
+        return b.array();
     }
 
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */
@@ -736,6 +880,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 throw new Err(ENOTTY);
             }
             pruneRoutes();
+            announce();
             notifyAll();
             return 0;
         } catch (Err e) {
@@ -886,6 +1031,140 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             n += Integer.bitCount(b.get(offset + i) & 0xff);
         }
         return n;
+    }
+
+    // ---- routing-socket messages ------------------------------------------------------------------
+
+    /** What routing messages report of an interface. */
+    private record Snapshot(String name, int flags, int mtu, List<Addr> addresses) {
+    }
+
+    private Map<Integer, Snapshot> reported = new HashMap<>();
+
+    /**
+     * Another program changes the kernel's state (an address, the MTU, the link, or destroys an interface):
+     * the routing sockets hear of it as of any change.
+     */
+    synchronized void asOtherProgram(Runnable change) {
+        change.run();
+        pruneRoutes();
+        announce();
+        notifyAll();
+    }
+
+    /**
+     * Compares the interfaces with what was last reported and sends the differences to every routing socket,
+     * as the kernel does: RTM_DELADDR, RTM_NEWADDR, RTM_IFINFO for flags or MTU, RTM_IFANNOUNCE departure.
+     */
+    void announce() {
+        Map<Integer, Snapshot> now = new HashMap<>();
+        for (Iface i : interfaces.values()) {
+            now.put(i.index, new Snapshot(i.name, i.flags, i.mtu, List.copyOf(i.addresses)));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (Map.Entry<Integer, Snapshot> e : reported.entrySet()) {
+            Snapshot was = e.getValue();
+            Snapshot is = now.get(e.getKey());
+            List<Addr> after = is == null ? List.of() : is.addresses();
+            for (Addr a : was.addresses()) {
+                if (!after.contains(a)) {
+                    out.add(addressMessage(false, e.getKey(), a));
+                }
+            }
+            if (is == null) {
+                out.add(departureMessage(e.getKey(), was.name()));
+                continue;
+            }
+            for (Addr a : after) {
+                if (!was.addresses().contains(a)) {
+                    out.add(addressMessage(true, e.getKey(), a));
+                }
+            }
+            if (was.flags() != is.flags() || was.mtu() != is.mtu()) {
+                out.add(ifInfoMessage(e.getKey(), is));
+            }
+        }
+        reported = now;
+        out.removeIf(java.util.Objects::isNull);
+        for (Fd f : fds.values()) {
+            if (f instanceof SocketFd s && s.domain == BsdAbi.AF_ROUTE) {
+                s.messages.addAll(out);
+            }
+        }
+    }
+
+    private ByteBuffer message(int length, int type) {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) length);
+        b.put(2, (byte) rtLayout()[1]);
+        b.put(3, (byte) type);
+        return b;
+    }
+
+    private byte[] ifInfoMessage(int index, Snapshot s) {
+        int[] l = eventLayout();
+        ByteBuffer b = message(l[4], l[2]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[4]);
+        }
+        b.putInt(l[6], s.flags());
+        b.putShort(l[7], (short) index);
+        if (l[9] == 8) {
+            b.putLong(l[8], s.mtu());
+        } else {
+            b.putInt(l[8], s.mtu());
+        }
+        return b.array();
+    }
+
+    private byte[] departureMessage(int index, String name) {
+        int[] l = eventLayout();
+        if (l[3] < 0) {
+            return null; // no RTM_IFANNOUNCE on this OS
+        }
+        ByteBuffer b = message(l[13], l[3]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[13]);
+        }
+        b.putShort(l[14], (short) index);
+        b.putShort(l[15], (short) 1); // IFAN_DEPARTURE
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        b.put(l[16], n);
+        return b.array();
+    }
+
+    /** RTM_NEWADDR/RTM_DELADDR: header, then RTA_NETMASK, RTA_IFA and (with a destination) RTA_BRD. */
+    private byte[] addressMessage(boolean added, int index, Addr a) {
+        int[] l = eventLayout();
+        int align = rtLayout()[4];
+        boolean v6 = a.local() instanceof Inet6Address;
+        int saLen = v6 ? 28 : 16;
+        int step = (saLen + align - 1) / align * align;
+        int count = a.destination() != null ? 3 : 2;
+        ByteBuffer b = message(l[10] + count * step, added ? l[0] : l[1]);
+        if (l[17] >= 0) {
+            b.putShort(l[17], (short) l[10]);
+        }
+        b.putInt(l[11], 0x4 | 0x20 | (a.destination() != null ? 0x80 : 0));
+        b.putShort(l[12], (short) index);
+        int at = l[10];
+        byte[] mask = new byte[v6 ? 16 : 4];
+        for (int i = 0; i < mask.length; i++) {
+            int bits = Math.max(0, Math.min(8, a.prefix() - 8 * i));
+            mask[i] = (byte) (bits == 0 ? 0 : 0xff << (8 - bits));
+        }
+        putSockaddr(b, at, v6, mask);
+        putSockaddr(b, at + step, v6, a.local().getAddress());
+        if (a.destination() != null) {
+            putSockaddr(b, at + 2 * step, v6, a.destination().getAddress());
+        }
+        return b.array();
+    }
+
+    private void putSockaddr(ByteBuffer b, int at, boolean v6, byte[] raw) {
+        b.put(at, (byte) (v6 ? 28 : 16));
+        b.put(at + 1, (byte) (v6 ? afInet6() : BsdAbi.AF_INET));
+        b.put(at + (v6 ? 8 : 4), raw);
     }
 
     // ---- getifaddrs -----------------------------------------------------------------------------

@@ -37,8 +37,13 @@ final class FakeNetBsd extends FakeKernel {
     }
 
     @Override
+    int[] eventLayout() {
+        return new int[] {0x16, 0x17, 0x14, 0x10, 160, 4, 8, 12, 24, 8, 32, 12, 4, 24, 4, 22, 6, -1};
+    }
+
+    @Override
     int[] rtLayout() {
-        return new int[] {120, 4, 8, 12, 8};
+        return new int[] {120, 4, 8, 12, 8, 4, -1, -1};
     }
 
     @Override

@@ -32,8 +32,13 @@ final class FakeOpenBsd extends FakeKernel {
     }
 
     @Override
+    int[] eventLayout() {
+        return new int[] {0xc, 0xd, 0xe, 0xf, 168, 12, 16, 6, 28, 4, 24, 12, 6, 26, 6, 8, 10, 4};
+    }
+
+    @Override
     int[] rtLayout() {
-        return new int[] {104, 5, 16, 12, 8};
+        return new int[] {104, 5, 16, 12, 8, 6, 10, 4};
     }
 
     @Override

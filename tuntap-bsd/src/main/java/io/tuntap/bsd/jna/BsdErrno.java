@@ -19,6 +19,8 @@ public final class BsdErrno {
     public static final int EINTR = 4;
     /** Input/output error. */
     public static final int EIO = 5;
+    /** Cannot allocate memory (a sysctl buffer too small). */
+    public static final int ENOMEM = 12;
     /** Device not configured. */
     public static final int ENXIO = 6;
     /** Bad file descriptor. */

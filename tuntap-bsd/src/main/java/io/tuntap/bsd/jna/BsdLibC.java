@@ -25,4 +25,11 @@ public interface BsdLibC {
 
     /** freeifaddrs(3) of a list from {@link #getifaddrs}. */
     void freeifaddrs(long ifaddrs);
+
+    /**
+     * sysctl(3) of the {@code namelen} ints at {@code name}: copies at most {@code *oldlenp} bytes (a size_t at
+     * {@code oldlenp}) to {@code oldp} and stores the length; with {@code oldp} 0 it stores the length needed.
+     * Returns 0 or -1 (ENOMEM when the room was too small).
+     */
+    int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
 }

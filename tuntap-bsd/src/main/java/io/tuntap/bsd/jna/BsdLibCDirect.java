@@ -31,4 +31,7 @@ public final class BsdLibCDirect implements BsdLibC {
 
     @Override
     public native void freeifaddrs(long ifaddrs);
+
+    @Override
+    public native int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
 }

@@ -67,4 +67,72 @@ class RtMsghdrTest {
         assertEquals(4, b.get(2));
         assertEquals(RtMsghdr.RTF_UP | RtMsghdr.RTF_STATIC | RtMsghdr.RTF_GATEWAY | RtMsghdr.RTF_HOST, b.getInt(8));
     }
+
+    private static final String VIA_10_0_0_2 = "1002" + "0000" + "0a620800" + "00".repeat(8)
+            + "1002" + "0000" + "0a000002" + "00".repeat(8)
+            + "1002" + "0000" + "ffffff00" + "00".repeat(8);
+    /** sockaddr_dl: sdl_len 20, AF_LINK 18, sdl_index 7, type, nlen, alen, slen 0, 12 bytes of data. */
+    private static final String LINK_7 = "1412" + "0700" + "00".repeat(16);
+
+    @Test
+    void freebsdUserRouteTo10_98_8_0Slash24Via10_0_0_2() throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(300).order(ByteOrder.LITTLE_ENDIAN);
+        int n = RtMsghdr.putUserRoute(b, BsdAbi.FREEBSD, RtMsghdr.RTM_ADD, 1, InetAddress.getByName("10.98.8.0"), 24,
+                InetAddress.getByName("10.0.0.2"), 7, 0);
+        assertEquals(152 + 3 * 16 + 24, n, "the sockaddr_dl padded to 24");
+        // msglen 224, version 5, RTM_ADD, rtm_index 0, spare; flags UP|GATEWAY|STATIC; addrs DST|GATEWAY|NETMASK|
+        // IFP; pid 0; seq 1; errno, fmask, inits 0.
+        assertEquals("e000" + "05" + "01" + "0000" + "0000" + "03080000" + "17000000" + "00000000" + "01000000"
+                + "00".repeat(16), hex(b, 0, 40));
+        assertEquals("00".repeat(112), hex(b, 40, 152), "14 u_long metrics zero");
+        assertEquals(VIA_10_0_0_2 + LINK_7 + "00000000", hex(b, 152, 224));
+    }
+
+    @Test
+    void macosUserRouteTo10_98_8_0Slash24Via10_0_0_2() throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(300).order(ByteOrder.LITTLE_ENDIAN);
+        int n = RtMsghdr.putUserRoute(b, BsdAbi.DARWIN, RtMsghdr.RTM_ADD, 1, InetAddress.getByName("10.98.8.0"), 24,
+                InetAddress.getByName("10.0.0.2"), 7, 0);
+        assertEquals(92 + 3 * 16 + 20, n, "ROUNDUP32 keeps the 20-byte sockaddr_dl");
+        assertEquals("a000" + "05" + "01" + "0000" + "0000" + "03080000" + "17000000" + "00000000" + "01000000"
+                + "00".repeat(12), hex(b, 0, 36));
+        assertEquals("00".repeat(56), hex(b, 36, 92));
+        assertEquals(VIA_10_0_0_2 + LINK_7, hex(b, 92, 160));
+    }
+
+    @Test
+    void onLinkRouteHasTheInterfaceAsGatewayAndOpenBsdAPriority() throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(300).order(ByteOrder.LITTLE_ENDIAN);
+        int n = RtMsghdr.putUserRoute(b, BsdAbi.OPENBSD, RtMsghdr.RTM_ADD, 1, InetAddress.getByName("10.98.7.0"), 24,
+                null, 7, 5);
+        assertEquals(104 + 16 + 24 + 16, n);
+        assertEquals(104, b.getShort(4), "rtm_hdrlen");
+        assertEquals(5, b.get(10), "rtm_priority @10");
+        assertEquals(RtMsghdr.RTF_UP | RtMsghdr.RTF_STATIC, b.getInt(16), "no RTF_GATEWAY");
+        assertEquals(7, b.getInt(12), "DST|GATEWAY|NETMASK, no IFP");
+        assertEquals(LINK_7 + "00000000", hex(b, 120, 144), "the gateway is the interface's sockaddr_dl");
+    }
+
+    @Test
+    void dumpIsReadMessageByMessage() throws Exception {
+        // Two FreeBSD RTM_GET messages of a NET_RT_DUMP: 10.98.8.0/24 via 10.0.0.2 on index 7 (flags
+        // UP|GATEWAY|STATIC), and 10.98.7.0/24 on-link on index 9 (gateway a sockaddr_dl), netmask shortened to
+        // sa_len 7.
+        ByteBuffer b = ByteBuffer.allocate(1000).order(ByteOrder.LITTLE_ENDIAN);
+        String first = "c000" + "05" + "04" + "0700" + "0000" + "03080000" + "07000000" + "00".repeat(136)
+                + "1002" + "0000" + "0a620800" + "00".repeat(8)
+                + "1002" + "0000" + "0a000002" + "00".repeat(8)
+                + "0700" + "0000" + "ffffff" + "00";
+        String second = "c800" + "05" + "04" + "0900" + "0000" + "01080000" + "07000000" + "00".repeat(136)
+                + "1002" + "0000" + "0a620700" + "00".repeat(8)
+                + "1412" + "0900" + "00".repeat(16) + "00000000"
+                + "0700" + "0000" + "ffffff" + "00";
+        byte[] raw = HexFormat.of().parseHex(first + second);
+        b.put(0, raw);
+        java.util.List<RtMsghdr.Dumped> routes = RtMsghdr.readDump(b, raw.length, BsdAbi.FREEBSD);
+        assertEquals(java.util.List.of(
+                new RtMsghdr.Dumped(7, 0x803, InetAddress.getByName("10.98.8.0"), 24,
+                        InetAddress.getByName("10.0.0.2"), 0),
+                new RtMsghdr.Dumped(9, 0x801, InetAddress.getByName("10.98.7.0"), 24, null, 0)), routes);
+    }
 }

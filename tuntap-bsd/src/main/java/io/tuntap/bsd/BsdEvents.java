@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceEvent;
+import io.tuntap.IpPrefix;
+import io.tuntap.TunTapException;
+import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdErrno;
+import io.tuntap.bsd.jna.RouteEvents;
+import io.tuntap.spi.EventDispatcher;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Watches one interface through a routing socket ({@code PF_ROUTE}): a thread polls the socket with a pipe
+ * that {@link #stop()} writes to, reads each message, keeps those about the interface's index and turns them
+ * into {@link DeviceEvent}s. {@code RTM_IFINFO} gives link (IFF_UP) and MTU changes (reported only when they
+ * differ from the last state seen), {@code RTM_NEWADDR}/{@code RTM_DELADDR} addresses, and
+ * {@code RTM_IFANNOUNCE} departure the interface's removal (macOS has no such message).
+ */
+final class BsdEvents implements EventDispatcher.Source {
+    private static final int BUFFER = 2048;
+    private static final System.Logger LOG = System.getLogger("io.tuntap");
+
+    private final BsdContext ctx;
+    private final String name;
+    private final int index;
+    private final boolean pointToPoint;
+    private final State initial;
+    private Thread thread;
+    private int wakeWrite = -1;
+
+    /** What the device looked like when watching started. */
+    interface State {
+        /** IFF_UP now. */
+        boolean up() throws TunTapException;
+
+        /** The MTU now. */
+        int mtu() throws TunTapException;
+    }
+
+    BsdEvents(BsdContext ctx, String name, int index, boolean pointToPoint, State initial) {
+        this.ctx = ctx;
+        this.name = name;
+        this.index = index;
+        this.pointToPoint = pointToPoint;
+        this.initial = initial;
+    }
+
+    @Override
+    public synchronized void start(EventDispatcher dispatcher) throws TunTapException {
+        boolean up = initial.up();
+        int mtu = initial.mtu();
+        int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
+        if (s < 0) {
+            throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open the routing socket that "
+                    + "reports changes of " + name);
+        }
+        int wakeRead;
+        try (Memory fds = new Memory(8)) {
+            if (ctx.libc.pipe(Pointer.nativeValue(fds)) < 0) {
+                int errno = ctx.libc.errno();
+                ctx.libc.close(s);
+                throw BsdErrors.ofCommon("pipe", errno, "cannot make the pipe that stops the watcher of " + name);
+            }
+            wakeRead = fds.getInt(0);
+            wakeWrite = fds.getInt(4);
+        }
+        int wakeW = wakeWrite;
+        thread = new Thread(() -> run(dispatcher, s, wakeRead, wakeW, up, mtu), "tuntap-events-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Wakes the thread through the pipe and waits for it to end; the thread closes its descriptors itself as
+     * it ends (so a listener running on it may stop it without waiting for itself).
+     */
+    @Override
+    public void stop() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            thread = null;
+            if (t == null) {
+                return;
+            }
+            try (Memory one = new Memory(1)) {
+                one.setByte(0, (byte) 1);
+                ctx.libc.write(wakeWrite, Pointer.nativeValue(one), 1);
+            }
+            wakeWrite = -1;
+        }
+        if (t == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The watcher: polls the routing socket and the pipe until the pipe is written to. After the interface
+     * is removed or the socket fails it polls the pipe alone, so that the descriptors stay this thread's
+     * until {@link #stop()} has written to the pipe.
+     */
+    private void run(EventDispatcher dispatcher, int sock, int wake, int wakeW, boolean up, int mtu) {
+        boolean lastUp = up;
+        int lastMtu = mtu;
+        boolean listening = true;
+        try (Memory pfd = new Memory(16); Memory buf = new Memory(BUFFER)) {
+            ByteBuffer view = buf.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
+            long pfdAddress = Pointer.nativeValue(pfd);
+            long bufAddress = Pointer.nativeValue(buf);
+            while (true) {
+                pfd.setInt(0, wake);
+                pfd.setShort(4, BsdAbi.POLLIN);
+                pfd.setShort(6, (short) 0);
+                pfd.setInt(8, sock);
+                pfd.setShort(12, BsdAbi.POLLIN);
+                pfd.setShort(14, (short) 0);
+                int n = ctx.libc.poll(pfdAddress, listening ? 2 : 1, 1000);
+                if (pfd.getShort(6) != 0) {
+                    return; // stop() wrote to the pipe
+                }
+                if (n <= 0 || !listening || pfd.getShort(14) == 0) {
+                    continue; // EINTR or timeout
+                }
+                long length = ctx.libc.read(sock, bufAddress, BUFFER);
+                if (length <= 0) {
+                    int errno = ctx.libc.errno();
+                    if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
+                        LOG.log(System.Logger.Level.WARNING, "read(PF_ROUTE) for " + name + " failed with errno "
+                                + errno + "; no further events");
+                        listening = false;
+                    }
+                    continue;
+                }
+                RouteEvents.Message m = RouteEvents.parse(view, (int) length, ctx.abi);
+                if (m == null || m.index() != index) {
+                    continue;
+                }
+                if (m instanceof RouteEvents.IfInfo info) {
+                    boolean nowUp = (info.flags() & BsdAbi.IFF_UP) != 0;
+                    if (info.mtu() != lastMtu && info.mtu() > 0) {
+                        lastMtu = info.mtu();
+                        dispatcher.publish(new DeviceEvent.MtuChanged(lastMtu));
+                    }
+                    if (nowUp != lastUp) {
+                        lastUp = nowUp;
+                        dispatcher.publish(new DeviceEvent.LinkChanged(nowUp));
+                    }
+                } else if (m instanceof RouteEvents.AddressChange a) {
+                    DeviceAddress address = address(a);
+                    dispatcher.publish(a.added() ? new DeviceEvent.AddressAdded(address)
+                            : new DeviceEvent.AddressRemoved(address));
+                } else if (m instanceof RouteEvents.Departure) {
+                    dispatcher.publish(new DeviceEvent.Removed());
+                    listening = false; // nothing more can come for this index
+                }
+            }
+        } finally {
+            ctx.libc.close(sock);
+            ctx.libc.close(wake);
+            ctx.libc.close(wakeW);
+        }
+    }
+
+    /**
+     * The device address of a message: on a point-to-point interface the destination is the peer unless it is
+     * the local address itself (how this backend adds an address without peer); elsewhere it is the broadcast
+     * address.
+     */
+    private DeviceAddress address(RouteEvents.AddressChange a) {
+        IpPrefix local = new IpPrefix(a.address(), a.prefix());
+        InetAddress d = a.destination();
+        if (pointToPoint && d != null && !d.equals(a.address()) && d.getClass() == a.address().getClass()) {
+            return DeviceAddress.pointToPoint(local, d);
+        }
+        return DeviceAddress.of(local);
+    }
+}
