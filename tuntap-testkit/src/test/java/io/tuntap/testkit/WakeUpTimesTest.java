@@ -14,7 +14,7 @@ class WakeUpTimesTest {
 
     @Test
     void percentilesUseTheNearestRank() {
-        WakeUpTimes times = new WakeUpTimes("t", 100);
+        WakeUpTimes times = new WakeUpTimes("synthetic wake-up times", 100);
         for (int i = 100; i >= 1; i--) {
             times.record(i * MS);
         }
@@ -26,7 +26,7 @@ class WakeUpTimesTest {
 
     @Test
     void oneLateWakeUpInAHundredPassesTheNinetyNinthPercentileButNotTheHardLimit() {
-        WakeUpTimes times = new WakeUpTimes("t", 100);
+        WakeUpTimes times = new WakeUpTimes("synthetic wake-up times", 100);
         for (int i = 0; i < 99; i++) {
             times.record(2 * MS);
         }
@@ -38,7 +38,7 @@ class WakeUpTimesTest {
 
     @Test
     void twoLateWakeUpsInAHundredBreakTheNinetyNinthPercentile() {
-        WakeUpTimes times = new WakeUpTimes("t", 100);
+        WakeUpTimes times = new WakeUpTimes("synthetic wake-up times", 100);
         for (int i = 0; i < 98; i++) {
             times.record(2 * MS);
         }
