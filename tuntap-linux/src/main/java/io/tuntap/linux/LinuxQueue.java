@@ -13,10 +13,13 @@ import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.linux.offload.GroCoalescer;
 import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
+import io.tuntap.linux.uring.UringBatchIo;
+import io.tuntap.linux.uring.UringSupport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -44,6 +47,10 @@ import java.util.concurrent.locks.LockSupport;
  * then takes one packet or TCP/UDP super-packet of up to 64 KB into a native buffer and hands it out as
  * MTU-sized packets, one per {@link #read}, without further system calls; {@link #writePackets}
  * coalesces segments of one flow into super-packets, so that one {@code write} carries many.
+ *
+ * <p>Where io_uring works ({@link UringSupport}), {@link #readPackets} and {@link #writePackets} of whole
+ * packets in direct buffers go through {@link UringBatchIo}: one {@code io_uring_enter} per batch instead of
+ * one system call per packet, with the same waits, errors and order as here.
  *
  * <p>Closing never pulls an fd from under a running call: each call registers itself in a counter, and
  * {@code close} first marks the queue closed, wakes waiters, waits for registered calls to leave, and only
@@ -103,6 +110,8 @@ final class LinuxQueue implements PacketChannel {
     private final LongAdder malformed = new LongAdder();
     private final LongAdder superPacketsRead = new LongAdder();
     private final LongAdder segmentsCoalesced = new LongAdder();
+    /** The io_uring batch path, or null where batches take the plain path. */
+    private final UringBatchIo uring;
 
     // Reader-side state, touched only by the reading thread.
     private Memory readScratch;
@@ -181,6 +190,19 @@ final class LinuxQueue implements PacketChannel {
         unitOffsets = split ? new int[COALESCE_BATCH] : null;
         unitLengths = split ? new int[COALESCE_BATCH] : null;
         window = split ? new ByteBuffer[COALESCE_BATCH] : null;
+        // Rings only over the real kernel: a test's fake libc keeps the plain path.
+        uring = libc == NativeCalls.libc() && UringSupport.get().enabled()
+                ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
+                        deviceName + " queue " + index)
+                : null;
+    }
+
+    /** Which path {@link #readPackets} and {@link #writePackets} take here, for diagnostics and tests. */
+    String batchPath() {
+        if (uring == null) {
+            return "plain";
+        }
+        return vnet == VnetMode.SPLIT ? "plain (offload: one read or write carries many packets)" : "io_uring";
     }
 
     /** The device fd, for the device's own ioctls. */
@@ -242,6 +264,12 @@ final class LinuxQueue implements PacketChannel {
         try {
             checkInterrupted();
             throwDeferred();
+            if (uring != null && vnet != VnetMode.SPLIT) {
+                int n = uring.readPackets(dsts, count);
+                if (n != UringBatchIo.NOT_HANDLED) {
+                    return n;
+                }
+            }
             readOne(dsts[0], -1L);
             int n = 1;
             try {
@@ -394,6 +422,20 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        if (uring != null && vnet != VnetMode.SPLIT) {
+            if (count < 0 || count > srcs.length) {
+                throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
+            }
+            enter(writers);
+            try {
+                int n = uring.writePackets(srcs, count);
+                if (n != UringBatchIo.NOT_HANDLED) {
+                    return n;
+                }
+            } finally {
+                writers.decrementAndGet();
+            }
+        }
         if (vnet != VnetMode.SPLIT || coalescingRefused) {
             return PacketChannel.super.writePackets(srcs, count);
         }
@@ -536,6 +578,9 @@ final class LinuxQueue implements PacketChannel {
             while (readers.get() != 0 || writers.get() != 0) {
                 LockSupport.parkNanos(20_000);
             }
+            if (uring != null) {
+                uring.close(); // the rings hold the device file too: release them first
+            }
             libc.close(fd);
             libc.close(wakeFd);
             control.close();
@@ -605,6 +650,39 @@ final class LinuxQueue implements PacketChannel {
                 + " was interrupted; the device is still open");
     }
 
+    /** The queue's waits and errors, lent to the io_uring batch path. */
+    private final class BatchHost implements UringBatchIo.Host {
+        @Override
+        public void awaitReadable() throws TunTapException {
+            await(base, 0, true);
+        }
+
+        @Override
+        public void awaitWritable() throws TunTapException {
+            await(base + 2L * Sys.POLLFD_SIZE, 0, true);
+        }
+
+        @Override
+        public void checkWriteLength(int length) throws TunTapException {
+            LinuxQueue.this.checkWriteLength(length);
+        }
+
+        @Override
+        public TunTapException ioError(String call, int errno, String context) {
+            return LinuxQueue.this.ioError(call, errno, context);
+        }
+
+        @Override
+        public PacketTooLargeException tooLarge(int length, int room) {
+            return LinuxQueue.this.tooLarge(length, room);
+        }
+
+        @Override
+        public void defer(PacketTooLargeException e) {
+            deferred = e;
+        }
+    }
+
     // ---- native buffers ---------------------------------------------------------------------------
 
     private long readAddress(ByteBuffer dst) {
@@ -658,6 +736,11 @@ final class LinuxQueue implements PacketChannel {
     }
 
     private TunTapException ioError(String call, int errno) {
+        return ioError(call, errno, null);
+    }
+
+    /** The exception for a failed packet call; {@code context}, if not null, says where in a batch it failed. */
+    private TunTapException ioError(String call, int errno, String context) {
         String explanation = switch (errno) {
             case Errno.EIO -> deviceName + "'s link is down: bring it up with setUp(true) (the kernel refuses "
                     + "packets on a down interface)";
@@ -671,12 +754,13 @@ final class LinuxQueue implements PacketChannel {
             default -> "unexpected error on " + deviceName + " queue " + index;
         };
         String function = call + "(" + deviceName + ")";
+        String full = context == null ? explanation : explanation + "; " + context;
         if (errno == Errno.EBADFD) {
             // As configuration calls report a vanished interface (mtu() and the like).
             return new DeviceNotFoundException(function, errno, function + " failed with " + Errno.name(errno)
-                    + " (errno " + errno + "): " + explanation);
+                    + " (errno " + errno + "): " + full);
         }
-        return LinuxErrors.of(function, errno, explanation);
+        return LinuxErrors.of(function, errno, full);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -29,6 +29,8 @@ public final class Errno {
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENOBUFS = 105;
+    public static final int ENOSYS = 38;
+    public static final int ECANCELED = 125;
 
     /** The symbolic name of an errno value, e.g. {@code "EBUSY"}, or {@code "errno N"}. */
     public static String name(int errno) {
@@ -56,6 +58,8 @@ public final class Errno {
             case EAFNOSUPPORT -> "EAFNOSUPPORT";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENOBUFS -> "ENOBUFS";
+            case ENOSYS -> "ENOSYS";
+            case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
         };
     }
