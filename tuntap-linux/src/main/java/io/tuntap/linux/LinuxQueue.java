@@ -2,7 +2,6 @@
 package io.tuntap.linux;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
@@ -116,8 +115,7 @@ final class LinuxQueue implements PacketChannel {
     // Reader-side state, touched only by the reading thread.
     private Memory readScratch;
     private ByteBuffer readScratchView;
-    private ByteBuffer lastReadBuffer;
-    private long lastReadAddress;
+    private final DirectAddresses readAddresses = new DirectAddresses();
     private final GsoSplitter splitter;
     private boolean splitting;
     /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
@@ -126,8 +124,7 @@ final class LinuxQueue implements PacketChannel {
     // Writer-side state, touched only by the writing thread.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
-    private ByteBuffer lastWriteBuffer;
-    private long lastWriteAddress;
+    private final DirectAddresses writeAddresses = new DirectAddresses();
     private final GroCoalescer coalescer;
     private final int[] unitOffsets;
     private final int[] unitLengths;
@@ -584,6 +581,8 @@ final class LinuxQueue implements PacketChannel {
             libc.close(fd);
             libc.close(wakeFd);
             control.close();
+            readAddresses.clear(); // let the caller's buffers go
+            writeAddresses.clear();
             if (readScratch != null) {
                 readScratch.close();
             }
@@ -686,20 +685,12 @@ final class LinuxQueue implements PacketChannel {
     // ---- native buffers ---------------------------------------------------------------------------
 
     private long readAddress(ByteBuffer dst) {
-        if (dst != lastReadBuffer) {
-            readScratchAddress(); // the overflow segment
-            lastReadAddress = Pointer.nativeValue(Native.getDirectBufferPointer(dst));
-            lastReadBuffer = dst;
-        }
-        return lastReadAddress;
+        readScratchAddress(); // the overflow segment
+        return readAddresses.of(dst);
     }
 
     private long writeAddress(ByteBuffer src) {
-        if (src != lastWriteBuffer) {
-            lastWriteAddress = Pointer.nativeValue(Native.getDirectBufferPointer(src));
-            lastWriteBuffer = src;
-        }
-        return lastWriteAddress;
+        return writeAddresses.of(src);
     }
 
     /** The reader's native buffer: the whole read for heap buffers and offload, the overflow otherwise. */
