@@ -45,12 +45,12 @@ int main(int argc, char **argv) {
     struct ring r;
     if (ring_init(&r, batch, fd) < 0) die("io_uring");
     if (batch > r.entries) batch = r.entries;
-    double pps[100];
+    double pps[100], cpu[100];
     if (writing) {
         uint8_t *pkt = malloc(size);
         build_udp4(pkt, size, 0x0ac90102 /* 10.201.1.2 */, 0xef010101 /* 239.1.1.1 */);
         for (int run = 0; run < runs; run++) {
-            double t0 = now_s();
+            double t0 = now_s(), c0 = cpu_s();
             for (long i = 0; i < count; i += batch) {
                 unsigned n = count - i < batch ? (unsigned)(count - i) : batch;
                 for (unsigned j = 0; j < n; j++) ring_prep(&r, IORING_OP_WRITE, pkt, size, 0, j);
@@ -62,8 +62,10 @@ int main(int argc, char **argv) {
                 }
             }
             pps[run] = count / (now_s() - t0);
+            cpu[run] = count / (cpu_s() - c0);
         }
-        printf("RESULT pps=%.0f batch=%u threads=%d\n", median(pps, runs), batch, thread_count());
+        printf("RESULT pps=%.0f cpu_pps=%.0f batch=%u threads=%d\n", median(pps, runs), median(cpu, runs), batch,
+               thread_count());
         return 0;
     }
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
@@ -84,7 +86,7 @@ int main(int argc, char **argv) {
         }
         usleep(20000);
         long n = 0;
-        double t0 = now_s();
+        double t0 = now_s(), c0 = cpu_s();
         for (;;) {
             for (unsigned j = 0; j < batch; j++) ring_prep(&r, IORING_OP_READ, bufs + (size_t)j * 2048, 2048, RWF_NOWAIT, j);
             if (ring_submit_wait(&r, batch) != (int)batch) die("io_uring_enter");
@@ -100,9 +102,11 @@ int main(int argc, char **argv) {
             if (again) break; /* the queue ran empty within this batch: the plain loop's EAGAIN */
         }
         pps[run] = n / (now_s() - t0);
+        cpu[run] = n / (cpu_s() - c0);
         total_read += n;
     }
-    printf("RESULT pps=%.0f read=%ld sent=%ld tx_dropped=%ld batch=%u threads=%d\n", median(pps, runs), total_read,
+    printf("RESULT pps=%.0f cpu_pps=%.0f read=%ld sent=%ld tx_dropped=%ld batch=%u threads=%d\n", median(pps, runs),
+           median(cpu, runs), total_read,
            count * runs, read_stat(dev, "tx_dropped") - dropped0, batch, thread_count());
     return 0;
 }

@@ -199,7 +199,8 @@ final class LinuxQueue implements PacketChannel {
         if (uring == null) {
             return "plain";
         }
-        return vnet == VnetMode.SPLIT ? "plain (offload: one read or write carries many packets)" : "io_uring";
+        return vnet == VnetMode.SPLIT ? "io_uring for coalesced writes; plain reads (one read carries many packets)"
+                : "io_uring";
     }
 
     /** The device fd, for the device's own ioctls. */
@@ -456,9 +457,7 @@ final class LinuxQueue implements PacketChannel {
                         == GroCoalescer.NO_ROOM) {
                     chunk /= 2;
                 }
-                for (int u = 0; u < units; u++) {
-                    writeUnit(scratch, unitOffsets[u], unitLengths[u]);
-                }
+                writeUnits(scratch, units);
                 segmentsCoalesced.add(chunk - units);
                 for (int i = 0; i < chunk; i++) {
                     window[i].position(window[i].limit());
@@ -469,6 +468,25 @@ final class LinuxQueue implements PacketChannel {
             return count;
         } finally {
             writers.decrementAndGet();
+        }
+    }
+
+    /**
+     * Writes the coalesced units: a linked batch through io_uring where there is one; a unit the ring did not
+     * get through goes again through {@link #writeUnit}, which waits, retries or splits it as it must (a
+     * refused write took nothing, so writing it again is safe).
+     */
+    private void writeUnits(long scratch, int units) throws TunTapException {
+        int u = 0;
+        while (u < units) {
+            if (uring != null && !coalescingRefused) {
+                u += uring.writeUnits(scratch, unitOffsets, unitLengths, u, units);
+                if (u == units) {
+                    return;
+                }
+            }
+            writeUnit(scratch, unitOffsets[u], unitLengths[u]);
+            u++;
         }
     }
 

@@ -329,6 +329,44 @@ public final class UringBatchIo implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Writes the coalesced units {@code from..to} of the offload path, unit {@code u} being
+     * {@code lengths[u]} bytes at {@code base + offsets[u]}, linked as {@link #writePackets} links packets.
+     * Stops at the first unit the kernel does not take and leaves it to the caller, which knows what a refusal
+     * means for a coalesced packet.
+     *
+     * @return the number of units written, from {@code from} on; {@code to - from} if all went, 0 if there is no
+     *     ring (then the caller writes them itself)
+     */
+    public int writeUnits(long base, int[] offsets, int[] lengths, int from, int to) {
+        IoUring ring = writeRing();
+        if (ring == null) {
+            return 0;
+        }
+        int done = from;
+        while (done < to) {
+            int k = Math.min(to - done, ring.entries());
+            for (int j = 0; j < k; j++) {
+                byte link = j < k - 1 ? IoUringAbi.IOSQE_IO_LINK : 0;
+                ring.prepare(IoUringAbi.IORING_OP_WRITE, link, base + offsets[done + j], lengths[done + j],
+                        IoUringAbi.RWF_NOWAIT, j);
+            }
+            if (ring.submitAndWait() != 0) {
+                return done - from;
+            }
+            collect(ring, writeResults);
+            int sent = 0;
+            while (sent < k && writeResults[sent] >= 0) {
+                sent++;
+            }
+            done += sent;
+            if (sent < k) {
+                break;
+            }
+        }
+        return done - from;
+    }
+
     private static String batchContext(int failed, int count) {
         return "writePackets sent packets 0.." + (failed - 1) + " of " + count + " (their positions are at their "
                 + "limits); packet " + failed + " failed and it and the ones after it were not sent";
