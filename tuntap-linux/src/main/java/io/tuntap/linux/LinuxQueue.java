@@ -680,8 +680,8 @@ final class LinuxQueue implements PacketChannel {
         }
 
         @Override
-        public void checkWriteLength(int length) throws TunTapException {
-            LinuxQueue.this.checkWriteLength(length);
+        public void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
+            LinuxQueue.this.checkWriteLength(src, length);
         }
 
         @Override

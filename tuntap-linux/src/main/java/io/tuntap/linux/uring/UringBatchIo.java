@@ -68,7 +68,7 @@ public final class UringBatchIo implements AutoCloseable {
         void awaitWritable() throws TunTapException;
 
         /** Checks a packet about to be written (length limits); throws as the single write would. */
-        void checkWriteLength(int length) throws TunTapException;
+        void checkWriteLength(ByteBuffer src, int length) throws TunTapException;
 
         /** The exception for a failed read or write, as the single-packet path words it, with {@code context}. */
         TunTapException ioError(String call, int errno, String context);
@@ -283,7 +283,7 @@ public final class UringBatchIo implements AutoCloseable {
                 ByteBuffer src = srcs[done + j];
                 int length = src.remaining();
                 try {
-                    host.checkWriteLength(length);
+                    host.checkWriteLength(src, length);
                 } catch (TunTapException e) {
                     invalid = e;
                     break;
