@@ -14,16 +14,21 @@ import java.lang.invoke.MethodHandle;
  * mapping, made once per ring, stay on JNA.
  */
 final class FfmIoUringSys implements IoUringSys {
+    /** Static final, so that the JIT inlines the call (see {@link FfmLinuxLibC}). */
+    private static final MethodHandle SYSCALL;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+        SYSCALL = FfmLinuxLibC.bind(linker, linker.defaultLookup(), "syscall",
+                FunctionDescriptor.of(l, l, l, l, l, l, l, l), Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
+    }
+
     private final IoUringSys jna;
-    private final MethodHandle syscall;
 
     FfmIoUringSys(IoUringSys jna) {
         this.jna = jna;
-        Linker linker = Linker.nativeLinker();
-        ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-        syscall = FfmLinuxLibC.bind(linker, linker.defaultLookup(), "syscall",
-                FunctionDescriptor.of(l, l, l, l, l, l, l, l), Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
     }
 
     @Override
@@ -31,7 +36,7 @@ final class FfmIoUringSys implements IoUringSys {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (int) (long) syscall.invokeExact(s.segment, IoUringAbi.SYS_IO_URING_ENTER, (long) ringFd,
+            return (int) (long) SYSCALL.invokeExact(s.segment, IoUringAbi.SYS_IO_URING_ENTER, (long) ringFd,
                     (long) toSubmit, (long) minComplete, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw FfmLinuxLibC.rethrow(t);

@@ -19,24 +19,31 @@ final class FfmLinuxLibC implements LinuxLibC {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
-    private final LinuxLibC jna;
-    private final MethodHandle read;
-    private final MethodHandle write;
-    private final MethodHandle readv;
-    private final MethodHandle writev;
-    private final MethodHandle poll;
+    // Static finals, so that the JIT treats the handles as constants and inlines the calls (an instance field
+    // would leave every call to a generic, slower and allocating invoker path).
+    private static final MethodHandle READ;
+    private static final MethodHandle WRITE;
+    private static final MethodHandle READV;
+    private static final MethodHandle WRITEV;
+    private static final MethodHandle POLL;
 
-    FfmLinuxLibC(LinuxLibC jna) {
-        this.jna = jna;
+    static {
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         Linker.Option errno = Linker.Option.captureCallState("errno");
         // ssize_t read(int, void *, size_t); ssize_t readv(int, const struct iovec *, int); int poll(...)
-        read = bind(linker, libc, "read", FunctionDescriptor.of(LONG, INT, LONG, LONG), errno);
-        write = bind(linker, libc, "write", FunctionDescriptor.of(LONG, INT, LONG, LONG), errno);
-        readv = bind(linker, libc, "readv", FunctionDescriptor.of(LONG, INT, LONG, INT), errno);
-        writev = bind(linker, libc, "writev", FunctionDescriptor.of(LONG, INT, LONG, INT), errno);
-        poll = bind(linker, libc, "poll", FunctionDescriptor.of(INT, LONG, LONG, INT), errno);
+        READ = bind(linker, libc, "read", FunctionDescriptor.of(LONG, INT, LONG, LONG), errno);
+        WRITE = bind(linker, libc, "write", FunctionDescriptor.of(LONG, INT, LONG, LONG), errno);
+        READV = bind(linker, libc, "readv", FunctionDescriptor.of(LONG, INT, LONG, INT), errno);
+        WRITEV = bind(linker, libc, "writev", FunctionDescriptor.of(LONG, INT, LONG, INT), errno);
+        POLL = bind(linker, libc, "poll", FunctionDescriptor.of(INT, LONG, LONG, INT), errno);
+    }
+
+    private final LinuxLibC jna;
+
+    /** Binds the calls (on first use of the class; a failure is an {@link ExceptionInInitializerError}). */
+    FfmLinuxLibC(LinuxLibC jna) {
+        this.jna = jna;
     }
 
     // Restricted: binding a native function is unchecked by nature; the descriptors follow the man pages.
@@ -52,7 +59,7 @@ final class FfmLinuxLibC implements LinuxLibC {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (long) read.invokeExact(s.segment, fd, buf, count);
+            return (long) READ.invokeExact(s.segment, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -63,7 +70,7 @@ final class FfmLinuxLibC implements LinuxLibC {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (long) write.invokeExact(s.segment, fd, buf, count);
+            return (long) WRITE.invokeExact(s.segment, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -74,7 +81,7 @@ final class FfmLinuxLibC implements LinuxLibC {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (long) readv.invokeExact(s.segment, fd, iov, iovcnt);
+            return (long) READV.invokeExact(s.segment, fd, iov, iovcnt);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -85,7 +92,7 @@ final class FfmLinuxLibC implements LinuxLibC {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (long) writev.invokeExact(s.segment, fd, iov, iovcnt);
+            return (long) WRITEV.invokeExact(s.segment, fd, iov, iovcnt);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -96,7 +103,7 @@ final class FfmLinuxLibC implements LinuxLibC {
         CallState s = CallState.current();
         s.foreign = true;
         try {
-            return (int) poll.invokeExact(s.segment, fds, nfds, timeoutMillis);
+            return (int) POLL.invokeExact(s.segment, fds, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }

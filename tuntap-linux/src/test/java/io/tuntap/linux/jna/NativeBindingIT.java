@@ -70,8 +70,10 @@ class NativeBindingIT {
                 long d = Pointer.nativeValue(data);
                 data.setInt(0, 0x01020304);
                 data.setInt(32, 0x05060708);
-                iov.setLong(0, d).setLong(8, 4);
-                iov.setLong(16, d + 32).setLong(24, 4);
+                iov.setLong(0, d);
+                iov.setLong(8, 4);
+                iov.setLong(16, d + 32);
+                iov.setLong(24, 4);
                 assertEquals(8, libc.writev(out, Pointer.nativeValue(iov), 2));
                 data.clear();
                 assertEquals(8, libc.readv(in, Pointer.nativeValue(iov), 2));
