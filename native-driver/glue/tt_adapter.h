@@ -32,13 +32,30 @@
 
 struct _TT_ADAPTER;
 
-/* Device extension of the control device (NdisGetDeviceReservedExtension).
- * Rundown keeps Adapter alive while a dispatch routine uses it; halt waits
- * for it, after which every new IRP fails with STATUS_DEVICE_REMOVED. */
-typedef struct _TT_CONTROL_EXTENSION {
-    struct _TT_ADAPTER *Adapter;
+/*
+ * The control device's state that outlives the adapter. NdisDeregisterDeviceEx
+ * frees the device extension ("If NdisRegisterDeviceEx allocated an
+ * extension, NdisDeregisterDeviceEx frees the extension"), yet a handle
+ * opened before the halt still gets IRP_MJ_CLEANUP and IRP_MJ_CLOSE, and
+ * possibly reads, writes and IOCTLs, and an IRP_MJ_CREATE may already be in
+ * its dispatch routine while the device is deregistered. So the device has
+ * no extension at all: its state lives here, in pool of the miniport driver
+ * (not of the adapter), on the driver's list TtDriver.Controls. A file
+ * object finds it through FileObject->FsContext; IRP_MJ_CREATE finds it by
+ * its device object on that list (under TtDriver.Lock), where Device is set
+ * only once everything is ready and cleared before deregistration. A
+ * TT_CONTROL is freed at driver unload, when no device object (and so no
+ * file object or dispatch routine) of the driver remains.
+ *
+ * Rundown keeps Adapter valid while a dispatch routine uses it; halt waits
+ * for it, after which every request fails with STATUS_DEVICE_REMOVED.
+ */
+typedef struct _TT_CONTROL {
+    struct _TT_CONTROL *Next;   /* TtDriver.Controls, under TtDriver.Lock */
+    PDEVICE_OBJECT Device;      /* under TtDriver.Lock; NULL unless usable */
     EX_RUNDOWN_REF Rundown;
-} TT_CONTROL_EXTENSION, *PTT_CONTROL_EXTENSION;
+    struct _TT_ADAPTER *Adapter;
+} TT_CONTROL, *PTT_CONTROL;
 
 /* What the registry says about one adapter (tt_config.c). */
 typedef struct _TT_CONFIG {
@@ -61,11 +78,13 @@ typedef struct _TT_ADAPTER {
     TT_CONFIG Config;
     NDIS_HANDLE ControlDeviceHandle;
     PDEVICE_OBJECT ControlDevice;
-    PTT_CONTROL_EXTENSION ControlExtension;
+    PTT_CONTROL Control;
 } TT_ADAPTER, *PTT_ADAPTER;
 
 typedef struct _TT_DRIVER {
     NDIS_HANDLE MiniportDriverHandle;
+    NDIS_SPIN_LOCK Lock;
+    PTT_CONTROL Controls; /* every TT_CONTROL, freed at unload */
 } TT_DRIVER;
 
 extern TT_DRIVER TtDriver;
@@ -76,11 +95,17 @@ _IRQL_requires_(PASSIVE_LEVEL)
 NDIS_STATUS TtReadConfiguration(NDIS_HANDLE MiniportHandle, PTT_CONFIG Config);
 
 /* tt_control_device.c: creates \Device\{GUID}.tap and its \DosDevices\Global
- * link for Adapter; destroys it, cancelling every pending read. */
+ * link for Adapter; destroys it: waits for dispatch routines in progress,
+ * cancels every pending read, waits for cancellations in flight, and
+ * deregisters the device. Open handles then fail with
+ * STATUS_DEVICE_REMOVED until they are closed. */
 _IRQL_requires_(PASSIVE_LEVEL)
 NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter);
 _IRQL_requires_(PASSIVE_LEVEL)
 VOID TtControlDeviceDestroy(PTT_ADAPTER Adapter);
+/* Frees every TT_CONTROL (MiniportDriverUnload). */
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID TtControlDeviceUnload(VOID);
 
 /* tt_datapath.c */
 MINIPORT_SEND_NET_BUFFER_LISTS TtMiniportSendNetBufferLists;
@@ -92,10 +117,16 @@ MINIPORT_CANCEL_SEND TtMiniportCancelSend;
  * with TT_POOL_TAG) and frees it on every failure. Returns
  * NDIS_STATUS_SUCCESS, NDIS_STATUS_PAUSED (adapter not running) or
  * NDIS_STATUS_RESOURCES. IRQL <= DISPATCH_LEVEL. */
-NDIS_STATUS TtIndicateOwnedFrame(PTT_ADAPTER Adapter, PUCHAR Buffer, ULONG Length);
+/* ReceiveFlags is NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL when the caller runs at
+ * DISPATCH_LEVEL (known from its own context, never from
+ * KeGetCurrentIrql), else 0. Nothing is indicated while the packet filter
+ * is 0 ("receive indications are disabled"). */
+NDIS_STATUS TtIndicateOwnedFrame(PTT_ADAPTER Adapter, PUCHAR Buffer, ULONG Length,
+                                 ULONG ReceiveFlags);
 
 /* As TtIndicateOwnedFrame, but copies Frame first; the caller keeps it. */
-NDIS_STATUS TtIndicateFrameCopy(PTT_ADAPTER Adapter, const UCHAR *Frame, ULONG Length);
+NDIS_STATUS TtIndicateFrameCopy(PTT_ADAPTER Adapter, const UCHAR *Frame, ULONG Length,
+                                ULONG ReceiveFlags);
 
 /* tt_miniport.c: reports the current media state to NDIS
  * (NDIS_STATUS_LINK_STATE). IRQL <= DISPATCH_LEVEL. */

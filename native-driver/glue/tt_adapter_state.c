@@ -6,6 +6,9 @@ VOID TtStateBeginInitialize(PTT_ADAPTER_STATE S)
     S->State = TtMiniportInitializing;
     S->ReceivesOutstanding = 0;
     S->HandleOpen = FALSE;
+    S->OwnerEpoch = 0;
+    S->ActiveEpoch = 0;
+    S->LastEpoch = 0;
 }
 
 VOID TtStateEndInitialize(PTT_ADAPTER_STATE S, BOOLEAN Succeeded)
@@ -83,16 +86,40 @@ BOOLEAN TtStateCanSend(const TT_ADAPTER_STATE *S)
     return S->State == TtMiniportRunning;
 }
 
-BOOLEAN TtStateTryOpen(PTT_ADAPTER_STATE S)
+ULONG TtStateTryOpen(PTT_ADAPTER_STATE S)
 {
     if (S->HandleOpen || S->State == TtMiniportHalted) {
-        return FALSE;
+        return 0;
+    }
+    S->LastEpoch++;
+    if (S->LastEpoch == 0) {
+        S->LastEpoch = 1; /* 0 means "none" */
     }
     S->HandleOpen = TRUE;
+    S->OwnerEpoch = S->LastEpoch;
+    S->ActiveEpoch = S->LastEpoch;
+    return S->LastEpoch;
+}
+
+BOOLEAN TtStateCleanup(PTT_ADAPTER_STATE S, ULONG Epoch)
+{
+    if (Epoch == 0 || S->ActiveEpoch != Epoch) {
+        return FALSE;
+    }
+    S->ActiveEpoch = 0;
     return TRUE;
 }
 
-VOID TtStateClose(PTT_ADAPTER_STATE S)
+VOID TtStateClose(PTT_ADAPTER_STATE S, ULONG Epoch)
 {
-    S->HandleOpen = FALSE;
+    if (S->HandleOpen && S->OwnerEpoch == Epoch) {
+        S->HandleOpen = FALSE;
+        S->OwnerEpoch = 0;
+        S->ActiveEpoch = 0;
+    }
+}
+
+ULONG TtStateActiveEpoch(const TT_ADAPTER_STATE *S)
+{
+    return S->ActiveEpoch;
 }

@@ -28,10 +28,21 @@ typedef enum _TT_MINIPORT_STATE {
     TtMiniportPausing
 } TT_MINIPORT_STATE;
 
+/*
+ * Opens are numbered ("epochs", never 0). The open handle's epoch is
+ * active from IRP_MJ_CREATE until its IRP_MJ_CLEANUP; after that, requests
+ * still arriving on that handle (DispatchCleanup docs: a driver "can
+ * receive additional requests" while cleaning up) are refused, and frames
+ * framed for it are dropped, so nothing of one client reaches the next.
+ * The handle stays taken (exclusive open) until IRP_MJ_CLOSE.
+ */
 typedef struct _TT_ADAPTER_STATE {
     TT_MINIPORT_STATE State;
     ULONG ReceivesOutstanding; /* indicated NBLs not yet returned by NDIS    */
     BOOLEAN HandleOpen;        /* the control device has its one open handle */
+    ULONG OwnerEpoch;          /* epoch of that handle                       */
+    ULONG ActiveEpoch;         /* OwnerEpoch until its cleanup, then 0       */
+    ULONG LastEpoch;           /* the last epoch handed out                  */
 } TT_ADAPTER_STATE, *PTT_ADAPTER_STATE;
 
 /* Halted -> Initializing. */
@@ -71,10 +82,19 @@ BOOLEAN TtStateReceiveReturned(PTT_ADAPTER_STATE S);
 /* Whether MiniportSendNetBufferLists may accept data (Running). */
 BOOLEAN TtStateCanSend(const TT_ADAPTER_STATE *S);
 
-/* Exclusive open: TRUE if the handle was free and is now taken. */
-BOOLEAN TtStateTryOpen(PTT_ADAPTER_STATE S);
+/* Exclusive open: the new handle's epoch (never 0) if the handle was free
+ * and is now taken, else 0. */
+ULONG TtStateTryOpen(PTT_ADAPTER_STATE S);
 
-/* Releases the handle taken by TtStateTryOpen. */
-VOID TtStateClose(PTT_ADAPTER_STATE S);
+/* IRP_MJ_CLEANUP of the handle with Epoch: it may no longer do I/O.
+ * Returns TRUE if Epoch was the active one (the caller then resets the
+ * adapter for the next opener). */
+BOOLEAN TtStateCleanup(PTT_ADAPTER_STATE S, ULONG Epoch);
+
+/* IRP_MJ_CLOSE of the handle with Epoch: releases the exclusive open. */
+VOID TtStateClose(PTT_ADAPTER_STATE S, ULONG Epoch);
+
+/* The epoch that may do I/O now, or 0 (no handle, or it is cleaning up). */
+ULONG TtStateActiveEpoch(const TT_ADAPTER_STATE *S);
 
 #endif /* TT_ADAPTER_STATE_H */

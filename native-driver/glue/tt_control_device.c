@@ -6,15 +6,19 @@
  *
  * A miniport does not own its DRIVER_OBJECT's dispatch table (NDIS does),
  * so the device is created with NdisRegisterDeviceEx, which takes its own
- * MajorFunctions table and, through DefaultSDDLString and DeviceClassGuid,
- * creates it like IoCreateDeviceSecure. Access is SYSTEM and Administrators
- * only; an administrator may override it for the device class under
- * HKLM\SYSTEM\CurrentControlSet\Control\Class\{class guid}\Properties.
+ * MajorFunctions table. Only the six majors used are filled; PnP and power
+ * entries must stay empty for this device (NDIS_DEVICE_OBJECT_ATTRIBUTES),
+ * and DeviceClassGuid is reserved for NDIS (NULL). Access is SYSTEM and
+ * Administrators only (DefaultSDDLString).
  * Only one handle may be open at a time (the tap ABI's exclusive open).
  * The device uses direct I/O for reads and writes, buffered for IOCTLs.
  *
- * WDK ONLY (see tt_adapter.h). Not compiled on Linux. The read pairing,
- * open gate, IOCTL decoding and status mapping it calls are tested there.
+ * Lifetimes (tt_adapter.h, TT_CONTROL): dispatch routines reach the
+ * adapter through a TT_CONTROL (found by device object at create, then in
+ * FileObject->FsContext), under its rundown protection; the device has no
+ * extension. FsContext2 holds the handle's epoch (tt_adapter_state.h).
+ *
+ * WDK ONLY (see tt_adapter.h); on Linux it runs under sim/.
  */
 #include "tt_adapter.h"
 
@@ -23,11 +27,6 @@
 
 #include "../core/tt_ether.h"
 #include "tt_ntstatus_map.h"
-
-/* {2F733458-490B-4E63-B723-66F7DEEC8193}: the control devices' setup class,
- * under which an administrator can store a different security descriptor. */
-static const GUID TtControlDeviceClassGuid = {
-    0x2f733458, 0x490b, 0x4e63, {0xb7, 0x23, 0x66, 0xf7, 0xde, 0xec, 0x81, 0x93}};
 
 /* D:P = protected DACL; GA = generic all; SY = LocalSystem, BA = built-in
  * Administrators. Nobody else can open the device. */
@@ -39,7 +38,6 @@ _Dispatch_type_(IRP_MJ_CLOSE) DRIVER_DISPATCH TtDispatchClose;
 _Dispatch_type_(IRP_MJ_READ) DRIVER_DISPATCH TtDispatchRead;
 _Dispatch_type_(IRP_MJ_WRITE) DRIVER_DISPATCH TtDispatchWrite;
 _Dispatch_type_(IRP_MJ_DEVICE_CONTROL) DRIVER_DISPATCH TtDispatchDeviceControl;
-DRIVER_DISPATCH TtDispatchUnsupported;
 
 static NTSTATUS CompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
@@ -49,82 +47,124 @@ static NTSTATUS CompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
     return Status;
 }
 
-/* Enters a dispatch routine: returns the adapter with rundown protection
- * held, or NULL once the adapter is halting. */
-static PTT_ADAPTER EnterAdapter(PDEVICE_OBJECT DeviceObject)
+static PTT_CONTROL FileControl(PIRP Irp)
 {
-    PTT_CONTROL_EXTENSION ext =
-        (PTT_CONTROL_EXTENSION)NdisGetDeviceReservedExtension(DeviceObject);
-    if (ext == NULL || !ExAcquireRundownProtection(&ext->Rundown)) {
-        return NULL;
-    }
-    return ext->Adapter;
+    return (PTT_CONTROL)IoGetCurrentIrpStackLocation(Irp)->FileObject->FsContext;
 }
 
-static VOID LeaveAdapter(PDEVICE_OBJECT DeviceObject)
+static ULONG FileEpoch(PIRP Irp)
 {
-    PTT_CONTROL_EXTENSION ext =
-        (PTT_CONTROL_EXTENSION)NdisGetDeviceReservedExtension(DeviceObject);
-    ExReleaseRundownProtection(&ext->Rundown);
+    return (ULONG)(ULONG_PTR)IoGetCurrentIrpStackLocation(Irp)->FileObject->FsContext2;
+}
+
+/* Returns the adapter with rundown protection held, or NULL once the
+ * adapter is halting or halted. */
+static PTT_ADAPTER EnterControl(PTT_CONTROL Control)
+{
+    if (Control == NULL || !ExAcquireRundownProtection(&Control->Rundown)) {
+        return NULL;
+    }
+    return Control->Adapter;
+}
+
+static VOID LeaveControl(PTT_CONTROL Control)
+{
+    ExReleaseRundownProtection(&Control->Rundown);
+}
+
+/* The TT_CONTROL of DeviceObject, or NULL while the device is not ready
+ * or once it is being removed. */
+static PTT_CONTROL FindControl(PDEVICE_OBJECT DeviceObject)
+{
+    PTT_CONTROL control;
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    for (control = TtDriver.Controls; control != NULL; control = control->Next) {
+        if (control->Device == DeviceObject) {
+            break;
+        }
+    }
+    NdisReleaseSpinLock(&TtDriver.Lock);
+    return control;
 }
 
 _Use_decl_annotations_
 NTSTATUS TtDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
-    BOOLEAN opened;
-    NTSTATUS status;
+    PTT_CONTROL control = FindControl(DeviceObject);
+    PTT_ADAPTER adapter;
+    ULONG epoch;
 
+    if (control == NULL) {
+        /* Not yet ready (TtControlDeviceCreate), or being removed. */
+        return CompleteIrp(Irp, STATUS_DEVICE_NOT_READY, 0);
+    }
+    adapter = EnterControl(control);
     if (adapter == NULL) {
         return CompleteIrp(Irp, STATUS_DEVICE_REMOVED, 0);
     }
     /* The device has no namespace: "\\.\Global\{GUID}.tap\x" is not it. */
-    if (stack->FileObject != NULL && stack->FileObject->FileName.Length != 0) {
-        LeaveAdapter(DeviceObject);
+    if (stack->FileObject == NULL || stack->FileObject->FileName.Length != 0) {
+        LeaveControl(control);
         return CompleteIrp(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
     }
     NdisAcquireSpinLock(&adapter->Lock);
-    opened = TtStateTryOpen(&adapter->State);
+    epoch = TtStateTryOpen(&adapter->State);
     NdisReleaseSpinLock(&adapter->Lock);
+    if (epoch != 0) {
+        TtReadQueueOpen(&adapter->Reads, epoch);
+        stack->FileObject->FsContext = control;
+        stack->FileObject->FsContext2 = (PVOID)(ULONG_PTR)epoch;
+    }
+    LeaveControl(control);
     /* ERROR_SHARING_VIOLATION tells a second opener "in use", distinct from
      * the ERROR_ACCESS_DENIED that the SDDL gives a non-administrator. */
-    status = opened ? STATUS_SUCCESS : STATUS_SHARING_VIOLATION;
-    LeaveAdapter(DeviceObject);
-    return CompleteIrp(Irp, status, 0);
+    return CompleteIrp(Irp, epoch != 0 ? STATUS_SUCCESS : STATUS_SHARING_VIOLATION, 0);
 }
 
 _Use_decl_annotations_
 NTSTATUS TtDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
-    BOOLEAN media_changed;
+    PTT_CONTROL control = FileControl(Irp);
+    PTT_ADAPTER adapter = EnterControl(control);
+    BOOLEAN was_active;
+    BOOLEAN media_changed = FALSE;
+    UNREFERENCED_PARAMETER(DeviceObject);
 
     if (adapter == NULL) {
         return CompleteIrp(Irp, STATUS_SUCCESS, 0);
     }
-    /* The last user handle is gone: cancel its reads, drop queued frames,
-     * and forget its configuration so the next opener starts clean. */
-    TtReadQueueFlush(&adapter->Reads);
+    /* The handle is going away: from now on its requests are refused and
+     * frames framed for it are dropped (its epoch ends). Then its reads are
+     * cancelled, queued frames dropped, and its configuration forgotten, so
+     * that the next opener starts clean. */
     NdisAcquireSpinLock(&adapter->Lock);
-    media_changed = tt_state_reset_on_close(&adapter->Core);
+    was_active = TtStateCleanup(&adapter->State, FileEpoch(Irp));
+    if (was_active) {
+        media_changed = tt_state_reset_on_close(&adapter->Core);
+    }
     NdisReleaseSpinLock(&adapter->Lock);
+    if (was_active) {
+        TtReadQueueClose(&adapter->Reads);
+    }
     if (media_changed) {
         TtIndicateLinkState(adapter);
     }
-    LeaveAdapter(DeviceObject);
+    LeaveControl(control);
     return CompleteIrp(Irp, STATUS_SUCCESS, 0);
 }
 
 _Use_decl_annotations_
 NTSTATUS TtDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
+    PTT_CONTROL control = FileControl(Irp);
+    PTT_ADAPTER adapter = EnterControl(control);
+    UNREFERENCED_PARAMETER(DeviceObject);
     if (adapter != NULL) {
         NdisAcquireSpinLock(&adapter->Lock);
-        TtStateClose(&adapter->State);
+        TtStateClose(&adapter->State, FileEpoch(Irp));
         NdisReleaseSpinLock(&adapter->Lock);
-        LeaveAdapter(DeviceObject);
+        LeaveControl(control);
     }
     return CompleteIrp(Irp, STATUS_SUCCESS, 0);
 }
@@ -132,14 +172,16 @@ NTSTATUS TtDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 _Use_decl_annotations_
 NTSTATUS TtDispatchRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
+    PTT_CONTROL control = FileControl(Irp);
+    PTT_ADAPTER adapter = EnterControl(control);
     NTSTATUS status;
+    UNREFERENCED_PARAMETER(DeviceObject);
     if (adapter == NULL) {
         return CompleteIrp(Irp, STATUS_DEVICE_REMOVED, 0);
     }
-    /* Completes the IRP itself, now or later. */
-    status = TtReadQueueSubmit(&adapter->Reads, Irp);
-    LeaveAdapter(DeviceObject);
+    /* Completes the IRP itself, now or later; refuses it after cleanup. */
+    status = TtReadQueueSubmit(&adapter->Reads, Irp, FileEpoch(Irp));
+    LeaveControl(control);
     return status;
 }
 
@@ -148,17 +190,20 @@ NTSTATUS TtDispatchWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
     ULONG length = stack->Parameters.Write.Length;
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
+    PTT_CONTROL control = FileControl(Irp);
+    PTT_ADAPTER adapter = EnterControl(control);
     PUCHAR data;
     PUCHAR frame;
     size_t frame_length = 0;
+    BOOLEAN active;
     tt_status status;
+    UNREFERENCED_PARAMETER(DeviceObject);
 
     if (adapter == NULL) {
         return CompleteIrp(Irp, STATUS_DEVICE_REMOVED, 0);
     }
     if (length == 0 || Irp->MdlAddress == NULL) {
-        LeaveAdapter(DeviceObject);
+        LeaveControl(control);
         return CompleteIrp(Irp, STATUS_INVALID_PARAMETER, 0);
     }
     data = (PUCHAR)MmGetSystemAddressForMdlSafe(Irp->MdlAddress,
@@ -169,28 +214,34 @@ NTSTATUS TtDispatchWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         if (frame != NULL) {
             NdisFreeMemoryWithTagPriority(adapter->MiniportHandle, frame, TT_POOL_TAG);
         }
-        LeaveAdapter(DeviceObject);
+        LeaveControl(control);
         return CompleteIrp(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
     }
 
-    /* Validate and frame under the lock: the mode may change concurrently. */
+    /* Validate and frame under the lock: the mode may change concurrently,
+     * and a handle being cleaned up may not write any more. */
     NdisAcquireSpinLock(&adapter->Lock);
-    status = tt_engine_user_write(&adapter->Core, data, length, frame, TT_FRAME_MAX,
-                                  &frame_length);
-    if (status != TT_OK) {
-        adapter->Oid.Counters.RcvError++;
+    active = FileEpoch(Irp) != 0 && TtStateActiveEpoch(&adapter->State) == FileEpoch(Irp);
+    status = TT_OK;
+    if (active) {
+        status = tt_engine_user_write(&adapter->Core, data, length, frame, TT_FRAME_MAX,
+                                      &frame_length);
+        if (status != TT_OK) {
+            adapter->Oid.Counters.RcvError++;
+        }
     }
     NdisReleaseSpinLock(&adapter->Lock);
-    if (status != TT_OK) {
+    if (!active || status != TT_OK) {
         NdisFreeMemoryWithTagPriority(adapter->MiniportHandle, frame, TT_POOL_TAG);
-        LeaveAdapter(DeviceObject);
-        return CompleteIrp(Irp, TtNtStatusFromCore(status), 0);
+        LeaveControl(control);
+        return CompleteIrp(Irp, active ? TtNtStatusFromCore(status) : STATUS_FILE_CLOSED, 0);
     }
 
     /* A frame written while the adapter is paused is dropped (and counted),
-     * as a NIC drops what arrives while it is stopped; the write succeeds. */
-    (void)TtIndicateOwnedFrame(adapter, frame, (ULONG)frame_length);
-    LeaveAdapter(DeviceObject);
+     * as a NIC drops what arrives while it is stopped; the write succeeds.
+     * Dispatch routines run at PASSIVE_LEVEL. */
+    (void)TtIndicateOwnedFrame(adapter, frame, (ULONG)frame_length, 0);
+    LeaveControl(control);
     return CompleteIrp(Irp, STATUS_SUCCESS, length);
 }
 
@@ -202,11 +253,14 @@ NTSTATUS TtDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ULONG in_length = stack->Parameters.DeviceIoControl.InputBufferLength;
     ULONG out_length = stack->Parameters.DeviceIoControl.OutputBufferLength;
     PVOID buffer = Irp->AssociatedIrp.SystemBuffer; /* METHOD_BUFFERED: in and out */
-    PTT_ADAPTER adapter = EnterAdapter(DeviceObject);
+    PTT_CONTROL control = FileControl(Irp);
+    PTT_ADAPTER adapter = EnterControl(control);
     tt_ioctl_request request; /* about 300 bytes of stack */
     size_t returned = 0;
     bool media_changed = false;
+    BOOLEAN active = TRUE;
     tt_status status;
+    UNREFERENCED_PARAMETER(DeviceObject);
 
     if (adapter == NULL) {
         return CompleteIrp(Irp, STATUS_DEVICE_REMOVED, 0);
@@ -214,22 +268,23 @@ NTSTATUS TtDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     status = tt_ioctl_decode(code, buffer, in_length, out_length, &request);
     if (status == TT_OK) {
         NdisAcquireSpinLock(&adapter->Lock);
-        status = tt_ioctl_execute(&adapter->Core, &request, buffer, out_length, &returned,
-                                  &media_changed);
+        /* After cleanup the handle may not reconfigure the adapter that
+         * the next opener will get. */
+        active = FileEpoch(Irp) != 0 && TtStateActiveEpoch(&adapter->State) == FileEpoch(Irp);
+        if (active) {
+            status = tt_ioctl_execute(&adapter->Core, &request, buffer, out_length, &returned,
+                                      &media_changed);
+        }
         NdisReleaseSpinLock(&adapter->Lock);
     }
     if (media_changed) {
         TtIndicateLinkState(adapter);
     }
-    LeaveAdapter(DeviceObject);
+    LeaveControl(control);
+    if (!active) {
+        return CompleteIrp(Irp, STATUS_FILE_CLOSED, 0);
+    }
     return CompleteIrp(Irp, TtNtStatusFromCore(status), status == TT_OK ? returned : 0);
-}
-
-_Use_decl_annotations_
-NTSTATUS TtDispatchUnsupported(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return CompleteIrp(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
 }
 
 /* Builds Prefix + "{GUID}" + ".tap" into Buffer (Capacity bytes). */
@@ -249,20 +304,28 @@ NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter)
     UNICODE_STRING link_name;
     WCHAR device_buffer[64];
     WCHAR link_buffer[64];
-    PTT_CONTROL_EXTENSION ext;
+    PTT_CONTROL control;
     NDIS_STATUS status;
-    ULONG i;
 
-    if (!NT_SUCCESS(BuildName(&device_name, device_buffer, sizeof(device_buffer), L"\\Device\\",
-                              &Adapter->Config.InstanceId)) ||
-        !NT_SUCCESS(BuildName(&link_name, link_buffer, sizeof(link_buffer),
+    if (!NT_SUCCESS(BuildName(&device_name, device_buffer, (USHORT)sizeof(device_buffer),
+                              L"\\Device\\", &Adapter->Config.InstanceId)) ||
+        !NT_SUCCESS(BuildName(&link_name, link_buffer, (USHORT)sizeof(link_buffer),
                               L"\\DosDevices\\Global\\", &Adapter->Config.InstanceId))) {
         return NDIS_STATUS_FAILURE;
     }
 
-    for (i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++) {
-        dispatch[i] = TtDispatchUnsupported;
+    /* Everything a dispatch routine needs exists before the device does. */
+    control = (PTT_CONTROL)NdisAllocateMemoryWithTagPriority(
+        TtDriver.MiniportDriverHandle, (UINT)sizeof(TT_CONTROL), TT_POOL_TAG, NormalPoolPriority);
+    if (control == NULL) {
+        return NDIS_STATUS_RESOURCES;
     }
+    NdisZeroMemory(control, sizeof(*control));
+    ExInitializeRundownProtection(&control->Rundown);
+    control->Adapter = Adapter;
+
+    /* Only the majors used; PnP and power must stay NULL for this device. */
+    NdisZeroMemory(dispatch, sizeof(dispatch));
     dispatch[IRP_MJ_CREATE] = TtDispatchCreate;
     dispatch[IRP_MJ_CLEANUP] = TtDispatchCleanup;
     dispatch[IRP_MJ_CLOSE] = TtDispatchClose;
@@ -277,21 +340,26 @@ NDIS_STATUS TtControlDeviceCreate(PTT_ADAPTER Adapter)
     attributes.DeviceName = &device_name;
     attributes.SymbolicName = &link_name;
     attributes.MajorFunctions = dispatch;
-    attributes.ExtensionSize = sizeof(TT_CONTROL_EXTENSION);
+    attributes.ExtensionSize = 0; /* see TT_CONTROL */
     attributes.DefaultSDDLString = &TtControlDeviceSddl;
-    attributes.DeviceClassGuid = &TtControlDeviceClassGuid;
+    attributes.DeviceClassGuid = NULL; /* reserved for NDIS */
 
     status = NdisRegisterDeviceEx(TtDriver.MiniportDriverHandle, &attributes,
                                   &Adapter->ControlDevice, &Adapter->ControlDeviceHandle);
     if (status != NDIS_STATUS_SUCCESS) {
+        NdisFreeMemoryWithTagPriority(TtDriver.MiniportDriverHandle, control, TT_POOL_TAG);
+        Adapter->ControlDeviceHandle = NULL;
         return status;
     }
-    ext = (PTT_CONTROL_EXTENSION)NdisGetDeviceReservedExtension(Adapter->ControlDevice);
-    ext->Adapter = Adapter;
-    ExInitializeRundownProtection(&ext->Rundown);
-    Adapter->ControlExtension = ext;
+    Adapter->Control = control;
     Adapter->ControlDevice->Flags |= DO_DIRECT_IO;
-    Adapter->ControlDevice->Flags &= ~DO_DEVICE_INITIALIZING;
+    Adapter->ControlDevice->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
+    /* Published last: until now IRP_MJ_CREATE answers STATUS_DEVICE_NOT_READY. */
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    control->Device = Adapter->ControlDevice;
+    control->Next = TtDriver.Controls;
+    TtDriver.Controls = control;
+    NdisReleaseSpinLock(&TtDriver.Lock);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -301,14 +369,33 @@ VOID TtControlDeviceDestroy(PTT_ADAPTER Adapter)
     if (Adapter->ControlDeviceHandle == NULL) {
         return;
     }
-    /* No dispatch routine is inside, and none can enter, after this. */
-    ExWaitForRundownProtectionRelease(&Adapter->ControlExtension->Rundown);
-    TtReadQueueFlush(&Adapter->Reads);
-    /* The device object lives on (without an adapter) while user space
-     * still holds a handle; every IRP on it then fails with
-     * STATUS_DEVICE_REMOVED, and the I/O manager deletes it at last close. */
+    /* New creates no longer find the device (its address may be reused once
+     * it is deleted) ... */
+    NdisAcquireSpinLock(&TtDriver.Lock);
+    Adapter->Control->Device = NULL;
+    NdisReleaseSpinLock(&TtDriver.Lock);
+    /* ... and no dispatch routine is inside, and none can enter, after this. */
+    ExWaitForRundownProtectionRelease(&Adapter->Control->Rundown);
+    /* Cancel pending reads, drop queued frames, and wait until no cancel
+     * routine can still be using the queue that the adapter embeds. */
+    TtReadQueueClose(&Adapter->Reads);
+    TtReadQueueDrain(&Adapter->Reads);
+    /* Open handles keep reaching Adapter->Control through FsContext and get
+     * STATUS_DEVICE_REMOVED. */
     NdisDeregisterDeviceEx(Adapter->ControlDeviceHandle);
     Adapter->ControlDeviceHandle = NULL;
     Adapter->ControlDevice = NULL;
-    Adapter->ControlExtension = NULL;
+    Adapter->Control = NULL;
+}
+
+_Use_decl_annotations_
+VOID TtControlDeviceUnload(VOID)
+{
+    PTT_CONTROL control = TtDriver.Controls;
+    TtDriver.Controls = NULL;
+    while (control != NULL) {
+        PTT_CONTROL next = control->Next;
+        NdisFreeMemoryWithTagPriority(TtDriver.MiniportDriverHandle, control, TT_POOL_TAG);
+        control = next;
+    }
 }

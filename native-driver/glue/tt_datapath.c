@@ -17,27 +17,30 @@
 
 #include "../core/tt_ether.h"
 
-static ULONG ReceiveFlags(VOID)
-{
-    return KeGetCurrentIrql() == DISPATCH_LEVEL ? NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL : 0;
-}
-
 _Use_decl_annotations_
-NDIS_STATUS TtIndicateOwnedFrame(PTT_ADAPTER Adapter, PUCHAR Buffer, ULONG Length)
+NDIS_STATUS TtIndicateOwnedFrame(PTT_ADAPTER Adapter, PUCHAR Buffer, ULONG Length,
+                                 ULONG ReceiveFlags)
 {
     PMDL mdl;
     PNET_BUFFER_LIST nbl;
-    BOOLEAN running;
+    BOOLEAN running = FALSE;
+    BOOLEAN filtered;
 
     NdisAcquireSpinLock(&Adapter->Lock);
-    running = TtStateBeginReceive(&Adapter->State);
+    /* OID_GEN_CURRENT_PACKET_FILTER: "When the packet filter is zero,
+     * receive indications are disabled." */
+    filtered = Adapter->Oid.PacketFilter == 0;
+    if (!filtered) {
+        running = TtStateBeginReceive(&Adapter->State);
+    }
     if (!running) {
         Adapter->Oid.Counters.RcvNoBuffer++;
     }
     NdisReleaseSpinLock(&Adapter->Lock);
     if (!running) {
         NdisFreeMemoryWithTagPriority(Adapter->MiniportHandle, Buffer, TT_POOL_TAG);
-        return NDIS_STATUS_PAUSED; /* no indications outside Running */
+        /* no indications outside Running, nor with a zero filter */
+        return filtered ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PAUSED;
     }
 
     mdl = NdisAllocateMdl(Adapter->MiniportHandle, Buffer, Length);
@@ -68,12 +71,13 @@ NDIS_STATUS TtIndicateOwnedFrame(PTT_ADAPTER Adapter, PUCHAR Buffer, ULONG Lengt
 
     /* Ownership passes to NDIS until TtMiniportReturnNetBufferLists. */
     NdisMIndicateReceiveNetBufferLists(Adapter->MiniportHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-                                       ReceiveFlags());
+                                       ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
     return NDIS_STATUS_SUCCESS;
 }
 
 _Use_decl_annotations_
-NDIS_STATUS TtIndicateFrameCopy(PTT_ADAPTER Adapter, const UCHAR *Frame, ULONG Length)
+NDIS_STATUS TtIndicateFrameCopy(PTT_ADAPTER Adapter, const UCHAR *Frame, ULONG Length,
+                                ULONG ReceiveFlags)
 {
     PUCHAR buffer = (PUCHAR)NdisAllocateMemoryWithTagPriority(Adapter->MiniportHandle, Length,
                                                               TT_POOL_TAG, NormalPoolPriority);
@@ -84,7 +88,7 @@ NDIS_STATUS TtIndicateFrameCopy(PTT_ADAPTER Adapter, const UCHAR *Frame, ULONG L
         return NDIS_STATUS_RESOURCES;
     }
     NdisMoveMemory(buffer, Frame, Length);
-    return TtIndicateOwnedFrame(Adapter, buffer, Length);
+    return TtIndicateOwnedFrame(Adapter, buffer, Length, ReceiveFlags);
 }
 
 _Use_decl_annotations_
@@ -121,13 +125,14 @@ VOID TtMiniportReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
 }
 
 /* Handles one frame the host sent. Returns the NDIS_STATUS for its NBL. */
-static NDIS_STATUS SendOneBuffer(PTT_ADAPTER Adapter, PNET_BUFFER Nb)
+static NDIS_STATUS SendOneBuffer(PTT_ADAPTER Adapter, PNET_BUFFER Nb, ULONG ReceiveFlags)
 {
     ULONG length = NET_BUFFER_DATA_LENGTH(Nb);
     PTT_PACKET packet;
     PVOID data;
     tt_host_frame_result result;
     tt_status status;
+    ULONG epoch;
     /* Largest local answer (a DHCP reply); 590 bytes of kernel stack. */
     UCHAR reply[TT_ENGINE_REPLY_MAX];
 
@@ -156,7 +161,9 @@ static NDIS_STATUS SendOneBuffer(PTT_ADAPTER Adapter, PNET_BUFFER Nb)
     }
 
     NdisAcquireSpinLock(&Adapter->Lock);
-    if (!Adapter->State.HandleOpen) {
+    /* The frame is framed for this handle only (tt_adapter_state.h). */
+    epoch = TtStateActiveEpoch(&Adapter->State);
+    if (epoch == 0) {
         /* Nobody reads: like a cable with no one at the far end. */
         Adapter->Oid.Counters.XmitDiscards++;
         NdisReleaseSpinLock(&Adapter->Lock);
@@ -183,11 +190,13 @@ static NDIS_STATUS SendOneBuffer(PTT_ADAPTER Adapter, PNET_BUFFER Nb)
             RtlMoveMemory(packet->Data, packet->Data + result.user_offset, result.user_length);
         }
         packet->Length = (ULONG)result.user_length;
-        TtReadQueueDeliver(&Adapter->Reads, packet); /* drop on full is counted there */
+        /* A drop (queue full, or the handle was cleaned up meanwhile) is
+         * counted there. */
+        TtReadQueueDeliver(&Adapter->Reads, packet, epoch);
         break;
     case TT_VERDICT_REPLY:
         TtPacketFree(&Adapter->Reads, packet);
-        (void)TtIndicateFrameCopy(Adapter, reply, (ULONG)result.reply_length);
+        (void)TtIndicateFrameCopy(Adapter, reply, (ULONG)result.reply_length, ReceiveFlags);
         break;
     default:
         TtPacketFree(&Adapter->Reads, packet);
@@ -218,7 +227,10 @@ VOID TtMiniportSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
             status = NDIS_STATUS_PAUSED;
         } else {
             for (nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
-                NDIS_STATUS one = SendOneBuffer(adapter, nb);
+                NDIS_STATUS one = SendOneBuffer(adapter, nb,
+                                                NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
+                                                    ? NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL
+                                                    : 0);
                 if (one != NDIS_STATUS_SUCCESS) {
                     status = one;
                 }

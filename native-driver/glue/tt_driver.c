@@ -24,6 +24,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
     /* Non-executable non-paged pool for every allocation on Windows 8+. */
     ExInitializeDriverRuntime(DrvRtPoolNxOptIn);
+    NdisAllocateSpinLock(&TtDriver.Lock);
+    TtDriver.Controls = NULL;
 
     NdisZeroMemory(&chars, sizeof(chars));
     chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
@@ -53,7 +55,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
     status = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &chars,
                                          &TtDriver.MiniportDriverHandle);
-    return status == NDIS_STATUS_SUCCESS ? STATUS_SUCCESS : status;
+    if (status != NDIS_STATUS_SUCCESS) {
+        NdisFreeSpinLock(&TtDriver.Lock);
+        return (NTSTATUS)status;
+    }
+    return STATUS_SUCCESS;
 }
 
 _Use_decl_annotations_
@@ -61,7 +67,10 @@ VOID TtMiniportDriverUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
     PAGED_CODE();
-    /* NDIS has halted every adapter (and so removed every control device)
-     * before it calls the unload handler. */
+    /* NDIS has halted every adapter (and so deregistered every control
+     * device), and the driver is unloaded only once no device object of
+     * its own remains, so no file object refers to a TT_CONTROL any more. */
+    TtControlDeviceUnload();
     NdisMDeregisterMiniportDriver(TtDriver.MiniportDriverHandle);
+    NdisFreeSpinLock(&TtDriver.Lock);
 }

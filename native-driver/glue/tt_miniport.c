@@ -41,7 +41,25 @@ static NDIS_STATUS SetRegistrationAttributes(PTT_ADAPTER Adapter)
 static NDIS_STATUS SetGeneralAttributes(PTT_ADAPTER Adapter)
 {
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES gen;
+    NDIS_PM_CAPABILITIES pm;
     BOOLEAN connected = tt_state_media_connected(&Adapter->Core);
+
+    /* Mandatory for NDIS 6.20 and later. No wake-up capability at all (the
+     * wake states unspecified), but a power-managed miniport: NDIS pauses it
+     * and sends OID_PNP_SET_POWER for sleep instead of halting it, so a
+     * client's handle survives sleep and hibernation. */
+    NdisZeroMemory(&pm, sizeof(pm));
+    pm.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+#if defined(NDIS_SUPPORT_NDIS630)
+    pm.Header.Revision = NDIS_PM_CAPABILITIES_REVISION_2;
+    pm.Header.Size = NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_2;
+#else
+    pm.Header.Revision = NDIS_PM_CAPABILITIES_REVISION_1;
+    pm.Header.Size = NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_1;
+#endif
+    pm.MinMagicPacketWakeUp = NdisDeviceStateUnspecified;
+    pm.MinPatternWakeUp = NdisDeviceStateUnspecified;
+    pm.MinLinkChangeWakeUp = NdisDeviceStateUnspecified;
 
     NdisZeroMemory(&gen, sizeof(gen));
     gen.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
@@ -57,7 +75,7 @@ static NDIS_STATUS SetGeneralAttributes(PTT_ADAPTER Adapter)
     gen.MediaConnectState = connected ? MediaConnectStateConnected : MediaConnectStateDisconnected;
     gen.MediaDuplexState = MediaDuplexStateFull;
     gen.LookaheadSize = Adapter->Core.mtu;
-    gen.PowerManagementCapabilitiesEx = NULL; /* no wake-up capabilities */
+    gen.PowerManagementCapabilitiesEx = &pm;
     gen.MacOptions = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
                      NDIS_MAC_OPTION_NO_LOOPBACK;
     gen.SupportedPacketFilters = TT_SUPPORTED_PACKET_FILTERS;
@@ -87,7 +105,7 @@ static NDIS_STATUS SetGeneralAttributes(PTT_ADAPTER Adapter)
     gen.DataBackFillSize = 0;
     gen.ContextBackFillSize = 0;
     gen.SupportedOidList = (PNDIS_OID)TtSupportedOids;
-    gen.SupportedOidListLength = TtSupportedOidCount * sizeof(NDIS_OID);
+    gen.SupportedOidListLength = (ULONG)(TtSupportedOidCount * sizeof(NDIS_OID));
     gen.AutoNegotiationFlags = NDIS_LINK_STATE_DUPLEX_AUTO_NEGOTIATED;
     return NdisMSetMiniportAttributes(Adapter->MiniportHandle,
                                       (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&gen);
@@ -185,8 +203,9 @@ VOID TtMiniportHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltA
     PTT_ADAPTER adapter = (PTT_ADAPTER)MiniportAdapterContext;
     UNREFERENCED_PARAMETER(HaltAction);
 
-    /* Waits for dispatch routines in progress, then cancels pending reads
-     * and frees queued frames. */
+    /* Waits for dispatch routines in progress, cancels pending reads, frees
+     * queued frames, waits for cancellations in flight, deregisters the
+     * control device. Nothing can reach the adapter after this. */
     TtControlDeviceDestroy(adapter);
 
     NdisAcquireSpinLock(&adapter->Lock);
@@ -231,6 +250,9 @@ NDIS_STATUS TtMiniportOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_R
 {
     PTT_ADAPTER adapter = (PTT_ADAPTER)MiniportAdapterContext;
     NDIS_STATUS status;
+    /* NDIS_OID_REQUEST's byte counts are UINT; the OID table's are ULONG. */
+    ULONG done = 0;
+    ULONG needed = 0;
 
     /* Every OID is answered synchronously from TT_OID_CONTEXT. */
     NdisAcquireSpinLock(&adapter->Lock);
@@ -239,16 +261,18 @@ NDIS_STATUS TtMiniportOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_R
     case NdisRequestQueryStatistics:
         status = TtOidQuery(&adapter->Oid, OidRequest->DATA.QUERY_INFORMATION.Oid,
                             OidRequest->DATA.QUERY_INFORMATION.InformationBuffer,
-                            OidRequest->DATA.QUERY_INFORMATION.InformationBufferLength,
-                            &OidRequest->DATA.QUERY_INFORMATION.BytesWritten,
-                            &OidRequest->DATA.QUERY_INFORMATION.BytesNeeded);
+                            OidRequest->DATA.QUERY_INFORMATION.InformationBufferLength, &done,
+                            &needed);
+        OidRequest->DATA.QUERY_INFORMATION.BytesWritten = (UINT)done;
+        OidRequest->DATA.QUERY_INFORMATION.BytesNeeded = (UINT)needed;
         break;
     case NdisRequestSetInformation:
         status = TtOidSet(&adapter->Oid, OidRequest->DATA.SET_INFORMATION.Oid,
                           OidRequest->DATA.SET_INFORMATION.InformationBuffer,
-                          OidRequest->DATA.SET_INFORMATION.InformationBufferLength,
-                          &OidRequest->DATA.SET_INFORMATION.BytesRead,
-                          &OidRequest->DATA.SET_INFORMATION.BytesNeeded);
+                          OidRequest->DATA.SET_INFORMATION.InformationBufferLength, &done,
+                          &needed);
+        OidRequest->DATA.SET_INFORMATION.BytesRead = (UINT)done;
+        OidRequest->DATA.SET_INFORMATION.BytesNeeded = (UINT)needed;
         break;
     default:
         status = NDIS_STATUS_NOT_SUPPORTED;

@@ -35,6 +35,10 @@ const NDIS_OID TtSupportedOids[] = {
     OID_802_3_CURRENT_ADDRESS,
     OID_802_3_MULTICAST_LIST,
     OID_802_3_MAXIMUM_LIST_SIZE,
+    OID_GEN_INTERRUPT_MODERATION,
+    OID_GEN_LINK_PARAMETERS,
+    OID_PNP_QUERY_POWER,
+    OID_PNP_SET_POWER,
 };
 const ULONG TtSupportedOidCount = sizeof(TtSupportedOids) / sizeof(TtSupportedOids[0]);
 
@@ -96,6 +100,7 @@ NDIS_STATUS TtOidQuery(const TT_OID_CONTEXT *Ctx, NDIS_OID Oid, PVOID Buffer, UL
     const void *bytes = NULL;
     ULONG size = 0;
     NDIS_STATISTICS_INFO stats;
+    NDIS_INTERRUPT_MODERATION_PARAMETERS moderation;
     static const char description[] = TT_VENDOR_DESCRIPTION;
     /* Vendor id: the first three octets are an OUI; 0xFFFFFF means "none"
      * (OID_GEN_VENDOR_ID docs), the low byte the vendor's NIC index. */
@@ -147,7 +152,26 @@ NDIS_STATUS TtOidQuery(const TT_OID_CONTEXT *Ctx, NDIS_OID Oid, PVOID Buffer, UL
         value = Ctx->DriverVersion;
         break;
     case OID_GEN_DRIVER_VERSION:
-        value = (6u << 8) | 20u; /* NDIS 6.20, as a USHORT in a ULONG */
+        /* The NDIS version compiled for, as a USHORT in a ULONG. */
+        value = ((ULONG)NDIS_MINIPORT_MAJOR_VERSION << 8) | NDIS_MINIPORT_MINOR_VERSION;
+        break;
+    case OID_GEN_INTERRUPT_MODERATION:
+        /* Mandatory; a miniport without moderation says so. */
+        NdisZeroMemory(&moderation, sizeof(moderation));
+        moderation.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        moderation.Header.Revision = NDIS_INTERRUPT_MODERATION_PARAMETERS_REVISION_1;
+        moderation.Header.Size = (USHORT)NDIS_SIZEOF_INTERRUPT_MODERATION_PARAMETERS_REVISION_1;
+        moderation.Flags = 0;
+        moderation.InterruptModeration = NdisInterruptModerationNotSupported;
+        answer = TtAnswerBytes;
+        bytes = &moderation;
+        size = (ULONG)NDIS_SIZEOF_INTERRUPT_MODERATION_PARAMETERS_REVISION_1;
+        break;
+    case OID_PNP_QUERY_POWER:
+        /* Any power state is fine for a virtual adapter; nothing to return. */
+        answer = TtAnswerBytes;
+        bytes = NULL;
+        size = 0;
         break;
     case OID_GEN_CURRENT_PACKET_FILTER:
         value = Ctx->PacketFilter;
@@ -236,6 +260,30 @@ NDIS_STATUS TtOidSet(PTT_OID_CONTEXT Ctx, NDIS_OID Oid, const void *Buffer, ULON
     *BytesRead = 0;
     *BytesNeeded = 0;
     switch (Oid) {
+    case OID_GEN_INTERRUPT_MODERATION:
+        /* OID_GEN_INTERRUPT_MODERATION: without moderation, a set fails
+         * with NDIS_STATUS_INVALID_DATA. */
+        return NDIS_STATUS_INVALID_DATA;
+    case OID_GEN_LINK_PARAMETERS:
+        /* Mandatory set. A virtual link has nothing to renegotiate; the
+         * parameters are accepted and the link stays as it is. */
+        if (Length < (ULONG)NDIS_SIZEOF_LINK_PARAMETERS_REVISION_1) {
+            *BytesNeeded = (ULONG)NDIS_SIZEOF_LINK_PARAMETERS_REVISION_1;
+            return NDIS_STATUS_INVALID_LENGTH;
+        }
+        *BytesRead = (ULONG)NDIS_SIZEOF_LINK_PARAMETERS_REVISION_1;
+        return NDIS_STATUS_SUCCESS;
+    case OID_PNP_SET_POWER:
+        /* D0 or a sleep state: nothing to power up or down. Pending reads
+         * stay queued; NDIS pauses the adapter around the transition. */
+        if (Length < sizeof(ULONG)) {
+            *BytesNeeded = sizeof(ULONG);
+            return NDIS_STATUS_INVALID_LENGTH;
+        }
+        NdisMoveMemory(&value, Buffer, sizeof(value));
+        Ctx->PowerState = value;
+        *BytesRead = sizeof(ULONG);
+        return NDIS_STATUS_SUCCESS;
     case OID_GEN_CURRENT_PACKET_FILTER:
     case OID_GEN_CURRENT_LOOKAHEAD:
         if (Length < sizeof(ULONG)) {

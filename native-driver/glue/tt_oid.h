@@ -46,6 +46,7 @@ typedef struct _TT_OID_CONTEXT {
     ULONG PacketFilter;        /* last OID_GEN_CURRENT_PACKET_FILTER set */
     ULONG Lookahead;
     ULONG DriverVersion;       /* major << 16 | minor                    */
+    ULONG PowerState;          /* last OID_PNP_SET_POWER (NDIS_DEVICE_POWER_STATE) */
     ULONG MulticastCount;
     UCHAR MulticastList[TT_MAX_MULTICAST_ADDRESSES][6];
     TT_OID_COUNTERS Counters;

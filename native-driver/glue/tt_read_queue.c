@@ -8,9 +8,37 @@ static TT_READ_QUEUE *QueueFromCsq(PIO_CSQ Csq)
     return CONTAINING_RECORD(Csq, TT_READ_QUEUE, Csq);
 }
 
+/* DriverContext[0] holds the read's epoch; [3] belongs to the IO_CSQ. */
+static ULONG IrpEpoch(PIRP Irp)
+{
+    return (ULONG)(ULONG_PTR)Irp->Tail.Overlay.DriverContext[0];
+}
+
+/* What CsqPeekNextIrp looks for (its PeekContext); NULL = any IRP. */
+typedef struct _TT_PEEK {
+    ULONG Epoch;
+    BOOLEAN Stale; /* TRUE: an IRP of another epoch; FALSE: of this one */
+} TT_PEEK;
+
+static ULONG peek_epoch(const TT_PEEK *Peek)
+{
+    return Peek == NULL ? 0 : Peek->Epoch;
+}
+
+/* One IRP the queue owned has been completed. Nothing of Q may be touched
+ * after this: TtReadQueueDrain may be waiting to free it. */
+static VOID IrpDone(PTT_READ_QUEUE Q)
+{
+    if (InterlockedDecrement(&Q->IrpCount) == 0) {
+        KeSetEvent(&Q->Drained, IO_NO_INCREMENT, FALSE);
+    }
+}
+
 static VOID CsqInsertIrp(PIO_CSQ Csq, PIRP Irp)
 {
-    InsertTailList(&QueueFromCsq(Csq)->PendingReads, &Irp->Tail.Overlay.ListEntry);
+    TT_READ_QUEUE *q = QueueFromCsq(Csq);
+    InterlockedIncrement(&q->IrpCount);
+    InsertTailList(&q->PendingReads, &Irp->Tail.Overlay.ListEntry);
 }
 
 static VOID CsqRemoveIrp(PIO_CSQ Csq, PIRP Irp)
@@ -19,31 +47,46 @@ static VOID CsqRemoveIrp(PIO_CSQ Csq, PIRP Irp)
     RemoveEntryList(&Irp->Tail.Overlay.ListEntry);
 }
 
-/* Reads are served oldest first; no peek context is used. */
+/* Reads are served oldest first; PeekContext (a TT_PEEK, or NULL for any)
+ * selects by epoch. */
 static PIRP CsqPeekNextIrp(PIO_CSQ Csq, PIRP Irp, PVOID PeekContext)
 {
     TT_READ_QUEUE *q = QueueFromCsq(Csq);
+    const TT_PEEK *peek = (const TT_PEEK *)PeekContext;
     PLIST_ENTRY next = Irp == NULL ? q->PendingReads.Flink : Irp->Tail.Overlay.ListEntry.Flink;
-    UNREFERENCED_PARAMETER(PeekContext);
-    return next == &q->PendingReads ? NULL : CONTAINING_RECORD(next, IRP, Tail.Overlay.ListEntry);
+    for (; next != &q->PendingReads; next = next->Flink) {
+        PIRP candidate = CONTAINING_RECORD(next, IRP, Tail.Overlay.ListEntry);
+        BOOLEAN stale = IrpEpoch(candidate) != peek_epoch(peek);
+        if (peek == NULL || stale == peek->Stale) {
+            return candidate;
+        }
+    }
+    return NULL;
 }
 
-static VOID CsqAcquireLock(PIO_CSQ Csq, PKIRQL Irql)
+/* The CSQ lock callbacks acquire in one call and release in another, which
+ * a per-function lock analysis cannot follow. */
+#ifndef TT_NO_LOCK_ANALYSIS
+#define TT_NO_LOCK_ANALYSIS
+#endif
+
+static TT_NO_LOCK_ANALYSIS VOID CsqAcquireLock(PIO_CSQ Csq, PKIRQL Irql)
 {
     KeAcquireSpinLock(&QueueFromCsq(Csq)->CsqLock, Irql);
 }
 
-static VOID CsqReleaseLock(PIO_CSQ Csq, KIRQL Irql)
+static TT_NO_LOCK_ANALYSIS VOID CsqReleaseLock(PIO_CSQ Csq, KIRQL Irql)
 {
     KeReleaseSpinLock(&QueueFromCsq(Csq)->CsqLock, Irql);
 }
 
 static VOID CsqCompleteCanceledIrp(PIO_CSQ Csq, PIRP Irp)
 {
-    UNREFERENCED_PARAMETER(Csq);
+    TT_READ_QUEUE *q = QueueFromCsq(Csq);
     Irp->IoStatus.Status = STATUS_CANCELLED;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NETWORK_INCREMENT);
+    IrpDone(q);
 }
 
 /* ---- packets -------------------------------------------------------------- */
@@ -71,6 +114,9 @@ VOID TtReadQueueInitialize(PTT_READ_QUEUE Q, NDIS_HANDLE AllocationHandle)
     KeInitializeSpinLock(&Q->PairLock);
     KeInitializeSpinLock(&Q->CsqLock);
     InitializeListHead(&Q->PendingReads);
+    Q->Epoch = 0;
+    Q->IrpCount = 1; /* the bias TtReadQueueDrain drops */
+    KeInitializeEvent(&Q->Drained, NotificationEvent, FALSE);
     tt_queue_init(&Q->Packets, Q->Slots, TT_PACKET_QUEUE_SLOTS, TT_PACKET_QUEUE_BYTES);
     IoCsqInitialize(&Q->Csq, CsqInsertIrp, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock,
                     CsqReleaseLock, CsqCompleteCanceledIrp);
@@ -111,21 +157,42 @@ static VOID CompleteRead(PTT_READ_QUEUE Q, PIRP Irp, PTT_PACKET Packet)
 
     Irp->IoStatus.Status = status;
     IoCompleteRequest(Irp, IO_NETWORK_INCREMENT);
+    IrpDone(Q);
 }
 
-/* Matches waiting reads with waiting packets until one side is empty. */
+static VOID CompleteCancelled(PTT_READ_QUEUE Q, PIRP Irp)
+{
+    Irp->IoStatus.Status = STATUS_CANCELLED;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NETWORK_INCREMENT);
+    IrpDone(Q);
+}
+
+/* Completes reads left from an older epoch, then matches waiting reads of
+ * the current epoch with waiting packets until one side is empty. */
 static VOID Pump(PTT_READ_QUEUE Q)
 {
     for (;;) {
         KIRQL irql;
         void *packet = NULL;
         uint32_t length = 0;
+        TT_PEEK peek;
+        PIRP irp;
         KeAcquireSpinLock(&Q->PairLock, &irql);
+        peek.Epoch = Q->Epoch;
+        peek.Stale = TRUE;
+        irp = IoCsqRemoveNextIrp(&Q->Csq, &peek);
+        if (irp != NULL) {
+            KeReleaseSpinLock(&Q->PairLock, irql);
+            CompleteCancelled(Q, irp);
+            continue;
+        }
         if (tt_queue_count(&Q->Packets) == 0) {
             KeReleaseSpinLock(&Q->PairLock, irql);
             return;
         }
-        PIRP irp = IoCsqRemoveNextIrp(&Q->Csq, NULL);
+        peek.Stale = FALSE;
+        irp = IoCsqRemoveNextIrp(&Q->Csq, &peek);
         if (irp == NULL) {
             KeReleaseSpinLock(&Q->PairLock, irql);
             return;
@@ -136,8 +203,10 @@ static VOID Pump(PTT_READ_QUEUE Q)
     }
 }
 
-NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp)
+NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp, ULONG Epoch)
 {
+    KIRQL irql;
+    BOOLEAN current;
     if (IoGetCurrentIrpStackLocation(Irp)->Parameters.Read.Length == 0 ||
         Irp->MdlAddress == NULL) {
         Irp->IoStatus.Status = STATUS_INVALID_PARAMETER;
@@ -145,6 +214,19 @@ NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp)
         IoCompleteRequest(Irp, IO_NETWORK_INCREMENT);
         return STATUS_INVALID_PARAMETER;
     }
+    KeAcquireSpinLock(&Q->PairLock, &irql);
+    current = Epoch != 0 && Epoch == Q->Epoch;
+    KeReleaseSpinLock(&Q->PairLock, irql);
+    if (!current) {
+        /* The handle has been cleaned up: no more reads for it. */
+        Irp->IoStatus.Status = STATUS_FILE_CLOSED;
+        Irp->IoStatus.Information = 0;
+        IoCompleteRequest(Irp, IO_NETWORK_INCREMENT);
+        return STATUS_FILE_CLOSED;
+    }
+    /* If the epoch ends between the check and the insertion, the pump
+     * below (or the flush of TtReadQueueClose) completes the IRP. */
+    Irp->Tail.Overlay.DriverContext[0] = (PVOID)(ULONG_PTR)Epoch;
     /* Marks the IRP pending. If it was cancelled already, the CSQ completes
      * it through CsqCompleteCanceledIrp; that is a pending completion too. */
     IoCsqInsertIrp(&Q->Csq, Irp, NULL);
@@ -152,11 +234,12 @@ NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp)
     return STATUS_PENDING;
 }
 
-BOOLEAN TtReadQueueDeliver(PTT_READ_QUEUE Q, PTT_PACKET Packet)
+BOOLEAN TtReadQueueDeliver(PTT_READ_QUEUE Q, PTT_PACKET Packet, ULONG Epoch)
 {
     KIRQL irql;
     KeAcquireSpinLock(&Q->PairLock, &irql);
-    if (tt_queue_push(&Q->Packets, Packet, Packet->Length) != TT_OK) {
+    if (Epoch == 0 || Epoch != Q->Epoch ||
+        tt_queue_push(&Q->Packets, Packet, Packet->Length) != TT_OK) {
         Q->PacketsDropped++;
         KeReleaseSpinLock(&Q->PairLock, irql);
         TtPacketFree(Q, Packet);
@@ -167,13 +250,36 @@ BOOLEAN TtReadQueueDeliver(PTT_READ_QUEUE Q, PTT_PACKET Packet)
     return TRUE;
 }
 
+VOID TtReadQueueOpen(PTT_READ_QUEUE Q, ULONG Epoch)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&Q->PairLock, &irql);
+    Q->Epoch = Epoch;
+    KeReleaseSpinLock(&Q->PairLock, irql);
+}
+
+VOID TtReadQueueClose(PTT_READ_QUEUE Q)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&Q->PairLock, &irql);
+    Q->Epoch = 0;
+    KeReleaseSpinLock(&Q->PairLock, irql);
+    TtReadQueueFlush(Q);
+}
+
+_Use_decl_annotations_
+VOID TtReadQueueDrain(PTT_READ_QUEUE Q)
+{
+    if (InterlockedDecrement(&Q->IrpCount) != 0) {
+        (void)KeWaitForSingleObject(&Q->Drained, Executive, KernelMode, FALSE, NULL);
+    }
+}
+
 VOID TtReadQueueFlush(PTT_READ_QUEUE Q)
 {
     PIRP irp;
     while ((irp = IoCsqRemoveNextIrp(&Q->Csq, NULL)) != NULL) {
-        irp->IoStatus.Status = STATUS_CANCELLED;
-        irp->IoStatus.Information = 0;
-        IoCompleteRequest(irp, IO_NETWORK_INCREMENT);
+        CompleteCancelled(Q, irp);
     }
     for (;;) {
         KIRQL irql;

@@ -17,6 +17,19 @@
  * PairLock is never held while an IRP is completed; the CSQ's own lock
  * (CsqLock) nests inside PairLock and is taken alone by the cancel path.
  *
+ * Epochs (tt_adapter_state.h): the queue serves one open handle at a time.
+ * Reads and packets carry the epoch of the handle they belong to; the
+ * queue accepts only those of its current epoch, and a pump completes any
+ * read left from an older one with STATUS_CANCELLED. TtReadQueueClose ends
+ * an epoch.
+ *
+ * Lifetime: the system's cancel routine for a queued IRP runs outside any
+ * driver code path that a rundown could cover, and uses the IO_CSQ until it
+ * has called CsqCompleteCanceledIrp ("Cancel-Safe IRP Queues"). The queue
+ * therefore counts the IRPs it owns, from insertion to completion, and
+ * TtReadQueueDrain waits for that count to reach zero before the memory
+ * holding the queue may be freed.
+ *
  * Portable: builds against the WDK and tests/stubs. IRQL <= DISPATCH_LEVEL.
  */
 #ifndef TT_READ_QUEUE_H
@@ -45,6 +58,9 @@ typedef struct _TT_READ_QUEUE {
     KSPIN_LOCK CsqLock;
     IO_CSQ Csq;
     LIST_ENTRY PendingReads;      /* IRPs, linked by Tail.Overlay.ListEntry */
+    ULONG Epoch;                  /* under PairLock; 0 = no handle          */
+    volatile LONG IrpCount;       /* owned IRPs + 1 until TtReadQueueDrain   */
+    KEVENT Drained;               /* set when IrpCount reaches 0            */
     tt_queue Packets;
     tt_queue_slot Slots[TT_PACKET_QUEUE_SLOTS];
     /* Statistics; written under PairLock, read without it. */
@@ -64,24 +80,41 @@ PTT_PACKET TtPacketAllocate(PTT_READ_QUEUE Q, ULONG Length);
 VOID TtPacketFree(PTT_READ_QUEUE Q, PTT_PACKET Packet);
 
 /*
- * Handles an IRP_MJ_READ (direct I/O: the buffer is Irp->MdlAddress).
- * A zero-length read is completed at once with STATUS_INVALID_PARAMETER,
- * which is returned. Otherwise the IRP is marked pending and
- * STATUS_PENDING returned; it is completed, possibly before this returns,
- * with STATUS_SUCCESS (Information = frame length), STATUS_BUFFER_OVERFLOW
- * (frame larger than the buffer: the tap ABI never splits a frame, so the
- * frame is dropped and Information = 0), STATUS_INSUFFICIENT_RESOURCES
- * (buffer could not be mapped) or STATUS_CANCELLED.
+ * Handles an IRP_MJ_READ (direct I/O: the buffer is Irp->MdlAddress) of
+ * the handle with Epoch. A zero-length read is completed at once with
+ * STATUS_INVALID_PARAMETER, and a read whose Epoch is not the queue's with
+ * STATUS_FILE_CLOSED; that status is returned. Otherwise the IRP is marked
+ * pending and STATUS_PENDING returned; it is completed, possibly before
+ * this returns, with STATUS_SUCCESS (Information = frame length),
+ * STATUS_BUFFER_OVERFLOW (frame larger than the buffer: the tap ABI never
+ * splits a frame, so the frame is dropped and Information = 0),
+ * STATUS_INSUFFICIENT_RESOURCES (buffer could not be mapped) or
+ * STATUS_CANCELLED.
  */
-NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp);
+NTSTATUS TtReadQueueSubmit(PTT_READ_QUEUE Q, PIRP Irp, ULONG Epoch);
 
-/* Takes ownership of Packet: queues it and pumps (so it completes the
- * oldest pending read, if any), or frees it if the queue is full
- * (PacketsDropped counts it). Returns FALSE only for a drop. */
-BOOLEAN TtReadQueueDeliver(PTT_READ_QUEUE Q, PTT_PACKET Packet);
+/* Takes ownership of Packet, framed for the handle with Epoch: queues it
+ * and pumps (so it completes the oldest pending read, if any), or frees it
+ * if the queue is full or Epoch is not the queue's (PacketsDropped counts
+ * it). Returns FALSE only for a drop. */
+BOOLEAN TtReadQueueDeliver(PTT_READ_QUEUE Q, PTT_PACKET Packet, ULONG Epoch);
+
+/* Starts serving the handle with Epoch (not 0). */
+VOID TtReadQueueOpen(PTT_READ_QUEUE Q, ULONG Epoch);
+
+/* Ends the current epoch: completes every pending read with
+ * STATUS_CANCELLED and frees every queued packet; later reads and packets
+ * of that epoch are refused. Used at cleanup and at halt. */
+VOID TtReadQueueClose(PTT_READ_QUEUE Q);
 
 /* Completes every pending read with STATUS_CANCELLED and frees every queued
- * packet. Used when the handle is cleaned up and when the adapter halts. */
+ * packet, without ending the epoch. */
 VOID TtReadQueueFlush(PTT_READ_QUEUE Q);
+
+/* Waits until no IRP the queue took is still being completed or cancelled;
+ * after it returns the queue may be freed. Call once, at PASSIVE_LEVEL,
+ * after TtReadQueueClose and once no new read can arrive. */
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID TtReadQueueDrain(PTT_READ_QUEUE Q);
 
 #endif /* TT_READ_QUEUE_H */

@@ -9,11 +9,17 @@
 # Stages (each a count of test cases):
 #   core     core/ unit tests, gcc, ASan + UBSan          (one per test)
 #   glue     glue/ logic against tests/stubs, ASan+UBSan  (one per test)
+#   sim      all of glue/ + core/ under sim/'s NDIS and I/O manager,
+#            ASan+UBSan and TSan (one per scenario), libtuntapsim.so smoke
+#            test and export list (one each)
 #   fuzz     libFuzzer target per parser, time-bounded    (one per target)
 #   wine     core tests built by mingw-w64, run by wine   (one per test)
 #   free     core/ freestanding for x64 Windows, no CRT   (one)
 #   abi      dump vs golden; CTL_CODE vs the SDK macro    (two)
 #   stubs    stub constants vs mingw-w64's Windows headers (one)
+#   types    glue/ + core/ against sim/wdk: mingw x64, clang x64 with
+#            -Wthread-safety, clang ARM64, the C4267 lint, cppcheck (one each)
+#   inf      INF lint and its mutation self-test (one each)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/build/out"
@@ -70,6 +76,61 @@ run_suite core core-tests "$OUT/core_tests"
 
 note "glue logic tests against tests/stubs (gcc, ASan+UBSan)"
 run_suite glue glue-tests "$OUT/glue_tests"
+
+note "glue/ and core/ under the user-mode NDIS and I/O manager (sim/), ASan+UBSan and TSan"
+if "${MK[@]}" -j2 sim-tests >"$OUT/logs/sim.build" 2>&1; then
+    for kind in asan tsan; do
+        "$OUT/sim_tests_$kind" >"$OUT/logs/sim-$kind.log" 2>&1 </dev/null
+        rc=$?
+        tally_suite "$OUT/logs/sim-$kind.log" $rc "sim-$kind"
+        if [[ $rc -ne 0 ]]; then
+            grep -a -E 'RULE BROKEN|SUMMARY|sim_tests.c:[0-9]+: ' "$OUT/logs/sim-$kind.log" | head -n 20
+        fi
+    done
+    "$OUT/sim_so_smoke" >"$OUT/logs/sim-so.log" 2>&1 </dev/null
+    tally_suite "$OUT/logs/sim-so.log" $? "sim-so"
+    declared=$(grep '^TTS_EXPORT ' "$ROOT/sim/tuntapsim.h" | grep -o 'tts_[a-z_]*(' | tr -d '(' | sort)
+    exported=$(nm -D --defined-only "$OUT/libtuntapsim.so" | awk '{print $3}' | sort)
+    if [[ "$declared" == "$exported" ]]; then
+        pass "libtuntapsim.so exports exactly the $(wc -w <<<"$declared") functions of sim/tuntapsim.h"
+    else
+        fail "libtuntapsim.so exports differ from sim/tuntapsim.h"
+        diff <(echo "$declared") <(echo "$exported") | head -n 20
+    fi
+else
+    fail "sim: build failed; see $OUT/logs/sim.build"
+    tail -n 30 "$OUT/logs/sim.build"
+fi
+
+note "all of glue/ and core/ against the WDK stand-in headers (sim/wdk), warnings as errors"
+typecheck() { # stage, description
+    if "$ROOT/tests/typecheck.sh" "$1" >"$OUT/logs/typecheck-$1.log" 2>&1; then
+        pass "$2"
+    else
+        fail "$2; see $OUT/logs/typecheck-$1.log"
+        grep -a -E 'error|warning|C4267' "$OUT/logs/typecheck-$1.log" | head -n 20
+    fi
+}
+typecheck mingw-x64 "x86_64-w64-mingw32-gcc (LLP64) -Wall -Wextra -Wconversion -Werror, x64 defines"
+typecheck clang-x64 "clang x86_64-windows -Wshorten-64-to-32 -Wconversion -Wthread-safety -Werror, x64 defines"
+typecheck clang-arm64 "clang aarch64-windows -Werror with the vcxproj's ARM64 defines (NDIS version check)"
+typecheck c4267 "no MSVC C4267 (non-constant size_t narrowed to 32 bits) in the clang AST; the lint flags exactly its probe's 3 cases"
+typecheck tsa-selftest "-Wthread-safety with the stand-in's annotations reports the 5 lock/IRQL mistakes of tsa_probe.c, and nothing else"
+typecheck cppcheck "cppcheck (warning, performance, portability; WDK allocation pairs)"
+
+note "INF lint"
+if "$ROOT/tests/lint/inf_lint.sh" >"$OUT/logs/inf-lint.log" 2>&1; then
+    pass "tuntap6.inf: mandatory sections and keywords, values the code reports, own ids only"
+else
+    fail "tuntap6.inf"
+    cat "$OUT/logs/inf-lint.log"
+fi
+if "$ROOT/tests/lint/inf_lint_selftest.sh" >"$OUT/logs/inf-selftest.log" 2>&1; then
+    pass "the INF lint rejects 10 mutations of the INF"
+else
+    fail "the INF lint missed mutations"
+    cat "$OUT/logs/inf-selftest.log"
+fi
 
 note "fuzzing, ${FUZZ_SECONDS}s per target (clang libFuzzer, ASan+UBSan)"
 if "${MK[@]}" fuzzers >"$OUT/logs/fuzz.build" 2>&1; then

@@ -87,10 +87,19 @@ static void open_is_exclusive(void)
 {
     TT_ADAPTER_STATE s;
     running(&s);
-    CHECK(TtStateTryOpen(&s));
-    CHECK(!TtStateTryOpen(&s));
-    TtStateClose(&s);
-    CHECK(TtStateTryOpen(&s));
+    ULONG first = TtStateTryOpen(&s);
+    CHECK(first != 0);
+    CHECK_EQ(TtStateTryOpen(&s), 0);
+    CHECK_EQ(TtStateActiveEpoch(&s), first);
+    CHECK(TtStateCleanup(&s, first));
+    CHECK_EQ(TtStateActiveEpoch(&s), 0); /* cleaned up: no more I/O */
+    CHECK_EQ(TtStateTryOpen(&s), 0);     /* still taken until close */
+    TtStateClose(&s, first);
+    ULONG second = TtStateTryOpen(&s);
+    CHECK(second != 0 && second != first);
+    CHECK(!TtStateCleanup(&s, first)); /* a stale cleanup changes nothing */
+    TtStateClose(&s, first);
+    CHECK_EQ(TtStateActiveEpoch(&s), second);
 }
 
 void suite_adapter_state(void)

@@ -25,6 +25,10 @@ static void every_supported_oid_answers(void)
     UCHAR buf[512];
     for (ULONG i = 0; i < TtSupportedOidCount; i++) {
         ULONG written = 0, needed = 0;
+        if (TtSupportedOids[i] == OID_GEN_LINK_PARAMETERS ||
+            TtSupportedOids[i] == OID_PNP_SET_POWER) {
+            continue; /* set-only */
+        }
         NDIS_STATUS s = TtOidQuery(&c, TtSupportedOids[i], buf, sizeof(buf), &written, &needed);
         CHECK_EQ(s, NDIS_STATUS_SUCCESS);
         CHECK(written <= sizeof(buf));
@@ -160,8 +164,40 @@ static void multicast_list(void)
     CHECK_EQ(c.MulticastCount, 0);
 }
 
+/* Mandatory OIDs for miniport drivers: interrupt moderation (query and
+ * set) and link parameters (set); power OIDs for the PM capabilities. */
+static void mandatory_oids_answer(void)
+{
+    TT_OID_CONTEXT c;
+    context(&c);
+    NDIS_INTERRUPT_MODERATION_PARAMETERS m;
+    ULONG written = 0, needed = 0, read = 0;
+    CHECK_EQ(TtOidQuery(&c, OID_GEN_INTERRUPT_MODERATION, &m, sizeof(m), &written, &needed),
+             NDIS_STATUS_SUCCESS);
+    CHECK_EQ(written, NDIS_SIZEOF_INTERRUPT_MODERATION_PARAMETERS_REVISION_1);
+    CHECK_EQ(m.Header.Type, NDIS_OBJECT_TYPE_DEFAULT);
+    CHECK_EQ(m.Header.Revision, NDIS_INTERRUPT_MODERATION_PARAMETERS_REVISION_1);
+    CHECK_EQ(m.InterruptModeration, NdisInterruptModerationNotSupported);
+    CHECK_EQ(TtOidSet(&c, OID_GEN_INTERRUPT_MODERATION, &m, sizeof(m), &read, &needed),
+             NDIS_STATUS_INVALID_DATA);
+    NDIS_LINK_PARAMETERS lp;
+    memset(&lp, 0, sizeof(lp));
+    CHECK_EQ(TtOidSet(&c, OID_GEN_LINK_PARAMETERS, &lp, sizeof(lp), &read, &needed),
+             NDIS_STATUS_SUCCESS);
+    CHECK_EQ(TtOidSet(&c, OID_GEN_LINK_PARAMETERS, &lp, 8, &read, &needed),
+             NDIS_STATUS_INVALID_LENGTH);
+    CHECK_EQ(needed, NDIS_SIZEOF_LINK_PARAMETERS_REVISION_1);
+    ULONG d3 = 4;
+    CHECK_EQ(TtOidQuery(&c, OID_PNP_QUERY_POWER, &d3, sizeof(d3), &written, &needed),
+             NDIS_STATUS_SUCCESS);
+    CHECK_EQ(TtOidSet(&c, OID_PNP_SET_POWER, &d3, sizeof(d3), &read, &needed),
+             NDIS_STATUS_SUCCESS);
+    CHECK_EQ(c.PowerState, 4);
+}
+
 void suite_oid(void)
 {
+    RUN(mandatory_oids_answer);
     RUN(every_supported_oid_answers);
     RUN(unknown_oid_not_supported);
     RUN(short_buffer_reports_needed);

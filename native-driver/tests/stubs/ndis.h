@@ -45,7 +45,11 @@ typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 #define _Use_decl_annotations_
 #define _IRQL_requires_max_(irql)
+#define _IRQL_requires_(irql)
 #define _Requires_lock_held_(lock)
+#define NDIS_MINIPORT_MAJOR_VERSION 6
+#define NDIS_MINIPORT_MINOR_VERSION 20
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* NDIS_STATUS values are used symbolically by the glue; only SUCCESS and
  * PENDING are pinned (they equal the NTSTATUS codes in every NDIS). */
@@ -103,6 +107,31 @@ typedef struct _NDIS_STATISTICS_INFO {
 #define NDIS_SIZEOF_STATISTICS_INFO_REVISION_1                                \
     (offsetof(NDIS_STATISTICS_INFO, ifHCOutBroadcastOctets) + sizeof(ULONG64))
 
+typedef enum _NDIS_INTERRUPT_MODERATION {
+    NdisInterruptModerationUnknown,
+    NdisInterruptModerationNotSupported,
+    NdisInterruptModerationEnabled,
+    NdisInterruptModerationDisabled
+} NDIS_INTERRUPT_MODERATION;
+typedef struct _NDIS_INTERRUPT_MODERATION_PARAMETERS {
+    NDIS_OBJECT_HEADER Header;
+    ULONG Flags;
+    NDIS_INTERRUPT_MODERATION InterruptModeration;
+} NDIS_INTERRUPT_MODERATION_PARAMETERS;
+#define NDIS_INTERRUPT_MODERATION_PARAMETERS_REVISION_1 1
+#define NDIS_SIZEOF_INTERRUPT_MODERATION_PARAMETERS_REVISION_1                \
+    RTL_SIZEOF_THROUGH_FIELD(NDIS_INTERRUPT_MODERATION_PARAMETERS, InterruptModeration)
+typedef struct _NDIS_LINK_PARAMETERS {
+    NDIS_OBJECT_HEADER Header;
+    int MediaDuplexState;
+    ULONG64 XmitLinkSpeed;
+    ULONG64 RcvLinkSpeed;
+    int PauseFunctions;
+    ULONG AutoNegotiationFlags;
+} NDIS_LINK_PARAMETERS;
+#define NDIS_SIZEOF_LINK_PARAMETERS_REVISION_1                                \
+    RTL_SIZEOF_THROUGH_FIELD(NDIS_LINK_PARAMETERS, AutoNegotiationFlags)
+
 /* --- lists ----------------------------------------------------------------- */
 typedef struct _LIST_ENTRY {
     struct _LIST_ENTRY *Flink;
@@ -157,6 +186,7 @@ typedef struct _IRP {
     BOOLEAN Cancel;
     union {
         struct {
+            PVOID DriverContext[4];
             LIST_ENTRY ListEntry;
             PVOID CsqContext; /* the fake's "owned by a CSQ" marker */
         } Overlay;
@@ -205,6 +235,27 @@ PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
 VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+
+/* Events and interlocked operations (single-threaded fakes). */
+typedef struct _KEVENT {
+    LONG Signaled;
+} KEVENT, *PKEVENT;
+typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
+#define IO_NO_INCREMENT 0
+#define Executive 0
+#define KernelMode 0
+VOID KeInitializeEvent(PKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
+LONG KeSetEvent(PKEVENT Event, LONG Increment, BOOLEAN Wait);
+NTSTATUS KeWaitForSingleObject(PVOID Object, int WaitReason, int WaitMode, BOOLEAN Alertable,
+                               PVOID Timeout);
+static inline LONG InterlockedIncrement(LONG volatile *p)
+{
+    return ++*p;
+}
+static inline LONG InterlockedDecrement(LONG volatile *p)
+{
+    return --*p;
+}
 
 typedef enum _EX_POOL_PRIORITY { NormalPoolPriority = 16 } EX_POOL_PRIORITY;
 PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,

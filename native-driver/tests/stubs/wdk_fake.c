@@ -174,3 +174,31 @@ void fake_irp_init_read(PIRP irp, PMDL mdl, void *buf, ULONG len)
     irp->Stack.MajorFunction = 3; /* IRP_MJ_READ */
     irp->Stack.Parameters.Read.Length = len;
 }
+
+VOID KeInitializeEvent(PKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
+{
+    (void)Type;
+    Event->Signaled = State;
+}
+
+LONG KeSetEvent(PKEVENT Event, LONG Increment, BOOLEAN Wait)
+{
+    (void)Increment;
+    (void)Wait;
+    LONG was = Event->Signaled;
+    Event->Signaled = 1;
+    return was;
+}
+
+NTSTATUS KeWaitForSingleObject(PVOID Object, int WaitReason, int WaitMode, BOOLEAN Alertable,
+                               PVOID Timeout)
+{
+    (void)WaitReason;
+    (void)WaitMode;
+    (void)Alertable;
+    (void)Timeout;
+    if (((PKEVENT)Object)->Signaled == 0) {
+        abort(); /* single-threaded: a wait that is not satisfied never will be */
+    }
+    return STATUS_SUCCESS;
+}

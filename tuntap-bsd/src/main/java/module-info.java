@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The FreeBSD, OpenBSD, NetBSD and macOS backend. It has no provider yet: see the module's README. */
 module io.tuntap.bsd {
-    requires io.tuntap.api;
+    requires transitive io.tuntap.api;
 }

@@ -3,10 +3,9 @@
  * The Linux backend: TUN and TAP devices through {@code /dev/net/tun}, configured over rtnetlink.
  */
 module io.tuntap.linux {
-    requires io.tuntap.api;
+    requires transitive io.tuntap.api;
     requires io.tuntap.posix;
     requires com.sun.jna;
-    requires com.google.common;
 
     exports io.tuntap.linux;
     // JNA registers the native methods of the direct-mapped class reflectively.

@@ -4,7 +4,7 @@
  * in any release.
  */
 module io.tuntap.posix {
-    requires transitive com.sun.jna;
+    requires com.sun.jna;
 
     exports io.tuntap.posix;
     // JNA registers the native methods of the direct-mapped class reflectively.

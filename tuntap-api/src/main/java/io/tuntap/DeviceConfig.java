@@ -2,12 +2,16 @@
 package io.tuntap;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What device to open and how to set it up. Immutable; made with {@link #tun()} or {@link #tap()}:
@@ -18,6 +22,7 @@ import java.util.OptionalInt;
  *         .mtu(1420)
  *         .address("10.7.0.1/24")
  *         .address("fd07::1/64")
+ *         .route(Route.onLink(IpPrefix.parse("10.8.0.0/16")))
  *         .build();
  * }</pre>
  *
@@ -43,10 +48,12 @@ public final class DeviceConfig {
     private final int group;
     private final int queues;
     private final OpenPolicy openPolicy;
-    private final List<IpPrefix> addresses;
+    private final List<DeviceAddress> addresses;
+    private final List<Route> routes;
     private final boolean up;
     private final MacAddress macAddress;
     private final Offload offload;
+    private final Map<DeviceOption<?>, Object> options;
 
     private DeviceConfig(Builder b) {
         this.mode = b.mode;
@@ -58,9 +65,11 @@ public final class DeviceConfig {
         this.queues = b.queues;
         this.openPolicy = b.openPolicy;
         this.addresses = ImmutableList.copyOf(b.addresses);
+        this.routes = ImmutableList.copyOf(b.routes);
         this.up = b.up;
         this.macAddress = b.macAddress;
         this.offload = b.offload;
+        this.options = ImmutableMap.copyOf(b.options);
     }
 
     /** A builder for a TUN (layer 3, IP packets) device. */
@@ -89,9 +98,11 @@ public final class DeviceConfig {
         b.queues = queues;
         b.openPolicy = openPolicy;
         b.addresses.addAll(addresses);
+        b.routes.addAll(routes);
         b.up = up;
         b.macAddress = macAddress;
         b.offload = offload;
+        b.options.putAll(options);
         return b;
     }
 
@@ -110,7 +121,7 @@ public final class DeviceConfig {
         return mtu == 0 ? OptionalInt.empty() : OptionalInt.of(mtu);
     }
 
-    /** Whether the device outlives this handle (Linux {@code TUNSETPERSIST}). */
+    /** Whether the device outlives this handle ({@link Capability#PERSISTENT}; Linux {@code TUNSETPERSIST}). */
     public boolean persistent() {
         return persistent;
     }
@@ -136,8 +147,29 @@ public final class DeviceConfig {
     }
 
     /** Addresses to assign on open, in order. */
-    public List<IpPrefix> addresses() {
+    public List<DeviceAddress> addresses() {
         return addresses;
+    }
+
+    /** Routes to add through the device on open, in order, after the addresses and bringing the link up. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * The value of a backend option, if the configuration sets it.
+     *
+     * @param <T> the option's type
+     * @param option the option
+     * @return the value, or empty
+     */
+    public <T> Optional<T> option(DeviceOption<T> option) {
+        return Optional.ofNullable(option.type().cast(options.get(option)));
+    }
+
+    /** Every backend option set, of every provider, in the order set. */
+    public Set<DeviceOption<?>> options() {
+        return options.keySet();
     }
 
     /** Whether to bring the link up on open. */
@@ -157,15 +189,17 @@ public final class DeviceConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DeviceConfig c && offload == c.offload && mode == c.mode && Objects.equals(name, c.name) && mtu == c.mtu
+        return o instanceof DeviceConfig c && mode == c.mode && Objects.equals(name, c.name) && mtu == c.mtu
                 && persistent == c.persistent && owner == c.owner && group == c.group && queues == c.queues
-                && openPolicy == c.openPolicy && addresses.equals(c.addresses) && up == c.up
-                && Objects.equals(macAddress, c.macAddress);
+                && openPolicy == c.openPolicy && addresses.equals(c.addresses) && routes.equals(c.routes)
+                && up == c.up && Objects.equals(macAddress, c.macAddress) && offload == c.offload
+                && options.equals(c.options);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, name, mtu, persistent, owner, group, queues, openPolicy, addresses, up, macAddress, offload);
+        return Objects.hash(mode, name, mtu, persistent, owner, group, queues, openPolicy, addresses, routes, up,
+                macAddress, offload, options);
     }
 
     @Override
@@ -174,7 +208,9 @@ public final class DeviceConfig {
                 + (mtu == 0 ? "" : ", mtu=" + mtu) + (persistent ? ", persistent" : "")
                 + (owner < 0 ? "" : ", owner=" + owner) + (group < 0 ? "" : ", group=" + group)
                 + ", queues=" + queues + ", " + openPolicy + (addresses.isEmpty() ? "" : ", addresses=" + addresses)
-                + (up ? ", up" : ", down") + (macAddress == null ? "" : ", mac=" + macAddress) + ", offload=" + offload + "}";
+                + (routes.isEmpty() ? "" : ", routes=" + routes) + (up ? ", up" : ", down")
+                + (macAddress == null ? "" : ", mac=" + macAddress) + ", offload=" + offload
+                + (options.isEmpty() ? "" : ", options=" + options) + "}";
     }
 
     /** Builds a {@link DeviceConfig}. Not thread-safe. */
@@ -187,10 +223,12 @@ public final class DeviceConfig {
         private int group = -1;
         private int queues = 1;
         private OpenPolicy openPolicy = OpenPolicy.CREATE_OR_ATTACH;
-        private final List<IpPrefix> addresses = new ArrayList<>();
+        private final List<DeviceAddress> addresses = new ArrayList<>();
+        private final List<Route> routes = new ArrayList<>();
         private boolean up = true;
         private MacAddress macAddress;
         private Offload offload = Offload.AUTO;
+        private final Map<DeviceOption<?>, Object> options = new LinkedHashMap<>();
         private String firstProblem;
 
         private Builder(DeviceMode mode) {
@@ -251,20 +289,53 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** Adds an address to assign on open. */
+        /** Adds an address without a peer to assign on open: its prefix is on-link. */
         public Builder address(IpPrefix address) {
+            return address(DeviceAddress.of(Objects.requireNonNull(address, "address")));
+        }
+
+        /** Adds an address to assign on open, possibly with a point-to-point peer. */
+        public Builder address(DeviceAddress address) {
             addresses.add(Objects.requireNonNull(address, "address"));
             return this;
         }
 
-        /** Adds an address to assign on open, given as {@code "10.0.0.1/24"} or {@code "fd00::1/64"}. */
+        /**
+         * Adds an address to assign on open, given as {@code "10.0.0.1/24"}, {@code "fd00::1/64"} or
+         * {@code "10.0.0.1/32 peer 10.0.0.2"} (see {@link DeviceAddress#parse(String)}).
+         */
         public Builder address(String address) {
             try {
-                return address(IpPrefix.parse(address));
+                return address(DeviceAddress.parse(address));
             } catch (IllegalArgumentException e) {
                 problem(e.getMessage());
                 return this;
             }
+        }
+
+        /** Adds a route to add through the device on open ({@link Capability#ROUTES}). Needs the link up. */
+        public Builder route(Route route) {
+            routes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /**
+         * Sets a backend option; only the provider it names reads it (see {@link DeviceOption}).
+         *
+         * @param <T> the option's type
+         * @param option the option
+         * @param value its value, an instance of {@link DeviceOption#type()}
+         * @return this builder
+         */
+        public <T> Builder option(DeviceOption<T> option, T value) {
+            Objects.requireNonNull(option, "option");
+            Objects.requireNonNull(value, "value");
+            if (!option.type().isInstance(value)) {
+                problem("option " + option + " takes a " + option.type().getSimpleName() + ", not a "
+                        + value.getClass().getSimpleName());
+            }
+            options.put(option, value);
+            return this;
         }
 
         /** Bring the link up on open (default true). */
@@ -315,10 +386,14 @@ public final class DeviceConfig {
             } else if (macAddress != null && macAddress.equals(ZERO_MAC)) {
                 problem("MAC address 00:00:00:00:00:00 names no interface; use a unicast, non-zero one, "
                         + "e.g. MacAddress.randomLocal()");
-            } else if (new LinkedHashSet<>(addresses).size() != addresses.size()) {
+            } else if (addresses.stream().map(DeviceAddress::local).distinct().count() != addresses.size()) {
                 problem("an address is listed twice: " + addresses);
             } else if (mtu != 0 && mtu < 1280 && addresses.stream().anyMatch(a -> !a.isIpv4())) {
                 problem("MTU " + mtu + " is below 1280, the IPv6 minimum (RFC 8200), but IPv6 addresses are configured");
+            } else if (new LinkedHashSet<>(routes).size() != routes.size()) {
+                problem("a route is listed twice: " + routes);
+            } else if (!routes.isEmpty() && !up) {
+                problem("routes are configured but the link stays down; a route needs the link up (up(true))");
             }
         }
 

@@ -77,6 +77,22 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         return address instanceof Inet4Address;
     }
 
+    /**
+     * This prefix with the host bits cleared, e.g. {@code 10.0.0.0/24} for {@code 10.0.0.1/24}: the form a
+     * {@link Route} destination takes.
+     */
+    public IpPrefix network() {
+        byte[] bytes = address.getAddress();
+        for (int bit = prefixLength; bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return new IpPrefix(InetAddress.getByAddress(bytes), prefixLength);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are always an address", e);
+        }
+    }
+
     /** The address as text without the prefix length, e.g. {@code "fd00::1"}. */
     public String addressText() {
         return InetAddresses.toAddrString(address);

@@ -3,22 +3,35 @@ package io.tuntap;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
+import io.tuntap.spi.BatchChecks;
 import java.time.Duration;
 
 /**
  * One queue of packets to and from a device: a TUN device's IP packets or a TAP device's Ethernet frames,
  * in the same format on every operating system (no packet-info or address-family header).
  *
- * <p>Packets are whole. A read copies exactly one packet; a write sends exactly one. A buffer too small for
+ * <h2>Promised on every operating system</h2>
+ * <ul>
+ * <li>Packets are whole. A read copies exactly one packet; a write sends exactly one. A buffer too small for
  * the next packet is reported with {@link PacketTooLargeException}, never by silent truncation.
+ * <li>A TUN write whose first nibble is neither 4 nor 6 fails with {@link TunTapException}.
+ * <li>{@link #close()} may be called from any thread: it wakes a reader blocked in {@link #read(ByteBuffer)},
+ * which then throws {@link DeviceClosedException}.
+ * <li>{@link Thread#interrupt()} of a blocked reader makes it throw {@link DeviceInterruptedException} with the
+ * interrupt status set, within about 100 ms; the channel stays open.
+ * <li>One reader and one writer may run at the same time. In steady state neither path allocates.
+ * <li>Direct buffers, heap buffers and arrays all work.
+ * </ul>
  *
- * <p>Direct buffers are read and written in place (no copy in Java); heap buffers and arrays work too, with
- * one copy. In steady state neither path allocates.
- *
- * <p>Thread safety: one reader and one writer may run at the same time. {@link #close()} may be called from
- * any thread: it wakes a reader blocked in {@link #read(ByteBuffer)}, which then throws
- * {@link DeviceClosedException}. {@link Thread#interrupt()} of a blocked reader makes it throw
- * {@link DeviceInterruptedException} with the interrupt status set; the channel stays open.
+ * <h2>Per operating system or {@link Capability}</h2>
+ * <ul>
+ * <li>With {@link Capability#ZERO_COPY} direct buffers are read and written in place (Linux, the BSDs, macOS
+ * utun); without it each packet is copied once from the driver's buffer or ring (Windows). Heap buffers are
+ * copied once everywhere.
+ * <li>A write hands the packet to the kernel or driver, or throws. Whether it waits for room when the
+ * device's queue is full depends on the system: Linux waits; a full Wintun ring drops the packet.
+ * <li>With {@link Capability#LINK_STATE}, writes fail while the link is down.
+ * </ul>
  */
 public interface PacketChannel extends Closeable {
 
@@ -43,7 +56,8 @@ public interface PacketChannel extends Closeable {
 
     /**
      * Sends the bytes from {@code src}'s position to its limit as one packet and advances the position to the
-     * limit. Waits while the device cannot take the packet.
+     * limit. Hands the packet to the kernel or driver, or throws (see the class description on waiting for
+     * room).
      *
      * @return the number of bytes sent
      * @throws PacketTooLargeException if the packet exceeds what the device takes in one write
@@ -80,12 +94,10 @@ public interface PacketChannel extends Closeable {
      * @return the number of packets read, at least 1; buffers from that index on are untouched
      */
     default int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        if (count < 1 || count > dsts.length) {
-            throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
-        }
+        BatchChecks.checkReadBatch(dsts, count);
         read(dsts[0]);
         int n = 1;
-        while (n < count && read(dsts[n], java.time.Duration.ZERO) > 0) {
+        while (n < count && read(dsts[n], Duration.ZERO) > 0) {
             n++;
         }
         return n;
@@ -96,12 +108,14 @@ public interface PacketChannel extends Closeable {
      * its limit. With kernel offload, consecutive segments of one TCP or UDP flow are coalesced into one
      * super-packet and one system call.
      *
-     * @return the number of packets sent ({@code count})
+     * <p>If a packet fails, the buffers sent before it have their position at their limit and it and those
+     * after it keep theirs, so the caller can always tell what was sent. A backend may instead return the
+     * number sent and throw the failure from its next call.
+     *
+     * @return the number of packets sent ({@code count}, unless one failed)
      */
     default int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
-        if (count < 0 || count > srcs.length) {
-            throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
-        }
+        BatchChecks.checkWriteBatch(srcs, count);
         for (int i = 0; i < count; i++) {
             write(srcs[i]);
         }

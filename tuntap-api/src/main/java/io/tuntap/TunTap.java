@@ -4,6 +4,7 @@ package io.tuntap;
 import io.tuntap.internal.ProviderSelector;
 import io.tuntap.spi.TunTapProvider;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -17,24 +18,29 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Backends are found with {@link java.util.ServiceLoader}; the available one of highest priority is used.
- * {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true} skips one, and
- * {@link #diagnostics()} says what was found and why each can or cannot serve.
+ * <p>Backends are found with {@link java.util.ServiceLoader}. A provider states what it can do per
+ * {@link DeviceMode} (macOS serves TUN with utun and TAP with feth; Windows TUN with Wintun and TAP with
+ * tap-windows6), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
+ * the configuration's mode. {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true}
+ * skips one, and {@link #diagnostics()} says what was found, which provider serves each mode, and why each
+ * can or cannot serve. The choice is also logged through {@link System.Logger} ({@code io.tuntap}).
  */
 public final class TunTap {
     private TunTap() {
     }
 
     /**
-     * Opens a device as configured.
+     * Opens a device as configured, with the provider chosen for the configuration's mode.
      *
      * @return a {@link TunDevice} or a {@link TapDevice}, according to the configuration's mode
-     * @throws NoProviderException if no backend can serve on this system
+     * @throws NoProviderException if no backend can serve this mode on this system
+     * @throws InvalidConfigurationException if the configuration sets an option of the chosen provider that
+     *     it does not know
      * @throws TunTapException if opening or configuring fails; nothing is left behind
      */
     public static TunTapDevice open(DeviceConfig config) throws TunTapException {
         Objects.requireNonNull(config, "config");
-        return provider().open(config);
+        return provider(config.mode()).open(config);
     }
 
     /** Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}. */
@@ -76,12 +82,12 @@ public final class TunTap {
     }
 
     /**
-     * The provider that {@link #open(DeviceConfig)} uses.
+     * The provider that {@link #open(DeviceConfig)} uses for devices of this mode.
      *
      * @throws NoProviderException if none can serve; its message is the diagnostics report
      */
-    public static TunTapProvider provider() throws NoProviderException {
-        return selector().select();
+    public static TunTapProvider provider(DeviceMode mode) throws NoProviderException {
+        return selector().select(Objects.requireNonNull(mode, "mode"));
     }
 
     /** Every provider found, available or not. */
@@ -89,7 +95,20 @@ public final class TunTap {
         return selector().providers();
     }
 
-    /** A report of every provider found, whether it can serve here and why, and its capabilities. */
+    /**
+     * The TUN and TAP devices that exist on this system, made by this library or by other programs, as listed
+     * by every available provider.
+     *
+     * @throws TunTapException if a provider fails to list its devices
+     */
+    public static List<DeviceInfo> devices() throws TunTapException {
+        return selector().devices();
+    }
+
+    /**
+     * A report of every provider found, whether it can serve here and why, its capabilities per mode, and
+     * which provider serves each mode.
+     */
     public static String diagnostics() {
         return selector().report();
     }
@@ -103,7 +122,7 @@ public final class TunTap {
         if (config.mode() != mode) {
             throw new InvalidConfigurationException("TunTap.open" + (mode == DeviceMode.TUN ? "Tun" : "Tap"), 0,
                     "the configuration is for a " + config.mode() + " device; build it with DeviceConfig."
-                            + mode.name().toLowerCase(java.util.Locale.ROOT) + "()");
+                            + mode.name().toLowerCase(Locale.ROOT) + "()");
         }
     }
 }

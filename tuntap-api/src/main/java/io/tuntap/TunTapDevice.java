@@ -2,28 +2,47 @@
 package io.tuntap;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * An open TUN or TAP interface: its first packet queue plus the interface's configuration.
  *
  * <p>The {@link PacketChannel} methods of this object are those of queue 0. With more than one queue
- * ({@link DeviceConfig.Builder#queues(int)}), {@link #queues()} gives every queue; each is read and written
- * independently, typically by its own thread.
+ * ({@link DeviceConfig.Builder#queues(int)}, {@link Capability#MULTI_QUEUE}), {@link #queues()} gives every
+ * queue; each is read and written independently, typically by its own thread.
  *
- * <p>Configuration methods change the interface in the kernel (through ioctl or rtnetlink, never by running
- * a program) and may be called from any thread. {@link #close()} closes every queue; a non-persistent
- * device then disappears.
+ * <h2>What every backend keeps</h2>
+ * The packet contract of {@link PacketChannel}; {@link #index()} as the interface's identity while the device
+ * is open; configuration through the operating system's own interfaces (ioctl, rtnetlink, routing sockets, IP
+ * Helper), never by running a program; {@link #close()} closes every queue, and a device that is not
+ * persistent then disappears. Configuration methods may be called from any thread.
+ *
+ * <h2>What depends on a {@link Capability}</h2>
+ * Each configuration method names the capability it needs; without it the method throws
+ * {@link UnsupportedFeatureException}. Capabilities describe what can be set at open: where an operating
+ * system fixes a property when the interface is created, its run-time setter throws
+ * {@link UnsupportedFeatureException} even though the capability is present (the method says where).
+ *
+ * <h2>Backend extensions</h2>
+ * Features of one operating system (a Linux queue's file descriptor, a Windows adapter's GUID) are reached
+ * without casts through {@link #extension(Class)}, e.g. {@code device.extension(LinuxDevice.class)}.
  */
 public interface TunTapDevice extends PacketChannel {
 
     /** TUN or TAP. */
     DeviceMode mode();
 
-    /** The interface name, e.g. {@code "tun0"}: the one asked for, or the one the system chose. */
+    /**
+     * The interface name when the device was opened, e.g. {@code "tun0"}: the one asked for, or the one the
+     * system chose. Other programs and users may rename an interface (Windows users always can), so
+     * {@link #index()} is the identity; this name is not re-read.
+     */
     String name();
 
-    /** The interface index the system gave the device. */
+    /** The interface index the system gave the device: its identity while it exists. */
     int index();
 
     /** Every queue of this device; element 0 is this object. */
@@ -32,41 +51,111 @@ public interface TunTapDevice extends PacketChannel {
     /** What this device supports on this system. */
     Set<Capability> capabilities();
 
-    /** The current MTU. */
+    /** The current MTU ({@link Capability#MTU}). */
     int mtu() throws TunTapException;
 
-    /** Sets the MTU, {@value DeviceConfig#MIN_MTU} to {@value DeviceConfig#MAX_MTU}. */
+    /**
+     * Sets the MTU ({@link Capability#MTU}), at most {@value DeviceConfig#MAX_MTU}; each system has its own
+     * range, which the exception's message gives.
+     *
+     * @throws InvalidConfigurationException if this device does not take that MTU
+     */
     void setMtu(int mtu) throws TunTapException;
 
-    /** True if the link is administratively up. */
+    /** True if the link is administratively up ({@link Capability#LINK_STATE}). */
     boolean isUp() throws TunTapException;
 
-    /** Brings the link up or down. Writes to a device whose link is down fail. */
+    /**
+     * Brings the link up or down ({@link Capability#LINK_STATE}). While it is down, writes fail with
+     * {@link TunTapException} on every system (where the kernel would drop such packets silently, the
+     * library refuses them).
+     */
     void setUp(boolean up) throws TunTapException;
 
-    /** The IPv4 and IPv6 addresses on the interface, including ones other programs assigned. */
-    List<IpPrefix> addresses() throws TunTapException;
+    /**
+     * The IPv4 and IPv6 addresses on the interface, including ones other programs assigned
+     * ({@link Capability#IPV4_ADDRESSES}, {@link Capability#IPV6_ADDRESSES}).
+     */
+    List<DeviceAddress> addresses() throws TunTapException;
 
     /**
-     * Assigns an address.
+     * Assigns an address, with a peer if it has one ({@link Capability#PEER_ADDRESSES}). Without a peer the
+     * prefix is on-link, as on Linux.
+     *
+     * @throws DeviceBusyException if the interface already has this local address
+     */
+    void addAddress(DeviceAddress address) throws TunTapException;
+
+    /**
+     * Assigns an address without a peer: its prefix is on-link.
      *
      * @throws DeviceBusyException if the interface already has it
      */
-    void addAddress(IpPrefix address) throws TunTapException;
+    default void addAddress(IpPrefix address) throws TunTapException {
+        addAddress(DeviceAddress.of(address));
+    }
 
     /**
-     * Removes an address.
+     * Removes the address with this local address and prefix length, whatever its peer.
      *
      * @throws DeviceNotFoundException if the interface does not have it
      */
-    void removeAddress(IpPrefix address) throws TunTapException;
+    void removeAddress(IpPrefix local) throws TunTapException;
+
+    /**
+     * The routes through this interface in the system's main routing table ({@link Capability#ROUTES}),
+     * including those the system added for the interface's addresses. Metrics are listed as the system applied
+     * them: a route added without one may be listed with the system's default (Linux gives IPv6 routes 1024).
+     */
+    List<Route> routes() throws TunTapException;
+
+    /**
+     * Adds a route through this interface ({@link Capability#ROUTES}). The link must be up.
+     *
+     * @throws DeviceBusyException if the same route exists
+     * @throws UnsupportedFeatureException if the route has a metric and the system has no route metrics
+     */
+    void addRoute(Route route) throws TunTapException;
+
+    /**
+     * Removes a route through this interface ({@link Capability#ROUTES}).
+     *
+     * @throws DeviceNotFoundException if there is no such route
+     */
+    void removeRoute(Route route) throws TunTapException;
+
+    /**
+     * Starts delivering this device's {@link DeviceEvent}s to {@code listener} on {@code executor}
+     * ({@link Capability#EVENTS}): changes made by this program and by any other. Events of one subscription
+     * are delivered one at a time, in order, even on an executor with many threads; a listener that throws is
+     * logged and keeps receiving events. Close the subscription to stop.
+     *
+     * @param executor runs the listener, e.g. {@code Runnable::run} or an application's executor
+     * @param listener receives the events
+     * @return the subscription
+     * @throws UnsupportedFeatureException if the device cannot report events
+     */
+    EventSubscription subscribe(Executor executor, Consumer<? super DeviceEvent> listener) throws TunTapException;
 
     /** Whether the device outlives its last handle. */
     boolean isPersistent() throws TunTapException;
 
     /**
-     * Makes the device persistent or not. Making an attached persistent device non-persistent and closing it
-     * deletes the interface.
+     * Makes the device persistent or not ({@link Capability#PERSISTENT}). Making an attached persistent
+     * device non-persistent and closing it deletes the interface. Where persistence is fixed when the
+     * interface is created (OpenBSD, NetBSD TAP clones), throws {@link UnsupportedFeatureException}.
      */
     void setPersistent(boolean persistent) throws TunTapException;
+
+    /**
+     * This device's backend-specific interface, such as {@code io.tuntap.linux.LinuxDevice}, if it offers it.
+     *
+     * @param <T> the extension type
+     * @param type the extension type
+     * @return the extension, or empty if this device's backend does not offer it (e.g. a Linux extension on
+     *     Windows)
+     */
+    default <T> Optional<T> extension(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
 }

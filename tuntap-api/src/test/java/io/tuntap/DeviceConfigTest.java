@@ -2,10 +2,12 @@
 package io.tuntap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +32,37 @@ class DeviceConfigTest {
                 .up(false).macAddress(MacAddress.parse("02:00:00:00:00:07")).offload(Offload.OFF).build();
         assertEquals("tap7", c.name().orElseThrow());
         assertEquals(9000, c.mtu().getAsInt());
-        assertEquals(List.of(IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64")), c.addresses());
+        assertEquals(List.of(DeviceAddress.parse("10.0.0.1/24"), DeviceAddress.parse("fd00::1/64")), c.addresses());
         assertEquals(c, c.toBuilder().build());
         assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
         assertTrue(c.toString().contains("tap7"));
+    }
+
+    private static final DeviceOption<Integer> RING = DeviceOption.of("wintun", "ring-capacity", Integer.class);
+    private static final DeviceOption<Boolean> P2P = DeviceOption.of("bsd", "point-to-point", Boolean.class);
+
+    @Test
+    void carriesPeersRoutesAndOptionsOfSeveralBackends() throws Exception {
+        Route route = Route.via(IpPrefix.parse("10.8.0.0/16"), IpPrefix.parse("10.7.0.2").address()).withMetric(5);
+        DeviceConfig c = DeviceConfig.tun().address("10.7.0.1/32 peer 10.7.0.2").route(route)
+                .option(RING, 1 << 22).option(P2P, false).build();
+        assertEquals(List.of(DeviceAddress.pointToPoint(IpPrefix.parse("10.7.0.1/32"),
+                IpPrefix.parse("10.7.0.2").address())), c.addresses());
+        assertEquals(List.of(route), c.routes());
+        assertEquals(Optional.of(1 << 22), c.option(RING));
+        assertEquals(Optional.of(false), c.option(P2P));
+        assertEquals(Optional.empty(), c.option(DeviceOption.of("wintun", "tunnel-type", String.class)));
+        assertEquals(List.of(RING, P2P), List.copyOf(c.options()));
+        assertEquals(c, c.toBuilder().build());
+        assertNotEquals(c, c.toBuilder().option(RING, 1 << 20).build(), "option values count for equality");
+        assertTrue(c.toString().contains("wintun/ring-capacity=4194304"), c.toString());
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void anOptionValueOfTheWrongTypeIsAProblem() {
+        DeviceOption raw = RING;
+        assertTrue(problem(DeviceConfig.tun().option(raw, "big")).contains("takes a Integer, not a String"));
     }
 
     private static String problem(DeviceConfig.Builder b) {
@@ -60,6 +89,12 @@ class DeviceConfigTest {
         assertTrue(problem(DeviceConfig.tun().mtu(1000).address("fd00::1/64")).contains("1280"));
         assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/33")).contains("prefix length 33"));
         assertTrue(problem(DeviceConfig.tun().address("host.example")).contains("not an IP address literal"));
+        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/32 peer fd00::2")).contains("different families"));
+        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/24").address("10.0.0.1/24 peer 10.0.0.9"))
+                .contains("twice"), "the same local address with and without a peer is listed twice");
+        Route r = Route.onLink(IpPrefix.parse("10.8.0.0/16"));
+        assertTrue(problem(DeviceConfig.tun().route(r).route(r)).contains("route is listed twice"));
+        assertTrue(problem(DeviceConfig.tun().route(r).up(false)).contains("needs the link up"));
     }
 
     @Test

@@ -75,4 +75,56 @@ class ValueTypesTest {
         }
         assertThrows(IllegalArgumentException.class, () -> MacAddress.of(new byte[5]));
     }
+
+    @Test
+    void networkClearsHostBits() {
+        assertEquals(IpPrefix.parse("10.1.0.0/16"), IpPrefix.parse("10.1.2.3/16").network());
+        assertEquals(IpPrefix.parse("10.1.2.0/23"), IpPrefix.parse("10.1.3.255/23").network());
+        assertEquals(IpPrefix.parse("fd00:1::/33"), IpPrefix.parse("fd00:1:7fff::1/33").network());
+        assertEquals(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("192.0.2.1/0").network());
+        assertEquals(IpPrefix.parse("192.0.2.1/32"), IpPrefix.parse("192.0.2.1/32").network());
+    }
+
+    @Test
+    void deviceAddressesWithAndWithoutPeer() {
+        DeviceAddress plain = DeviceAddress.parse("10.0.0.1/24");
+        assertFalse(plain.isPointToPoint());
+        assertTrue(plain.peer().isEmpty());
+        assertEquals("10.0.0.1/24", plain.toString());
+        DeviceAddress p2p = DeviceAddress.parse("10.0.0.1/32 peer 10.0.0.2");
+        assertTrue(p2p.isPointToPoint() && p2p.isIpv4());
+        assertEquals(IpPrefix.parse("10.0.0.2").address(), p2p.peer().orElseThrow());
+        assertEquals("10.0.0.1/32 peer 10.0.0.2", p2p.toString());
+        assertEquals(p2p, DeviceAddress.parse(p2p.toString()));
+        assertEquals("fd00::1/128 peer fd00::2", DeviceAddress.parse("fd00::1/128  peer  fd00::2").toString());
+        assertThrows(IllegalArgumentException.class, () -> DeviceAddress.parse("10.0.0.1/32 peer fd00::2"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceAddress.parse("10.0.0.1/32 peer 10.0.0.1"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceAddress.parse("10.0.0.1/32 via 10.0.0.2"));
+    }
+
+    @Test
+    void routesCheckTheirPartsAndPrintLikeIpRoute() {
+        Route onLink = Route.onLink(IpPrefix.parse("10.8.0.0/16"));
+        assertTrue(onLink.gateway().isEmpty() && onLink.metric().isEmpty() && onLink.isIpv4());
+        assertEquals("10.8.0.0/16", onLink.toString());
+        Route via = Route.via(IpPrefix.parse("fd08::/32"), IpPrefix.parse("fd07::2").address()).withMetric(50);
+        assertEquals("fd08::/32 via fd07::2 metric 50", via.toString());
+        assertEquals(50, via.metric().getAsInt());
+        assertEquals(via, Route.via(IpPrefix.parse("fd08::/32"), IpPrefix.parse("fd07::2").address()).withMetric(50));
+        IllegalArgumentException hostBits = assertThrows(IllegalArgumentException.class,
+                () -> Route.onLink(IpPrefix.parse("10.8.0.1/16")));
+        assertTrue(hostBits.getMessage().contains("10.8.0.0/16"), hostBits.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Route.via(IpPrefix.parse("10.8.0.0/16"), IpPrefix.parse("fd07::2").address()));
+        assertThrows(IllegalArgumentException.class, () -> onLink.withMetric(-1));
+    }
+
+    @Test
+    void optionsAreEqualByProviderNameAndType() {
+        assertEquals(DeviceOption.of("wintun", "ring", Integer.class), DeviceOption.of("wintun", "ring", Integer.class));
+        assertFalse(DeviceOption.of("wintun", "ring", Integer.class).equals(DeviceOption.of("wintun", "ring", Long.class)));
+        assertEquals("wintun/ring", DeviceOption.of("wintun", "ring", Integer.class).toString());
+        assertThrows(IllegalArgumentException.class, () -> DeviceOption.of("wintun", "ring", int.class));
+        assertThrows(IllegalArgumentException.class, () -> DeviceOption.of(" ", "ring", Integer.class));
+    }
 }

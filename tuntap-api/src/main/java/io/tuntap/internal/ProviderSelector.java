@@ -1,26 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.internal;
 
+import io.tuntap.DeviceInfo;
+import io.tuntap.DeviceMode;
 import io.tuntap.NoProviderException;
+import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
 import io.tuntap.spi.HostOs;
 import io.tuntap.spi.TunTapProvider;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
 /**
- * Chooses a provider: the one forced with {@code tuntap.provider}, else the available one of highest
- * priority, skipping any disabled with {@code tuntap.disable.NAME=true}. Also writes the diagnostics report.
+ * Chooses a provider per {@link DeviceMode}: the one forced with {@code tuntap.provider}, else the available
+ * one of highest priority that serves the mode, skipping any disabled with {@code tuntap.disable.NAME=true}.
+ * Also lists devices across providers and writes the diagnostics report. Logs each choice and its reason
+ * through {@link System.Logger} {@code io.tuntap} at level DEBUG.
  */
 public final class ProviderSelector {
     /** System property that forces a provider by name. */
     public static final String FORCE_PROPERTY = "tuntap.provider";
     /** Prefix of the system properties that disable a provider by name. */
     public static final String DISABLE_PREFIX = "tuntap.disable.";
+
+    private static final System.Logger LOG = System.getLogger("io.tuntap");
 
     private final List<TunTapProvider> providers;
     private final List<String> loadFailures;
@@ -41,11 +52,11 @@ public final class ProviderSelector {
         this.os = os;
     }
 
-    /** Loads the providers visible to this module with {@link java.util.ServiceLoader}. */
+    /** Loads the providers visible to this module with {@link ServiceLoader}. */
     public static ProviderSelector load(ClassLoader loader) {
         List<TunTapProvider> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        Iterator<TunTapProvider> it = java.util.ServiceLoader.load(TunTapProvider.class, loader).iterator();
+        Iterator<TunTapProvider> it = ServiceLoader.load(TunTapProvider.class, loader).iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
@@ -55,6 +66,7 @@ public final class ProviderSelector {
             } catch (ServiceConfigurationError | LinkageError e) {
                 // A broken provider must not hide the working ones; it is listed in the report instead.
                 failures.add(String.valueOf(e));
+                LOG.log(Level.WARNING, "a tuntap provider failed to load and is skipped", e);
             }
         }
         return new ProviderSelector(found, failures, System::getProperty, HostOs.current());
@@ -66,47 +78,86 @@ public final class ProviderSelector {
     }
 
     /**
-     * The provider to use.
+     * The provider to use for devices of this mode.
      *
      * @throws NoProviderException with the diagnostics report if none can serve
      */
-    public TunTapProvider select() throws NoProviderException {
-        String forced = properties.apply(FORCE_PROPERTY);
-        if (forced != null && !forced.isBlank()) {
+    public TunTapProvider select(DeviceMode mode) throws NoProviderException {
+        String forced = forced();
+        if (forced != null) {
             for (TunTapProvider p : providers) {
                 if (p.name().equals(forced)) {
                     Availability a = p.availability();
-                    if (a.isAvailable()) {
-                        return p;
+                    if (!a.isAvailable()) {
+                        throw new NoProviderException("TunTap.open", 0, "provider '" + forced + "', forced with -D"
+                                + FORCE_PROPERTY + ", cannot open devices here: " + a.detail() + "\n" + report());
                     }
-                    throw new NoProviderException("TunTap.open", 0, "provider '" + forced + "', forced with -D"
-                            + FORCE_PROPERTY + ", cannot open devices here: " + a.detail() + "\n" + report());
+                    if (p.capabilities(mode).isEmpty()) {
+                        throw new NoProviderException("TunTap.open", 0, "provider '" + forced + "', forced with -D"
+                                + FORCE_PROPERTY + ", does not serve " + mode + " devices; remove the property or "
+                                + "force a provider that does\n" + report());
+                    }
+                    LOG.log(Level.DEBUG, () -> "tuntap: " + mode + " devices use provider '" + forced
+                            + "', forced with -D" + FORCE_PROPERTY);
+                    return p;
                 }
             }
             throw new NoProviderException("TunTap.open", 0, "provider '" + forced + "', forced with -D"
                     + FORCE_PROPERTY + ", is not on the class path or module path; remove the property or add "
                     + "the artifact that provides it\n" + report());
         }
+        Optional<TunTapProvider> best = candidate(mode);
+        if (best.isEmpty()) {
+            throw new NoProviderException("TunTap.open", 0, noProviderMessage(mode) + "\n" + report());
+        }
+        TunTapProvider chosen = best.get();
+        LOG.log(Level.DEBUG, () -> "tuntap: " + mode + " devices use provider '" + chosen.name() + "' (priority "
+                + chosen.priority() + ", " + chosen.availability().detail() + "): the available provider of highest "
+                + "priority that serves " + mode + ", among " + providers.size() + " found");
+        return chosen;
+    }
+
+    private Optional<TunTapProvider> candidate(DeviceMode mode) {
         return providers.stream()
                 .filter(p -> !isDisabled(p))
                 .filter(p -> p.availability().isAvailable())
-                .max(Comparator.comparingInt(TunTapProvider::priority))
-                .orElseThrow(() -> new NoProviderException("TunTap.open", 0, noProviderMessage() + "\n" + report()));
+                .filter(p -> !p.capabilities(mode).isEmpty())
+                .max(Comparator.comparingInt(TunTapProvider::priority));
     }
 
-    private String noProviderMessage() {
+    private String forced() {
+        String forced = properties.apply(FORCE_PROPERTY);
+        return forced == null || forced.isBlank() ? null : forced;
+    }
+
+    /**
+     * The devices every available, enabled provider lists.
+     *
+     * @throws TunTapException if a provider fails to list
+     */
+    public List<DeviceInfo> devices() throws TunTapException {
+        List<DeviceInfo> all = new ArrayList<>();
+        for (TunTapProvider p : providers) {
+            if (!isDisabled(p) && p.availability().isAvailable()) {
+                all.addAll(p.devices());
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private String noProviderMessage(DeviceMode mode) {
         String artifact = os.backendArtifact();
         String fix = artifact == null
                 ? "tuntap has no backend for this operating system (" + os + ")"
                 : "add " + artifact + " to the class path or module path, or see why each provider below declined";
-        return "no tuntap provider can open devices here: " + fix;
+        return "no tuntap provider can open " + mode + " devices here: " + fix;
     }
 
     private boolean isDisabled(TunTapProvider p) {
         return Boolean.parseBoolean(properties.apply(DISABLE_PREFIX + p.name()));
     }
 
-    /** A human-readable report: every provider found, whether it can serve, and why. */
+    /** A human-readable report: every provider found, whether it can serve, why, and what per mode. */
     public String report() {
         StringBuilder sb = new StringBuilder();
         sb.append("tuntap providers on ").append(os).append(" (os.name=")
@@ -129,11 +180,28 @@ public final class ProviderSelector {
             }
             sb.append(a).append('\n');
             if (a.isAvailable()) {
-                sb.append("    capabilities: ").append(p.capabilities()).append('\n');
+                for (DeviceMode mode : DeviceMode.values()) {
+                    sb.append("    ").append(mode).append(": ");
+                    sb.append(p.capabilities(mode).isEmpty() ? "not served" : p.capabilities(mode).toString());
+                    sb.append('\n');
+                }
+                if (!p.supportedOptions().isEmpty()) {
+                    sb.append("    options: ").append(p.supportedOptions()).append('\n');
+                }
             }
         }
         for (String failure : loadFailures) {
             sb.append("  failed to load: ").append(failure).append('\n');
+        }
+        String forced = forced();
+        for (DeviceMode mode : DeviceMode.values()) {
+            sb.append(mode.name().toLowerCase(Locale.ROOT)).append(" devices: ");
+            if (forced != null) {
+                sb.append("provider '").append(forced).append("' (forced with -D").append(FORCE_PROPERTY).append(")");
+            } else {
+                sb.append(candidate(mode).map(p -> "provider '" + p.name() + "'").orElse("no provider"));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -18,6 +18,10 @@ public enum HostOs {
     OPENBSD("io.tuntap:tuntap-bsd"),
     /** NetBSD. */
     NETBSD("io.tuntap:tuntap-bsd"),
+    /** DragonFly BSD. */
+    DRAGONFLY("io.tuntap:tuntap-bsd"),
+    /** Solaris and illumos (both report {@code os.name} "SunOS"). */
+    SOLARIS("io.tuntap:tuntap-solaris"),
     /** Windows. */
     WINDOWS("io.tuntap:tuntap-windows"),
     /** Anything else. */
@@ -47,10 +51,19 @@ public enum HostOs {
             return OPENBSD;
         } else if (n.startsWith("netbsd")) {
             return NETBSD;
+        } else if (n.startsWith("dragonfly")) {
+            return DRAGONFLY;
+        } else if (n.startsWith("sunos") || n.startsWith("solaris") || n.startsWith("illumos")) {
+            return SOLARIS;
         } else if (n.startsWith("windows")) {
             return WINDOWS;
         }
         return OTHER;
+    }
+
+    /** True for the systems whose backends share the POSIX libc seam (every one but Windows and OTHER). */
+    public boolean isUnix() {
+        return this != WINDOWS && this != OTHER;
     }
 
     /** The Maven coordinates of the backend for this system, or null if there is none. */

@@ -3,8 +3,13 @@ package io.tuntap.spi;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceInfo;
+import io.tuntap.DeviceMode;
+import io.tuntap.DeviceOption;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,24 +20,62 @@ import java.util.Set;
  * <p>The public no-argument constructor must be cheap and must not load native code: a provider for another
  * OS is instantiated on every system. Native libraries are loaded only by {@link #availability()} once the
  * OS matches.
+ *
+ * <p>A provider states what it can do per {@link DeviceMode}: one module may register a provider per driver
+ * (macOS: "utun" for TUN, "feth" for TAP; Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN).
+ * {@link io.tuntap.TunTap#open(DeviceConfig)} picks, among available providers whose
+ * {@link #capabilities(DeviceMode)} is not empty for the configuration's mode, the one of highest priority.
+ *
+ * <p>The shared layer in this package does the OS-neutral part of a backend: {@link AbstractTunTapDevice}
+ * (queue-0 delegation, {@code queues()}, closing), {@link CloseGate}, {@link ConfigChecks},
+ * {@link BatchChecks}, {@link ErrorMessages} and {@link EventDispatcher}.
  */
 public interface TunTapProvider {
 
-    /** A short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME}. */
+    /** A short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME} and by options. */
     String name();
 
-    /** Among available providers, the highest priority wins. Built-in providers use 100. */
+    /** Among available providers for a mode, the highest priority wins. Built-in providers use 100. */
     int priority();
 
     /** Whether this provider can open devices here. Computed once and cached by the implementation. */
     Availability availability();
 
-    /** What devices from this provider can do here; empty if unavailable. */
-    Set<Capability> capabilities();
+    /**
+     * What devices of this mode from this provider can do here. Empty if unavailable or if the provider does
+     * not serve this mode; otherwise it contains {@link Capability#TUN} or {@link Capability#TAP} for the mode.
+     */
+    Set<Capability> capabilities(DeviceMode mode);
+
+    /** The union of {@link #capabilities(DeviceMode)} over both modes, for reports. */
+    default Set<Capability> capabilities() {
+        Set<Capability> all = EnumSet.noneOf(Capability.class);
+        for (DeviceMode mode : DeviceMode.values()) {
+            all.addAll(capabilities(mode));
+        }
+        return all;
+    }
+
+    /** The backend options this provider reads (each with {@link DeviceOption#provider()} equal to {@link #name()}). */
+    default Set<DeviceOption<?>> supportedOptions() {
+        return Set.of();
+    }
+
+    /**
+     * The TUN and TAP devices of this provider's kind that exist on the system, including those other programs
+     * made. An unavailable provider returns an empty list.
+     *
+     * @throws TunTapException if the system cannot be asked
+     */
+    List<DeviceInfo> devices() throws TunTapException;
 
     /**
      * Opens a device as configured. The returned object implements {@link io.tuntap.TunDevice} or
      * {@link io.tuntap.TapDevice} according to {@link DeviceConfig#mode()}.
+     *
+     * <p>Before any native call, a provider checks the configuration with
+     * {@link ConfigChecks#check(DeviceConfig, String, Set, Set)}: capabilities, and options that name it but
+     * that it does not know.
      *
      * <p>On failure nothing is left behind: no open handle, and no interface that this call created.
      */

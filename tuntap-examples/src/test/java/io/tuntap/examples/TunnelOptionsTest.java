@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceMode;
-import io.tuntap.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class TunnelOptionsTest {
                 "--netns", "blue"));
         assertEquals(DeviceMode.TAP, o.device().mode());
         assertEquals("tap7", o.device().name().orElseThrow());
-        assertEquals(List.of(IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64")), o.device().addresses());
+        assertEquals(List.of(DeviceAddress.parse("10.0.0.1/24"), DeviceAddress.parse("fd00::1/64")), o.device().addresses());
         assertEquals(1400, o.device().mtu().getAsInt());
         assertEquals(new InetSocketAddress("192.0.2.1", 5000), o.local());
         assertEquals(new InetSocketAddress("fd00::2", 6000), o.remote());
@@ -45,7 +45,7 @@ class TunnelOptionsTest {
                 "10.9.0.1/24", "--quiet", "--netns", "red"));
         assertEquals(DeviceMode.TUN, o.device().mode());
         assertEquals("tun9", o.device().name().orElseThrow());
-        assertEquals(List.of(IpPrefix.parse("10.9.0.1/24")), o.device().addresses());
+        assertEquals(List.of(DeviceAddress.parse("10.9.0.1/24")), o.device().addresses());
         assertTrue(o.quiet());
         assertEquals("red", o.netns());
     }

@@ -9,8 +9,9 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
-import io.tuntap.IpPrefix;
+import io.tuntap.DeviceAddress;
 import io.tuntap.OpenPolicy;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
  * fd is closed, and an interface this call created is removed.
  */
 final class LinuxDeviceOpener {
+    private static final System.Logger LOG = System.getLogger("io.tuntap");
+
     /** MAX_TAP_QUEUES in drivers/net/tun.c. */
     static final int MAX_QUEUES = 256;
 
@@ -100,7 +103,7 @@ final class LinuxDeviceOpener {
             // Without a virtio-net header this handle has no offload, whatever the kernel offers.
             Set<Capability> deviceCapabilities = vnet != VnetMode.NONE ? capabilities
                     : capabilities.stream().filter(c -> c != Capability.OFFLOAD).collect(Collectors.toUnmodifiableSet());
-            LinuxDevice device = config.mode() == DeviceMode.TUN
+            LinuxDeviceImpl device = config.mode() == DeviceMode.TUN
                     ? new LinuxTunDevice(libc, netlink, name, link.index(), queues, deviceCapabilities)
                     : new LinuxTapDevice(libc, netlink, name, link.index(), queues, deviceCapabilities);
             if (created && config.persistent() && setOffload) {
@@ -109,7 +112,12 @@ final class LinuxDeviceOpener {
             if (restore != 0) {
                 device.restoreOnClose(restore);
             }
-            configure(device, config, link);
+            try {
+                configure(device, config, link);
+            } catch (TunTapException | RuntimeException e) {
+                device.releaseEventSocket(); // the queues and the configuration socket go below
+                throw e;
+            }
             return device;
         } catch (TunTapException | RuntimeException e) {
             undo(queues, netlink, created && config.persistent());
@@ -297,10 +305,15 @@ final class LinuxDeviceOpener {
     private int enableOffload(int fd) {
         for (int offload : new int[] {FULL_OFFLOAD, TCP_OFFLOAD, IfTun.TUN_F_CSUM}) {
             if (libc.ioctl(fd, IfTun.TUNSETOFFLOAD, offload) == 0) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "tuntap: offload probe: the kernel took TUNSETOFFLOAD 0x"
+                        + Integer.toHexString(offload) + (offload == FULL_OFFLOAD ? " (checksum, TSO and USO)"
+                        : offload == TCP_OFFLOAD ? " (checksum and TSO; no USO before Linux 6.2)" : " (checksum only)"));
                 return offload;
             }
         }
         libc.ioctl(fd, IfTun.TUNSETOFFLOAD, 0);
+        LOG.log(System.Logger.Level.DEBUG, "tuntap: offload probe: the kernel refused every TUNSETOFFLOAD; the "
+                + "virtio-net header stays, describing plain packets only");
         return 0;
     }
 
@@ -337,21 +350,43 @@ final class LinuxDeviceOpener {
      * @param link the interface as it is now
      */
     private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link) throws TunTapException {
+        List<String> changed = new ArrayList<>();
+        configure(device, config, link, changed);
+        LOG.log(System.Logger.Level.DEBUG, () -> "tuntap: opened " + device.name() + " (#" + device.index() + ", "
+                + device.mode() + ", " + device.queues().size() + " queue(s)); open changed: "
+                + (changed.isEmpty() ? "nothing" : String.join(", ", changed)));
+    }
+
+    private static void configure(LinuxDevice device, DeviceConfig config, LinkInfo link, List<String> changed)
+            throws TunTapException {
         if (config.mtu().isPresent() && config.mtu().getAsInt() != link.mtu()) {
             device.setMtu(config.mtu().getAsInt());
+            changed.add("MTU " + link.mtu() + " -> " + config.mtu().getAsInt());
         }
         if (config.macAddress().isPresent() && device instanceof LinuxTapDevice tap
                 && !Arrays.equals(config.macAddress().get().toByteArray(), link.mac())) {
             tap.setMacAddress(config.macAddress().get());
+            changed.add("MAC " + config.macAddress().get());
         }
         if (config.up() && (link.flags() & Rtnl.IFF_UP) == 0) {
             device.setUp(true);
+            changed.add("link up");
         }
         // Addresses last: an IPv6 address needs the final MTU, and the kernel adds its routes on an up link.
-        List<IpPrefix> present = config.addresses().isEmpty() ? List.of() : device.addresses();
-        for (IpPrefix address : config.addresses()) {
+        List<DeviceAddress> present = config.addresses().isEmpty() ? List.of() : device.addresses();
+        for (DeviceAddress address : config.addresses()) {
             if (!present.contains(address)) {
                 device.addAddress(address);
+                changed.add("address " + address);
+            }
+        }
+        // Routes after the addresses: a gateway must be on a network the interface reaches. An attached
+        // device may have them already.
+        List<Route> presentRoutes = config.routes().isEmpty() ? List.of() : device.routes();
+        for (Route route : config.routes()) {
+            if (!presentRoutes.contains(route)) {
+                device.addRoute(route);
+                changed.add("route " + route);
             }
         }
     }

@@ -3,10 +3,8 @@ package io.tuntap.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
-import io.tuntap.DeviceNotFoundException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
@@ -14,18 +12,17 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
-import io.tuntap.linux.offload.GroCoalescer;
 import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
 import io.tuntap.linux.uring.UringBatchIo;
 import io.tuntap.linux.uring.UringSupport;
+import io.tuntap.spi.BatchChecks;
+import io.tuntap.spi.CloseGate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One queue of a Linux TUN/TAP device: a non-blocking {@code /dev/net/tun} fd plus an eventfd that
@@ -42,18 +39,21 @@ import java.util.concurrent.locks.LockSupport;
  * beyond the caller's room means the packet did not fit. A buffer with room for any packet gets a plain
  * {@code read}.
  *
- * <p>With kernel offload ({@link VnetMode#SPLIT}) every packet carries a {@code virtio_net_hdr}. A read
- * then takes one packet or TCP/UDP super-packet of up to 64 KB into a native buffer and hands it out as
- * MTU-sized packets, one per {@link #read}, without further system calls; {@link #writePackets}
- * coalesces segments of one flow into super-packets, so that one {@code write} carries many.
+ * <p>With kernel offload ({@link VnetMode#SPLIT}) every packet carries a {@code virtio_net_hdr}: reads split
+ * super-packets ({@link OffloadReader}) and {@link #writePackets} coalesces ({@link OffloadWriter}). The native
+ * memory lives in {@link NativeBuffers}.
  *
  * <p>Where io_uring works ({@link UringSupport}), {@link #readPackets} and {@link #writePackets} of whole
- * packets in direct buffers go through {@link UringBatchIo}: one {@code io_uring_enter} per batch instead of
- * one system call per packet, with the same waits, errors and order as here.
+ * packets in direct buffers, and offload's coalesced writes, go through {@link UringBatchIo}: one
+ * {@code io_uring_enter} per batch instead of one system call per packet, with the same waits, errors and
+ * order as here.
  *
- * <p>Closing never pulls an fd from under a running call: each call registers itself in a counter, and
- * {@code close} first marks the queue closed, wakes waiters, waits for registered calls to leave, and only
- * then closes the fds (so that a recycled fd number can never receive another file's data).
+ * <p>Closing never pulls an fd from under a running call: each call passes the queue's {@link CloseGate}, and
+ * {@code close} first marks the queue closed, wakes waiters through the eventfd, waits for calls inside to
+ * leave, and only then closes the fds (so that a recycled fd number can never receive another file's data).
+ *
+ * <p>Longer than 400 lines on purpose: the plain read and write paths, {@code poll} and close share the fd, the
+ * control memory and the gate, and keeping them together keeps the hot path free of extra calls.
  */
 final class LinuxQueue implements PacketChannel {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
@@ -64,8 +64,6 @@ final class LinuxQueue implements PacketChannel {
     private static final int IPV6_HEADER = 40;
     /** What one read with a virtio-net header can return: the header and a 64 KiB super-packet. */
     private static final int MAX_VNET_READ = GsoSplitter.MAX_READ_SIZE;
-    /** Packets handed to the coalescer at once; bounds its native output buffer. */
-    private static final int COALESCE_BATCH = 64;
     /** How long one poll may block before re-checking the thread's interrupt status. */
     private static final int INTERRUPT_CHECK_MILLIS = 100;
     /** Timeouts from about 146 years up are treated as no timeout, so that deadlines cannot overflow. */
@@ -101,37 +99,15 @@ final class LinuxQueue implements PacketChannel {
     private final ByteBuffer readIovecs;
     private final ByteBuffer writeIovecs;
 
-    private volatile boolean closed;
-    // Separate counters for the reader and the writer side: they run on different threads, so one shared
-    // counter would bounce a cache line between them on every packet.
-    private final AtomicInteger readers = new AtomicInteger();
-    private final AtomicInteger writers = new AtomicInteger();
-    private final LongAdder malformed = new LongAdder();
-    private final LongAdder superPacketsRead = new LongAdder();
-    private final LongAdder segmentsCoalesced = new LongAdder();
-    /** The io_uring batch path, or null where batches take the plain path. */
-    private final UringBatchIo uring;
-
-    // Reader-side state, touched only by the reading thread.
-    private Memory readScratch;
-    private ByteBuffer readScratchView;
-    private final DirectAddresses readAddresses = new DirectAddresses();
-    private final GsoSplitter splitter;
-    private boolean splitting;
+    private final CloseGate gate;
+    private final NativeBuffers buffers;
+    /** Offload's read and write sides; null unless the mode is {@link VnetMode#SPLIT}. */
+    private final OffloadReader offloadReader;
+    private final OffloadWriter offloadWriter;
     /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
     private PacketTooLargeException deferred;
-
-    // Writer-side state, touched only by the writing thread.
-    private Memory writeScratch;
-    private ByteBuffer writeScratchView;
-    private final DirectAddresses writeAddresses = new DirectAddresses();
-    private final GroCoalescer coalescer;
-    private final int[] unitOffsets;
-    private final int[] unitLengths;
-    private final ByteBuffer[] window;
-    private volatile boolean coalescingRefused;
-    private GsoSplitter refusedSplitter;
-    private ByteBuffer refusedSegment;
+    /** The io_uring batch path, or null where batches take the plain path. */
+    private final UringBatchIo uring;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
@@ -181,17 +157,19 @@ final class LinuxQueue implements PacketChannel {
         readIovecs = control.getByteBuffer(READ_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
         writeIovecs = control.getByteBuffer(WRITE_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
         writeIovecs.putLong(0, base + ZERO_HEADER).putLong(8, VirtioNetHdr.SIZE);
+        gate = new CloseGate(deviceName + " queue " + index);
         boolean split = vnet == VnetMode.SPLIT;
-        splitter = split ? new GsoSplitter() : null;
-        coalescer = split ? new GroCoalescer(COALESCE_BATCH, true, udpSegmentation) : null;
-        unitOffsets = split ? new int[COALESCE_BATCH] : null;
-        unitLengths = split ? new int[COALESCE_BATCH] : null;
-        window = split ? new ByteBuffer[COALESCE_BATCH] : null;
+        // Room for a coalesced batch of MTU-sized packets, or one packet of any size with its header.
+        buffers = new NativeBuffers(Math.max(MAX_PACKET, MAX_VNET_READ),
+                split ? OffloadWriter.SCRATCH_SIZE : MAX_PACKET + VirtioNetHdr.SIZE, readIovecs, IOVEC_SIZE);
         // Rings only over the real kernel: a test's fake libc keeps the plain path.
         uring = libc == NativeCalls.libc() && UringSupport.get().enabled()
                 ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
                         deviceName + " queue " + index)
                 : null;
+        offloadReader = split ? new OffloadReader(buffers, this::receiveIntoScratch, this::tooLarge) : null;
+        offloadWriter = split ? new OffloadWriter(buffers, this::sendPlain, uring == null ? null : uring::writeUnits,
+                udpSegmentation) : null;
     }
 
     /** Which path {@link #readPackets} and {@link #writePackets} take here, for diagnostics and tests. */
@@ -208,19 +186,24 @@ final class LinuxQueue implements PacketChannel {
         return fd;
     }
 
+    /** How this queue handles the virtio-net header. */
+    VnetMode vnetMode() {
+        return vnet;
+    }
+
     /** Packets read whole from the kernel that were malformed and dropped (offload only). */
     long malformedDropped() {
-        return malformed.sum();
+        return offloadReader == null ? 0 : offloadReader.malformedDropped();
     }
 
     /** Kernel super-packets (GSO) read and split (offload only). */
     long superPacketsRead() {
-        return superPacketsRead.sum();
+        return offloadReader == null ? 0 : offloadReader.superPacketsRead();
     }
 
     /** Packets that {@link #writePackets} merged into another one's super-packet (offload only). */
     long segmentsCoalesced() {
-        return segmentsCoalesced.sum();
+        return offloadWriter == null ? 0 : offloadWriter.segmentsCoalesced();
     }
 
     // ---- reading ----------------------------------------------------------------------------------
@@ -238,13 +221,13 @@ final class LinuxQueue implements PacketChannel {
 
     /** Reads one packet, waiting at most {@code timeoutNanos} (negative: for ever). Returns 0 on timeout. */
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        enter(readers);
+        gate.enterRead();
         try {
             checkInterrupted();
             throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -255,10 +238,8 @@ final class LinuxQueue implements PacketChannel {
      */
     @Override
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        if (count < 1 || count > dsts.length) {
-            throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
-        }
-        enter(readers);
+        BatchChecks.checkReadBatch(dsts, count);
+        gate.enterRead();
         try {
             checkInterrupted();
             throwDeferred();
@@ -279,7 +260,7 @@ final class LinuxQueue implements PacketChannel {
             }
             return n;
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -293,9 +274,9 @@ final class LinuxQueue implements PacketChannel {
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw new ReadOnlyBufferException();
         }
-        return vnet == VnetMode.SPLIT ? readSplit(dst, timeoutNanos) : readWhole(dst, timeoutNanos);
+        return offloadReader != null ? offloadReader.read(dst, timeoutNanos) : readWhole(dst, timeoutNanos);
     }
 
     /** One packet as the kernel gives it (with its virtio-net header in RAW mode). */
@@ -305,12 +286,12 @@ final class LinuxQueue implements PacketChannel {
         long n;
         if (dst.isDirect() && room >= largestPacket) {
             // No packet can be longer than the buffer: a plain read, the cheapest call.
-            n = receive(true, readAddress(dst) + position, room, timeoutNanos);
+            n = receive(true, buffers.readAddress(dst) + position, room, timeoutNanos);
         } else if (dst.isDirect()) {
-            readIovecs.putLong(0, readAddress(dst) + position).putLong(8, room);
+            readIovecs.putLong(0, buffers.readAddress(dst) + position).putLong(8, room);
             n = receive(false, base + READ_IOVECS, 2, timeoutNanos);
         } else {
-            n = receive(true, readScratchAddress(), readScratch.size(), timeoutNanos);
+            n = receiveIntoScratch(timeoutNanos);
         }
         if (n == 0) {
             return 0;
@@ -319,42 +300,15 @@ final class LinuxQueue implements PacketChannel {
             throw tooLarge((int) n, room);
         }
         if (!dst.isDirect()) {
-            dst.put(position, readScratchView, 0, (int) n);
+            dst.put(position, buffers.readScratchView(), 0, (int) n);
         }
         dst.position(position + (int) n);
         return (int) n;
     }
 
-    /** The next packet of the current super-packet, reading the next one from the kernel when it is used up. */
-    private int readSplit(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        while (true) {
-            if (splitting) {
-                int needed = splitter.nextLength();
-                if (needed != GsoSplitter.DONE) {
-                    int room = dst.limit() - dst.position();
-                    if (needed > room) {
-                        splitter.skip();
-                        throw tooLarge(needed, room);
-                    }
-                    return splitter.next(dst);
-                }
-                splitting = false;
-            }
-            long n = receive(true, readScratchAddress(), readScratch.size(), timeoutNanos);
-            if (n == 0) {
-                return 0;
-            }
-            int segments = splitter.start(readScratchView, 0, (int) n);
-            if (segments < 0) {
-                // The kernel's header and packet disagree: drop it, as the kernel drops a malformed packet.
-                malformed.increment();
-                continue;
-            }
-            if (segments > 1) {
-                superPacketsRead.increment();
-            }
-            splitting = true;
-        }
+    /** Reads one packet whole into the scratch buffer. */
+    private long receiveIntoScratch(long timeoutNanos) throws TunTapException {
+        return receive(true, buffers.readScratchAddress(), buffers.readScratchSize(), timeoutNanos);
     }
 
     /**
@@ -391,7 +345,7 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             int position = src.position();
             int length = src.limit() - position;
@@ -399,137 +353,59 @@ final class LinuxQueue implements PacketChannel {
             // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
             int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
             if (src.isDirect() && header == 0) {
-                send(true, writeAddress(src) + position, length);
+                send(true, buffers.writeAddress(src) + position, length);
             } else if (src.isDirect()) {
-                writeIovecs.putLong(IOVEC_SIZE, writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
+                writeIovecs.putLong(IOVEC_SIZE, buffers.writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
                 send(false, base + WRITE_IOVECS, 2);
             } else {
-                long scratch = writeScratchAddress();
-                writeScratchView.put(header, src, position, length);
+                long scratch = buffers.writeScratchAddress();
+                ByteBuffer view = buffers.writeScratchView();
+                view.put(header, src, position, length);
                 if (header > 0) {
-                    VirtioNetHdr.putPlain(writeScratchView, 0);
+                    VirtioNetHdr.putPlain(view, 0);
                 }
                 send(true, scratch, header + length);
             }
             src.position(position + length);
             return length;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
     @Override
     public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
         if (uring != null && vnet != VnetMode.SPLIT) {
-            if (count < 0 || count > srcs.length) {
-                throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
-            }
-            enter(writers);
+            BatchChecks.checkWriteBatch(srcs, count);
+            gate.enterWrite();
             try {
                 int n = uring.writePackets(srcs, count);
                 if (n != UringBatchIo.NOT_HANDLED) {
                     return n;
                 }
             } finally {
-                writers.decrementAndGet();
+                gate.exitWrite();
             }
         }
-        if (vnet != VnetMode.SPLIT || coalescingRefused) {
+        if (offloadWriter == null || offloadWriter.refused()) {
             return PacketChannel.super.writePackets(srcs, count);
         }
-        if (count < 0 || count > srcs.length) {
-            throw new IllegalArgumentException("count " + count + " is not in 0.." + srcs.length);
-        }
-        enter(writers);
+        BatchChecks.checkWriteBatch(srcs, count);
+        gate.enterWrite();
         try {
             for (int i = 0; i < count; i++) {
                 checkWriteLength(srcs[i], srcs[i].remaining());
             }
-            long scratch = writeScratchAddress();
-            int done = 0;
-            while (done < count) {
-                int chunk = Math.min(COALESCE_BATCH, count - done);
-                // The coalescer takes a batch from index 0: a window over the caller's array.
-                System.arraycopy(srcs, done, window, 0, chunk);
-                int units;
-                // Large packets may not all fit the native buffer at once: take fewer (the coalescer checks).
-                while ((units = coalescer.coalesce(window, chunk, writeScratchView.clear(), unitOffsets, unitLengths))
-                        == GroCoalescer.NO_ROOM) {
-                    chunk /= 2;
-                }
-                writeUnits(scratch, units);
-                segmentsCoalesced.add(chunk - units);
-                for (int i = 0; i < chunk; i++) {
-                    window[i].position(window[i].limit());
-                    window[i] = null;
-                }
-                done += chunk;
-            }
+            offloadWriter.writePackets(srcs, count);
             return count;
         } finally {
-            writers.decrementAndGet();
-        }
-    }
-
-    /**
-     * Writes the coalesced units: a linked batch through io_uring where there is one; a unit the ring did not
-     * get through goes again through {@link #writeUnit}, which waits, retries or splits it as it must (a
-     * refused write took nothing, so writing it again is safe).
-     */
-    private void writeUnits(long scratch, int units) throws TunTapException {
-        int u = 0;
-        while (u < units) {
-            if (uring != null && !coalescingRefused) {
-                u += uring.writeUnits(scratch, unitOffsets, unitLengths, u, units);
-                if (u == units) {
-                    return;
-                }
-            }
-            writeUnit(scratch, unitOffsets[u], unitLengths[u]);
-            u++;
-        }
-    }
-
-    /**
-     * Writes one coalesced unit. Kernels have shipped offload regressions that refuse valid super-packets
-     * with EINVAL (Linux 6.6.44 did): then coalescing stops for this queue and the unit goes out again as
-     * the plain packets it was made of, so that nothing is lost.
-     */
-    private void writeUnit(long scratch, int offset, int length) throws TunTapException {
-        try {
-            send(true, scratch + offset, length);
-        } catch (TunTapException e) {
-            if (e.errorCode() != Errno.EINVAL || VirtioNetHdr.gsoType(writeScratchView, offset) == VirtioNetHdr.GSO_NONE) {
-                throw e;
-            }
-            coalescingRefused = true;
-            resendSplit(offset, length);
-        }
-    }
-
-    private void resendSplit(int offset, int length) throws TunTapException {
-        if (refusedSplitter == null) {
-            refusedSplitter = new GsoSplitter();
-            refusedSegment = ByteBuffer.allocateDirect(MAX_VNET_READ).order(ByteOrder.nativeOrder());
-        }
-        if (refusedSplitter.start(writeScratchView, offset, length) < 0) {
-            throw new TunTapException("write", 0, "the coalescer produced a packet it cannot split "
-                    + "again; this is a bug");
-        }
-        while (true) {
-            refusedSegment.clear().position(VirtioNetHdr.SIZE);
-            if (refusedSplitter.next(refusedSegment) < 0) {
-                return;
-            }
-            VirtioNetHdr.putPlain(refusedSegment, 0);
-            refusedSegment.flip();
-            send(true, writeAddress(refusedSegment), refusedSegment.limit());
+            gate.exitWrite();
         }
     }
 
     /** True once the kernel refused a coalesced packet: from then on this queue writes packets one by one. */
     boolean coalescingRefused() {
-        return coalescingRefused;
+        return offloadWriter != null && offloadWriter.refused();
     }
 
     private void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
@@ -556,6 +432,10 @@ final class LinuxQueue implements PacketChannel {
      * {@code plain}, {@code write(fd, address, length)}; otherwise {@code writev(fd, address, length)} of that
      * many iovecs.
      */
+    private void sendPlain(long address, long length) throws TunTapException {
+        send(true, address, length);
+    }
+
     private void send(boolean plain, long address, long length) throws TunTapException {
         while (true) {
             long n = plain ? libc.write(fd, address, length) : libc.writev(fd, address, (int) length);
@@ -575,50 +455,21 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            // The eventfd is never read, so it stays readable: every later poll returns at once too.
-            libc.write(wakeFd, base + WAKE_VALUE, 8);
-            while (readers.get() != 0 || writers.get() != 0) {
-                LockSupport.parkNanos(20_000);
-            }
+        // The eventfd is never read, so it stays readable: every later poll returns at once too.
+        gate.close(() -> libc.write(wakeFd, base + WAKE_VALUE, 8), () -> {
             if (uring != null) {
                 uring.close(); // the rings hold the device file too: release them first
             }
             libc.close(fd);
             libc.close(wakeFd);
             control.close();
-            readAddresses.clear(); // let the caller's buffers go
-            writeAddresses.clear();
-            if (readScratch != null) {
-                readScratch.close();
-            }
-            if (writeScratch != null) {
-                writeScratch.close();
-            }
-        }
-    }
-
-    /** Registers a call; fails if the queue is closed. Pairs with a decrement in a finally block. */
-    private void enter(AtomicInteger side) throws DeviceClosedException {
-        side.incrementAndGet();
-        // Volatile write (increment) then volatile read (closed), mirrored in close(): either close() sees
-        // this call registered and waits for it, or this call sees the queue closed.
-        if (closed) {
-            side.decrementAndGet();
-            throw closedException();
-        }
+            buffers.close();
+        });
     }
 
     /**
@@ -637,8 +488,8 @@ final class LinuxQueue implements PacketChannel {
                 wait = (int) Math.min(wait, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
             }
             int ready = libc.poll(pollFds, 2, wait);
-            if (closed) {
-                throw closedException();
+            if (!gate.isOpen()) {
+                throw gate.closedException("poll");
             }
             if (ready > 0) {
                 return true;
@@ -686,7 +537,7 @@ final class LinuxQueue implements PacketChannel {
 
         @Override
         public TunTapException ioError(String call, int errno, String context) {
-            return LinuxQueue.this.ioError(call, errno, context);
+            return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW, context);
         }
 
         @Override
@@ -700,76 +551,14 @@ final class LinuxQueue implements PacketChannel {
         }
     }
 
-    // ---- native buffers ---------------------------------------------------------------------------
-
-    private long readAddress(ByteBuffer dst) {
-        readScratchAddress(); // the overflow segment
-        return readAddresses.of(dst);
-    }
-
-    private long writeAddress(ByteBuffer src) {
-        return writeAddresses.of(src);
-    }
-
-    /** The reader's native buffer: the whole read for heap buffers and offload, the overflow otherwise. */
-    private long readScratchAddress() {
-        if (readScratch == null) {
-            int size = Math.max(MAX_PACKET, MAX_VNET_READ);
-            readScratch = new Memory(size);
-            readScratchView = readScratch.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
-            readIovecs.putLong(IOVEC_SIZE, Pointer.nativeValue(readScratch)).putLong(IOVEC_SIZE + 8, size);
-        }
-        return Pointer.nativeValue(readScratch);
-    }
-
-    private long writeScratchAddress() {
-        if (writeScratch == null) {
-            // Room for a coalesced batch of MTU-sized packets, or one packet of any size with its header.
-            int size = vnet == VnetMode.SPLIT ? 512 * 1024 : MAX_PACKET + VirtioNetHdr.SIZE;
-            writeScratch = new Memory(size);
-            writeScratchView = writeScratch.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
-        }
-        return Pointer.nativeValue(writeScratch);
-    }
-
-    // ---- errors -----------------------------------------------------------------------------------
+    // ---- errors: built by LinuxErrors ------------------------------------------------------------------
 
     private PacketTooLargeException tooLarge(int length, int room) {
-        return new PacketTooLargeException("read", length, room, "read from " + deviceName + ": the packet has "
-                + length + " bytes but the buffer had room for " + room + "; the packet was dropped. Give read() "
-                + "a buffer with at least MTU bytes remaining (" + (MAX_PACKET - 64) + " is always enough)");
-    }
-
-    private DeviceClosedException closedException() {
-        return new DeviceClosedException("read/write", 0, deviceName + " queue " + index + " is closed");
+        return LinuxErrors.readTooLarge(deviceName, length, room, MAX_PACKET - 64);
     }
 
     private TunTapException ioError(String call, int errno) {
-        return ioError(call, errno, null);
-    }
-
-    /** The exception for a failed packet call; {@code context}, if not null, says where in a batch it failed. */
-    private TunTapException ioError(String call, int errno, String context) {
-        String explanation = switch (errno) {
-            case Errno.EIO -> deviceName + "'s link is down: bring it up with setUp(true) (the kernel refuses "
-                    + "packets on a down interface)";
-            case Errno.EINVAL -> "the kernel rejected the packet: a TUN device takes whole IPv4 or IPv6 packets, "
-                    + "a TAP device whole Ethernet frames, with no extra header"
-                    + (vnet == VnetMode.RAW ? " other than a valid virtio_net_hdr" : "");
-            case Errno.EBADFD -> "queue " + index + " of " + deviceName + " is detached from its interface: the "
-                    + "interface was deleted (by another program, or 'ip link del') while this handle was open; "
-                    + "close it and open the device again";
-            case Errno.EFAULT -> "the buffer is not valid native memory; this is a bug";
-            default -> "unexpected error on " + deviceName + " queue " + index;
-        };
-        String function = call + "(" + deviceName + ")";
-        String full = context == null ? explanation : explanation + "; " + context;
-        if (errno == Errno.EBADFD) {
-            // As configuration calls report a vanished interface (mtu() and the like).
-            return new DeviceNotFoundException(function, errno, function + " failed with " + Errno.name(errno)
-                    + " (errno " + errno + "): " + full);
-        }
-        return LinuxErrors.of(function, errno, full);
+        return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Set;
 
 /** A Linux TAP device: whole Ethernet frames (opened with IFF_TAP | IFF_NO_PI). */
-final class LinuxTapDevice extends LinuxDevice implements TapDevice {
+final class LinuxTapDevice extends LinuxDeviceImpl implements TapDevice {
     LinuxTapDevice(LinuxLibC libc, Rtnetlink netlink, String name, int index, List<LinuxQueue> queues,
-            Set<Capability> capabilities) {
+            Set<Capability> capabilities) throws TunTapException {
         super(libc, netlink, DeviceMode.TAP, name, index, queues, capabilities);
     }
 
@@ -36,7 +36,7 @@ final class LinuxTapDevice extends LinuxDevice implements TapDevice {
                     + "interface; use a unicast, non-zero one, e.g. " + MacAddress.randomLocal());
         }
         synchronized (netlink) {
-            ensureOpen();
+            ensureOpen("setMacAddress");
             int errno = netlink.setMac(index(), address.toByteArray());
             if (errno != 0) {
                 throw setMacError(name(), address, errno);

@@ -3,11 +3,16 @@ package io.tuntap.linux;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceInfo;
+import io.tuntap.DeviceMode;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
+import io.tuntap.spi.ConfigChecks;
 import io.tuntap.spi.HostOs;
 import io.tuntap.spi.TunTapProvider;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -38,9 +43,45 @@ public final class LinuxTunTapProvider implements TunTapProvider {
         return LinuxProbe.RESULT.availability;
     }
 
+    /**
+     * What the kernel's tun driver offers for this mode. Where this process may not open {@code /dev/net/tun}
+     * (the driver exists but its node is not readable and writable), the driver cannot be asked: then both modes
+     * are claimed with nothing else, so that this provider is still chosen and {@link #open} reports the
+     * permission problem and its fix instead of "no provider".
+     */
     @Override
-    public Set<Capability> capabilities() {
-        return availability().isAvailable() ? LinuxProbe.RESULT.capabilities : Set.of();
+    public Set<Capability> capabilities(DeviceMode mode) {
+        if (!availability().isAvailable()) {
+            return Set.of();
+        }
+        LinuxProbe probe = LinuxProbe.RESULT;
+        if (probe.accessErrno != 0) {
+            return Set.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
+        }
+        return forMode(probe.capabilities, mode);
+    }
+
+    /** The kernel's capabilities as they apply to devices of one mode; empty if the driver lacks the mode. */
+    static Set<Capability> forMode(Set<Capability> kernel, DeviceMode mode) {
+        Capability own = mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP;
+        if (!kernel.contains(own)) {
+            return Set.of();
+        }
+        Set<Capability> caps = EnumSet.copyOf(kernel);
+        caps.remove(mode == DeviceMode.TUN ? Capability.TAP : Capability.TUN);
+        if (mode == DeviceMode.TUN) {
+            caps.remove(Capability.SET_MAC_ADDRESS);
+        }
+        return Set.copyOf(caps);
+    }
+
+    /** The TUN and TAP devices of the calling thread's network namespace, whoever made them. */
+    @Override
+    public List<DeviceInfo> devices() throws TunTapException {
+        if (!availability().isAvailable()) {
+            return List.of();
+        }
+        return LinuxDevices.list(LinuxProbe.RESULT.libc, name());
     }
 
     @Override
@@ -54,6 +95,8 @@ public final class LinuxTunTapProvider implements TunTapProvider {
                 throw LinuxProbe.cloneDeviceDenied(probe.libc, probe.accessErrno);
             }
         }
-        return new LinuxDeviceOpener(probe.libc, probe.capabilities).open(config);
+        Set<Capability> caps = forMode(probe.capabilities, config.mode());
+        ConfigChecks.check(config, name(), caps, supportedOptions());
+        return new LinuxDeviceOpener(probe.libc, caps).open(config);
     }
 }

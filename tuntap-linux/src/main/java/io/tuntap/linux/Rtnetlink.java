@@ -36,6 +36,7 @@ import static io.tuntap.linux.jna.Rtnl.RTM_SETLINK;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.tuntap.DeviceAddress;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
@@ -49,6 +50,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -117,6 +119,18 @@ final class Rtnetlink implements AutoCloseable {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /** Every link in this namespace. */
+    List<LinkInfo> links() throws TunTapException {
+        begin(RTM_GETLINK, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        putIfinfomsg(0, 0, 0);
+        List<LinkInfo> found = new ArrayList<>();
+        int errno = exchange(found, null);
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETLINK (dump)", errno, "cannot list the interfaces");
+        }
+        return found;
+    }
+
     /** Sets the MTU; returns 0 or the kernel's errno (EINVAL: out of the device's range). */
     int setMtu(int index, int mtu) throws TunTapException {
         begin(RTM_SETLINK, (short) (NLM_F_REQUEST | NLM_F_ACK));
@@ -141,24 +155,24 @@ final class Rtnetlink implements AutoCloseable {
     }
 
     /** Adds an address; returns 0 or the kernel's errno (EEXIST: already there). */
-    int addAddress(int index, IpPrefix prefix) throws TunTapException {
+    int addAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_NEWADDR, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL));
-        putAddressRequest(index, prefix);
+        putAddressRequest(index, address);
         return exchange(null, null);
     }
 
     /** Removes an address; returns 0 or the kernel's errno (EADDRNOTAVAIL: not there). */
-    int removeAddress(int index, IpPrefix prefix) throws TunTapException {
+    int removeAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK));
-        putAddressRequest(index, prefix);
+        putAddressRequest(index, address);
         return exchange(null, null);
     }
 
     /** Every IPv4 and IPv6 address on the interface. */
-    List<IpPrefix> addresses(int index) throws TunTapException {
+    List<DeviceAddress> addresses(int index) throws TunTapException {
         begin(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
         buf.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0); // ifaddrmsg: every family
-        List<IpPrefix> found = new ArrayList<>();
+        List<DeviceAddress> found = new ArrayList<>();
         int errno = exchange(null, (ifIndex, prefix) -> {
             if (ifIndex == index) {
                 found.add(prefix);
@@ -181,31 +195,34 @@ final class Rtnetlink implements AutoCloseable {
 
     // ---- building requests -------------------------------------------------------------------------
 
-    private void begin(short type, short flags) {
+    /** Starts a request: the header, its length patched by {@link #exchange}. Returns the buffer to write the body to. */
+    ByteBuffer begin(short type, short flags) {
         buf.clear();
-        buf.putInt(0); // nlmsg_len, patched in send()
+        buf.putInt(0); // nlmsg_len, patched in exchange()
         buf.putShort(type).putShort(flags).putInt(++sequence).putInt(0);
+        return buf;
     }
 
     private void putIfinfomsg(int index, int flags, int change) {
         buf.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
     }
 
-    private void putAddressRequest(int index, IpPrefix prefix) {
-        byte[] address = prefix.address().getAddress();
+    private void putAddressRequest(int index, DeviceAddress address) {
+        IpPrefix prefix = address.local();
+        byte[] local = prefix.address().getAddress();
         buf.put((byte) (prefix.isIpv4() ? Sys.AF_INET : Sys.AF_INET6)).put((byte) prefix.prefixLength())
                 .put((byte) 0).put((byte) 0).putInt(index);
-        // As iproute2 does for an address without a peer: local and address are the same. On a
-        // point-to-point interface IFA_ADDRESS would otherwise be taken as the peer.
-        putBytesAttribute(IFA_LOCAL, address);
-        putBytesAttribute(IFA_ADDRESS, address);
+        // As iproute2 does: IFA_LOCAL is the interface's own address and IFA_ADDRESS the peer; without a peer
+        // both are the local address, and the prefix is on-link.
+        putBytesAttribute(IFA_LOCAL, local);
+        putBytesAttribute(IFA_ADDRESS, address.peer().map(InetAddress::getAddress).orElse(local));
     }
 
-    private void putIntAttribute(short type, int value) {
+    void putIntAttribute(short type, int value) {
         buf.putShort((short) (RTATTR_SIZE + 4)).putShort(type).putInt(value);
     }
 
-    private void putBytesAttribute(short type, byte[] value) {
+    void putBytesAttribute(short type, byte[] value) {
         buf.putShort((short) (RTATTR_SIZE + value.length)).putShort(type).put(value);
         align();
     }
@@ -225,8 +242,16 @@ final class Rtnetlink implements AutoCloseable {
     // ---- exchanging --------------------------------------------------------------------------------
 
     /** Receives one address from an RTM_NEWADDR message. */
-    private interface AddressSink {
-        void accept(int index, IpPrefix prefix);
+    interface AddressSink {
+        void accept(int index, DeviceAddress address);
+    }
+
+    /** Receives one reply message: its type, and its body from {@code start} (after the header) to {@code end}. */
+    interface MessageSink {
+        /**
+         * @return false to stop reading (a single answer that is not part of a dump)
+         */
+        boolean accept(ByteBuffer buf, int type, int start, int end);
     }
 
     /**
@@ -235,6 +260,24 @@ final class Rtnetlink implements AutoCloseable {
      * @return 0, or the positive errno the kernel answered with
      */
     private int exchange(List<LinkInfo> links, AddressSink addresses) throws TunTapException {
+        return exchange((b, type, start, end) -> {
+            if (type == RTM_NEWLINK && links != null) {
+                links.add(parseLink(start, end));
+                return (b.getShort(start - NLMSGHDR_SIZE + 6) & Rtnl.NLM_F_MULTI) != 0;
+            } else if (type == RTM_NEWADDR && addresses != null) {
+                parseAddress(start, end, addresses);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Sends the request being built and passes each reply of its sequence number that is neither an error nor
+     * the end of a dump to {@code sink}, until the acknowledgement, error or end of dump.
+     *
+     * @return 0, or the positive errno the kernel answered with
+     */
+    int exchange(MessageSink sink) throws TunTapException {
         int length = buf.position();
         buf.putInt(0, length);
         int seq = buf.getInt(8);
@@ -256,7 +299,6 @@ final class Rtnetlink implements AutoCloseable {
             while (offset + NLMSGHDR_SIZE <= n) {
                 int msgLength = buf.getInt(offset);
                 short type = buf.getShort(offset + 4);
-                short flags = buf.getShort(offset + 6);
                 int msgSeq = buf.getInt(offset + 8);
                 if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
                     throw new TunTapException("recv(rtnetlink)", 0, "recv(rtnetlink) returned a malformed message "
@@ -268,13 +310,8 @@ final class Rtnetlink implements AutoCloseable {
                         return -buf.getInt(body); // 0 is the acknowledgement
                     } else if (type == NLMSG_DONE) {
                         return 0;
-                    } else if (type == RTM_NEWLINK && links != null) {
-                        links.add(parseLink(body, offset + msgLength));
-                        if ((flags & Rtnl.NLM_F_MULTI) == 0) {
-                            return 0;
-                        }
-                    } else if (type == RTM_NEWADDR && addresses != null) {
-                        parseAddress(body, offset + msgLength, addresses);
+                    } else if (!sink.accept(buf, type, body, offset + msgLength)) {
+                        return 0;
                     }
                 }
                 offset += align4(msgLength);
@@ -358,19 +395,40 @@ final class Rtnetlink implements AutoCloseable {
                 address = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
             }
         }
-        // IPv4: IFA_LOCAL is the interface's own address (IFA_ADDRESS may be a point-to-point peer).
-        byte[] own = family == Sys.AF_INET && local != null ? local : address;
-        if (own == null || (family != Sys.AF_INET && family != Sys.AF_INET6)) {
-            return;
+        DeviceAddress parsed = toDeviceAddress(family, prefixLength, local, address);
+        if (parsed != null) {
+            sink.accept(index, parsed);
+        }
+    }
+
+    /**
+     * The address an {@code RTM_NEWADDR} describes: {@code IFA_LOCAL} is the interface's own address and
+     * {@code IFA_ADDRESS} the peer when they differ (both families); without {@code IFA_LOCAL} (IPv6 without
+     * a peer) {@code IFA_ADDRESS} is the own address. Null for other families or malformed attributes, which
+     * the kernel does not send.
+     */
+    static DeviceAddress toDeviceAddress(int family, int prefixLength, byte[] local, byte[] address) {
+        if (family != Sys.AF_INET && family != Sys.AF_INET6) {
+            return null;
+        }
+        byte[] own = local != null ? local : address;
+        if (own == null) {
+            return null;
         }
         try {
-            // Inet6Address explicitly: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one.
-            InetAddress inet = family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, own, -1)
-                    : InetAddress.getByAddress(own);
-            sink.accept(index, new IpPrefix(inet, prefixLength));
+            IpPrefix prefix = new IpPrefix(inet(family, own), prefixLength);
+            if (local != null && address != null && !Arrays.equals(local, address)) {
+                return DeviceAddress.pointToPoint(prefix, inet(family, address));
+            }
+            return DeviceAddress.of(prefix);
         } catch (UnknownHostException | IllegalArgumentException e) {
-            // A malformed attribute from the kernel: skip the entry rather than fail the whole listing.
+            return null;
         }
+    }
+
+    /** Inet6Address explicitly for IPv6: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one. */
+    private static InetAddress inet(int family, byte[] bytes) throws UnknownHostException {
+        return family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
     }
 
     private int attrLength(int at) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
@@ -49,7 +50,7 @@ class BadInputIT {
                     }
                     assertEquals(before, tap.macAddress());
                     // What the kernel itself answers to an all-zero address, and how that answer reads.
-                    int errno = ((LinuxDevice) tap).netlink.setMac(tap.index(), new byte[6]);
+                    int errno = ((LinuxDeviceImpl) tap).netlink.setMac(tap.index(), new byte[6]);
                     assertEquals(Errno.EADDRNOTAVAIL, errno);
                     TunTapException e = LinuxTapDevice.setMacError(tap.name(), MacAddress.parse("00:00:00:00:00:00"), errno);
                     assertInstanceOf(InvalidConfigurationException.class, e);
@@ -89,7 +90,7 @@ class BadInputIT {
                     }
                     // The kernel drops the damaged datagram for its bad checksum; the others arrive.
                     assertEquals(List.of(0, 1, 2, 4, 5, 6, 7), received);
-                    assertTrue(((LinuxDevice) tun).firstQueue().segmentsCoalesced() > 0,
+                    assertTrue(((LinuxDeviceImpl) tun).firstQueue().segmentsCoalesced() > 0,
                             "the good segments were still coalesced");
                 }
                 return null;
@@ -168,7 +169,8 @@ class BadInputIT {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttl0").address("::ffff:10.0.0.1/120")
                         .build())) {
                     // An IPv6 prefix, as Linux itself treats it ('ip -6 addr' lists it).
-                    assertTrue(tun.addresses().contains(IpPrefix.parse("::ffff:10.0.0.1/120")), tun.addresses().toString());
+                    assertTrue(tun.addresses().contains(DeviceAddress.of(IpPrefix.parse("::ffff:10.0.0.1/120"))),
+                            tun.addresses().toString());
                     assertTrue(ns.exec("ip", "-6", "addr", "show", "ttl0").output().contains("::ffff:10.0.0.1/120"));
                     DeviceBusyException busy = assertThrows(DeviceBusyException.class, () -> TunTap.open(
                             DeviceConfig.tun().name("ttl0").openPolicy(OpenPolicy.CREATE_NEW).build()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceNotFoundException;
@@ -49,8 +50,9 @@ class LinuxDeviceIT {
 
     @Test
     void kernelPingsOverIpv4AndIpv6AreAnsweredThroughATunDevice() throws Exception {
-        try (TunDevice tun = (TunDevice) open(DeviceConfig.tun().name("tt0").mtu(1400)
-                .address("10.77.0.1/24").address("fd77::1/64").build())) {
+        TunDevice tun = (TunDevice) open(DeviceConfig.tun().name("tt0").mtu(1400)
+                .address("10.77.0.1/24").address("fd77::1/64").build());
+        try {
             EchoResponder responder = EchoResponder.forTun();
             Thread server = serve(responder, tun);
 
@@ -66,6 +68,8 @@ class LinuxDeviceIT {
             tun.close();
             server.join(1000);
             assertFalse(server.isAlive(), "close() must end the responder's blocked read");
+        } finally {
+            tun.close();
         }
     }
 
@@ -102,13 +106,14 @@ class LinuxDeviceIT {
             IpPrefix v6 = IpPrefix.parse("fd79::1/64");
             tun.addAddress(v4);
             tun.addAddress(v6);
-            assertTrue(tun.addresses().containsAll(List.of(v4, v6)), tun.addresses().toString());
+            assertTrue(tun.addresses().containsAll(List.of(DeviceAddress.of(v4), DeviceAddress.of(v6))),
+                    tun.addresses().toString());
             String shown = ns.exec("ip", "addr", "show", "dev", "tt2").output();
             assertTrue(shown.contains("mtu 1280") && shown.contains("10.79.0.1/24") && shown.contains("fd79::1/64"), shown);
 
             assertThrows(DeviceBusyException.class, () -> tun.addAddress(v4));
             tun.removeAddress(v4);
-            assertFalse(tun.addresses().contains(v4));
+            assertFalse(tun.addresses().contains(DeviceAddress.of(v4)));
             assertThrows(DeviceNotFoundException.class, () -> tun.removeAddress(v4));
             tun.setUp(false);
             assertTrue(ns.exec("ip", "link", "show", "dev", "tt2").output().contains("state DOWN"));
@@ -143,6 +148,7 @@ class LinuxDeviceIT {
     @Test
     void wrongKindsAndPoliciesAreRefusedWithTheirReason() throws Exception {
         try (TunTapDevice tun = open(DeviceConfig.tun().name("tt5").build())) {
+            assertEquals("tt5", tun.name(), "this handle holds tt5 while the others are refused");
             TunTapException sameName = assertThrows(DeviceBusyException.class,
                     () -> open(DeviceConfig.tun().name("tt5").openPolicy(OpenPolicy.CREATE_NEW).build()));
             assertTrue(sameName.getMessage().contains("exists"), sameName.getMessage());

@@ -87,8 +87,9 @@ class LinuxLifecycleIT {
     @Test
     void everyQueueOfAMultiQueueDeviceReceivesTraffic() throws Exception {
         int queues = 4;
-        try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttq0").queues(queues)
-                .address("10.81.0.1/24").build()))) {
+        TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttq0").queues(queues)
+                .address("10.81.0.1/24").build()));
+        try {
             assertEquals(queues, tun.queues().size());
             AtomicIntegerArray received = new AtomicIntegerArray(queues);
             Thread[] readers = new Thread[queues];
@@ -134,6 +135,8 @@ class LinuxLifecycleIT {
                 assertTrue(received.get(q) > 0, "queue " + q + " received nothing: " + received);
             }
             assertEquals(64, total(received));
+        } finally {
+            tun.close();
         }
     }
 

@@ -16,5 +16,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("privileged")
 @ExtendWith(PrivilegedCondition.class)
-public @interface LinuxPrivilegedTest {
+@interface LinuxPrivilegedTest {
 }

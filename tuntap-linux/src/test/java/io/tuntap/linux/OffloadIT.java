@@ -56,9 +56,10 @@ class OffloadIT {
     @EnumSource(Offload.class)
     void tcpCrossesAJavaForwarderIntact(Offload offload) throws Exception {
         DeviceConfig.Builder common = DeviceConfig.tun().name("ttg0").mtu(1500).offload(offload);
-        try (TunTapDevice left = a.call(() -> TunTap.open(common.address("10.91.0.1/24").build()));
-                TunTapDevice right = b.call(() -> TunTap.open(DeviceConfig.tun().name("ttg0").mtu(1500)
-                        .offload(offload).address("10.91.0.2/24").build()))) {
+        TunTapDevice left = a.call(() -> TunTap.open(common.address("10.91.0.1/24").build()));
+        TunTapDevice right = b.call(() -> TunTap.open(DeviceConfig.tun().name("ttg0").mtu(1500)
+                        .offload(offload).address("10.91.0.2/24").build()));
+        try {
             AtomicLong superPackets = new AtomicLong();
             Thread there = forward(left, right, offload, superPackets);
             Thread back = forward(right, left, offload, superPackets);
@@ -91,8 +92,8 @@ class OffloadIT {
             });
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), received.get(60, TimeUnit.SECONDS));
 
-            LinuxQueue leftQueue = ((LinuxDevice) left).firstQueue();
-            LinuxQueue rightQueue = ((LinuxDevice) right).firstQueue();
+            LinuxQueue leftQueue = ((LinuxDeviceImpl) left).firstQueue();
+            LinuxQueue rightQueue = ((LinuxDeviceImpl) right).firstQueue();
             switch (offload) {
                 case OFF -> assertEquals(0, superPackets.get() + leftQueue.superPacketsRead());
                 case AUTO -> {
@@ -106,6 +107,9 @@ class OffloadIT {
             right.close();
             there.join(1000);
             back.join(1000);
+        } finally {
+            right.close();
+            left.close();
         }
     }
 

@@ -9,13 +9,13 @@ import static io.tuntap.testkit.Packets.IPV4_HEADER_LENGTH;
 import static io.tuntap.testkit.Packets.IPV6_HEADER_LENGTH;
 import static io.tuntap.testkit.Packets.PROTOCOL_ICMP;
 import static io.tuntap.testkit.Packets.PROTOCOL_ICMPV6;
-import static io.tuntap.testkit.Packets.finish;
-import static io.tuntap.testkit.Packets.fillIpv4HeaderChecksum;
-import static io.tuntap.testkit.Packets.fillTransportChecksum;
-import static io.tuntap.testkit.Packets.pseudoHeaderSum;
-import static io.tuntap.testkit.Packets.putU16;
-import static io.tuntap.testkit.Packets.sum;
-import static io.tuntap.testkit.Packets.u16;
+import static io.tuntap.testkit.Wire.finish;
+import static io.tuntap.testkit.Wire.fillIpv4HeaderChecksum;
+import static io.tuntap.testkit.Wire.fillTransportChecksum;
+import static io.tuntap.testkit.Wire.pseudoHeaderSum;
+import static io.tuntap.testkit.Wire.putU16;
+import static io.tuntap.testkit.Wire.sum;
+import static io.tuntap.testkit.Wire.u16;
 
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceMode;
@@ -323,7 +323,7 @@ public final class EchoResponder {
         // A solicitation from the unspecified address is duplicate address detection: RFC 4861 section 7.2.4
         // says to answer all nodes, unsolicited.
         boolean dad = isZero(in, ip + 8, 16);
-        int option = Packets.findOption(in, m + Packets.ND_MESSAGE_LENGTH, m + payload,
+        int option = Wire.findOption(in, m + Packets.ND_MESSAGE_LENGTH, m + payload,
                 Packets.ND_OPTION_SOURCE_LINK_LAYER);
         int w = reserve(out, NA_FRAME_LENGTH);
         if (dad) {

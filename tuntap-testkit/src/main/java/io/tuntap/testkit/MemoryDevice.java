@@ -2,45 +2,46 @@
 package io.tuntap.testkit;
 
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.PacketChannel;
+import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
-import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.ErrorMessages;
+import io.tuntap.spi.EventDispatcher;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One end of a {@link MemoryDevicePair}. Its {@link PacketChannel} methods are those of queue 0. Configuration
- * is guarded by this object's monitor; packet I/O by each queue's own lock, so configuration never blocks I/O.
+ * One end of a {@link MemoryDevicePair}. Its packet methods are those of queue 0. Configuration is guarded by
+ * this object's monitor; packet I/O by each queue's own lock, so configuration never blocks I/O. Changes made
+ * through the configuration methods are reported as {@link DeviceEvent}s. No operating system is involved, so
+ * every exception has error code 0.
  */
-abstract class MemoryDevice implements TunTapDevice {
-    private final DeviceMode mode;
-    private final String name;
-    private final int index;
+abstract class MemoryDevice extends AbstractTunTapDevice {
     private final MemoryQueue queue0;
-    private final List<PacketChannel> queues;
-    private final Set<Capability> capabilities;
-    private final List<IpPrefix> addresses = new ArrayList<>();
+    private final List<MemoryQueue> memoryQueues;
+    private final List<DeviceAddress> addresses = new ArrayList<>();
+    private final List<Route> routes = new ArrayList<>();
     private volatile int mtu;
     private volatile boolean up;
-    private volatile boolean closed;
     private final Runnable onClose;
+    /** Where events go while someone subscribes; null otherwise. */
+    private volatile EventDispatcher events;
 
     final AtomicLong txPackets = new AtomicLong();
     final AtomicLong rxPackets = new AtomicLong();
@@ -49,27 +50,30 @@ abstract class MemoryDevice implements TunTapDevice {
     final AtomicLong droppedTooLarge = new AtomicLong();
 
     MemoryDevice(DeviceConfig config, String name, int index, Runnable onClose) {
-        this.mode = config.mode();
-        this.name = name;
-        this.index = index;
+        super(config.mode(), name, index, capabilities(config.mode()));
         this.onClose = onClose;
         this.mtu = config.mtu().orElse(1500);
         this.up = config.up();
         this.addresses.addAll(config.addresses());
-        List<PacketChannel> all = new ArrayList<>();
-        this.queue0 = new MemoryQueue(this, 0);
-        all.add(this);
-        for (int i = 1; i < config.queues(); i++) {
+        this.routes.addAll(config.routes());
+        List<MemoryQueue> all = new ArrayList<>();
+        for (int i = 0; i < config.queues(); i++) {
             all.add(new MemoryQueue(this, i));
         }
-        this.queues = Collections.unmodifiableList(all);
+        this.memoryQueues = List.copyOf(all);
+        this.queue0 = all.get(0);
+        attachQueues(all);
+    }
+
+    private static Set<Capability> capabilities(DeviceMode mode) {
         EnumSet<Capability> caps = EnumSet.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP,
                 Capability.CHOOSE_NAME, Capability.MULTI_QUEUE, Capability.MTU, Capability.LINK_STATE,
-                Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES);
+                Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES,
+                Capability.EVENTS);
         if (mode == DeviceMode.TAP) {
             caps.add(Capability.SET_MAC_ADDRESS);
         }
-        this.capabilities = Collections.unmodifiableSet(caps);
+        return caps;
     }
 
     static MemoryDevice create(DeviceConfig config, String name, int index, Runnable onClose) {
@@ -80,7 +84,7 @@ abstract class MemoryDevice implements TunTapDevice {
 
     /** The queue with this index, for connecting the two ends. */
     MemoryQueue queue(int i) {
-        return i == 0 ? queue0 : (MemoryQueue) queues.get(i);
+        return i == 0 ? queue0 : memoryQueues.get(i);
     }
 
     MemoryDeviceCounters counters() {
@@ -89,7 +93,7 @@ abstract class MemoryDevice implements TunTapDevice {
     }
 
     int maxPacketLength() {
-        return mtu + (mode == DeviceMode.TAP ? Packets.ETHERNET_HEADER_LENGTH : 0);
+        return mtu + (mode() == DeviceMode.TAP ? Packets.ETHERNET_HEADER_LENGTH : 0);
     }
 
     int mtuUnchecked() {
@@ -97,77 +101,41 @@ abstract class MemoryDevice implements TunTapDevice {
     }
 
     boolean isUpUnchecked() {
-        return up && !closed;
-    }
-
-    void ensureOpen(String function) throws DeviceClosedException {
-        if (closed) {
-            throw new DeviceClosedException(function, 0, function + " on " + name
-                    + " failed: the device is closed; open a new one");
-        }
-    }
-
-    // ---------------------------------------------------------------- PacketChannel: queue 0
-
-    @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        return queue0.read(dst);
+        return up && isOpen();
     }
 
     @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return queue0.read(dst, timeout);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws TunTapException {
-        return queue0.write(src);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        queue0.close();
-        for (int i = 1; i < queues.size(); i++) {
-            queues.get(i).close();
-        }
+    protected void closeDevice() {
         onClose.run();
     }
 
-    // ---------------------------------------------------------------- TunTapDevice
-
     @Override
-    public DeviceMode mode() {
-        return mode;
+    protected EventDispatcher.Source eventSource() {
+        return new EventDispatcher.Source() {
+            @Override
+            public void start(EventDispatcher dispatcher) {
+                events = dispatcher;
+            }
+
+            @Override
+            public void stop() {
+                events = null;
+            }
+        };
     }
 
-    @Override
-    public String name() {
-        return name;
+    private void publish(DeviceEvent event) {
+        EventDispatcher d = events;
+        if (d != null) {
+            d.publish(event);
+        }
     }
 
-    @Override
-    public int index() {
-        return index;
+    private TunTapException failure(String call, String causeAndFix) {
+        return new TunTapException(call, 0, ErrorMessages.failed(call + " on " + name(), causeAndFix));
     }
 
-    @Override
-    public List<? extends PacketChannel> queues() {
-        return queues;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
+    // ---------------------------------------------------------------- configuration
 
     @Override
     public int mtu() throws TunTapException {
@@ -176,13 +144,16 @@ abstract class MemoryDevice implements TunTapDevice {
     }
 
     @Override
-    public void setMtu(int mtu) throws TunTapException {
+    public synchronized void setMtu(int mtu) throws TunTapException {
         ensureOpen("setMtu");
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
-            throw new InvalidConfigurationException("setMtu", 0, "setMtu(" + mtu + ") on " + name
-                    + ": the MTU is out of range; use " + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
+            throw new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ") on "
+                    + name(), "the MTU is out of range; use " + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU));
         }
-        this.mtu = mtu;
+        if (this.mtu != mtu) {
+            this.mtu = mtu;
+            publish(new DeviceEvent.MtuChanged(mtu));
+        }
     }
 
     @Override
@@ -192,33 +163,72 @@ abstract class MemoryDevice implements TunTapDevice {
     }
 
     @Override
-    public void setUp(boolean up) throws TunTapException {
+    public synchronized void setUp(boolean up) throws TunTapException {
         ensureOpen("setUp");
-        this.up = up;
+        if (this.up != up) {
+            this.up = up;
+            publish(new DeviceEvent.LinkChanged(up));
+        }
     }
 
     @Override
-    public synchronized List<IpPrefix> addresses() throws TunTapException {
+    public synchronized List<DeviceAddress> addresses() throws TunTapException {
         ensureOpen("addresses");
         return List.copyOf(addresses);
     }
 
     @Override
-    public synchronized void addAddress(IpPrefix address) throws TunTapException {
+    public synchronized void addAddress(DeviceAddress address) throws TunTapException {
         ensureOpen("addAddress");
-        if (addresses.contains(address)) {
-            throw new DeviceBusyException("addAddress", 0, "addAddress(" + address + ") on " + name
-                    + " failed: the interface already has this address; remove it first or leave it");
+        for (DeviceAddress a : addresses) {
+            if (a.local().equals(address.local())) {
+                throw new DeviceBusyException("addAddress", 0, ErrorMessages.failed("addAddress(" + address + ") on "
+                        + name(), "the interface already has " + a.local() + "; remove it first or leave it"));
+            }
         }
         addresses.add(address);
+        publish(new DeviceEvent.AddressAdded(address));
     }
 
     @Override
-    public synchronized void removeAddress(IpPrefix address) throws TunTapException {
+    public synchronized void removeAddress(IpPrefix local) throws TunTapException {
         ensureOpen("removeAddress");
-        if (!addresses.remove(address)) {
-            throw new DeviceNotFoundException("removeAddress", 0, "removeAddress(" + address + ") on "
-                    + name + " failed: the interface does not have this address; it has " + addresses);
+        for (DeviceAddress a : addresses) {
+            if (a.local().equals(local)) {
+                addresses.remove(a);
+                publish(new DeviceEvent.AddressRemoved(a));
+                return;
+            }
+        }
+        throw new DeviceNotFoundException("removeAddress", 0, ErrorMessages.failed("removeAddress(" + local + ") on "
+                + name(), "the interface does not have this address; it has " + addresses));
+    }
+
+    @Override
+    public synchronized List<Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public synchronized void addRoute(Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        if (!up) {
+            throw failure("addRoute(" + route + ")", "the link is down; bring it up with setUp(true) first");
+        }
+        if (routes.contains(route)) {
+            throw new DeviceBusyException("addRoute", 0, ErrorMessages.failed("addRoute(" + route + ") on " + name(),
+                    "the route exists; remove it first or leave it"));
+        }
+        routes.add(route);
+    }
+
+    @Override
+    public synchronized void removeRoute(Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        if (!routes.remove(route)) {
+            throw new DeviceNotFoundException("removeRoute", 0, ErrorMessages.failed("removeRoute(" + route + ") on "
+                    + name(), "there is no such route; it has " + routes));
         }
     }
 
@@ -232,14 +242,9 @@ abstract class MemoryDevice implements TunTapDevice {
     public void setPersistent(boolean persistent) throws TunTapException {
         ensureOpen("setPersistent");
         if (persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, "setPersistent(true) on " + name
-                    + ": a memory device lives only as long as its pair; it cannot be persistent");
+            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(true) on "
+                    + name(), "a memory device lives only as long as its pair; it cannot be persistent"));
         }
-    }
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", index " + index + (closed ? ", closed]" : "]");
     }
 
     /** A TUN end: bare IP packets. */
@@ -267,11 +272,12 @@ abstract class MemoryDevice implements TunTapDevice {
         @Override
         public void setMacAddress(MacAddress address) throws TunTapException {
             ensureOpen("setMacAddress");
-            if (address.isMulticast() || java.util.Arrays.equals(address.toByteArray(), new byte[MacAddress.LENGTH])) {
-                throw new InvalidConfigurationException("setMacAddress", 0, "setMacAddress(" + address
-                        + ") on " + name() + ": " + (address.isMulticast() ? "a multicast (or broadcast) address"
-                        : "the all-zero address") + " cannot name an interface; use a unicast, non-zero one "
-                        + "(the lowest bit of the first byte clear), e.g. MacAddress.randomLocal()");
+            boolean zero = Arrays.equals(address.toByteArray(), new byte[MacAddress.LENGTH]);
+            if (address.isMulticast() || zero) {
+                throw new InvalidConfigurationException("setMacAddress", 0, ErrorMessages.failed("setMacAddress("
+                        + address + ") on " + name(), (zero ? "the all-zero address" : "a multicast (or broadcast) "
+                        + "address") + " cannot name an interface; use a unicast, non-zero one, e.g. "
+                        + "MacAddress.randomLocal()"));
             }
             this.mac = address;
         }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for a read buffer that is too small (the packet is dropped) and for a write longer than the MTU (plus 14 on
  * TAP); {@code read(dst, timeout)} returns 0 on timeout; {@code close()} wakes a blocked reader with
  * {@link io.tuntap.DeviceClosedException}; an interrupt makes it throw {@link io.tuntap.DeviceInterruptedException}
- * and leaves the device open; a write while the link is down fails, as on Linux (EIO there; error code 0 here, as no system reported it); a packet for an end whose
+ * and leaves the device open; a write while the link is down fails; a packet for an end whose
  * link is down, or that is closed, is dropped; each direction of each queue holds at most
  * {@value #QUEUE_CAPACITY} packets and drops the rest. Drops are counted in {@link MemoryDeviceCounters}.
  *

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.testkit;
 
-import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.ErrorMessages;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,21 +17,22 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One queue of a {@link MemoryDevice}: an inbox that the peer's queue of the same index delivers into, bounded at
  * {@link MemoryDevices#QUEUE_CAPACITY} packets. One lock guards the inbox; a reader waits on its condition, and
- * {@link #close()} signals it, so a blocked reader wakes at once.
+ * {@link #close()} signals it through the shared {@link CloseGate}, so a blocked reader wakes at once. No
+ * operating system is involved, so every exception has error code 0.
  */
 final class MemoryQueue implements PacketChannel {
-
     private final MemoryDevice device;
     private final int index;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
-    private volatile boolean closed;
+    private final CloseGate gate;
     private volatile MemoryQueue peer;
 
     MemoryQueue(MemoryDevice device, int index) {
         this.device = device;
         this.index = index;
+        this.gate = new CloseGate(where());
     }
 
     void connect(MemoryQueue peer) {
@@ -59,18 +61,19 @@ final class MemoryQueue implements PacketChannel {
     /** Takes the next packet, waiting forever if {@code nanos} is negative, else at most {@code nanos}. */
     private int take(ByteBuffer dst, long nanos, String function) throws TunTapException {
         long left = nanos;
+        gate.enterRead();
         lock.lock();
         try {
             while (true) {
-                if (closed) {
-                    throw closedException(function);
+                if (!gate.isOpen()) {
+                    throw gate.closedException(function);
                 }
                 byte[] packet = inbox.pollFirst();
                 if (packet != null) {
                     if (packet.length > dst.remaining()) {
                         device.droppedTooLarge.incrementAndGet();
                         throw new PacketTooLargeException(function, packet.length, dst.remaining(), function + " on "
-                                + where() + ": the packet of " + packet.length + " bytes does not fit in the buffer's "
+                                + where() + " failed: the packet of " + packet.length + " bytes does not fit in the buffer's "
                                 + dst.remaining() + " remaining bytes and was dropped; read into a buffer of at least "
                                 + device.maxPacketLength() + " bytes (the MTU"
                                 + (device.mode() == DeviceMode.TAP ? " plus the 14-byte Ethernet header)" : ")"));
@@ -91,29 +94,37 @@ final class MemoryQueue implements PacketChannel {
                 } catch (InterruptedException e) {
                     // The PacketChannel contract: the interrupt status stays set, and the queue stays open.
                     Thread.currentThread().interrupt();
-                    throw new DeviceInterruptedException(function, 4, function + " on " + where()
-                            + " was interrupted while waiting for a packet; the device is still open (EINTR)", e);
+                    throw new DeviceInterruptedException(function, 0, ErrorMessages.failed(function + " on "
+                            + where(), "the thread was interrupted while waiting for a packet; the device is "
+                            + "still open"), e);
                 }
             }
         } finally {
             lock.unlock();
+            gate.exitRead();
         }
     }
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        if (closed) {
-            throw closedException("write");
+        gate.enterWrite();
+        try {
+            return send(src);
+        } finally {
+            gate.exitWrite();
         }
+    }
+
+    private int send(ByteBuffer src) throws TunTapException {
         int length = src.remaining();
         if (!device.isUpUnchecked()) {
-            // errorCode 0: no operating system reported this (a Linux device fails with EIO here).
-            throw new TunTapException("write", 0, "write on " + where() + " failed: the link is down; bring it "
-                    + "up with setUp(true)");
+            throw new TunTapException("write", 0, ErrorMessages.failed("write on " + where(), "the link is down; "
+                    + "bring it up with setUp(true)"));
         }
         int max = device.maxPacketLength();
         if (length > max) {
-            throw new PacketTooLargeException("write", length, max, "write on " + where() + ": the packet of " + length
+            throw new PacketTooLargeException("write", length, max, "write on " + where() + " failed: the packet of "
+                    + length
                     + " bytes exceeds the largest the device takes, " + max + " bytes (the MTU "
                     + device.mtuUnchecked() + (device.mode() == DeviceMode.TAP ? " plus the 14-byte Ethernet header" : "")
                     + "); send smaller packets or raise the MTU with setMtu");
@@ -140,12 +151,12 @@ final class MemoryQueue implements PacketChannel {
     }
 
     private TunTapException invalid(String why) {
-        return new TunTapException("write", 0, "write on " + where() + " failed: " + why);
+        return new TunTapException("write", 0, ErrorMessages.failed("write on " + where(), why));
     }
 
     /** Queues a packet the peer wrote, or drops and counts it. Never blocks, like a real device's queue. */
     void deliver(byte[] packet) {
-        if (closed || !device.isUpUnchecked()) {
+        if (!gate.isOpen() || !device.isUpUnchecked()) {
             device.droppedLinkDown.incrementAndGet();
             return;
         }
@@ -164,24 +175,30 @@ final class MemoryQueue implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
+        gate.close(this::wakeReaders, this::clearInbox);
+    }
+
+    private void wakeReaders() {
         lock.lock();
         try {
-            closed = true;
-            inbox.clear();
             arrived.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    DeviceClosedException closedException(String function) {
-        return new DeviceClosedException(function, 0, function + " on " + where()
-                + " failed: the queue is closed; open a new device");
+    private void clearInbox() {
+        lock.lock();
+        try {
+            inbox.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private String where() {
@@ -190,6 +207,6 @@ final class MemoryQueue implements PacketChannel {
 
     @Override
     public String toString() {
-        return "MemoryQueue[" + where() + (closed ? ", closed]" : "]");
+        return "MemoryQueue[" + where() + (gate.isOpen() ? "]" : ", closed]");
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.testkit;
 
+import io.tuntap.DeviceMode;
 import io.tuntap.NoProviderException;
 import io.tuntap.TunTap;
 import io.tuntap.spi.TunTapProvider;
@@ -26,18 +27,24 @@ public final class Selftest {
         System.exit(status);
     }
 
-    /** Prints the report to {@code out} and returns the exit status: 0 if a provider is available, else 1. */
+    /**
+     * Prints the report to {@code out} and returns the exit status: 0 if a provider serves at least one mode,
+     * else 1.
+     */
     public static int run(PrintStream out) {
         out.println("tuntap selftest");
         out.println(TunTap.diagnostics());
-        try {
-            TunTapProvider provider = TunTap.provider();
-            out.println("selected provider: " + provider.name() + " (priority " + provider.priority() + ")");
-            out.println("capabilities: " + provider.capabilities());
-            return 0;
-        } catch (NoProviderException e) {
-            out.println("no provider can open devices here: " + e.getMessage());
-            return 1;
+        int served = 0;
+        for (DeviceMode mode : DeviceMode.values()) {
+            try {
+                TunTapProvider provider = TunTap.provider(mode);
+                out.println(mode + ": provider " + provider.name() + " (priority " + provider.priority() + "), "
+                        + "capabilities " + provider.capabilities(mode));
+                served++;
+            } catch (NoProviderException e) {
+                out.println(mode + ": no provider can open such devices here: " + e.getMessage());
+            }
         }
+        return served > 0 ? 0 : 1;
     }
 }

@@ -14,20 +14,25 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
+import io.tuntap.EventSubscription;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
 import io.tuntap.PacketTooLargeException;
+import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -37,7 +42,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,8 +82,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Packets the contract does not expect (a kernel's router solicitations or MLD reports, say) are skipped.
  * Tests of optional features check {@link TunTapDevice#capabilities()} and are skipped, with the reason, where the
  * device lacks them; {@link #supportedModes()} limits the modes tried.
+ *
+ * <p>Longer than 400 lines on purpose: a backend extends one class to get every behaviour, each a short test;
+ * the packet plumbing they share is in {@code ContractTraffic}.
  */
 public abstract class TunTapDeviceContract {
+    /** For subclasses: one per backend (or per backend setting). */
+    protected TunTapDeviceContract() {
+    }
+
     /** How many packets of its own a real kernel may slip in (router solicitations, MLD) before a test's. */
     private static final int MAX_UNRELATED_PACKETS = 20;
     /** The device's IPv4 address and subnet, assigned in the configuration; the peer binds to this address. */
@@ -137,7 +153,7 @@ public abstract class TunTapDeviceContract {
 
         /** Releases what the peer holds. Does nothing by default. */
         @Override
-        default void close() throws Exception {
+        default void close() throws IOException {
         }
     }
 
@@ -155,7 +171,7 @@ public abstract class TunTapDeviceContract {
 
         /** Closes the endpoint. */
         @Override
-        void close() throws Exception;
+        void close() throws IOException;
     }
 
     /** A device under test, its peer, and what to close after the test. */
@@ -185,9 +201,12 @@ public abstract class TunTapDeviceContract {
             return peer;
         }
 
-        /** Closes the peer, the device and the cleanup, in that order. */
+        /**
+         * Closes the peer, the device and the cleanup, in that order. A checked failure of the cleanup other than
+         * an {@link IOException} comes wrapped in one.
+         */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try {
                 peer.close();
             } finally {
@@ -195,9 +214,22 @@ public abstract class TunTapDeviceContract {
                     device.close();
                 } finally {
                     if (cleanup != null) {
-                        cleanup.close();
+                        closeCleanup();
                     }
                 }
+            }
+        }
+
+        private void closeCleanup() throws IOException {
+            try {
+                cleanup.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("closing " + cleanup + " was interrupted", e);
+            } catch (Exception e) {
+                throw new IOException("closing " + cleanup + " failed: " + e, e);
             }
         }
     }
@@ -312,11 +344,11 @@ public abstract class TunTapDeviceContract {
             socket.send(remote, payloads[0]);
             ByteBuffer directIn = ByteBuffer.allocateDirect(MAX_PACKET);
             readMatching(d, directIn, REMOTE_PORT, d::read);
-            assertArrayEquals(payloads[0], udpOf(d, directIn.flip()).payload());
+            assertArrayEquals(payloads[0], ContractTraffic.udpOf(d, directIn.flip()).payload());
             socket.send(remote, payloads[1]);
             ByteBuffer heapIn = ByteBuffer.allocate(MAX_PACKET);
             readMatching(d, heapIn, REMOTE_PORT, d::read);
-            assertArrayEquals(payloads[1], udpOf(d, heapIn.flip()).payload());
+            assertArrayEquals(payloads[1], ContractTraffic.udpOf(d, heapIn.flip()).payload());
             socket.send(remote, payloads[2]);
             byte[] array = new byte[MAX_PACKET];
             ByteBuffer arrayIn = ByteBuffer.allocate(MAX_PACKET);
@@ -325,7 +357,7 @@ public abstract class TunTapDeviceContract {
                 dst.put(array, 0, n);
                 return n;
             });
-            assertArrayEquals(payloads[2], udpOf(d, arrayIn.flip()).payload());
+            assertArrayEquals(payloads[2], ContractTraffic.udpOf(d, arrayIn.flip()).payload());
         }
     }
 
@@ -358,7 +390,7 @@ public abstract class TunTapDeviceContract {
             for (int i = 0; i < 7; i++) {
                 assertEquals((byte) 0x55, in.get(i), "bytes before the position are untouched");
             }
-            assertArrayEquals(payload, udpOf(d, in.flip().position(7)).payload());
+            assertArrayEquals(payload, ContractTraffic.udpOf(d, in.flip().position(7)).payload());
         }
     }
 
@@ -567,22 +599,150 @@ public abstract class TunTapDeviceContract {
             TunTapDevice d = dut.device();
             List<IpPrefix> wanted = new ArrayList<>();
             if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
-                assertTrue(d.addresses().contains(HOST_V4), "configured address listed: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(HOST_V4)), "configured address listed: "
+                        + d.addresses());
                 wanted.add(IpPrefix.parse("10.99.1.1/24"));
             }
             if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
-                assertTrue(d.addresses().contains(HOST_V6), "configured address listed: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(HOST_V6)), "configured address listed: "
+                        + d.addresses());
                 wanted.add(IpPrefix.parse("fd99:1::1/64"));
             }
             assumeTrue(!wanted.isEmpty(), "the device manages no addresses");
             for (IpPrefix a : wanted) {
                 d.addAddress(a);
-                assertTrue(d.addresses().contains(a), a + " listed after adding: " + d.addresses());
+                assertTrue(d.addresses().contains(DeviceAddress.of(a)), a + " listed after adding: " + d.addresses());
                 assertThrows(DeviceBusyException.class, () -> d.addAddress(a));
                 d.removeAddress(a);
-                assertFalse(d.addresses().contains(a), a + " gone after removing: " + d.addresses());
+                assertFalse(d.addresses().contains(DeviceAddress.of(a)), a + " gone after removing: " + d.addresses());
                 assertThrows(DeviceNotFoundException.class, () -> d.removeAddress(a));
             }
+        }
+    }
+
+    /** An address with a point-to-point peer is listed with its peer and removed by its local address. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void peerAddressesAreListedWithTheirPeer(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.PEER_ADDRESSES);
+            List<DeviceAddress> wanted = new ArrayList<>();
+            if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                wanted.add(DeviceAddress.parse("10.99.2.1/32 peer 10.99.2.2"));
+            }
+            if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
+                wanted.add(DeviceAddress.parse("fd99:2::1/128 peer fd99:2::2"));
+            }
+            for (DeviceAddress a : wanted) {
+                d.addAddress(a);
+                assertTrue(d.addresses().contains(a), a + " listed with its peer: " + d.addresses());
+                d.removeAddress(a.local());
+                assertFalse(d.addresses().stream().anyMatch(x -> x.local().equals(a.local())), a + " gone: "
+                        + d.addresses());
+            }
+        }
+    }
+
+    /** Routes through the device can be added, listed and removed; duplicates and missing ones are reported. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void routesCanBeAddedListedAndRemoved(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.ROUTES);
+            List<Route> wanted = new ArrayList<>();
+            if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                wanted.add(Route.onLink(IpPrefix.parse("10.98.7.0/24")));
+                wanted.add(Route.via(IpPrefix.parse("10.98.8.0/24"), REMOTE_V4).withMetric(7));
+            }
+            if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
+                wanted.add(Route.via(IpPrefix.parse("fd98:8::/64"), REMOTE_V6).withMetric(7));
+            }
+            for (Route r : wanted) {
+                d.addRoute(r);
+                assertTrue(d.routes().contains(r), r + " listed after adding: " + d.routes());
+                assertThrows(DeviceBusyException.class, () -> d.addRoute(r));
+                d.removeRoute(r);
+                assertFalse(d.routes().contains(r), r + " gone after removing: " + d.routes());
+                assertThrows(DeviceNotFoundException.class, () -> d.removeRoute(r));
+            }
+        }
+    }
+
+    /** Changes arrive as events, in order, on the given executor, and stop once the subscription closes. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void changesArriveAsEventsInOrder(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assumeCapability(d, Capability.EVENTS);
+            BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            EventSubscription subscription = d.subscribe(executor, events::add);
+            try {
+                assertTrue(subscription.isOpen());
+                List<DeviceEvent> expected = new ArrayList<>();
+                if (d.capabilities().contains(Capability.MTU)) {
+                    d.setMtu(1400);
+                    expected.add(new DeviceEvent.MtuChanged(1400));
+                }
+                if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
+                    DeviceAddress a = DeviceAddress.parse("10.99.3.1/24");
+                    d.addAddress(a);
+                    expected.add(new DeviceEvent.AddressAdded(a));
+                    d.removeAddress(a.local());
+                    expected.add(new DeviceEvent.AddressRemoved(a));
+                }
+                if (d.capabilities().contains(Capability.LINK_STATE)) {
+                    d.setUp(false);
+                    expected.add(new DeviceEvent.LinkChanged(false));
+                }
+                assertEventsInOrder(events, expected);
+                subscription.close();
+                assertFalse(subscription.isOpen());
+                if (d.capabilities().contains(Capability.MTU)) {
+                    d.setMtu(1300);
+                    DeviceEvent late = events.poll(200, TimeUnit.MILLISECONDS);
+                    assertFalse(late instanceof DeviceEvent.MtuChanged, "no event after close: " + late);
+                }
+            } finally {
+                subscription.close();
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Waits until each expected event has arrived, in this order; other events (a kernel's own, such as IPv6
+     * addresses leaving with the link) may come in between.
+     */
+    private void assertEventsInOrder(BlockingQueue<DeviceEvent> events, List<DeviceEvent> expected)
+            throws InterruptedException {
+        List<DeviceEvent> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + packetTimeout().toNanos();
+        for (DeviceEvent want : expected) {
+            while (true) {
+                DeviceEvent e = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    fail("event " + want + " did not arrive; saw " + seen + ", expected in order " + expected);
+                }
+                seen.add(e);
+                if (e.equals(want)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Extensions are found by type, and a type the device does not offer is empty, not an error. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DeviceMode.class)
+    public void extensionsAreFoundByType(DeviceMode mode) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            assertSame(d, d.extension(TunTapDevice.class).orElseThrow(), "every device is its own TunTapDevice");
+            assertTrue(d.extension(Runnable.class).isEmpty(), "an extension the device lacks is empty");
         }
     }
 
@@ -646,7 +806,7 @@ public abstract class TunTapDeviceContract {
             }
             List<byte[]> got = new ArrayList<>();
             ByteBuffer[] dsts = new ByteBuffer[count];
-            EchoResponder responder = remoteResponder(mode);
+            EchoResponder responder = ContractTraffic.remoteResponder(mode);
             ByteBuffer reply = ByteBuffer.allocate(MAX_PACKET + 64);
             assertTimeoutPreemptively(packetTimeout(), () -> {
                 while (got.size() < count) {
@@ -661,10 +821,10 @@ public abstract class TunTapDeviceContract {
                             continue;
                         }
                         ByteBuffer packet = dsts[i].flip().position(3);
-                        if (answered(d, responder, packet, reply)) {
+                        if (ContractTraffic.answered(d, responder, packet, reply)) {
                             continue;
                         }
-                        Packets.Udp udp = udpOrNull(d, packet);
+                        Packets.Udp udp = ContractTraffic.udpOrNull(d, packet);
                         if (udp != null && udp.destination().getPort() == REMOTE_PORT) {
                             got.add(udp.payload());
                         }
@@ -720,7 +880,7 @@ public abstract class TunTapDeviceContract {
     protected final Packets.Udp readUdp(TunTapDevice d, int port) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
         readMatching(d, dst, port, d::read);
-        return udpOf(d, dst.flip());
+        return ContractTraffic.udpOf(d, dst.flip());
     }
 
     /** One way of reading a packet into a buffer, waiting at most a timeout. */
@@ -739,7 +899,7 @@ public abstract class TunTapDeviceContract {
      */
     protected final int readMatching(TunTapDevice d, ByteBuffer dst, int port, Reader reader) throws Exception {
         int start = dst.position();
-        EchoResponder responder = remoteResponder(d.mode());
+        EchoResponder responder = ContractTraffic.remoteResponder(d.mode());
         ByteBuffer reply = ByteBuffer.allocate(MAX_PACKET + 64);
         long deadline = System.nanoTime() + packetTimeout().toNanos();
         return assertTimeoutPreemptively(packetTimeout().plusSeconds(1), () -> {
@@ -755,68 +915,14 @@ public abstract class TunTapDeviceContract {
                     continue;
                 }
                 ByteBuffer packet = dst.duplicate().limit(start + n).position(start);
-                if (answered(d, responder, packet, reply)) {
+                if (ContractTraffic.answered(d, responder, packet, reply)) {
                     continue;
                 }
-                Packets.Udp udp = udpOrNull(d, packet);
+                Packets.Udp udp = ContractTraffic.udpOrNull(d, packet);
                 if (udp != null && udp.destination().getPort() == port) {
                     return n;
                 }
             }
         });
-    }
-
-    private static EchoResponder remoteResponder(DeviceMode mode) {
-        return mode == DeviceMode.TAP ? EchoResponder.forTap(REMOTE_MAC, List.of(REMOTE_V4, REMOTE_V6))
-                : EchoResponder.forTun();
-    }
-
-    /** On TAP, answers an ARP request or neighbour solicitation for the far end; true if it was one. */
-    private static boolean answered(TunTapDevice d, EchoResponder responder, ByteBuffer packet, ByteBuffer reply)
-            throws TunTapException {
-        if (d.mode() != DeviceMode.TAP || packet.remaining() < Packets.ETHERNET_HEADER_LENGTH) {
-            return false;
-        }
-        boolean control = Packets.etherType(packet) == Packets.ETHERTYPE_ARP
-                || Packets.parseNeighbor(packet, true).isPresent();
-        if (control) {
-            reply.clear();
-            if (responder.respond(packet, reply) > 0) {
-                d.write(reply.flip());
-            }
-        }
-        return control;
-    }
-
-    /**
-     * The UDP datagram in a packet read from {@code d}, checked: on TAP an IP frame to {@link #REMOTE_MAC}, then
-     * valid IPv4 header and UDP checksums. Null if the packet is not UDP.
-     */
-    private static Packets.Udp udpOrNull(TunTapDevice d, ByteBuffer packet) {
-        ByteBuffer ip = packet;
-        if (d.mode() == DeviceMode.TAP) {
-            int type = Packets.etherType(packet);
-            if (type != Packets.ETHERTYPE_IPV4 && type != Packets.ETHERTYPE_IPV6) {
-                return null;
-            }
-            ip = Packets.ethernetPayload(packet);
-            if (Packets.ipVersion(ip) > 0 && Packets.parseUdp(ip).isPresent()) {
-                assertEquals(REMOTE_MAC, Packets.ethernetDestination(packet), "a frame for the far end goes to its MAC");
-            }
-        }
-        Packets.Udp udp = Packets.parseUdp(ip).orElse(null);
-        if (udp != null) {
-            if (Packets.ipVersion(ip) == 4) {
-                assertTrue(Packets.isIpv4HeaderChecksumValid(ip), "IPv4 header checksum of a datagram read");
-            }
-            assertTrue(Packets.isTransportChecksumValid(ip), "UDP checksum of a datagram read");
-        }
-        return udp;
-    }
-
-    private static Packets.Udp udpOf(TunTapDevice d, ByteBuffer packet) {
-        Packets.Udp udp = udpOrNull(d, packet);
-        assertNotNull(udp, "the packet read is a UDP datagram");
-        return udp;
     }
 }

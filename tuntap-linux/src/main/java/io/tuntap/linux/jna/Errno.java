@@ -8,6 +8,7 @@ public final class Errno {
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int ENXIO = 6;
@@ -22,12 +23,15 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int ERANGE = 34;
     public static final int EBADFD = 77;
     public static final int EMSGSIZE = 90;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
     public static final int ENOSYS = 38;
     public static final int ECANCELED = 125;
@@ -37,6 +41,7 @@ public final class Errno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
             case EIO -> "EIO";
             case ENXIO -> "ENXIO";
@@ -51,12 +56,15 @@ public final class Errno {
             case EINVAL -> "EINVAL";
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";
+            case ENOTTY -> "ENOTTY";
             case ERANGE -> "ERANGE";
             case EBADFD -> "EBADFD";
             case EMSGSIZE -> "EMSGSIZE";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EAFNOSUPPORT -> "EAFNOSUPPORT";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
+            case ENETDOWN -> "ENETDOWN";
+            case ENETUNREACH -> "ENETUNREACH";
             case ENOBUFS -> "ENOBUFS";
             case ENOSYS -> "ENOSYS";
             case ECANCELED -> "ECANCELED";

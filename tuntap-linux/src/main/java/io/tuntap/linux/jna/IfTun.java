@@ -31,6 +31,8 @@ public final class IfTun {
     public static final long TUNSETVNETHDRSZ = 0x400454d8L;
     /** {@code _IOW('T', 217, int)}: attach or detach this queue ({@code ifreq} with IFF_ATTACH_QUEUE/IFF_DETACH_QUEUE). */
     public static final long TUNSETQUEUE = 0x400454d9L;
+    /** {@code _IOW('T', 226, int)}: the argument points to an int, 1 for carrier on (Linux 5.0+). */
+    public static final long TUNSETCARRIER = 0x400454e2L;
 
     /** Layer 3: IP packets. */
     public static final short IFF_TUN = 0x0001;

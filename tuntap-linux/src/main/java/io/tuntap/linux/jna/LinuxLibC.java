@@ -15,4 +15,13 @@ public interface LinuxLibC extends PosixLibC {
 
     /** setns(2): moves the calling thread into the namespace {@code fd} refers to. Returns 0 or -1. */
     int setns(int fd, int nstype);
+
+    /**
+     * setsockopt(2) with an option value of {@code optlen} bytes at native address {@code optval}. Returns 0
+     * or -1 (errno: EPERM for SO_RCVBUFFORCE without CAP_NET_ADMIN, EINVAL for an unknown netlink group).
+     */
+    int setsockopt(int fd, int level, int optname, long optval, int optlen);
+
+    /** bind(2) to the socket address of {@code addrlen} bytes at native address {@code addr}. Returns 0 or -1. */
+    int bind(int fd, long addr, int addrlen);
 }

@@ -73,6 +73,12 @@ public final class LinuxLibCDirect implements LinuxLibC {
     public native int setns(int fd, int nstype);
 
     @Override
+    public native int setsockopt(int fd, int level, int optname, long optval, int optlen);
+
+    @Override
+    public native int bind(int fd, long addr, int addrlen);
+
+    @Override
     public native int geteuid();
 
     @Override

@@ -14,11 +14,15 @@ public final class Rtnl {
     public static final short NLMSG_ERROR = 2;
     public static final short NLMSG_DONE = 3;
     public static final short RTM_NEWLINK = 16;
+    public static final short RTM_DELLINK = 17;
     public static final short RTM_GETLINK = 18;
     public static final short RTM_SETLINK = 19;
     public static final short RTM_NEWADDR = 20;
     public static final short RTM_DELADDR = 21;
     public static final short RTM_GETADDR = 22;
+    public static final short RTM_NEWROUTE = 24;
+    public static final short RTM_DELROUTE = 25;
+    public static final short RTM_GETROUTE = 26;
 
     public static final short NLM_F_REQUEST = 0x1;
     public static final short NLM_F_MULTI = 0x2;
@@ -33,6 +37,12 @@ public final class Rtnl {
     public static final int IFINFOMSG_SIZE = 16;
     /** {@code sizeof(struct ifaddrmsg)}: u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index. */
     public static final int IFADDRMSG_SIZE = 8;
+    /**
+     * {@code sizeof(struct rtmsg)}: u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags.
+     */
+    public static final int RTMSG_SIZE = 12;
+    /** {@code sizeof(struct sockaddr_nl)}: u16 family, u16 pad, u32 pid, u32 groups. */
+    public static final int SOCKADDR_NL_SIZE = 12;
     /** {@code sizeof(struct rtattr)}: u16 len, u16 type. */
     public static final int RTATTR_SIZE = 4;
     /** Attribute type bit marking nested attributes; masked off when reading types. */
@@ -41,6 +51,7 @@ public final class Rtnl {
     public static final short IFLA_ADDRESS = 1;
     public static final short IFLA_IFNAME = 3;
     public static final short IFLA_MTU = 4;
+    public static final short IFLA_TXQLEN = 13;
     public static final short IFLA_LINKINFO = 18;
     public static final short IFLA_INFO_KIND = 1;
     public static final short IFLA_INFO_DATA = 2;
@@ -56,4 +67,32 @@ public final class Rtnl {
 
     /** {@code ifi_flags}: administratively up. */
     public static final int IFF_UP = 0x1;
+    /** {@code ifi_flags}: the carrier is on (the driver reports the link running). */
+    public static final int IFF_LOWER_UP = 0x10000;
+
+    // Routes: <linux/rtnetlink.h>.
+    public static final short RTA_DST = 1;
+    public static final short RTA_OIF = 4;
+    public static final short RTA_GATEWAY = 5;
+    public static final short RTA_PRIORITY = 6;
+    public static final short RTA_TABLE = 15;
+    public static final int RT_TABLE_MAIN = 254;
+    /** Route origin "static": added by an administrator or a program, as opposed to the kernel (2). */
+    public static final int RTPROT_STATIC = 4;
+    public static final int RT_SCOPE_UNIVERSE = 0;
+    public static final int RT_SCOPE_LINK = 253;
+    /** For a deletion: match routes of any scope, as iproute2 does. */
+    public static final int RT_SCOPE_NOWHERE = 255;
+    public static final int RTN_UNICAST = 1;
+    /** {@code rtm_flags}: a cached clone of a route, not a route of the table. */
+    public static final int RTM_F_CLONED = 0x200;
+
+    // Multicast groups (RTNLGRP_* in <linux/rtnetlink.h>), joined with NETLINK_ADD_MEMBERSHIP.
+    public static final int RTNLGRP_LINK = 1;
+    public static final int RTNLGRP_IPV4_IFADDR = 5;
+    public static final int RTNLGRP_IPV6_IFADDR = 9;
+    /** {@code SOL_NETLINK} and its options, {@code <linux/netlink.h>}. */
+    public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_ADD_MEMBERSHIP = 1;
+    public static final int NETLINK_DROP_MEMBERSHIP = 2;
 }

@@ -22,6 +22,10 @@ public final class Sys {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RCVBUFFORCE = 33;
 
     /** {@code sizeof(struct pollfd)}: int fd, short events, short revents. */
     public static final int POLLFD_SIZE = 8;

@@ -191,4 +191,14 @@ final class FfmLinuxLibC implements LinuxLibC {
     public int setns(int fd, int nstype) {
         return jna().setns(fd, nstype);
     }
+
+    @Override
+    public int setsockopt(int fd, int level, int optname, long optval, int optlen) {
+        return jna().setsockopt(fd, level, optname, optval, optlen);
+    }
+
+    @Override
+    public int bind(int fd, long addr, int addrlen) {
+        return jna().bind(fd, addr, addrlen);
+    }
 }

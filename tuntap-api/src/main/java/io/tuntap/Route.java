@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+import com.google.common.net.InetAddresses;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A route through a device ({@link Capability#ROUTES}): packets for the destination prefix leave through the
+ * device, to the gateway if there is one, else straight onto the link. Immutable.
+ *
+ * <pre>{@code
+ * device.addRoute(Route.onLink(IpPrefix.parse("10.8.0.0/16")));
+ * device.addRoute(Route.via(IpPrefix.parse("0.0.0.0/0"), InetAddress.getByName("10.7.0.2")).withMetric(50));
+ * }</pre>
+ *
+ * <p>Two routes are equal when destination, gateway and metric are equal.
+ */
+public final class Route {
+    private final IpPrefix destination;
+    private final InetAddress gateway;
+    private final int metric;
+
+    private Route(IpPrefix destination, InetAddress gateway, int metric) {
+        this.destination = Objects.requireNonNull(destination, "destination");
+        this.gateway = gateway;
+        this.metric = metric;
+        if (!destination.equals(destination.network())) {
+            throw new IllegalArgumentException("route destination " + destination + " has host bits set; write the "
+                    + "network, " + destination.network());
+        }
+        if (gateway != null && (gateway instanceof Inet4Address) != destination.isIpv4()) {
+            throw new IllegalArgumentException("the gateway " + InetAddresses.toAddrString(gateway) + " and the "
+                    + "destination " + destination + " are of different families");
+        }
+        if (metric < 0) {
+            throw new IllegalArgumentException("route metric " + metric + " is negative; use 0 or more");
+        }
+    }
+
+    /**
+     * A route whose destination is on the device's link, without a gateway.
+     *
+     * @throws IllegalArgumentException if the destination has host bits set (write {@code 10.8.0.0/16}, not
+     *     {@code 10.8.0.1/16}; see {@link IpPrefix#network()})
+     */
+    public static Route onLink(IpPrefix destination) {
+        return new Route(destination, null, 0);
+    }
+
+    /**
+     * A route to the destination through a gateway reached over the device.
+     *
+     * @throws IllegalArgumentException if the destination has host bits set or the families differ
+     */
+    public static Route via(IpPrefix destination, InetAddress gateway) {
+        return new Route(destination, Objects.requireNonNull(gateway, "gateway"), 0);
+    }
+
+    /**
+     * This route with a metric (priority; lower is preferred). Where the operating system has no route
+     * metrics (FreeBSD, NetBSD, macOS), adding a route with a metric fails with
+     * {@link UnsupportedFeatureException}.
+     *
+     * @param metric 1 or more; 0 means the system's default
+     * @throws IllegalArgumentException if the metric is negative
+     */
+    public Route withMetric(int metric) {
+        return new Route(destination, gateway, metric);
+    }
+
+    /** The destination network. */
+    public IpPrefix destination() {
+        return destination;
+    }
+
+    /** The gateway, or empty for an on-link route. */
+    public Optional<InetAddress> gateway() {
+        return Optional.ofNullable(gateway);
+    }
+
+    /** The metric, or empty for the system's default. */
+    public OptionalInt metric() {
+        return metric == 0 ? OptionalInt.empty() : OptionalInt.of(metric);
+    }
+
+    /** True for IPv4, false for IPv6. */
+    public boolean isIpv4() {
+        return destination.isIpv4();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route r && destination.equals(r.destination) && Objects.equals(gateway, r.gateway)
+                && metric == r.metric;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(destination, gateway, metric);
+    }
+
+    /** As {@code ip route} writes it, e.g. {@code "10.8.0.0/16 via 10.7.0.2 metric 50"}. */
+    @Override
+    public String toString() {
+        return destination + (gateway == null ? "" : " via " + InetAddresses.toAddrString(gateway))
+                + (metric == 0 ? "" : " metric " + metric);
+    }
+}

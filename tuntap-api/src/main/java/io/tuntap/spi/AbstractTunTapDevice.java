@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.spi;
+
+import io.tuntap.Capability;
+import io.tuntap.DeviceClosedException;
+import io.tuntap.DeviceEvent;
+import io.tuntap.DeviceMode;
+import io.tuntap.EventSubscription;
+import io.tuntap.PacketChannel;
+import io.tuntap.Route;
+import io.tuntap.TunTapDevice;
+import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The OS-neutral part of a device, for backends to extend: identity, capabilities, the packet methods
+ * delegated to queue 0, {@link #queues()} with this object as element 0, closing every queue once, the event
+ * subscriptions ({@link EventDispatcher}), and {@link UnsupportedFeatureException} for optional features a
+ * backend does not override.
+ *
+ * <p>A subclass passes its queues to {@link #attachQueues(List)} once, at the end of its constructor, and
+ * releases its own handles in {@link #closeDevice()}. To report events it overrides {@link #eventSource()}
+ * and includes {@link Capability#EVENTS} in its capabilities.
+ */
+public abstract class AbstractTunTapDevice implements TunTapDevice {
+    private final DeviceMode mode;
+    private final String name;
+    private final int index;
+    private final Set<Capability> capabilities;
+    private List<PacketChannel> queues;
+    private PacketChannel first;
+    private EventDispatcher events;
+    private volatile boolean closed;
+
+    /**
+     * @param mode TUN or TAP
+     * @param name the interface name
+     * @param index the interface index
+     * @param capabilities what this device can do
+     */
+    protected AbstractTunTapDevice(DeviceMode mode, String name, int index, Set<Capability> capabilities) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.name = Objects.requireNonNull(name, "name");
+        this.index = index;
+        this.capabilities = Set.copyOf(capabilities);
+    }
+
+    /**
+     * Sets the queues, once: element 0 takes this device's packet calls and is replaced by this object in
+     * {@link #queues()}.
+     *
+     * @param channels one per queue, at least one
+     */
+    protected final void attachQueues(List<? extends PacketChannel> channels) {
+        if (queues != null) {
+            throw new IllegalStateException("the queues of " + name + " are set already");
+        }
+        if (channels.isEmpty()) {
+            throw new IllegalArgumentException("a device has at least one queue");
+        }
+        List<PacketChannel> all = new ArrayList<>(channels);
+        this.first = all.get(0);
+        all.set(0, this);
+        this.queues = List.copyOf(all);
+    }
+
+    /** Queue 0: the channel this device's packet methods use. */
+    protected final PacketChannel queue0() {
+        return first;
+    }
+
+    @Override
+    public final DeviceMode mode() {
+        return mode;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final int index() {
+        return index;
+    }
+
+    @Override
+    public final List<? extends PacketChannel> queues() {
+        return queues;
+    }
+
+    @Override
+    public final Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    // ---- packets: queue 0 -------------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer dst) throws TunTapException {
+        return first.read(dst);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        return first.read(dst, timeout);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws TunTapException {
+        return first.write(src);
+    }
+
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return first.readPackets(dsts, count);
+    }
+
+    @Override
+    public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        return first.writePackets(srcs, count);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && first.isOpen();
+    }
+
+    /**
+     * Closes the event subscriptions, every queue (waking blocked readers), then {@link #closeDevice()}; once,
+     * whichever threads call. Never throws.
+     */
+    @Override
+    public final void close() {
+        EventDispatcher dispatcher;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dispatcher = events;
+        }
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        for (int i = 0; i < queues.size(); i++) {
+            (i == 0 ? first : queues.get(i)).close();
+        }
+        closeDevice();
+    }
+
+    /** Releases the device's own handles (a configuration socket, say) after every queue has closed. */
+    protected abstract void closeDevice();
+
+    /**
+     * Throws if the device is closed; configuration methods call it first.
+     *
+     * @param call the method, for the message
+     * @throws DeviceClosedException if the device is closed
+     */
+    protected final void ensureOpen(String call) throws DeviceClosedException {
+        if (closed) {
+            throw ErrorMessages.closed(call, name);
+        }
+    }
+
+    /**
+     * Throws if this device lacks a capability.
+     *
+     * @param needed the capability
+     * @param call the method, for the message
+     * @throws UnsupportedFeatureException if this device lacks it
+     */
+    protected final void require(Capability needed, String call) throws UnsupportedFeatureException {
+        ConfigChecks.require(capabilities, needed, call, name, "the " + getClass().getSimpleName()
+                + " backend does not offer it on this system");
+    }
+
+    // ---- optional features --------------------------------------------------------------------------
+
+    /** Throws {@link UnsupportedFeatureException} unless overridden. */
+    @Override
+    public List<Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        throw ErrorMessages.unsupported("routes", name, Capability.ROUTES, "this backend has no route support");
+    }
+
+    /** Throws {@link UnsupportedFeatureException} unless overridden. */
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        throw ErrorMessages.unsupported("addRoute", name, Capability.ROUTES, "this backend has no route support");
+    }
+
+    /** Throws {@link UnsupportedFeatureException} unless overridden. */
+    @Override
+    public void removeRoute(Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        throw ErrorMessages.unsupported("removeRoute", name, Capability.ROUTES, "this backend has no route support");
+    }
+
+    /**
+     * Subscribes through an {@link EventDispatcher} over {@link #eventSource()}; throws
+     * {@link UnsupportedFeatureException} where the device lacks {@link Capability#EVENTS}.
+     */
+    @Override
+    public final EventSubscription subscribe(Executor executor, Consumer<? super DeviceEvent> listener)
+            throws TunTapException {
+        EventDispatcher dispatcher;
+        synchronized (this) {
+            ensureOpen("subscribe");
+            require(Capability.EVENTS, "subscribe");
+            if (events == null) {
+                events = new EventDispatcher(name, eventSource());
+            }
+            dispatcher = events;
+        }
+        return dispatcher.subscribe(executor, listener);
+    }
+
+    /**
+     * What watches the system for this device's events; called once, with the first subscription, on a device
+     * that has {@link Capability#EVENTS}.
+     *
+     * @return the source
+     */
+    protected EventDispatcher.Source eventSource() {
+        throw new UnsupportedOperationException(getClass().getName() + " has Capability.EVENTS but does not "
+                + "override eventSource()");
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + ", #" + index + ", " + mode + ", "
+                + (queues == null ? 0 : queues.size()) + " queue(s)" + (closed ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.IpPrefix;
+import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.jna.IfTun;
+import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.Rtnl;
+import io.tuntap.Route;
+import io.tuntap.linux.jna.Sys;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.ErrorMessages;
+import io.tuntap.spi.EventDispatcher;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Linux TUN or TAP interface: its queues ({@link LinuxQueue}, one fd each), an rtnetlink socket for
+ * configuration, and a second one that reports changes while someone subscribes ({@link LinuxEvents}). The
+ * packet methods are queue 0's. Configuration calls are serialised on the configuration socket.
+ */
+abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevice {
+    final LinuxLibC libc;
+    final Rtnetlink netlink;
+    private final List<LinuxQueue> queues;
+    private final LinuxQueue first;
+    private final LinuxEvents events;
+    /** The TUNSETIFF flags to restore the interface with on close (see LinuxDeviceOpener.restoreAsFound), or 0. */
+    private short restoreFlags;
+
+    /**
+     * Takes ownership of the queues and the socket, and opens the event socket in the calling thread's
+     * network namespace (the device's). If that fails, the caller still owns what it passed.
+     */
+    LinuxDeviceImpl(LinuxLibC libc, Rtnetlink netlink, DeviceMode mode, String name, int index, List<LinuxQueue> queues,
+            Set<Capability> capabilities) throws TunTapException {
+        super(mode, name, index, capabilities);
+        this.libc = libc;
+        this.netlink = netlink;
+        this.queues = List.copyOf(queues);
+        this.first = queues.get(0);
+        this.events = LinuxEvents.open(libc, index, name, this::eventState);
+        attachQueues(this.queues);
+    }
+
+    /** Queue 0 itself, for its statistics. */
+    LinuxQueue firstQueue() {
+        return first;
+    }
+
+    /** Closes the event socket of a device that failed to configure, whose other handles the opener closes. */
+    void releaseEventSocket() {
+        events.close();
+    }
+
+    /** Makes {@link #close()} leave the interface's virtio-net header and offload settings as found. */
+    void restoreOnClose(short flags) {
+        restoreFlags = flags;
+    }
+
+    /** Runs once, after every queue has closed. */
+    @Override
+    protected void closeDevice() {
+        events.close();
+        synchronized (netlink) {
+            if (restoreFlags != 0) {
+                LinuxDeviceOpener.restoreAsFound(libc, netlink, name(), restoreFlags);
+            }
+            netlink.close();
+        }
+    }
+
+    @Override
+    protected EventDispatcher.Source eventSource() {
+        return events;
+    }
+
+    private LinuxEvents.State eventState() throws TunTapException {
+        synchronized (netlink) {
+            LinkInfo link = netlink.link(index());
+            if (link == null) {
+                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", 0, ErrorMessages.failed(
+                        "rtnetlink RTM_GETLINK #" + index(), name() + " no longer exists"));
+            }
+            return new LinuxEvents.State((link.flags() & Rtnl.IFF_UP) != 0, link.mtu(),
+                    new LinkedHashSet<>(netlink.addresses(index())));
+        }
+    }
+
+    // ---- routes -----------------------------------------------------------------------------------
+
+    @Override
+    public List<Route> routes() throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("routes");
+            return List.copyOf(RtnetlinkRoutes.list(netlink, index()));
+        }
+    }
+
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("addRoute");
+            int errno = RtnetlinkRoutes.add(netlink, index(), route);
+            if (errno != 0) {
+                throw LinuxErrors.route("rtnetlink RTM_NEWROUTE " + route, errno, route, name());
+            }
+        }
+    }
+
+    @Override
+    public void removeRoute(Route route) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("removeRoute");
+            int errno = RtnetlinkRoutes.remove(netlink, index(), route);
+            if (errno != 0) {
+                throw LinuxErrors.route("rtnetlink RTM_DELROUTE " + route, errno, route, name());
+            }
+        }
+    }
+
+    // ---- the Linux extension ----------------------------------------------------------------------
+
+    @Override
+    public int fileDescriptor(int queue) throws TunTapException {
+        LinuxQueue q = queues.get(queue);
+        if (!q.isOpen()) {
+            throw ErrorMessages.closed("fileDescriptor(" + queue + ")", name() + " queue " + queue);
+        }
+        return q.fd();
+    }
+
+    @Override
+    public boolean hasCarrier() throws TunTapException {
+        return (link().flags() & Rtnl.IFF_LOWER_UP) != 0;
+    }
+
+    @Override
+    public void setCarrier(boolean on) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("setCarrier");
+            try (Memory value = new Memory(4)) {
+                value.setInt(0, on ? 1 : 0);
+                if (libc.ioctl(first.fd(), IfTun.TUNSETCARRIER, Pointer.nativeValue(value)) < 0) {
+                    int errno = libc.errno();
+                    throw LinuxErrors.carrier(errno, name());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void setQueueEnabled(int queue, boolean enabled) throws TunTapException {
+        LinuxQueue q = queues.get(queue);
+        synchronized (netlink) {
+            ensureOpen("setQueueEnabled");
+            try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {
+                ifreq.clear();
+                ifreq.setShort(Sys.IFREQ_UNION_OFFSET, enabled ? IfTun.IFF_ATTACH_QUEUE : IfTun.IFF_DETACH_QUEUE);
+                if (libc.ioctl(q.fd(), IfTun.TUNSETQUEUE, Pointer.nativeValue(ifreq)) < 0) {
+                    int errno = libc.errno();
+                    throw LinuxErrors.queue(errno, name(), queue, enabled);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int txQueueLength() throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("txQueueLength");
+            return LinuxDevices.txQueueLength(netlink, index());
+        }
+    }
+
+    @Override
+    public void setTxQueueLength(int packets) throws TunTapException {
+        if (packets < 0) {
+            throw new InvalidConfigurationException("setTxQueueLength", 0, ErrorMessages.failed("setTxQueueLength("
+                    + packets + ") on " + name(), "the length is negative; use 0 or more packets"));
+        }
+        synchronized (netlink) {
+            ensureOpen("setTxQueueLength");
+            int errno = LinuxDevices.setTxQueueLength(netlink, index(), packets);
+            if (errno != 0) {
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_TXQLEN", errno, "cannot set the transmit "
+                        + "queue length of " + name() + " to " + packets);
+            }
+        }
+    }
+
+    @Override
+    public OffloadStatistics offloadStatistics() {
+        long superPackets = 0;
+        long coalesced = 0;
+        long malformed = 0;
+        int refusing = 0;
+        for (LinuxQueue q : queues) {
+            superPackets += q.superPacketsRead();
+            coalesced += q.segmentsCoalesced();
+            malformed += q.malformedDropped();
+            refusing += q.coalescingRefused() ? 1 : 0;
+        }
+        return new OffloadStatistics(first.vnetMode() == VnetMode.SPLIT, superPackets, coalesced, malformed, refusing);
+    }
+
+    // ---- configuration ----------------------------------------------------------------------------
+
+    @Override
+    public int mtu() throws TunTapException {
+        return link().mtu();
+    }
+
+    @Override
+    public void setMtu(int mtu) throws TunTapException {
+        if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
+            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is out of range: use "
+                    + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
+        }
+        synchronized (netlink) {
+            ensureOpen("setMtu");
+            int errno = netlink.setMtu(index(), mtu);
+            if (errno == Errno.EINVAL) {
+                throw new InvalidConfigurationException("rtnetlink RTM_SETLINK IFLA_MTU", errno, "rtnetlink "
+                        + "RTM_SETLINK IFLA_MTU failed with EINVAL: " + name() + " does not accept MTU " + mtu
+                        + " (a TAP device takes at most 65521, the Ethernet header counts too)");
+            } else if (errno != 0) {
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name());
+            }
+        }
+    }
+
+    @Override
+    public boolean isUp() throws TunTapException {
+        return (link().flags() & Rtnl.IFF_UP) != 0;
+    }
+
+    @Override
+    public void setUp(boolean up) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("setUp");
+            int errno = netlink.setUp(index(), up);
+            if (errno != 0) {
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFF_UP", errno, "cannot bring " + name()
+                        + (up ? " up" : " down"));
+            }
+        }
+    }
+
+    @Override
+    public List<DeviceAddress> addresses() throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("addresses");
+            return List.copyOf(netlink.addresses(index()));
+        }
+    }
+
+    @Override
+    public void addAddress(DeviceAddress address) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("addAddress");
+            int errno = netlink.addAddress(index(), address);
+            String call = "rtnetlink RTM_NEWADDR " + address;
+            IpPrefix local = address.local();
+            if (errno == Errno.EEXIST) {
+                throw new DeviceBusyException(call, errno, call + " failed with EEXIST: " + name() + " already has "
+                        + local + "; remove it first or skip adding it");
+            } else if (errno == Errno.EACCES && !local.isIpv4()) {
+                throw new UnsupportedFeatureException(call, errno, call + " failed with EACCES: IPv6 is disabled on "
+                        + name() + " (sysctl net.ipv6.conf." + name() + ".disable_ipv6=1, or IPv6 is off system-wide)");
+            } else if (errno != 0) {
+                throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
+                        + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
+            }
+        }
+    }
+
+    @Override
+    public void removeAddress(IpPrefix local) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("removeAddress");
+            String call = "rtnetlink RTM_DELADDR " + local;
+            // The kernel matches a deletion by local address and, through IFA_ADDRESS, by peer: send the entry
+            // as it is, so that an address with a peer goes and an address with another prefix stays.
+            DeviceAddress existing = null;
+            for (DeviceAddress a : netlink.addresses(index())) {
+                if (a.local().equals(local)) {
+                    existing = a;
+                }
+            }
+            int errno = existing == null ? Errno.EADDRNOTAVAIL : netlink.removeAddress(index(), existing);
+            if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENOENT) {
+                throw new DeviceNotFoundException(call, existing == null ? 0 : errno, call + " failed"
+                        + (existing == null ? "" : " with " + Errno.name(errno)) + ": " + name() + " does not have "
+                        + local + "; see addresses() for what it has");
+            } else if (errno != 0) {
+                throw LinuxErrors.ofCommon(call, errno, "cannot remove " + local + " from " + name());
+            }
+        }
+    }
+
+    @Override
+    public boolean isPersistent() throws TunTapException {
+        return link().persistent();
+    }
+
+    @Override
+    public void setPersistent(boolean persistent) throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("setPersistent");
+            if (libc.ioctl(first.fd(), IfTun.TUNSETPERSIST, persistent ? 1 : 0) < 0) {
+                int errno = libc.errno();
+                throw LinuxErrors.ofCommon("ioctl(TUNSETPERSIST)", errno, "cannot change persistence of " + name());
+            }
+        }
+    }
+
+    LinkInfo link() throws TunTapException {
+        synchronized (netlink) {
+            ensureOpen("configure");
+            LinkInfo link = netlink.link(index());
+            if (link == null) {
+                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name()
+                        + " (#" + index() + ") no longer exists: it was deleted by another program");
+            }
+            return link;
+        }
+    }
+}

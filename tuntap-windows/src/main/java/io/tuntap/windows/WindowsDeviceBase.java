@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.windows;
+
+import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
+import io.tuntap.IpPrefix;
+import io.tuntap.Route;
+import io.tuntap.TunTapException;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.EventDispatcher;
+import io.tuntap.windows.win32.SockaddrInet;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What every Windows device shares: the adapter's IP interface through IP Helper (MTU per family,
+ * addresses with their peers, routes, DNS, metric), its events, and its identity. The packet path is the
+ * subclass's queue 0.
+ *
+ * <p>Windows has no point-to-point address: an address with a peer is the address plus an on-link host
+ * route to the peer, and it is listed with its peer when this object added it. {@link #close()} removes the
+ * addresses and routes this object added.
+ */
+abstract class WindowsDeviceBase extends AbstractTunTapDevice implements WindowsAdapter {
+    final IpInterface ipi;
+    final IpEvents events;
+    private final UUID guid;
+    private final String driver;
+    private final String version;
+    /** Addresses this object added, with their peer (null for none), removed again on close. */
+    private final Map<IpPrefix, InetAddress> added = new HashMap<>();
+    /** Routes this object added, removed again on close. */
+    private final List<Route> addedRoutes = new ArrayList<>();
+
+    WindowsDeviceBase(DeviceMode mode, String name, IpInterface ipi, Set<Capability> capabilities, UUID guid,
+            String driver, String version) {
+        super(mode, name, ipi.index(), capabilities);
+        this.ipi = ipi;
+        this.guid = guid;
+        this.driver = driver;
+        this.version = version;
+        this.events = new IpEvents(ipi);
+        events.describeWith(this::describe);
+    }
+
+    /** The largest IP MTU the driver carries. */
+    abstract int maxMtu();
+
+    /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
+    final void addConfigured(DeviceAddress a) throws TunTapException {
+        for (IpPrefix have : ipi.addresses()) {
+            if (have.equals(a.local())) {
+                return;
+            }
+        }
+        addAddress(a);
+    }
+
+    @Override
+    public UUID guid() {
+        return guid;
+    }
+
+    @Override
+    public long luid() {
+        return ipi.luid();
+    }
+
+    @Override
+    public String driver() {
+        return driver;
+    }
+
+    @Override
+    public String driverVersion() {
+        return version;
+    }
+
+    /** Removes the routes and addresses this object added; the queue (the handle) is closed already. */
+    @Override
+    protected void closeDevice() {
+        List<Route> routes;
+        List<IpPrefix> ours;
+        synchronized (added) {
+            routes = new ArrayList<>(addedRoutes);
+            ours = new ArrayList<>(added.keySet());
+            addedRoutes.clear();
+        }
+        for (Route r : routes) {
+            try {
+                ipi.removeRoute(r.destination(), r.gateway().orElse(null));
+            } catch (TunTapException e) {
+                // Removed by someone else already, or the adapter went away: nothing left to clean.
+            }
+        }
+        for (IpPrefix a : ours) {
+            try {
+                removeOwnAddress(a);
+            } catch (TunTapException e) {
+                // As above.
+            }
+        }
+    }
+
+    @Override
+    public int mtu() throws TunTapException {
+        ensureOpen("mtu");
+        return ipi.mtu(SockaddrInet.AF_INET);
+    }
+
+    /** Sets the IPv4 MTU, and the IPv6 one where the value is at least 1280 (IPv6's minimum). */
+    @Override
+    public void setMtu(int mtu) throws TunTapException {
+        ensureOpen("setMtu");
+        ipi.setMtu(SockaddrInet.AF_INET, mtu, maxMtu());
+        if (mtu >= 1280) {
+            ipi.setMtu(SockaddrInet.AF_INET6, mtu, maxMtu());
+        }
+        events.mtuChanged(mtu);
+    }
+
+    @Override
+    public int ipv6Mtu() throws TunTapException {
+        ensureOpen("ipv6Mtu");
+        return ipi.mtu(SockaddrInet.AF_INET6);
+    }
+
+    /**
+     * The interface's addresses. IP Helper has no notion of a peer: an address is listed with one when this
+     * object added it with one.
+     */
+    @Override
+    public List<DeviceAddress> addresses() throws TunTapException {
+        ensureOpen("addresses");
+        List<DeviceAddress> result = new ArrayList<>();
+        for (IpPrefix p : ipi.addresses()) {
+            InetAddress peer;
+            synchronized (added) {
+                peer = added.get(p);
+            }
+            result.add(peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer));
+        }
+        return List.copyOf(result);
+    }
+
+    private DeviceAddress describe(IpPrefix p) {
+        InetAddress peer;
+        synchronized (added) {
+            peer = added.get(p);
+        }
+        return peer == null ? DeviceAddress.of(p) : DeviceAddress.pointToPoint(p, peer);
+    }
+
+    /** Adds an address; one with a peer also gets an on-link host route to the peer. */
+    @Override
+    public void addAddress(DeviceAddress address) throws TunTapException {
+        ensureOpen("addAddress");
+        ipi.addAddress(address.local());
+        InetAddress peer = address.peer().orElse(null);
+        if (peer != null) {
+            try {
+                ipi.addRoute(new IpPrefix(peer, peer.getAddress().length * 8), null, 0);
+            } catch (TunTapException e) {
+                ipi.removeAddress(address.local());
+                throw e;
+            }
+        }
+        synchronized (added) {
+            added.put(address.local(), peer);
+        }
+        events.addressChanged(address, true);
+    }
+
+    @Override
+    public void removeAddress(IpPrefix local) throws TunTapException {
+        ensureOpen("removeAddress");
+        events.addressChanged(removeOwnAddress(local), false);
+    }
+
+    private DeviceAddress removeOwnAddress(IpPrefix local) throws TunTapException {
+        InetAddress peer;
+        synchronized (added) {
+            peer = added.get(local);
+        }
+        ipi.removeAddress(local);
+        synchronized (added) {
+            added.remove(local);
+        }
+        if (peer != null) {
+            try {
+                ipi.removeRoute(new IpPrefix(peer, peer.getAddress().length * 8), null);
+            } catch (DeviceNotFoundException e) {
+                // Already gone with the address.
+            }
+        }
+        return peer == null ? DeviceAddress.of(local) : DeviceAddress.pointToPoint(local, peer);
+    }
+
+    @Override
+    public List<Route> routes() throws TunTapException {
+        ensureOpen("routes");
+        List<Route> result = new ArrayList<>();
+        for (var row : ipi.routes()) {
+            IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
+            InetAddress hop = row.NextHop.address();
+            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
+            result.add(row.Metric == 0 ? r : r.withMetric(row.Metric));
+        }
+        return List.copyOf(result);
+    }
+
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        ensureOpen("addRoute");
+        ipi.addRoute(route.destination(), route.gateway().orElse(null), route.metric().orElse(0));
+        synchronized (added) {
+            addedRoutes.add(route);
+        }
+    }
+
+    @Override
+    public void removeRoute(Route route) throws TunTapException {
+        ensureOpen("removeRoute");
+        ipi.removeRoute(route.destination(), route.gateway().orElse(null));
+        synchronized (added) {
+            addedRoutes.remove(route);
+        }
+    }
+
+    @Override
+    protected EventDispatcher.Source eventSource() {
+        return events;
+    }
+
+    @Override
+    public void setDnsServers(List<InetAddress> servers, List<String> searchDomains) throws TunTapException {
+        ensureOpen("setDnsServers");
+        ipi.setDns(guid, servers, searchDomains);
+    }
+
+    @Override
+    public int interfaceMetric() throws TunTapException {
+        ensureOpen("interfaceMetric");
+        return ipi.metric();
+    }
+
+    @Override
+    public void setInterfaceMetric(int metric) throws TunTapException {
+        ensureOpen("setInterfaceMetric");
+        ipi.setMetric(metric);
+    }
+
+    /** The IP interface, for tests. */
+    IpInterface ipInterface() {
+        return ipi;
+    }
+}
