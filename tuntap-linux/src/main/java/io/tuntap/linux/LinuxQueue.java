@@ -117,13 +117,22 @@ final class LinuxQueue implements PacketChannel {
      */
     static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, DeviceMode mode, VnetMode vnet,
             boolean udpSegmentation) throws TunTapException {
+        return open(libc, fd, deviceName, index, mode, vnet, udpSegmentation, true);
+    }
+
+    /**
+     * As above; with {@code ioUring} false, batches take the plain path even where io_uring works
+     * ({@link LinuxOptions#IO_URING}).
+     */
+    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, DeviceMode mode, VnetMode vnet,
+            boolean udpSegmentation, boolean ioUring) throws TunTapException {
         int wakeFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
         if (wakeFd < 0) {
             int errno = libc.errno();
             libc.close(fd);
             throw LinuxErrors.ofCommon("eventfd", errno, "cannot create the eventfd that lets close() wake a reader");
         }
-        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, mode, vnet, udpSegmentation);
+        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, mode, vnet, udpSegmentation, ioUring);
     }
 
     /** A TUN queue without virtio-net header. */
@@ -132,7 +141,7 @@ final class LinuxQueue implements PacketChannel {
     }
 
     private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index, DeviceMode mode,
-            VnetMode vnet, boolean udpSegmentation) {
+            VnetMode vnet, boolean udpSegmentation, boolean ioUring) {
         this.libc = libc;
         this.fd = fd;
         this.wakeFd = wakeFd;
@@ -163,7 +172,7 @@ final class LinuxQueue implements PacketChannel {
         buffers = new NativeBuffers(Math.max(MAX_PACKET, MAX_VNET_READ),
                 split ? OffloadWriter.SCRATCH_SIZE : MAX_PACKET + VirtioNetHdr.SIZE, readIovecs, IOVEC_SIZE);
         // Rings only over the real kernel: a test's fake libc keeps the plain path.
-        uring = libc == NativeCalls.libc() && UringSupport.get().enabled()
+        uring = ioUring && libc == NativeCalls.libc() && UringSupport.get().enabled()
                 ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
                         deviceName + " queue " + index)
                 : null;

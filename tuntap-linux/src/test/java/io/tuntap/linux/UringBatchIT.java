@@ -67,7 +67,7 @@ class UringBatchIT {
     }
 
     private LinuxQueue queue() {
-        return ((LinuxDevice) tun).firstQueue();
+        return ((LinuxDeviceImpl) tun).firstQueue();
     }
 
     @Test
@@ -85,6 +85,16 @@ class UringBatchIT {
         assertEquals(support.enabled() ? "io_uring" : "plain", queue().batchPath());
         assertTrue(new LinuxTunTapProvider().availability().detail().contains("packet batches: "
                 + support.description()), new LinuxTunTapProvider().availability().detail());
+    }
+
+    @Test
+    void theLinuxOptionTurnsTheRingOffForOneDevice() throws Exception {
+        try (TunTapDevice plain = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttu1").offload(Offload.OFF)
+                .option(LinuxOptions.IO_URING, false).build()))) {
+            assertEquals("plain", ((LinuxDeviceImpl) plain).firstQueue().batchPath());
+        }
+        assertEquals(UringSupport.get().enabled() ? "io_uring" : "plain", queue().batchPath(),
+                "the other device keeps the process-wide choice");
     }
 
     @Test
