@@ -44,6 +44,11 @@ public enum Capability {
     PEER_ADDRESSES,
     /** Routes through the device can be listed, added and removed ({@link Route}). */
     ROUTES,
+    /**
+     * Routes can carry a metric ({@link Route#withMetric}): Linux, Windows and OpenBSD have route priorities;
+     * FreeBSD, NetBSD, macOS and illumos do not, and refuse a route with a metric.
+     */
+    ROUTE_METRICS,
     /** Changes of the device are reported as {@link DeviceEvent}s. */
     EVENTS,
     /** A TAP device's MAC address can be set at open ({@link DeviceConfig#macAddress()}). */

@@ -62,8 +62,8 @@ public final class Route {
 
     /**
      * This route with a metric (priority; lower is preferred). Where the operating system has no route
-     * metrics (FreeBSD, NetBSD, macOS), adding a route with a metric fails with
-     * {@link UnsupportedFeatureException}.
+     * metrics (FreeBSD, NetBSD, macOS, illumos: no {@link Capability#ROUTE_METRICS}), adding a route with a
+     * metric fails with {@link UnsupportedFeatureException}.
      *
      * @param metric 1 or more; 0 means the system's default
      * @throws IllegalArgumentException if the metric is negative

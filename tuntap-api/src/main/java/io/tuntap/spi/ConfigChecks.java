@@ -78,6 +78,8 @@ public final class ConfigChecks {
         }
         if (!config.routes().isEmpty()) {
             needs.put(Capability.ROUTES, "route(" + config.routes().get(0) + ")");
+            config.routes().stream().filter(r -> r.metric().isPresent()).findFirst()
+                    .ifPresent(r -> needs.put(Capability.ROUTE_METRICS, "route(" + r + ")"));
         }
         if (config.macAddress().isPresent()) {
             needs.put(Capability.SET_MAC_ADDRESS, "macAddress(" + config.macAddress().get() + ")");

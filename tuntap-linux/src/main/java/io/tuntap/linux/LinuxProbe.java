@@ -113,7 +113,7 @@ final class LinuxProbe {
             features.setInt(0, 0);
             Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
                     Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
-                    Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.EVENTS, Capability.ZERO_COPY);
+                    Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS, Capability.EVENTS, Capability.ZERO_COPY);
             int flags;
             if (libc.ioctl(fd, IfTun.TUNGETFEATURES, Pointer.nativeValue(features)) < 0) {
                 // Kernels before 2.6.27 lack TUNGETFEATURES; they have TUN and TAP and nothing newer.

@@ -68,7 +68,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     private static Set<Capability> capabilities(DeviceMode mode) {
         EnumSet<Capability> caps = EnumSet.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP,
                 Capability.CHOOSE_NAME, Capability.MULTI_QUEUE, Capability.MTU, Capability.LINK_STATE,
-                Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES,
+                Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS,
                 Capability.EVENTS);
         if (mode == DeviceMode.TAP) {
             caps.add(Capability.SET_MAC_ADDRESS);

@@ -32,6 +32,7 @@ import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -644,20 +645,29 @@ public abstract class TunTapDeviceContract {
         }
     }
 
-    /** Routes through the device can be added, listed and removed; duplicates and missing ones are reported. */
+    /**
+     * Routes through the device can be added, listed and removed; duplicates and missing ones are reported; a
+     * metric is kept where the system has route metrics and refused where it has none.
+     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(DeviceMode.class)
     public void routesCanBeAddedListedAndRemoved(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
             assumeCapability(d, Capability.ROUTES);
+            int metric = d.capabilities().contains(Capability.ROUTE_METRICS) ? 7 : 0;
             List<Route> wanted = new ArrayList<>();
             if (d.capabilities().contains(Capability.IPV4_ADDRESSES)) {
                 wanted.add(Route.onLink(IpPrefix.parse("10.98.7.0/24")));
-                wanted.add(Route.via(IpPrefix.parse("10.98.8.0/24"), REMOTE_V4).withMetric(7));
+                wanted.add(Route.via(IpPrefix.parse("10.98.8.0/24"), REMOTE_V4).withMetric(metric));
+                if (metric == 0) {
+                    Route withMetric = Route.via(IpPrefix.parse("10.98.9.0/24"), REMOTE_V4).withMetric(7);
+                    assertThrows(UnsupportedFeatureException.class, () -> d.addRoute(withMetric));
+                    assertFalse(d.routes().contains(withMetric.withMetric(0)), "a refused route is not added");
+                }
             }
             if (d.capabilities().contains(Capability.IPV6_ADDRESSES)) {
-                wanted.add(Route.via(IpPrefix.parse("fd98:8::/64"), REMOTE_V6).withMetric(7));
+                wanted.add(Route.via(IpPrefix.parse("fd98:8::/64"), REMOTE_V6).withMetric(metric));
             }
             for (Route r : wanted) {
                 d.addRoute(r);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import io.tuntap.Capability;
+import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
+import io.tuntap.TunTapException;
+import io.tuntap.bsd.jna.BsdAbi;
+import java.util.Set;
+
+/**
+ * What differs between FreeBSD, OpenBSD, NetBSD and macOS when a device is opened and closed: how a unit is
+ * found or created, which ioctls set it up, whether the interface outlives its fd, and what each mode can
+ * do. Everything else (the packet path, MTU, flags, addresses) is shared by {@link BsdTunTapDevice}.
+ */
+abstract class BsdSystem {
+    final BsdAbi abi;
+
+    BsdSystem(BsdAbi abi) {
+        this.abi = abi;
+    }
+
+    /** What a device of {@code mode} can do on this system; empty if the mode is not offered. */
+    abstract Set<Capability> capabilities(DeviceMode mode);
+
+    /** Why {@code mode} is not offered (only asked when {@link #capabilities} is empty). */
+    String whyNot(DeviceMode mode) {
+        return mode + " devices are not offered on " + abi;
+    }
+
+    /**
+     * Opens (creating if need be) the device's fd and sets it up for the packet path.
+     *
+     * @return the open device: its non-blocking fd, name, and how it goes away
+     */
+    abstract Opened open(BsdContext context, DeviceConfig config) throws TunTapException;
+
+    /** How an interface goes away when its device closes. */
+    enum Ending {
+        /** It stays: persistent. */
+        PERSISTS,
+        /** The kernel destroys it on last close (utun, OpenBSD units made by open, FreeBSD 15 transient). */
+        KERNEL_DESTROYS,
+        /** The kernel keeps it, so the backend destroys it with SIOCIFDESTROY after closing the fd. */
+        BACKEND_DESTROYS
+    }
+
+    /**
+     * An open fd of a unit.
+     *
+     * @param fd the non-blocking fd for packets
+     * @param name the interface name
+     * @param driver "tun", "tap" or "utun"
+     * @param ending how the interface goes away
+     * @param pointToPoint whether the interface is point-to-point (an IPv4 address then needs a destination)
+     * @param created whether this open made the interface (so that a failed open removes it again)
+     */
+    record Opened(int fd, String name, String driver, Ending ending, boolean pointToPoint, boolean created) {
+    }
+
+    /**
+     * Makes an open interface persistent or not.
+     *
+     * @return the new ending
+     * @throws io.tuntap.UnsupportedFeatureException where the system fixes it at creation
+     */
+    Ending changePersistence(BsdContext ctx, Opened opened, Ending current, boolean persistent)
+            throws TunTapException {
+        if ((current == Ending.PERSISTS) == persistent) {
+            return current;
+        }
+        throw new io.tuntap.UnsupportedFeatureException("setPersistent", 0, "on " + abi + " whether "
+                + opened.name() + " outlives its handle is fixed when it is created: open it with "
+                + "DeviceConfig.persistent(" + persistent + ") instead");
+    }
+
+    /** The longest packet one write takes. */
+    int maxWrite(DeviceMode mode) {
+        // NetBSD tunwrite: more than TUNMTU (1500) is EIO; FreeBSD TUNMRU 65535; OpenBSD MAXMCLBYTES (64 KiB).
+        return mode == DeviceMode.TUN ? (abi.os == BsdAbi.Os.NETBSD ? 1500 : 65535) : 65535 + 18;
+    }
+}

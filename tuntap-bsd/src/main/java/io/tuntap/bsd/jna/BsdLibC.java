@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd.jna;
+
+/**
+ * The few libc calls the BSD and macOS backend needs beyond {@link io.tuntap.posix.PosixLibC}; an interface so
+ * that tests can put a fake kernel behind it. Conventions as in {@code PosixLibC}: -1 on failure, errno from
+ * {@code PosixLibC.errno()} of the same implementation; pointers are native addresses owned by the caller.
+ */
+public interface BsdLibC {
+
+    /** connect(2) to the {@code len}-byte sockaddr at {@code addr}. Returns 0 or -1 (EBUSY for a utun unit in use). */
+    int connect(int fd, long addr, int len);
+
+    /**
+     * getsockopt(2): {@code len} points to a socklen_t (u32) holding the room at {@code value}, replaced by the
+     * length written. Returns 0 or -1.
+     */
+    int getsockopt(int fd, int level, int name, long value, long len);
+
+    /**
+     * getifaddrs(3): stores at {@code result} the address of a list the caller frees with {@link #freeifaddrs}.
+     * Returns 0 or -1 (ENOMEM).
+     */
+    int getifaddrs(long result);
+
+    /** freeifaddrs(3) of a list from {@link #getifaddrs}. */
+    void freeifaddrs(long ifaddrs);
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Pointer;
+import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.posix.PosixLibC;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packet path allocates nothing in steady state: reads and writes of direct and heap buffers, TUN with
+ * the address-family header. The kernel here is a loop that itself allocates nothing (the fake kernels
+ * allocate per call, which would hide the queue's own allocations): every read returns the same framed
+ * IPv6 packet, scattered into the caller's iovecs; every write is taken whole.
+ */
+class AllocationTest {
+    private static final int OPS = 200_000;
+
+    /** A kernel of one packet: no allocation per call once it has seen the few addresses the queue uses. */
+    static final class LoopKernel implements PosixLibC {
+        private final byte[] packet = new byte[4 + 60];
+        private final long[] addresses = new long[16];
+        private final Pointer[] pointers = new Pointer[16];
+        private int known;
+        long written;
+
+        LoopKernel() {
+            packet[3] = 28; // big-endian AF_INET6 (FreeBSD)
+            packet[4] = 0x60;
+        }
+
+        /** A Pointer per address, made once: JNA's Pointer is an object. */
+        private Pointer at(long address) {
+            for (int i = 0; i < known; i++) {
+                if (addresses[i] == address) {
+                    return pointers[i];
+                }
+            }
+            addresses[known] = address;
+            pointers[known] = new Pointer(address);
+            return pointers[known++];
+        }
+
+        @Override
+        public long readv(int fd, long iov, int iovcnt) {
+            Pointer v = at(iov);
+            int off = 0;
+            for (int i = 0; i < iovcnt && off < packet.length; i++) {
+                int n = (int) Math.min(v.getLong(16L * i + 8), packet.length - off);
+                at(v.getLong(16L * i)).write(0, packet, off, n);
+                off += n;
+            }
+            return off;
+        }
+
+        @Override
+        public long read(int fd, long buf, long count) {
+            int n = (int) Math.min(count, packet.length - 4);
+            at(buf).write(0, packet, 4, n);
+            return n;
+        }
+
+        @Override
+        public long writev(int fd, long iov, int iovcnt) {
+            Pointer v = at(iov);
+            long total = 0;
+            for (int i = 0; i < iovcnt; i++) {
+                total += v.getLong(16L * i + 8);
+            }
+            written += total;
+            return total;
+        }
+
+        @Override
+        public long write(int fd, long buf, long count) {
+            written += count;
+            return count;
+        }
+
+        @Override
+        public int pipe(long fds) {
+            new Pointer(fds).setInt(0, 10);
+            new Pointer(fds).setInt(4, 11);
+            return 0;
+        }
+
+        @Override
+        public int fcntl(int fd, int cmd, long arg) {
+            return 0;
+        }
+
+        @Override
+        public int poll(long fds, long nfds, int timeoutMillis) {
+            return 1;
+        }
+
+        @Override
+        public int open(String path, int flags) {
+            return -1;
+        }
+
+        @Override
+        public int close(int fd) {
+            return 0;
+        }
+
+        @Override
+        public int ioctl(int fd, long request, long arg) {
+            return 0;
+        }
+
+        @Override
+        public int socket(int domain, int type, int protocol) {
+            return -1;
+        }
+
+        @Override
+        public long send(int fd, long buf, long len, int flags) {
+            return -1;
+        }
+
+        @Override
+        public long recv(int fd, long buf, long len, int flags) {
+            return -1;
+        }
+
+        @Override
+        public int if_nametoindex(String name) {
+            return 0;
+        }
+
+        @Override
+        public int geteuid() {
+            return 0;
+        }
+
+        @Override
+        public int errno() {
+            return 0;
+        }
+    }
+
+    @Test
+    void readAndWriteAllocateNothingPerPacket() throws Exception {
+        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
+        mx.setThreadAllocatedMemoryEnabled(true);
+
+        LoopKernel kernel = new LoopKernel();
+        BsdQueue q = BsdQueue.open(kernel, BsdAbi.FREEBSD, 3, "tun0", true, 65535);
+        ByteBuffer directIn = ByteBuffer.allocateDirect(100); // smaller than any packet: readv with overflow
+        ByteBuffer heapIn = ByteBuffer.allocate(2000);
+        ByteBuffer directOut = ByteBuffer.allocateDirect(60);
+        directOut.put(0, (byte) 0x45);
+        ByteBuffer heapOut = ByteBuffer.allocate(60);
+        heapOut.put(0, (byte) 0x60);
+        ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        long sink = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms up (scratch buffers, JIT)
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < OPS; i++) {
+                sink += q.read(directIn.clear());
+                sink += q.read(heapIn.clear());
+                sink += q.write(directOut.clear());
+                sink += q.write(heapOut.clear());
+                batch[0].clear();
+                batch[1].clear();
+                sink += q.readPackets(batch, 2);
+            }
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            if (round == 1) {
+                double perOp = allocated / (double) (OPS * 5);
+                assertTrue(perOp < 0.01, allocated + " bytes allocated over " + (OPS * 5) + " packet calls");
+            }
+        }
+        assertEquals(2L * OPS * (60 + 60 + 60 + 60 + 2), sink);
+        q.close();
+    }
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import static io.tuntap.bsd.jna.BsdErrno.EAFNOSUPPORT;
+import static io.tuntap.bsd.jna.BsdErrno.EBUSY;
+import static io.tuntap.bsd.jna.BsdErrno.EDESTADDRREQ;
+import static io.tuntap.bsd.jna.BsdErrno.EINVAL;
+import static io.tuntap.bsd.jna.BsdErrno.EIO;
+import static io.tuntap.bsd.jna.BsdErrno.ENOENT;
+import static io.tuntap.bsd.jna.BsdErrno.ENOTTY;
+
+import io.tuntap.bsd.jna.BsdAbi;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * FreeBSD's if_tuntap as documented in tun(4), tap(4) and sys/net/if_tuntap.c: {@code /dev/tun} and
+ * {@code /dev/tap} clone the lowest free unit, {@code /dev/tunN} creates unit N; interfaces persist after the
+ * last close (which brings them down and purges their addresses) unless made transient (FreeBSD 15; older
+ * kernels answer ENOTTY); without TUNSIFHEAD only IPv4 passes; a write to a down interface returns 0;
+ * TUNSIFMODE only while down (EBUSY); EDESTADDRREQ for an IPv4 address without destination on a
+ * point-to-point interface; SIOCIFDESTROY of an interface still open fails.
+ */
+final class FakeFreeBsd extends FakeKernel {
+    private final int release;
+
+    /** @param release 14 (no TUNSTRANSIENT) or 15 */
+    FakeFreeBsd(int release) {
+        super(BsdAbi.FREEBSD);
+        this.release = release;
+    }
+
+    /** Units made transient by TUNSTRANSIENT. */
+    private final java.util.Set<String> transientUnits = new java.util.HashSet<>();
+
+    @Override
+    int afInet6() {
+        return 28;
+    }
+
+    @Override
+    int[] rtLayout() {
+        return new int[] {152, 5, 8, 12, 8};
+    }
+
+    @Override
+    int ifreqSize() {
+        return 32;
+    }
+
+    @Override
+    int ifaliasreqSize() {
+        return 68;
+    }
+
+    @Override
+    int in6AliasreqSize() {
+        return 136;
+    }
+
+    @Override
+    Iface openNode(String path) throws Err {
+        if (!path.startsWith("/dev/")) {
+            throw new Err(ENOENT);
+        }
+        String node = path.substring(5);
+        for (String driver : new String[] {"tun", "tap"}) {
+            if (node.equals(driver)) {
+                return createInterface(freeUnit(driver), driver);
+            }
+            if (unitOf(driver, node) >= 0) {
+                Iface existing = get(node);
+                return existing != null ? existing : createInterface(node, driver);
+            }
+        }
+        Iface renamed = get(node); // the devfs alias a rename makes
+        if (renamed != null && !renamed.driver.equals("utun")) {
+            return renamed;
+        }
+        throw new Err(ENOENT);
+    }
+
+    @Override
+    void lastClose(Iface iface) {
+        // tundtor: down, addresses purged, the interface stays (unless transient).
+        iface.flags &= ~BsdAbi.IFF_UP;
+        iface.addresses.clear();
+        iface.ifhead = false;
+        if (transientUnits.remove(iface.name)) {
+            interfaces.remove(iface.name);
+        }
+    }
+
+    @Override
+    void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
+        Iface i = fd.iface;
+        if (is(request, abi.tunsifhead, 4) && i.tun()) {
+            i.ifhead = at(arg, 4).getInt(0) != 0;
+        } else if (is(request, abi.tunsifmode, 4) && i.tun()) {
+            int mode = at(arg, 4).getInt(0) & ~BsdAbi.IFF_MULTICAST;
+            if (mode != BsdAbi.IFF_POINTOPOINT && mode != BsdAbi.IFF_BROADCAST) {
+                throw new Err(EINVAL);
+            }
+            if (i.up()) {
+                throw new Err(EBUSY);
+            }
+            i.flags = (i.flags & ~(BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_BROADCAST)) | mode | BsdAbi.IFF_MULTICAST;
+        } else if (is(request, abi.tunsifpid, 0)) {
+            return;
+        } else if (is(request, abi.tunstransient, 4)) {
+            if (release < 15) {
+                throw new Err(ENOTTY);
+            }
+            if (at(arg, 4).getInt(0) != 0) {
+                transientUnits.add(i.name);
+            } else {
+                transientUnits.remove(i.name);
+            }
+        } else if (is(request, abi.gifname, 32)) {
+            ByteBuffer b = at(arg, 32);
+            byte[] n = i.name.getBytes(StandardCharsets.US_ASCII);
+            b.put(0, n).put(n.length, (byte) 0);
+        } else if (is(request, BsdAbi.FIONBIO, 4)) {
+            return; // a no-op: O_NONBLOCK on the fd decides
+        } else {
+            throw new Err(ENOTTY);
+        }
+    }
+
+    @Override
+    byte[] frame(Iface iface, byte[] packet) {
+        if (!iface.tun()) {
+            return packet;
+        }
+        int family = familyOf(packet);
+        if (iface.ifhead) {
+            return withHeader(family, packet);
+        }
+        return family == BsdAbi.AF_INET ? packet : null; // tunoutput: EAFNOSUPPORT for anything else
+    }
+
+    @Override
+    long deviceWrite(Iface iface, byte[] bytes) throws Err {
+        if (!iface.up()) {
+            return 0; // tunwrite: "silently returns 0" on a down interface
+        }
+        if (!iface.tun()) {
+            iface.fromUser.addLast(bytes);
+            return bytes.length;
+        }
+        byte[] packet = bytes;
+        if (iface.ifhead) {
+            if (bytes.length < 4) {
+                throw new Err(EINVAL);
+            }
+            int family = headerFamily(bytes);
+            if (family != BsdAbi.AF_INET && family != afInet6()) {
+                throw new Err(EAFNOSUPPORT);
+            }
+            packet = afterHeader(bytes);
+        }
+        if (packet.length > 65535) {
+            throw new Err(EIO);
+        }
+        iface.fromUser.addLast(packet);
+        return bytes.length;
+    }
+
+    @Override
+    int[] mtuRange(Iface iface) {
+        return new int[] {68, 65535};
+    }
+
+    @Override
+    void checkPointToPoint(Iface i, InetAddress dst) throws Err {
+        // sys/netinet/in.c: a point-to-point interface needs a destination for an IPv4 address.
+        if ((i.flags & BsdAbi.IFF_POINTOPOINT) != 0 && dst == null) {
+            throw new Err(EDESTADDRREQ);
+        }
+    }
+
+    @Override
+    void otherSocketIoctl(SocketFd socket, long request, long arg) throws Err {
+        if (is(request, abi.siocsifname, 32)) {
+            ByteBuffer b = at(arg, 32);
+            Iface i = iface(b);
+            String to = name(at(b.getLong(16), 16));
+            if (to.isEmpty() || get(to) != null) {
+                throw new Err(to.isEmpty() ? EINVAL : io.tuntap.bsd.jna.BsdErrno.EEXIST);
+            }
+            interfaces.remove(i.name);
+            i.name = to;
+            interfaces.put(to, i);
+            return;
+        }
+        if (is(request, abi.siocifcreate, 32)) {
+            ByteBuffer b = at(arg, 32);
+            String n = name(b);
+            String driver = unitOf("tun", n) >= 0 ? "tun" : unitOf("tap", n) >= 0 ? "tap" : null;
+            if (driver == null) {
+                throw new Err(EINVAL);
+            }
+            createInterface(n, driver);
+            return;
+        }
+        throw new Err(ENOTTY);
+    }
+}

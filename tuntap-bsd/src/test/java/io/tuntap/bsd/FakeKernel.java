@@ -1,0 +1,1011 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import static io.tuntap.bsd.jna.BsdErrno.EADDRNOTAVAIL;
+import static io.tuntap.bsd.jna.BsdErrno.EAFNOSUPPORT;
+import static io.tuntap.bsd.jna.BsdErrno.EAGAIN;
+import static io.tuntap.bsd.jna.BsdErrno.EBADF;
+import static io.tuntap.bsd.jna.BsdErrno.EBUSY;
+import static io.tuntap.bsd.jna.BsdErrno.EEXIST;
+import static io.tuntap.bsd.jna.BsdErrno.EINVAL;
+import static io.tuntap.bsd.jna.BsdErrno.ENOTTY;
+import static io.tuntap.bsd.jna.BsdErrno.ENXIO;
+import static io.tuntap.bsd.jna.BsdErrno.EPERM;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.DeviceClosedException;
+import io.tuntap.PacketChannel;
+import io.tuntap.TunTapException;
+import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdLibC;
+import io.tuntap.bsd.jna.Ioc;
+import io.tuntap.posix.PosixLibC;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A kernel in memory behind the syscall seam: file descriptors, device nodes, pipes, datagram sockets and
+ * interfaces with flags, MTU, addresses and packet queues, following one OS's documented behaviour (each
+ * subclass). It works on real native memory, as the kernel does: buffers, iovecs, pollfds and request
+ * structures are read and written at the addresses the code under test passes.
+ *
+ * <p>Requests are recognised by their exact number, and each request's encoded parameter length is checked
+ * against the structure size the subclass states (literally, not from {@link BsdAbi}): a request built with
+ * another OS's numbers or sizes gets ENOTTY, as from a real kernel.
+ *
+ * <p>The other side of each interface is {@link #host(String)}: what the device writes comes out there as
+ * bare packets, and what is written there reaches the device framed as that OS frames it.
+ */
+abstract class FakeKernel implements PosixLibC, BsdLibC {
+    /** A failed call: the errno. */
+    static final class Err extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Err(int errno) {
+            super(null, null, false, false);
+            this.errno = errno;
+        }
+    }
+
+    /** An address on an interface. */
+    record Addr(InetAddress local, int prefix, InetAddress destination) {
+    }
+
+    /** An interface. */
+    final class Iface {
+        String name;
+        final String driver;
+        final int index;
+        int flags;
+        int mtu = 1500;
+        byte[] mac;
+        final List<Addr> addresses = new ArrayList<>();
+        /** Packets for the user, as a read returns them (with header if the OS frames them). */
+        final ArrayDeque<byte[]> toUser = new ArrayDeque<>();
+        /** Packets the user wrote, without header. */
+        final ArrayDeque<byte[]> fromUser = new ArrayDeque<>();
+        Object owner;
+        /** The bytes of the last write to the device, header included. */
+        byte[] lastWrite;
+        boolean ifhead;
+        /** Destroyed by the kernel on last close (OpenBSD open-made, NetBSD tap clone, FreeBSD transient, utun). */
+        boolean destroyOnClose;
+
+        Iface(String name, String driver) {
+            this.name = name;
+            this.driver = driver;
+            this.index = nextIndex++;
+            this.flags = driver.equals("tap") ? BsdAbi.IFF_BROADCAST | BsdAbi.IFF_MULTICAST
+                    : BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_MULTICAST;
+            if (driver.equals("tap")) {
+                mac = new byte[] {0x02, 0, 0, (byte) 0xfa, 0, (byte) index};
+            }
+        }
+
+        boolean up() {
+            return (flags & BsdAbi.IFF_UP) != 0;
+        }
+
+        boolean tun() {
+            return !driver.equals("tap");
+        }
+    }
+
+    /** An open file. */
+    abstract static class Fd {
+        int statusFlags;
+    }
+
+    final class DeviceFd extends Fd {
+        final Iface iface;
+
+        DeviceFd(Iface iface) {
+            this.iface = iface;
+        }
+    }
+
+    static final class Pipe {
+        int bytes;
+    }
+
+    static final class PipeFd extends Fd {
+        final Pipe pipe;
+        final boolean readEnd;
+
+        PipeFd(Pipe pipe, boolean readEnd) {
+            this.pipe = pipe;
+            this.readEnd = readEnd;
+        }
+    }
+
+    static final class SocketFd extends Fd {
+        final int domain;
+        final int protocol;
+        /** The utun a connected control socket made. */
+        FakeKernel.Iface utun;
+
+        SocketFd(int domain, int protocol) {
+            this.domain = domain;
+            this.protocol = protocol;
+        }
+    }
+
+    final BsdAbi abi;
+    private final ThreadLocal<int[]> errno = ThreadLocal.withInitial(() -> new int[1]);
+    private int nextFd = 100;
+    private int nextIndex = 5;
+    final Map<Integer, Fd> fds = new HashMap<>();
+    final Map<String, Iface> interfaces = new LinkedHashMap<>();
+    private final Map<Long, Memory> ifaddrLists = new HashMap<>();
+    /** Whether the caller is root. */
+    volatile boolean root = true;
+    /** Error injection: an ioctl request that fails with the given errno. */
+    final Map<Long, Integer> failRequests = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Counts of calls by name, for tests that count system calls. */
+    final Map<String, Integer> calls = new HashMap<>();
+
+    FakeKernel(BsdAbi abi) {
+        this.abi = abi;
+    }
+
+    // ---- what each OS defines ----------------------------------------------------------------------
+
+    /** AF_INET6 on this OS (stated literally by the subclass, not taken from BsdAbi). */
+    abstract int afInet6();
+
+    /**
+     * This OS's rt_msghdr, literally: {size, RTM_VERSION, offset of rtm_flags, offset of rtm_addrs, sockaddr
+     * alignment}.
+     */
+    abstract int[] rtLayout();
+
+    /** A route in the table: destination/prefix and the gateway, as route(8) prints them. */
+    record RouteEntry(InetAddress destination, int prefix, InetAddress gateway, int flags) {
+    }
+
+    /** The routing table. */
+    final List<RouteEntry> routes = new ArrayList<>();
+
+    /** sizeof(struct ifreq) on this OS (stated literally by the subclass). */
+    abstract int ifreqSize();
+
+    /** sizeof(struct ifaliasreq). */
+    abstract int ifaliasreqSize();
+
+    /** sizeof(struct in6_aliasreq). */
+    abstract int in6AliasreqSize();
+
+    /** open(2) of a path: returns the interface opened, creating it if the OS does. */
+    abstract Iface openNode(String path) throws Err;
+
+    /** What the OS does on the last close of a device fd. */
+    abstract void lastClose(Iface iface);
+
+    /** An ioctl on a device fd. */
+    abstract void deviceIoctl(DeviceFd fd, long request, long arg) throws Err;
+
+    /** The bytes a read of {@code iface} returns for the host's {@code packet}, or null if the OS drops it. */
+    abstract byte[] frame(Iface iface, byte[] packet);
+
+    /** What the OS does with a write of {@code bytes} to {@code iface}: returns the count, queues the packet. */
+    abstract long deviceWrite(Iface iface, byte[] bytes) throws Err;
+
+    /** A read of {@code iface} when a packet may be waiting; EAGAIN if none. */
+    byte[] deviceRead(Iface iface) throws Err {
+        byte[] p = iface.toUser.pollFirst();
+        if (p == null) {
+            throw new Err(EAGAIN);
+        }
+        return p;
+    }
+
+    /** The smallest and largest MTU SIOCSIFMTU takes. */
+    abstract int[] mtuRange(Iface iface);
+
+    /** An interface ioctl this OS has beyond the common ones; ENOTTY by default. */
+    void otherSocketIoctl(SocketFd socket, long request, long arg) throws Err {
+        throw new Err(ENOTTY);
+    }
+
+    /** A new interface of {@code name}; EEXIST if it exists. */
+    Iface createInterface(String name, String driver) throws Err {
+        if (interfaces.containsKey(name)) {
+            throw new Err(EEXIST);
+        }
+        Iface i = new Iface(name, driver);
+        interfaces.put(name, i);
+        return i;
+    }
+
+    /** The lowest unit of {@code driver} with no interface. */
+    String freeUnit(String driver) {
+        for (int n = 0;; n++) {
+            if (!interfaces.containsKey(driver + n)) {
+                return driver + n;
+            }
+        }
+    }
+
+    static int unitOf(String prefix, String s) {
+        return UnitNames.unit(prefix, s);
+    }
+
+    // ---- the host side --------------------------------------------------------------------------
+
+    /** The network stack's end of {@code name}: bare IP packets (TUN) or frames (TAP) in both directions. */
+    PacketChannel host(String name) {
+        return new PacketChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws TunTapException {
+                return read(dst, Duration.ofDays(1));
+            }
+
+            @Override
+            public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                synchronized (FakeKernel.this) {
+                    while (true) {
+                        Iface i = interfaces.get(name);
+                        if (i == null) {
+                            throw new DeviceClosedException("host read", 0, name + " is gone");
+                        }
+                        byte[] p = i.fromUser.pollFirst();
+                        if (p != null) {
+                            dst.put(p);
+                            return p.length;
+                        }
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return 0;
+                        }
+                        try {
+                            FakeKernel.this.wait(Math.max(1, left / 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return 0;
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public int write(ByteBuffer src) throws TunTapException {
+                byte[] p = new byte[src.remaining()];
+                src.get(p);
+                synchronized (FakeKernel.this) {
+                    Iface i = interfaces.get(name);
+                    if (i == null) {
+                        throw new DeviceClosedException("host write", 0, name + " is gone");
+                    }
+                    byte[] framed = frame(i, p);
+                    if (framed != null && i.up()) {
+                        i.toUser.addLast(framed);
+                        FakeKernel.this.notifyAll();
+                    }
+                }
+                return p.length;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Puts a packet, exactly as a read returns it, in front of the device's reader. */
+    synchronized void deliverRaw(String name, byte[] bytes) {
+        interfaces.get(name).toUser.addLast(bytes);
+        notifyAll();
+    }
+
+    // ---- the syscall seam -----------------------------------------------------------------------
+
+    private int fail(int e) {
+        errno.get()[0] = e;
+        return -1;
+    }
+
+    /** Sets errno and returns -1 (for subclasses). */
+    int setErrno(int e) {
+        return fail(e);
+    }
+
+    private synchronized void count(String call) {
+        calls.merge(call, 1, Integer::sum);
+    }
+
+    private int newFd(Fd f) {
+        int n = nextFd++;
+        fds.put(n, f);
+        return n;
+    }
+
+    @Override
+    public int errno() {
+        return errno.get()[0];
+    }
+
+    @Override
+    public synchronized int open(String path, int flags) {
+        count("open");
+        if (!root) {
+            return fail(EPERM);
+        }
+        try {
+            Iface i = openNode(path);
+            if (i.owner != null) {
+                return fail(EBUSY);
+            }
+            DeviceFd f = new DeviceFd(i);
+            f.statusFlags = flags & BsdAbi.O_NONBLOCK;
+            i.owner = f;
+            return newFd(f);
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+    }
+
+    @Override
+    public synchronized int close(int fd) {
+        count("close");
+        Fd f = fds.remove(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        if (f instanceof DeviceFd d) {
+            d.iface.owner = null;
+            d.iface.toUser.clear();
+            lastClose(d.iface);
+        } else if (f instanceof SocketFd s && s.utun != null) {
+            interfaces.remove(s.utun.name);
+        }
+        pruneRoutes();
+        notifyAll();
+        return 0;
+    }
+
+    private Iface packetIface(Fd f) throws Err {
+        if (f instanceof DeviceFd d) {
+            return d.iface;
+        }
+        if (f instanceof SocketFd s && s.utun != null) {
+            return s.utun;
+        }
+        throw new Err(EINVAL);
+    }
+
+    @Override
+    public long read(int fd, long buf, long count) {
+        return scatter(fd, new long[] {buf}, new long[] {count});
+    }
+
+    @Override
+    public long readv(int fd, long iov, int iovcnt) {
+        long[] base = new long[iovcnt];
+        long[] len = new long[iovcnt];
+        Pointer p = new Pointer(iov);
+        for (int i = 0; i < iovcnt; i++) {
+            base[i] = p.getLong(16L * i);
+            len[i] = p.getLong(16L * i + 8);
+        }
+        return scatter(fd, base, len);
+    }
+
+    private synchronized long scatter(int fd, long[] base, long[] len) {
+        count("read");
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        byte[] data;
+        try {
+            if (f instanceof PipeFd pf) {
+                if (!pf.readEnd || pf.pipe.bytes == 0) {
+                    return fail(pf.readEnd ? EAGAIN : EBADF);
+                }
+                int n = (int) Math.min(pf.pipe.bytes, len[0]);
+                pf.pipe.bytes -= n;
+                new Pointer(base[0]).setMemory(0, n, (byte) 1);
+                return n;
+            }
+            data = deviceRead(packetIface(f));
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+        // Like the BSD drivers: copy what fits, drop the rest silently.
+        int off = 0;
+        for (int i = 0; i < base.length && off < data.length; i++) {
+            int n = (int) Math.min(len[i], data.length - off);
+            new Pointer(base[i]).write(0, data, off, n);
+            off += n;
+        }
+        return off;
+    }
+
+    @Override
+    public long write(int fd, long buf, long count) {
+        return gather(fd, new long[] {buf}, new long[] {count});
+    }
+
+    @Override
+    public long writev(int fd, long iov, int iovcnt) {
+        long[] base = new long[iovcnt];
+        long[] len = new long[iovcnt];
+        Pointer p = new Pointer(iov);
+        for (int i = 0; i < iovcnt; i++) {
+            base[i] = p.getLong(16L * i);
+            len[i] = p.getLong(16L * i + 8);
+        }
+        return gather(fd, base, len);
+    }
+
+    private synchronized long gather(int fd, long[] base, long[] len) {
+        count("write");
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        long total = 0;
+        for (long l : len) {
+            total += l;
+        }
+        if (f instanceof PipeFd pf) {
+            if (pf.readEnd) {
+                return fail(EBADF);
+            }
+            pf.pipe.bytes += (int) total;
+            notifyAll();
+            return total;
+        }
+        if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
+            ByteBuffer msg = at(base[0], (int) len[0]);
+            try {
+                routeMessage(msg, (int) len[0]);
+                return total;
+            } catch (Err e) {
+                return fail(e.errno);
+            }
+        }
+        byte[] bytes = new byte[(int) total];
+        int off = 0;
+        for (int i = 0; i < base.length; i++) {
+            new Pointer(base[i]).read(0, bytes, off, (int) len[i]);
+            off += (int) len[i];
+        }
+        try {
+            Iface target = packetIface(f);
+            target.lastWrite = bytes;
+            long n = deviceWrite(target, bytes);
+            notifyAll();
+            return n;
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+    }
+
+    @Override
+    public synchronized int fcntl(int fd, int cmd, long arg) {
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        return switch (cmd) {
+            case BsdAbi.F_GETFL -> f.statusFlags;
+            case BsdAbi.F_SETFL -> {
+                f.statusFlags = (int) arg;
+                yield 0;
+            }
+            case BsdAbi.F_SETFD -> 0;
+            default -> fail(EINVAL);
+        };
+    }
+
+    @Override
+    public int poll(long fds, long nfds, int timeoutMillis) {
+        count("poll");
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        Pointer p = new Pointer(fds);
+        synchronized (this) {
+            while (true) {
+                int ready = 0;
+                for (int i = 0; i < nfds; i++) {
+                    int fd = p.getInt(8L * i);
+                    short events = p.getShort(8L * i + 4);
+                    short revents = (short) (events & readiness(this.fds.get(fd)));
+                    p.setShort(8L * i + 6, revents);
+                    if (revents != 0) {
+                        ready++;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (ready > 0 || timeoutMillis == 0 || (timeoutMillis > 0 && left <= 0)) {
+                    return ready;
+                }
+                try {
+                    wait(timeoutMillis < 0 ? 0 : Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return fail(io.tuntap.bsd.jna.BsdErrno.EINTR);
+                }
+            }
+        }
+    }
+
+    /** POLLIN/POLLOUT of an fd now. */
+    int readiness(Fd f) {
+        if (f instanceof PipeFd pf) {
+            return pf.readEnd ? (pf.pipe.bytes > 0 ? BsdAbi.POLLIN : 0) : BsdAbi.POLLOUT;
+        }
+        if (f instanceof DeviceFd || (f instanceof SocketFd s && s.utun != null)) {
+            try {
+                return BsdAbi.POLLOUT | (readable(packetIface(f)) ? BsdAbi.POLLIN : 0);
+            } catch (Err e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether a read would return a packet now. */
+    boolean readable(Iface iface) {
+        return !iface.toUser.isEmpty();
+    }
+
+    @Override
+    public synchronized int pipe(long fds) {
+        Pipe pipe = new Pipe();
+        Pointer p = new Pointer(fds);
+        p.setInt(0, newFd(new PipeFd(pipe, true)));
+        p.setInt(4, newFd(new PipeFd(pipe, false)));
+        return 0;
+    }
+
+    @Override
+    public synchronized int socket(int domain, int type, int protocol) {
+        count("socket");
+        if ((domain == BsdAbi.AF_INET || domain == afInet6()) && type == BsdAbi.SOCK_DGRAM) {
+            return newFd(new SocketFd(domain, protocol));
+        }
+        if (domain == BsdAbi.AF_ROUTE && type == BsdAbi.SOCK_RAW) {
+            return newFd(new SocketFd(domain, protocol));
+        }
+        return otherSocket(domain, type, protocol);
+    }
+
+    /** A PF_ROUTE message: RTM_ADD or RTM_DELETE with destination, gateway and netmask. */
+    private void routeMessage(ByteBuffer m, int length) throws Err {
+        int[] l = rtLayout();
+        if (!root) {
+            throw new Err(EPERM);
+        }
+        if ((m.getShort(0) & 0xffff) != length || (m.get(2) & 0xff) != l[1] || length < l[0]) {
+            throw new Err(EINVAL);
+        }
+        int type = m.get(3) & 0xff;
+        int flags = m.getInt(l[2]);
+        int addrs = m.getInt(l[3]);
+        if (addrs != 0x7) {
+            throw new Err(EINVAL);
+        }
+        int at = l[0];
+        InetAddress[] sa = new InetAddress[3];
+        int prefix = 0;
+        for (int i = 0; i < 3; i++) {
+            int saLen = m.get(at) & 0xff;
+            if (i == 2) {
+                boolean v6 = (m.get(at + 1) & 0xff) == afInet6();
+                prefix = maskLength(m, at + (v6 ? 8 : 4), v6 ? 16 : 4);
+            } else {
+                sa[i] = sockaddr(m, at);
+                if (sa[i] == null) {
+                    throw new Err(EINVAL);
+                }
+            }
+            at += saLen <= 0 ? l[4] : (saLen + l[4] - 1) / l[4] * l[4];
+        }
+        RouteEntry r = new RouteEntry(sa[0], prefix, sa[1], flags);
+        if (type == 1) {
+            if (routes.stream().anyMatch(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+                throw new Err(EEXIST);
+            }
+            // -interface: the gateway must be an address of some interface.
+            boolean own = interfaces.values().stream().anyMatch(i -> i.addresses.stream()
+                    .anyMatch(a -> a.local().equals(r.gateway())));
+            if ((flags & 0x2) == 0 && !own) {
+                throw new Err(51); // ENETUNREACH
+            }
+            routes.add(r);
+        } else if (type == 2) {
+            if (!routes.removeIf(x -> x.destination().equals(r.destination()) && x.prefix() == r.prefix())) {
+                throw new Err(io.tuntap.bsd.jna.BsdErrno.ESRCH);
+            }
+        } else {
+            throw new Err(EINVAL);
+        }
+    }
+
+    /** Interface routes go with the address they hang on (purged, or its interface destroyed). */
+    void pruneRoutes() {
+        routes.removeIf(r -> (r.flags() & 0x2) == 0 && interfaces.values().stream()
+                .noneMatch(i -> i.addresses.stream().anyMatch(a -> a.local().equals(r.gateway()))));
+    }
+
+    /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */
+    int otherSocket(int domain, int type, int protocol) {
+        return fail(EAFNOSUPPORT);
+    }
+
+    /** Registers a socket fd (for subclasses). */
+    int addSocket(SocketFd s) {
+        return newFd(s);
+    }
+
+    @Override
+    public long send(int fd, long buf, long len, int flags) {
+        return write(fd, buf, len);
+    }
+
+    @Override
+    public long recv(int fd, long buf, long len, int flags) {
+        return read(fd, buf, len);
+    }
+
+    @Override
+    public synchronized int if_nametoindex(String name) {
+        Iface i = interfaces.get(name);
+        if (i == null) {
+            errno.get()[0] = ENXIO;
+            return 0;
+        }
+        return i.index;
+    }
+
+    @Override
+    public int geteuid() {
+        return root ? 0 : 1000;
+    }
+
+    @Override
+    public int connect(int fd, long addr, int len) {
+        return fail(EINVAL);
+    }
+
+    @Override
+    public int getsockopt(int fd, int level, int name, long value, long len) {
+        return fail(EINVAL);
+    }
+
+    // ---- ioctl ------------------------------------------------------------------------------------
+
+    /** A view of {@code size} bytes at {@code address}. */
+    static ByteBuffer at(long address, int size) {
+        return new Pointer(address).getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+    }
+
+    /** Checks that {@code request} is exactly {@code expected}, whose length must be {@code size}. */
+    static boolean is(long request, long expected, int size) {
+        return request == expected && Ioc.parameterLength(request) == size;
+    }
+
+    static String name(ByteBuffer b) {
+        int n = 0;
+        while (n < 16 && b.get(n) != 0) {
+            n++;
+        }
+        byte[] bytes = new byte[n];
+        b.get(0, bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public synchronized int ioctl(int fd, long request, long arg) {
+        count("ioctl");
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        try {
+            Integer injected = failRequests.get(request);
+            if (injected != null) {
+                throw new Err(injected);
+            }
+            if (f instanceof DeviceFd d) {
+                deviceIoctl(d, request, arg);
+            } else if (f instanceof SocketFd s) {
+                socketIoctl(s, request, arg);
+            } else {
+                throw new Err(ENOTTY);
+            }
+            pruneRoutes();
+            notifyAll();
+            return 0;
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+    }
+
+    Iface iface(ByteBuffer ifreq) throws Err {
+        Iface i = interfaces.get(name(ifreq));
+        if (i == null) {
+            throw new Err(ENXIO);
+        }
+        return i;
+    }
+
+    private void socketIoctl(SocketFd s, long request, long arg) throws Err {
+        int ifr = ifreqSize();
+        if (s.domain != BsdAbi.AF_INET && s.domain != afInet6()) {
+            otherSocketIoctl(s, request, arg);
+            return;
+        }
+        if (is(request, abi.siocgifflags, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            b.putShort(16, (short) iface(b).flags);
+        } else if (is(request, abi.siocsifflags, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            Iface i = iface(b);
+            int settable = BsdAbi.IFF_UP;
+            i.flags = (i.flags & ~settable) | (b.getShort(16) & settable);
+        } else if (is(request, abi.siocgifmtu, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            b.putInt(16, iface(b).mtu);
+        } else if (is(request, abi.siocsifmtu, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            Iface i = iface(b);
+            int mtu = b.getInt(16);
+            int[] range = mtuRange(i);
+            if (mtu < range[0] || mtu > range[1]) {
+                throw new Err(EINVAL);
+            }
+            i.mtu = mtu;
+        } else if (is(request, abi.siocaifaddr, ifaliasreqSize()) && s.domain == BsdAbi.AF_INET) {
+            ByteBuffer b = at(arg, ifaliasreqSize());
+            Iface i = iface(b);
+            InetAddress local = sockaddr(b, 16);
+            InetAddress dst = sockaddr(b, 32);
+            int prefix = maskLength(b, 48 + 4, 4);
+            if (local == null || b.get(16) != 16) {
+                throw new Err(EINVAL); // sin_len must be set
+            }
+            checkPointToPoint(i, dst);
+            i.addresses.removeIf(a -> a.local().equals(local));
+            i.addresses.add(new Addr(local, prefix, (i.flags & BsdAbi.IFF_POINTOPOINT) != 0 ? dst : null));
+            addressAdded(i);
+        } else if (is(request, abi.siocdifaddr, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            Iface i = iface(b);
+            InetAddress a = sockaddr(b, 16);
+            if (!i.addresses.removeIf(x -> x.local().equals(a))) {
+                throw new Err(EADDRNOTAVAIL);
+            }
+        } else if (is(request, abi.siocaifaddrIn6, in6AliasreqSize())) {
+            if (s.domain != afInet6()) {
+                throw new Err(EINVAL);
+            }
+            ByteBuffer b = at(arg, in6AliasreqSize());
+            Iface i = iface(b);
+            InetAddress local = sockaddr(b, 16);
+            InetAddress dst = sockaddr(b, 44);
+            int prefix = maskLength(b, 72 + 8, 16);
+            int vltime = b.getInt(120);
+            int pltime = b.getInt(124);
+            if (!(local instanceof Inet6Address) || b.get(16) != 28) {
+                throw new Err(EINVAL);
+            }
+            if (dst != null && prefix != 128) {
+                throw new Err(EINVAL); // KAME: a destination needs a /128
+            }
+            if (Integer.compareUnsigned(pltime, vltime) > 0) {
+                throw new Err(EINVAL);
+            }
+            if (vltime == 0) {
+                return; // KAME in6_update_ifa: a new address with valid lifetime 0 is ignored, silently
+            }
+            i.addresses.removeIf(a -> a.local().equals(local));
+            i.addresses.add(new Addr(local, prefix, dst));
+            addressAdded(i);
+        } else if (is(request, BsdAbi.SIOCDIFADDR_IN6, 288)) {
+            if (s.domain != afInet6()) {
+                throw new Err(EINVAL);
+            }
+            ByteBuffer b = at(arg, 288);
+            Iface i = iface(b);
+            InetAddress a = sockaddr(b, 16);
+            if (!i.addresses.removeIf(x -> x.local().equals(a))) {
+                throw new Err(EADDRNOTAVAIL);
+            }
+        } else if (abi.siocsiflladdr != 0 && is(request, abi.siocsiflladdr, ifr)) {
+            ByteBuffer b = at(arg, ifr);
+            Iface i = iface(b);
+            if (i.mac == null || b.get(16) != 6 || b.get(17) != BsdAbi.AF_LINK) {
+                throw new Err(EINVAL);
+            }
+            byte[] mac = new byte[6];
+            b.get(18, mac);
+            i.mac = mac;
+        } else if (is(request, abi.siocifdestroy, ifr)) {
+            Iface i = iface(at(arg, ifr));
+            if (i.owner != null) {
+                throw new Err(EBUSY);
+            }
+            interfaces.remove(i.name);
+        } else {
+            otherSocketIoctl(s, request, arg);
+        }
+    }
+
+    /** FreeBSD refuses an IPv4 address without destination on a point-to-point interface; others take it. */
+    void checkPointToPoint(Iface i, InetAddress dst) throws Err {
+    }
+
+    /** Called after an address was added (NetBSD marks the tun ready). */
+    void addressAdded(Iface i) {
+    }
+
+    InetAddress sockaddr(ByteBuffer b, int offset) {
+        int family = b.get(offset + 1) & 0xff;
+        byte[] raw;
+        if (family == BsdAbi.AF_INET) {
+            raw = new byte[4];
+            b.get(offset + 4, raw);
+        } else if (family == afInet6()) {
+            raw = new byte[16];
+            b.get(offset + 8, raw);
+        } else {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static int maskLength(ByteBuffer b, int offset, int bytes) {
+        int n = 0;
+        for (int i = 0; i < bytes; i++) {
+            n += Integer.bitCount(b.get(offset + i) & 0xff);
+        }
+        return n;
+    }
+
+    // ---- getifaddrs -----------------------------------------------------------------------------
+
+    @Override
+    public synchronized int getifaddrs(long result) {
+        List<Iface> list = new ArrayList<>(interfaces.values());
+        int entries = 0;
+        for (Iface i : list) {
+            entries += 1 + i.addresses.size();
+        }
+        int entrySize = 56 + 16 + 3 * 28 + 40; // struct, name, three sockaddrs, sockaddr_dl
+        Memory m = new Memory(Math.max(1, entries) * (long) entrySize);
+        m.clear();
+        long base = Pointer.nativeValue(m);
+        long previous = 0;
+        int slot = 0;
+        for (Iface i : list) {
+            List<Object> items = new ArrayList<>();
+            items.add(i);
+            items.addAll(i.addresses);
+            for (Object item : items) {
+                long e = base + (long) slot++ * entrySize;
+                long nameAt = e + 56;
+                long addrAt = nameAt + 16;
+                long maskAt = addrAt + 28;
+                long dstAt = maskAt + 28;
+                Pointer p = new Pointer(e);
+                p.setString(56, i.name, "US-ASCII");
+                p.setLong(8, nameAt);
+                p.setInt(16, i.flags);
+                if (item instanceof Iface) {
+                    // sockaddr_dl: len, family, index, type, nlen, alen, slen, data = name + address.
+                    byte[] nm = i.name.getBytes(StandardCharsets.US_ASCII);
+                    byte[] mac = i.mac == null ? new byte[0] : i.mac;
+                    Pointer dl = new Pointer(addrAt);
+                    dl.setByte(0, (byte) (8 + nm.length + mac.length));
+                    dl.setByte(1, (byte) BsdAbi.AF_LINK);
+                    dl.setShort(2, (short) i.index);
+                    dl.setByte(5, (byte) nm.length);
+                    dl.setByte(6, (byte) mac.length);
+                    dl.write(8, nm, 0, nm.length);
+                    dl.write(8 + nm.length, mac, 0, mac.length);
+                    p.setLong(24, addrAt);
+                } else {
+                    Addr a = (Addr) item;
+                    ByteBuffer sa = at(addrAt, 28 * 3);
+                    io.tuntap.bsd.jna.Sockaddrs.put(sa, 0, abi, a.local());
+                    if (a.local() instanceof Inet6Address) {
+                        io.tuntap.bsd.jna.Sockaddrs.putIn6Mask(sa, 28, abi, a.prefix());
+                    } else {
+                        io.tuntap.bsd.jna.Sockaddrs.putInMask(sa, 28, a.prefix());
+                    }
+                    p.setLong(24, addrAt);
+                    p.setLong(32, maskAt);
+                    if (a.destination() != null) {
+                        io.tuntap.bsd.jna.Sockaddrs.put(sa, 56, abi, a.destination());
+                        p.setLong(40, dstAt);
+                    }
+                }
+                if (previous != 0) {
+                    new Pointer(previous).setLong(0, e);
+                }
+                previous = e;
+            }
+        }
+        ifaddrLists.put(base, m);
+        new Pointer(result).setLong(0, entries == 0 ? 0 : base);
+        return 0;
+    }
+
+    @Override
+    public synchronized void freeifaddrs(long ifaddrs) {
+        Memory m = ifaddrLists.remove(ifaddrs);
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** Lists still allocated by getifaddrs: a leak if non-zero after a call returns. */
+    synchronized int openIfaddrLists() {
+        return ifaddrLists.size();
+    }
+
+    // ---- helpers for the framing rules ------------------------------------------------------------
+
+    /** The 4-byte big-endian family header followed by {@code packet}. */
+    static byte[] withHeader(int family, byte[] packet) {
+        byte[] out = new byte[4 + packet.length];
+        ByteBuffer.wrap(out).putInt(family).put(packet);
+        return out;
+    }
+
+    /** The family for a packet's version nibble on this OS, or -1. */
+    int familyOf(byte[] packet) {
+        if (packet.length == 0) {
+            return -1;
+        }
+        return switch ((packet[0] & 0xf0) >> 4) {
+            case 4 -> BsdAbi.AF_INET;
+            case 6 -> afInet6();
+            default -> -1;
+        };
+    }
+
+    static int headerFamily(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).getInt(0);
+    }
+
+    static byte[] afterHeader(byte[] bytes) {
+        return Arrays.copyOfRange(bytes, 4, bytes.length);
+    }
+
+    /** The interface of {@code name}, or null. */
+    synchronized Iface get(String name) {
+        return interfaces.get(name);
+    }
+
+    /** The number of open fds. */
+    synchronized int openFds() {
+        return fds.size();
+    }
+}

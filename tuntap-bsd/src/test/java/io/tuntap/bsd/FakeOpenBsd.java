@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.bsd;
+
+import static io.tuntap.bsd.jna.BsdErrno.EINVAL;
+import static io.tuntap.bsd.jna.BsdErrno.EMSGSIZE;
+import static io.tuntap.bsd.jna.BsdErrno.ENOENT;
+import static io.tuntap.bsd.jna.BsdErrno.ENOTTY;
+
+import io.tuntap.bsd.jna.BsdAbi;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * OpenBSD's tun and tap as in sys/net/if_tun.c 1.252: no clone node; only the nodes tun0–tun3 and tap0–tap3
+ * exist unless more are made (ENOENT otherwise); opening a node creates its unit if missing, and such a unit
+ * is destroyed on close, while one made by SIOCIFCREATE stays; a unit open elsewhere gives EBUSY; open sets
+ * the interface up and running; tun always carries the header; a write shorter than the header is EMSGSIZE,
+ * one of another family is dropped; TUNSIFMODE only accepts the current mode; SIOCSIFMTU takes 46 to 16384.
+ */
+final class FakeOpenBsd extends FakeKernel {
+    /** Device nodes present in /dev. */
+    final Set<String> nodes = new HashSet<>(Set.of("tun0", "tun1", "tun2", "tun3", "tap0", "tap1", "tap2", "tap3"));
+
+    FakeOpenBsd() {
+        super(BsdAbi.OPENBSD);
+    }
+
+    @Override
+    int afInet6() {
+        return 24;
+    }
+
+    @Override
+    int[] rtLayout() {
+        return new int[] {104, 5, 16, 12, 8};
+    }
+
+    @Override
+    int ifreqSize() {
+        return 32;
+    }
+
+    @Override
+    int ifaliasreqSize() {
+        return 64;
+    }
+
+    @Override
+    int in6AliasreqSize() {
+        return 128;
+    }
+
+    @Override
+    Iface openNode(String path) throws Err {
+        String node = path.startsWith("/dev/") ? path.substring(5) : "";
+        if (!nodes.contains(node)) {
+            throw new Err(ENOENT);
+        }
+        Iface i = get(node);
+        if (i == null) {
+            i = createInterface(node, node.startsWith("tap") ? "tap" : "tun");
+            i.destroyOnClose = true; // made by open: TUN_STAYUP clear
+        }
+        if (i.owner == null) {
+            i.flags |= BsdAbi.IFF_UP | BsdAbi.IFF_RUNNING;
+        }
+        return i;
+    }
+
+    @Override
+    void lastClose(Iface iface) {
+        if (iface.destroyOnClose) {
+            interfaces.remove(iface.name);
+        } else {
+            iface.flags &= ~(BsdAbi.IFF_UP | BsdAbi.IFF_RUNNING);
+        }
+    }
+
+    @Override
+    void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
+        if (is(request, abi.tunsifmode, 4)) {
+            // 1.252: only validates; the flags are fixed.
+            int wanted = at(arg, 4).getInt(0);
+            int current = fd.iface.flags & (BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_BROADCAST | BsdAbi.IFF_MULTICAST);
+            if (wanted != current) {
+                throw new Err(EINVAL);
+            }
+            return;
+        }
+        throw new Err(ENOTTY);
+    }
+
+    @Override
+    byte[] frame(Iface iface, byte[] packet) {
+        return iface.tun() ? withHeader(familyOf(packet), packet) : packet;
+    }
+
+    @Override
+    long deviceWrite(Iface iface, byte[] bytes) throws Err {
+        if (!iface.tun()) {
+            iface.fromUser.addLast(bytes);
+            return bytes.length;
+        }
+        if (bytes.length < 4 || bytes.length > 4 + 65536) {
+            throw new Err(EMSGSIZE);
+        }
+        int family = headerFamily(bytes);
+        if (family == BsdAbi.AF_INET || family == afInet6()) {
+            iface.fromUser.addLast(afterHeader(bytes));
+        }
+        return bytes.length; // tun_input frees other families silently
+    }
+
+    @Override
+    int[] mtuRange(Iface iface) {
+        return new int[] {46, 16384};
+    }
+
+    @Override
+    void otherSocketIoctl(SocketFd socket, long request, long arg) throws Err {
+        if (is(request, abi.siocifcreate, 32)) {
+            ByteBuffer b = at(arg, 32);
+            String n = name(b);
+            createInterface(n, n.startsWith("tap") ? "tap" : "tun"); // TUN_STAYUP: persists
+            return;
+        }
+        throw new Err(ENOTTY);
+    }
+}

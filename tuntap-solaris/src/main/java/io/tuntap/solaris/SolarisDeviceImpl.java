@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.solaris;
+
+import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceMode;
+import io.tuntap.IpPrefix;
+import io.tuntap.TunTapException;
+import io.tuntap.spi.AbstractTunTapDevice;
+import io.tuntap.spi.ErrorMessages;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A plumbed tun/tap unit: one queue (the control stream) and the interface's configuration through
+ * {@link IfConfig}. Closing it wakes a blocked reader, waits for calls inside to leave, unplumbs the interface
+ * ({@code I_PUNLINK}) and closes every stream, so that nothing is left behind.
+ */
+abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements SolarisDevice {
+    final SolarisQueue queue;
+    final IfConfig config;
+    private final SolarisLink link;
+    private final SunOs os;
+    private volatile String unplumbFailure;
+
+    SolarisDeviceImpl(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,
+            DeviceMode mode) {
+        super(mode, link.name, index, capabilities);
+        this.link = link;
+        this.os = os;
+        this.config = config;
+        this.queue = new SolarisQueue(os, link.controlFd, pipe, link.name, mode, this::release);
+        attachQueues(List.of(queue));
+    }
+
+    private void release() {
+        config.close();
+        unplumbFailure = link.unplumb();
+    }
+
+    @Override
+    protected io.tuntap.spi.EventDispatcher.Source eventSource() {
+        return new SolarisEvents(os, config, name(), index(), mode());
+    }
+
+    @Override
+    protected void closeDevice() {
+        // The queue's close ran release(): unplumbed, every stream closed.
+    }
+
+    @Override
+    public int unit() {
+        return link.ppa;
+    }
+
+    @Override
+    public int fileDescriptor() {
+        return link.controlFd;
+    }
+
+    /** What unplumbing at close could not do, or null; for tests and diagnostics. */
+    String unplumbFailure() {
+        return unplumbFailure;
+    }
+
+    @Override
+    public int mtu() throws TunTapException {
+        ensureOpen("mtu");
+        return config.mtu();
+    }
+
+    @Override
+    public void setMtu(int mtu) throws TunTapException {
+        ensureOpen("setMtu");
+        config.setMtu(mtu);
+    }
+
+    @Override
+    public boolean isUp() throws TunTapException {
+        ensureOpen("isUp");
+        return config.isUp();
+    }
+
+    @Override
+    public void setUp(boolean up) throws TunTapException {
+        ensureOpen("setUp");
+        config.setUp(up);
+        queue.linkUp(up);
+    }
+
+    @Override
+    public List<DeviceAddress> addresses() throws TunTapException {
+        ensureOpen("addresses");
+        return config.addresses();
+    }
+
+    @Override
+    public void addAddress(DeviceAddress address) throws TunTapException {
+        ensureOpen("addAddress");
+        require(address.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
+        if (address.isPointToPoint()) {
+            require(Capability.PEER_ADDRESSES, "addAddress");
+        }
+        config.addAddress(address, config.isUp());
+    }
+
+    @Override
+    public void removeAddress(IpPrefix local) throws TunTapException {
+        ensureOpen("removeAddress");
+        config.removeAddress(local);
+    }
+
+    @Override
+    public boolean isPersistent() throws TunTapException {
+        ensureOpen("isPersistent");
+        return false;
+    }
+
+    @Override
+    public void setPersistent(boolean persistent) throws TunTapException {
+        ensureOpen("setPersistent");
+        if (persistent) {
+            throw ErrorMessages.unsupported("setPersistent", name(), Capability.PERSISTENT, "a unit of the STREAMS "
+                    + "tun/tap driver lives as long as its control stream; closing the device frees it");
+        }
+    }
+}

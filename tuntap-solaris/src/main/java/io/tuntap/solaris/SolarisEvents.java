@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.solaris;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceEvent;
+import io.tuntap.DeviceMode;
+import io.tuntap.IpPrefix;
+import io.tuntap.TunTapException;
+import io.tuntap.solaris.jna.Errno;
+import io.tuntap.solaris.jna.Lifreq;
+import io.tuntap.solaris.jna.RouteMessages;
+import io.tuntap.solaris.jna.Sys;
+import io.tuntap.spi.EventDispatcher;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The device's events from a routing socket ({@code socket(AF_ROUTE, SOCK_RAW, 0)}), read by one thread that
+ * polls it together with a stop pipe:
+ * <ul>
+ * <li>{@code RTM_NEWADDR}/{@code RTM_DELADDR} for the device's index become {@link DeviceEvent.AddressAdded}/
+ *     {@link DeviceEvent.AddressRemoved}, with the address ({@code RTA_IFA}), its netmask and, on TUN, the
+ *     destination ({@code RTA_BRD}) as peer when it differs from the local address;</li>
+ * <li>{@code RTM_IFINFO} for the device gives the link state ({@code ifm_flags}) and MTU ({@code ifi_mtu}), and
+ *     what changed becomes {@link DeviceEvent.LinkChanged} or {@link DeviceEvent.MtuChanged}; a second without
+ *     messages re-reads both from the interface, in case a change sent none; an interface that is gone gives
+ *     {@link DeviceEvent.Removed}, once.</li>
+ * </ul>
+ */
+final class SolarisEvents implements EventDispatcher.Source {
+    private static final int BUFFER = 4096;
+    private static final int CHECK_MILLIS = 1000;
+
+    private final SunOs os;
+    private final IfConfig config;
+    private final String name;
+    private final int index;
+    private final DeviceMode mode;
+    private Thread thread;
+    private int socketFd = -1;
+    private int[] stopPipe;
+    private volatile boolean stopping;
+
+    SolarisEvents(SunOs os, IfConfig config, String name, int index, DeviceMode mode) {
+        this.os = os;
+        this.config = config;
+        this.name = name;
+        this.index = index;
+        this.mode = mode;
+    }
+
+    @Override
+    public synchronized void start(EventDispatcher dispatcher) throws TunTapException {
+        int fd = os.libc().socket(Sys.AF_ROUTE, Sys.SOCK_RAW, 0);
+        if (fd < 0) {
+            throw SolarisErrors.ofCommon("socket(AF_ROUTE, SOCK_RAW)", os.libc().errno(), "cannot open the routing "
+                    + "socket that reports the changes of " + name);
+        }
+        int[] pipe = new int[2];
+        try (Memory fds = new Memory(8)) {
+            if (os.libc().pipe(Pointer.nativeValue(fds)) < 0) {
+                int errno = os.libc().errno();
+                os.libc().close(fd);
+                throw SolarisErrors.ofCommon("pipe", errno, "cannot create the pipe that stops the event thread");
+            }
+            pipe[0] = fds.getInt(0);
+            pipe[1] = fds.getInt(4);
+        }
+        int up;
+        int mtu;
+        try {
+            up = config.isUp() ? 1 : 0;
+            mtu = config.mtu();
+        } catch (TunTapException e) {
+            os.libc().close(fd);
+            os.libc().close(pipe[0]);
+            os.libc().close(pipe[1]);
+            throw e;
+        }
+        socketFd = fd;
+        stopPipe = pipe;
+        stopping = false;
+        int firstUp = up;
+        int firstMtu = mtu;
+        thread = new Thread(() -> run(dispatcher, fd, pipe[0], firstUp, firstMtu), "tuntap-events-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (thread == null) {
+            return;
+        }
+        stopping = true;
+        try (Memory one = new Memory(1)) {
+            one.setByte(0, (byte) 1);
+            os.libc().write(stopPipe[1], Pointer.nativeValue(one), 1);
+        }
+        if (thread != Thread.currentThread()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        os.libc().close(socketFd);
+        os.libc().close(stopPipe[0]);
+        os.libc().close(stopPipe[1]);
+        thread = null;
+    }
+
+    private void run(EventDispatcher dispatcher, int fd, int stopFd, int lastUp, int lastMtu) {
+        try (Memory memory = new Memory(BUFFER + 16)) {
+            long pollFds = Pointer.nativeValue(memory) + BUFFER;
+            memory.setInt(BUFFER, fd);
+            memory.setShort(BUFFER + 4, Sys.POLLIN);
+            memory.setInt(BUFFER + 8, stopFd);
+            memory.setShort(BUFFER + 12, Sys.POLLIN);
+            ByteBuffer message = memory.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
+            int up = lastUp;
+            int mtu = lastMtu;
+            boolean removed = false;
+            while (!stopping && !removed) {
+                int ready = os.libc().poll(pollFds, 2, CHECK_MILLIS);
+                if (stopping) {
+                    return;
+                }
+                boolean recheck = ready == 0;
+                if (ready > 0 && (memory.getShort(BUFFER + 6) & Sys.POLLIN) != 0) {
+                    long n = os.libc().read(fd, Pointer.nativeValue(memory), BUFFER);
+                    if (n >= RouteMessages.INDEX + 2
+                            && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
+                            && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
+                        int type = message.get(RouteMessages.TYPE) & 0xff;
+                        if (type == RouteMessages.RTM_NEWADDR || type == RouteMessages.RTM_DELADDR) {
+                            DeviceAddress a = address(message, (int) n);
+                            if (a != null) {
+                                dispatcher.publish(type == RouteMessages.RTM_NEWADDR ? new DeviceEvent.AddressAdded(a)
+                                        : new DeviceEvent.AddressRemoved(a));
+                            }
+                        } else if (type == RouteMessages.RTM_IFINFO) {
+                            // The message's own flags and MTU, so that events keep the order of the messages
+                            // (re-reading the interface here could report a later state ahead of queued messages).
+                            int nowUp = (message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0 ? 1 : 0;
+                            int nowMtu = n >= RouteMessages.IFM_MTU + 4 ? message.getInt(RouteMessages.IFM_MTU) : 0;
+                            if (nowMtu > 0 && nowMtu != mtu) {
+                                mtu = nowMtu;
+                                dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
+                            } else if (nowMtu <= 0) {
+                                recheck = true;
+                            }
+                            if (nowUp != up) {
+                                up = nowUp;
+                                dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
+                            }
+                        }
+                    } else if (n < 0 && os.libc().errno() != Errno.EINTR && os.libc().errno() != Errno.EAGAIN) {
+                        recheck = true;
+                    }
+                }
+                if (recheck) {
+                    try {
+                        int nowUp = config.isUp() ? 1 : 0;
+                        int nowMtu = config.mtu();
+                        if (nowMtu != mtu) {
+                            mtu = nowMtu;
+                            dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
+                        }
+                        if (nowUp != up) {
+                            up = nowUp;
+                            dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
+                        }
+                    } catch (TunTapException e) {
+                        if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
+                            removed = true;
+                            dispatcher.publish(new DeviceEvent.Removed());
+                        } else if (e instanceof io.tuntap.DeviceClosedException) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The address of an ifa_msghdr: RTA_NETMASK, RTA_IFA and RTA_BRD, each sized by its family. */
+    private DeviceAddress address(ByteBuffer m, int length) {
+        int addrs = m.getInt(RouteMessages.ADDRS);
+        int offset = RouteMessages.IFA_MSGHDR_SIZE;
+        InetAddress mask = null;
+        InetAddress local = null;
+        InetAddress destination = null;
+        for (int bit = RouteMessages.RTA_DST; bit <= RouteMessages.RTA_BRD; bit <<= 1) {
+            if ((addrs & bit) == 0) {
+                continue;
+            }
+            if (offset + 2 > length) {
+                return null;
+            }
+            int family = m.getShort(offset);
+            int size = family == Sys.AF_INET6 ? Lifreq.SOCKADDR_IN6_SIZE
+                    : family == Sys.AF_INET ? Lifreq.SOCKADDR_IN_SIZE : -1;
+            if (size < 0 || offset + size > length) {
+                return null; // a link address (RTA_IFP) or unknown family: its size is not known here
+            }
+            InetAddress a = Lifreq.getSockaddr(m, offset);
+            if (bit == RouteMessages.RTA_NETMASK) {
+                mask = a;
+            } else if (bit == RouteMessages.RTA_IFA) {
+                local = a;
+            } else if (bit == RouteMessages.RTA_BRD) {
+                destination = a;
+            }
+            offset += size;
+        }
+        if (local == null || local.isAnyLocalAddress()) {
+            return null;
+        }
+        int prefix = mask == null ? local.getAddress().length * 8 : Math.max(0, Lifreq.prefixLength(mask));
+        IpPrefix p = new IpPrefix(local, prefix);
+        if (mode == DeviceMode.TUN && destination != null && !destination.isAnyLocalAddress()
+                && !Objects.equals(destination, local)) {
+            return DeviceAddress.pointToPoint(p, destination);
+        }
+        return DeviceAddress.of(p);
+    }
+}
