@@ -75,10 +75,10 @@ final class ReadBench {
     }
 
     /** Reads the queue empty, given how many packets it holds; returns how many it read. */
-    private interface Reader extends AutoCloseable {
+    private interface Reader {
         int drain(int queued) throws Exception;
 
-        @Override
+        /** Closes the device (not AutoCloseable: used in a finally block, and its close may throw anything). */
         void close() throws Exception;
     }
 
