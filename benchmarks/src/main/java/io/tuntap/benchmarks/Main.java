@@ -13,8 +13,8 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar benchmarks.jar SCENARIO ...",
-            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch, tun-io, netty-tun",
-            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch, tun-io, netty-tun",
+            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
+            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
             "  queues  write|read DEV SIZE COUNT QUEUES RUNS   tuntap with N queues and N threads (multi_queue DEV)",
             "  forward LIB NS_A DEV_A NS_B DEV_B        LIB: tuntap, tuntap-vnet, tun-io, netty-tun",
             "  peer-tunnel DEV LOCAL_IP PORT REMOTE_IP PORT   a UDP tunnel on tun-io",
@@ -40,6 +40,15 @@ public final class Main {
                 System.exit(2);
             }
         }
+    }
+
+    /** N for a library named {@code tuntap-batchN} ({@code tuntap-batch} alone: 64), 0 for any other. */
+    static int batchSize(String lib) {
+        if (!lib.startsWith("tuntap-batch")) {
+            return 0;
+        }
+        String n = lib.substring("tuntap-batch".length());
+        return n.isEmpty() ? 64 : Integer.parseInt(n);
     }
 
     static void usage(boolean ok) {

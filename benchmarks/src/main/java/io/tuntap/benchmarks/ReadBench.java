@@ -21,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
  * device's {@code tx_dropped}. The first fill-and-drain is an untimed warm-up.
  */
 final class ReadBench {
-    private static final int BATCH = 64;
-
     private ReadBench() {
     }
 
@@ -35,6 +33,7 @@ final class ReadBench {
         int runs = Integer.parseInt(args[4]);
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(args[5]), 9);
         double[] pps = new double[runs];
+        double[] cpu = new double[runs];
         long droppedBefore = 0;
         long totalRead = 0;
         try (DatagramChannel sender = DatagramChannel.open()) {
@@ -56,10 +55,14 @@ final class ReadBench {
                     Thread.sleep(20); // let any packet still between socket and device arrive
                     int queued = (int) (count - (Stats.counter(dev, "tx_dropped") - droppedBeforeFill));
                     long t0 = System.nanoTime();
+                    long c0 = Stats.cpuNanos();
                     int n = reader.drain(queued);
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    double cpuSeconds = (Stats.cpuNanos() - c0) / 1e9;
                     if (r >= 0) {
                         pps[r] = n / seconds;
+                        // netty-tun reads on its event loop: this thread's CPU time says nothing there
+                        cpu[r] = lib.equals("netty-tun") ? Double.NaN : n / cpuSeconds;
                         totalRead += n;
                     }
                 }
@@ -67,20 +70,21 @@ final class ReadBench {
                 reader.close();
             }
         }
-        Stats.result("pps=" + Math.round(Stats.median(pps)) + " read=" + totalRead + " sent=" + (long) count * runs
+        Stats.result("pps=" + Math.round(Stats.median(pps)) + Stats.cpuField(cpu) + " read=" + totalRead + " sent=" + (long) count * runs
                 + " tx_dropped=" + (Stats.counter(dev, "tx_dropped") - droppedBefore));
     }
 
     /** Reads the queue empty, given how many packets it holds; returns how many it read. */
-    private interface Reader extends AutoCloseable {
+    private interface Reader {
         int drain(int queued) throws Exception;
 
-        @Override
+        /** Closes the device (not AutoCloseable: used in a finally block, and its close may throw anything). */
         void close() throws Exception;
     }
 
     private static Reader open(String lib, String dev) throws Exception {
-        switch (lib) {
+        int batchSize = Main.batchSize(lib);
+        switch (batchSize > 0 ? "tuntap-batch" : lib) {
             case "tuntap": {
                 PacketChannel tun = Devices.attach(dev, Offload.OFF);
                 ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
@@ -105,8 +109,9 @@ final class ReadBench {
             }
             case "tuntap-batch": {
                 PacketChannel tun = Devices.attach(dev, Offload.OFF);
-                ByteBuffer[] buffers = new ByteBuffer[BATCH];
-                for (int i = 0; i < BATCH; i++) {
+                System.err.println("tuntap batches: " + Stats.batchPath());
+                ByteBuffer[] buffers = new ByteBuffer[batchSize];
+                for (int i = 0; i < batchSize; i++) {
                     buffers[i] = ByteBuffer.allocateDirect(2048);
                 }
                 return new Reader() {
@@ -115,7 +120,7 @@ final class ReadBench {
                         int n = 0;
                         // readPackets waits for its first packet, so ask only for what is known to be queued.
                         while (n < queued) {
-                            int want = Math.min(BATCH, queued - n);
+                            int want = Math.min(batchSize, queued - n);
                             for (int i = 0; i < want; i++) {
                                 buffers[i].clear();
                             }

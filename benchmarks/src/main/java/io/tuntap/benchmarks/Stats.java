@@ -19,6 +19,24 @@ final class Stats {
         return Long.parseLong(Files.readString(Path.of("/sys/class/net", dev, "statistics", name)).trim());
     }
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the calling thread (user and system), in nanoseconds. */
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** " cpu_pps=N" for the median of per-CPU-second rates, or nothing if they were not measured. */
+    static String cpuField(double[] cpu) {
+        double m = median(cpu);
+        return Double.isNaN(m) ? "" : " cpu_pps=" + Math.round(m);
+    }
+
+    /** Which path tuntap's batch calls and native calls take in this JVM, as the provider reports it. */
+    static String batchPath() {
+        return new io.tuntap.linux.LinuxTunTapProvider().availability().detail();
+    }
+
     static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);

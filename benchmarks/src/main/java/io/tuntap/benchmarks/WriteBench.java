@@ -27,29 +27,37 @@ final class WriteBench {
         int runs = Integer.parseInt(args[4]);
         ByteBuffer packet = Udp4.packet(size, Udp4.SOURCE, Udp4.MULTICAST);
         double[] pps = new double[runs];
+        double[] cpu = new double[runs];
+        int batchSize = Main.batchSize(lib);
+        if (batchSize > 0) {
+            lib = "tuntap-batch";
+        }
         switch (lib) {
             case "tuntap" -> {
                 try (PacketChannel tun = Devices.attach(dev, Offload.OFF)) {
                     for (int r = -1; r < runs; r++) {
                         long t0 = System.nanoTime();
+                        long c0 = Stats.cpuNanos();
                         for (int i = 0; i < count; i++) {
                             packet.clear();
                             tun.write(packet);
                         }
-                        record(pps, r, count, t0);
+                        record(pps, cpu, r, count, t0, c0);
                     }
                 }
             }
             case "tuntap-batch" -> {
-                // 64 packets per writePackets call; offload stays off so that every packet is its own write, as
-                // in C (with offload the kernel would take a coalesced super-packet and drop it once).
-                ByteBuffer[] batch = new ByteBuffer[64];
+                // batchSize packets per writePackets call; offload stays off so that every packet is its own write,
+                // as in C (with offload the kernel would take a coalesced super-packet and drop it once).
+                ByteBuffer[] batch = new ByteBuffer[batchSize];
                 for (int i = 0; i < batch.length; i++) {
                     batch[i] = packet.duplicate();
                 }
+                System.err.println("tuntap batches: " + Stats.batchPath());
                 try (PacketChannel tun = Devices.attach(dev, Offload.OFF)) {
                     for (int r = -1; r < runs; r++) {
                         long t0 = System.nanoTime();
+                        long c0 = Stats.cpuNanos();
                         for (int i = 0; i < count; i += batch.length) {
                             int n = Math.min(batch.length, count - i);
                             for (int j = 0; j < n; j++) {
@@ -57,7 +65,7 @@ final class WriteBench {
                             }
                             tun.writePackets(batch, n);
                         }
-                        record(pps, r, count, t0);
+                        record(pps, cpu, r, count, t0, c0);
                     }
                 }
             }
@@ -65,11 +73,12 @@ final class WriteBench {
                 try (TunDevice tun = TunDevice.open(dev)) {
                     for (int r = -1; r < runs; r++) {
                         long t0 = System.nanoTime();
+                        long c0 = Stats.cpuNanos();
                         for (int i = 0; i < count; i++) {
                             packet.clear();
                             tun.write(packet);
                         }
-                        record(pps, r, count, t0);
+                        record(pps, cpu, r, count, t0, c0);
                     }
                 }
             }
@@ -84,18 +93,22 @@ final class WriteBench {
                                 ch.writeAndFlush(new Tun4Packet(content.retainedDuplicate()));
                             }
                         });
-                        record(pps, r, count, t0);
+                        if (r >= 0) {
+                            pps[r] = count / ((System.nanoTime() - t0) / 1e9);
+                            cpu[r] = Double.NaN; // the writes ran on the event loop: no CPU time of this thread
+                        }
                     }
                 }
             }
             default -> Main.usage(false);
         }
-        Stats.result("pps=" + Math.round(Stats.median(pps)));
+        Stats.result("pps=" + Math.round(Stats.median(pps)) + Stats.cpuField(cpu));
     }
 
-    private static void record(double[] pps, int run, int count, long t0) {
+    private static void record(double[] pps, double[] cpu, int run, int count, long t0, long c0) {
         if (run >= 0) {
             pps[run] = count / ((System.nanoTime() - t0) / 1e9);
+            cpu[run] = count / ((Stats.cpuNanos() - c0) / 1e9);
         }
     }
 }

@@ -39,6 +39,8 @@ final class LinuxDeviceOpener {
 
     private final LinuxLibC libc;
     private final Set<Capability> capabilities;
+    /** Whether the queues may batch through io_uring ({@link LinuxOptions#IO_URING}); set by {@link #open}. */
+    private boolean ioUring = true;
 
     LinuxDeviceOpener(LinuxLibC libc, Set<Capability> capabilities) {
         this.libc = libc;
@@ -46,6 +48,7 @@ final class LinuxDeviceOpener {
     }
 
     LinuxDevice open(DeviceConfig config) throws TunTapException {
+        ioUring = config.option(LinuxOptions.IO_URING).orElse(Boolean.TRUE);
         String requested = config.name().orElse(null);
         validate(config, requested);
 
@@ -280,7 +283,7 @@ final class LinuxDeviceOpener {
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
             // Without TUNSETOFFLOAD here, whether the kernel takes UDP segments is unknown: TCP only.
             boolean udpSegmentation = setOffload && enableOffload(fd) == FULL_OFFLOAD;
-            queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation));
+            queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation, ioUring));
             return actual;
         }
     }

@@ -130,6 +130,12 @@ final class LinuxErrors {
 
     /** A failed read, write or poll on a queue's fd. */
     static TunTapException packetIo(String call, int errno, String device, int queue, boolean rawHeader) {
+        return packetIo(call, errno, device, queue, rawHeader, null);
+    }
+
+    /** {@link #packetIo(String, int, String, int, boolean)} with {@code context}, if not null, saying where in a batch. */
+    static TunTapException packetIo(String call, int errno, String device, int queue, boolean rawHeader,
+            String context) {
         String explanation = switch (errno) {
             case Errno.EIO -> device + "'s link is down: bring it up with setUp(true) (the kernel refuses "
                     + "packets on a down interface)";
@@ -142,7 +148,7 @@ final class LinuxErrors {
                     + "(close it and open the device again)";
             case Errno.EFAULT -> "the buffer is not valid native memory; this is a bug";
             default -> "unexpected error on " + device + " queue " + queue;
-        };
+        } + (context == null ? "" : "; " + context);
         String function = call + "(" + device + ")";
         if (errno == Errno.EBADFD) {
             // As configuration calls report a vanished interface (mtu() and the like).

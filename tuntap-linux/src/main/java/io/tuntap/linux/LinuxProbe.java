@@ -8,8 +8,9 @@ import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
-import io.tuntap.linux.jna.LinuxLibCDirect;
+import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
+import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.spi.Availability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class LinuxProbe {
     private static LinuxProbe probe() {
         LinuxLibC libc;
         try {
-            libc = LinuxLibCDirect.INSTANCE;
+            libc = NativeCalls.libc();
         } catch (LinkageError | RuntimeException e) {
             return new LinuxProbe(Availability.unavailable("JNA could not load its native library: " + e
                     + ". Check that the jna artifact matches this CPU (os.arch=" + System.getProperty("os.arch")
@@ -83,6 +84,11 @@ final class LinuxProbe {
                 + "KERNEL==\"tun\", MODE=\"0666\"; the kernel still checks CAP_NET_ADMIN or the device's owner), "
                 + "or give this user's group read and write access to it, or run as root; in a container, pass "
                 + "the device in (--device /dev/net/tun)");
+    }
+
+    /** Which path packet batches take: io_uring only over the real kernel, never over a test's fake libc. */
+    private static String batchPath(LinuxLibC libc) {
+        return libc == NativeCalls.libc() ? UringSupport.get().description() : "plain read/write per packet";
     }
 
     /** Probes through {@code libc}; visible for tests with a fake libc. */
@@ -129,7 +135,8 @@ final class LinuxProbe {
                 caps.add(Capability.MULTI_QUEUE);
             }
             return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x"
-                    + Integer.toHexString(flags & 0xffff) + ", kernel " + System.getProperty("os.version")), caps, libc);
+                    + Integer.toHexString(flags & 0xffff) + ", kernel " + System.getProperty("os.version")
+                    + "; native calls: " + NativeCalls.binding() + "; packet batches: " + batchPath(libc)), caps, libc);
         } finally {
             libc.close(fd);
         }

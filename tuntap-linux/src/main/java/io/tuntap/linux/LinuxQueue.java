@@ -10,9 +10,12 @@ import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
+import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
+import io.tuntap.linux.uring.UringBatchIo;
+import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.CloseGate;
 import java.nio.ByteBuffer;
@@ -39,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  * <p>With kernel offload ({@link VnetMode#SPLIT}) every packet carries a {@code virtio_net_hdr}: reads split
  * super-packets ({@link OffloadReader}) and {@link #writePackets} coalesces ({@link OffloadWriter}). The native
  * memory lives in {@link NativeBuffers}.
+ *
+ * <p>Where io_uring works ({@link UringSupport}), {@link #readPackets} and {@link #writePackets} of whole
+ * packets in direct buffers, and offload's coalesced writes, go through {@link UringBatchIo}: one
+ * {@code io_uring_enter} per batch instead of one system call per packet, with the same waits, errors and
+ * order as here.
  *
  * <p>Closing never pulls an fd from under a running call: each call passes the queue's {@link CloseGate}, and
  * {@code close} first marks the queue closed, wakes waiters through the eventfd, waits for calls inside to
@@ -98,6 +106,8 @@ final class LinuxQueue implements PacketChannel {
     private final OffloadWriter offloadWriter;
     /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
     private PacketTooLargeException deferred;
+    /** The io_uring batch path, or null where batches take the plain path. */
+    private final UringBatchIo uring;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
@@ -107,13 +117,22 @@ final class LinuxQueue implements PacketChannel {
      */
     static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, DeviceMode mode, VnetMode vnet,
             boolean udpSegmentation) throws TunTapException {
+        return open(libc, fd, deviceName, index, mode, vnet, udpSegmentation, true);
+    }
+
+    /**
+     * As above; with {@code ioUring} false, batches take the plain path even where io_uring works
+     * ({@link LinuxOptions#IO_URING}).
+     */
+    static LinuxQueue open(LinuxLibC libc, int fd, String deviceName, int index, DeviceMode mode, VnetMode vnet,
+            boolean udpSegmentation, boolean ioUring) throws TunTapException {
         int wakeFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
         if (wakeFd < 0) {
             int errno = libc.errno();
             libc.close(fd);
             throw LinuxErrors.ofCommon("eventfd", errno, "cannot create the eventfd that lets close() wake a reader");
         }
-        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, mode, vnet, udpSegmentation);
+        return new LinuxQueue(libc, fd, wakeFd, deviceName, index, mode, vnet, udpSegmentation, ioUring);
     }
 
     /** A TUN queue without virtio-net header. */
@@ -122,7 +141,7 @@ final class LinuxQueue implements PacketChannel {
     }
 
     private LinuxQueue(LinuxLibC libc, int fd, int wakeFd, String deviceName, int index, DeviceMode mode,
-            VnetMode vnet, boolean udpSegmentation) {
+            VnetMode vnet, boolean udpSegmentation, boolean ioUring) {
         this.libc = libc;
         this.fd = fd;
         this.wakeFd = wakeFd;
@@ -152,8 +171,23 @@ final class LinuxQueue implements PacketChannel {
         // Room for a coalesced batch of MTU-sized packets, or one packet of any size with its header.
         buffers = new NativeBuffers(Math.max(MAX_PACKET, MAX_VNET_READ),
                 split ? OffloadWriter.SCRATCH_SIZE : MAX_PACKET + VirtioNetHdr.SIZE, readIovecs, IOVEC_SIZE);
+        // Rings only over the real kernel: a test's fake libc keeps the plain path.
+        uring = ioUring && libc == NativeCalls.libc() && UringSupport.get().enabled()
+                ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
+                        deviceName + " queue " + index)
+                : null;
         offloadReader = split ? new OffloadReader(buffers, this::receiveIntoScratch, this::tooLarge) : null;
-        offloadWriter = split ? new OffloadWriter(buffers, this::sendPlain, udpSegmentation) : null;
+        offloadWriter = split ? new OffloadWriter(buffers, this::sendPlain, uring == null ? null : uring::writeUnits,
+                udpSegmentation) : null;
+    }
+
+    /** Which path {@link #readPackets} and {@link #writePackets} take here, for diagnostics and tests. */
+    String batchPath() {
+        if (uring == null) {
+            return "plain";
+        }
+        return vnet == VnetMode.SPLIT ? "io_uring for coalesced writes; plain reads (one read carries many packets)"
+                : "io_uring";
     }
 
     /** The device fd, for the device's own ioctls. */
@@ -218,6 +252,12 @@ final class LinuxQueue implements PacketChannel {
         try {
             checkInterrupted();
             throwDeferred();
+            if (uring != null && vnet != VnetMode.SPLIT) {
+                int n = uring.readPackets(dsts, count);
+                if (n != UringBatchIo.NOT_HANDLED) {
+                    return n;
+                }
+            }
             readOne(dsts[0], -1L);
             int n = 1;
             try {
@@ -344,6 +384,18 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
+        if (uring != null && vnet != VnetMode.SPLIT) {
+            BatchChecks.checkWriteBatch(srcs, count);
+            gate.enterWrite();
+            try {
+                int n = uring.writePackets(srcs, count);
+                if (n != UringBatchIo.NOT_HANDLED) {
+                    return n;
+                }
+            } finally {
+                gate.exitWrite();
+            }
+        }
         if (offloadWriter == null || offloadWriter.refused()) {
             return PacketChannel.super.writePackets(srcs, count);
         }
@@ -419,6 +471,9 @@ final class LinuxQueue implements PacketChannel {
     public void close() {
         // The eventfd is never read, so it stays readable: every later poll returns at once too.
         gate.close(() -> libc.write(wakeFd, base + WAKE_VALUE, 8), () -> {
+            if (uring != null) {
+                uring.close(); // the rings hold the device file too: release them first
+            }
             libc.close(fd);
             libc.close(wakeFd);
             control.close();
@@ -470,6 +525,39 @@ final class LinuxQueue implements PacketChannel {
     private DeviceInterruptedException interrupted() {
         return new DeviceInterruptedException("poll", 0, "the thread waiting on " + deviceName + " queue " + index
                 + " was interrupted; the device is still open");
+    }
+
+    /** The queue's waits and errors, lent to the io_uring batch path. */
+    private final class BatchHost implements UringBatchIo.Host {
+        @Override
+        public void awaitReadable() throws TunTapException {
+            await(base, 0, true);
+        }
+
+        @Override
+        public void awaitWritable() throws TunTapException {
+            await(base + 2L * Sys.POLLFD_SIZE, 0, true);
+        }
+
+        @Override
+        public void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
+            LinuxQueue.this.checkWriteLength(src, length);
+        }
+
+        @Override
+        public TunTapException ioError(String call, int errno, String context) {
+            return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW, context);
+        }
+
+        @Override
+        public PacketTooLargeException tooLarge(int length, int room) {
+            return LinuxQueue.this.tooLarge(length, room);
+        }
+
+        @Override
+        public void defer(PacketTooLargeException e) {
+            deferred = e;
+        }
     }
 
     // ---- errors: built by LinuxErrors ------------------------------------------------------------------

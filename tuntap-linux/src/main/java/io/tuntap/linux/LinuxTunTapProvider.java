@@ -5,6 +5,7 @@ import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInfo;
 import io.tuntap.DeviceMode;
+import io.tuntap.DeviceOption;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
@@ -28,6 +29,12 @@ public final class LinuxTunTapProvider implements TunTapProvider {
     @Override
     public String name() {
         return "linux";
+    }
+
+    /** {@link LinuxOptions#IO_URING}. */
+    @Override
+    public Set<DeviceOption<?>> supportedOptions() {
+        return Set.of(LinuxOptions.IO_URING);
     }
 
     @Override

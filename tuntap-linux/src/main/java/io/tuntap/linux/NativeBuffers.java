@@ -2,14 +2,14 @@
 package io.tuntap.linux;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * The native memory a queue reads and writes through, made on first use: the address of the caller's direct
- * buffers (cached per buffer, so that reusing a buffer costs no JNI call), and one scratch buffer per side,
+ * buffers (remembered per buffer in {@link DirectAddresses}, so that reusing a buffer, or the buffers of a
+ * batch, costs no JNI call and no allocation), and one scratch buffer per side,
  * for heap buffers, offload and the read overflow segment. Each side is touched only by its own thread.
  */
 final class NativeBuffers {
@@ -22,14 +22,12 @@ final class NativeBuffers {
     // Reader side.
     private Memory readScratch;
     private ByteBuffer readScratchView;
-    private ByteBuffer lastReadBuffer;
-    private long lastReadAddress;
+    private final DirectAddresses readAddresses = new DirectAddresses();
 
     // Writer side.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
-    private ByteBuffer lastWriteBuffer;
-    private long lastWriteAddress;
+    private final DirectAddresses writeAddresses = new DirectAddresses();
 
     /**
      * @param readScratchSize the reader's scratch: a whole read for heap buffers and offload
@@ -45,21 +43,13 @@ final class NativeBuffers {
 
     /** The native address of a direct buffer the caller reads into; sets up the overflow segment too. */
     long readAddress(ByteBuffer dst) {
-        if (dst != lastReadBuffer) {
-            readScratchAddress(); // the overflow segment
-            lastReadAddress = Pointer.nativeValue(Native.getDirectBufferPointer(dst));
-            lastReadBuffer = dst;
-        }
-        return lastReadAddress;
+        readScratchAddress(); // the overflow segment
+        return readAddresses.of(dst);
     }
 
     /** The native address of a direct buffer the caller writes from. */
     long writeAddress(ByteBuffer src) {
-        if (src != lastWriteBuffer) {
-            lastWriteAddress = Pointer.nativeValue(Native.getDirectBufferPointer(src));
-            lastWriteBuffer = src;
-        }
-        return lastWriteAddress;
+        return writeAddresses.of(src);
     }
 
     /** The reader's scratch buffer: the whole read for heap buffers and offload, the overflow otherwise. */
@@ -99,6 +89,8 @@ final class NativeBuffers {
 
     /** Frees both scratch buffers; only once no call uses them. */
     void close() {
+        readAddresses.clear(); // let the caller's buffers go
+        writeAddresses.clear();
         if (readScratch != null) {
             readScratch.close();
         }

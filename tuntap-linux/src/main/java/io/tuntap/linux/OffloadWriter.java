@@ -28,9 +28,20 @@ final class OffloadWriter {
         void send(long address, long length) throws TunTapException;
     }
 
+    /**
+     * Writes units {@code from..to} (unit {@code u}: {@code lengths[u]} bytes at {@code base + offsets[u]}) in
+     * order with one system call per batch, stopping at the first the kernel does not take.
+     */
+    interface BatchSink {
+        /** @return how many units went, from {@code from} on */
+        int sendUnits(long base, int[] offsets, int[] lengths, int from, int to);
+    }
+
     private final GroCoalescer coalescer;
     private final NativeBuffers buffers;
     private final Sink sink;
+    /** The io_uring path for the units of a batch, or null. */
+    private final BatchSink batchSink;
     private final int[] unitOffsets = new int[BATCH];
     private final int[] unitLengths = new int[BATCH];
     private final ByteBuffer[] window = new ByteBuffer[BATCH];
@@ -39,10 +50,14 @@ final class OffloadWriter {
     private GsoSplitter refusedSplitter;
     private ByteBuffer refusedSegment;
 
-    /** @param udpSegmentation whether the kernel accepted UDP segmentation offload (coalesce UDP too) */
-    OffloadWriter(NativeBuffers buffers, Sink sink, boolean udpSegmentation) {
+    /**
+     * @param batchSink writes a batch of units with one system call, or null to write them one by one
+     * @param udpSegmentation whether the kernel accepted UDP segmentation offload (coalesce UDP too)
+     */
+    OffloadWriter(NativeBuffers buffers, Sink sink, BatchSink batchSink, boolean udpSegmentation) {
         this.buffers = buffers;
         this.sink = sink;
+        this.batchSink = batchSink;
         this.coalescer = new GroCoalescer(BATCH, true, udpSegmentation);
     }
 
@@ -64,8 +79,18 @@ final class OffloadWriter {
                     == GroCoalescer.NO_ROOM) {
                 chunk /= 2;
             }
-            for (int u = 0; u < units; u++) {
+            // Through the ring where there is one; a unit it did not get through goes again one by one, which
+            // waits, retries or splits it as it must (a refused write took nothing, so writing it again is safe).
+            int u = 0;
+            while (u < units) {
+                if (batchSink != null && !refused) {
+                    u += batchSink.sendUnits(scratch, unitOffsets, unitLengths, u, units);
+                    if (u == units) {
+                        break;
+                    }
+                }
                 writeUnit(scratch, view, unitOffsets[u], unitLengths[u]);
+                u++;
             }
             segmentsCoalesced.add(chunk - units);
             for (int i = 0; i < chunk; i++) {

@@ -33,6 +33,8 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ENOSYS = 38;
+    public static final int ECANCELED = 125;
 
     /** The symbolic name of an errno value, e.g. {@code "EBUSY"}, or {@code "errno N"}. */
     public static String name(int errno) {
@@ -64,6 +66,8 @@ public final class Errno {
             case ENETDOWN -> "ENETDOWN";
             case ENETUNREACH -> "ENETUNREACH";
             case ENOBUFS -> "ENOBUFS";
+            case ENOSYS -> "ENOSYS";
+            case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
         };
     }

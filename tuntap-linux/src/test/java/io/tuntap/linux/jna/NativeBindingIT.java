@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.linux.jna;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.tuntap.linux.uring.IoUring;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The packet path's bindings as this JVM picks them from the multi-release jar: JNA on Java 17 to 21, the
+ * foreign function API on Java 22 and later (the build runs this class on both). Each call is made for real on
+ * an eventfd and a pipe, including its failure, to show that errno comes back from the right binding. Needs no
+ * privileges; an integration test because the multi-release jar only exists after packaging.
+ */
+@EnabledOnOs(OS.LINUX)
+class NativeBindingIT {
+
+    @Test
+    void theBindingMatchesTheJavaVersion() {
+        boolean versioned = NativeCalls.class.getClassLoader()
+                .getResource("META-INF/versions/22/io/tuntap/linux/jna/NativeCalls.class") != null;
+        boolean off = "false".equalsIgnoreCase(System.getProperty("tuntap.linux.ffm"));
+        boolean foreign = Runtime.version().feature() >= 22 && versioned && !off;
+        assertEquals(foreign, NativeCalls.binding().startsWith("foreign function API"), NativeCalls.binding());
+        if (Runtime.version().feature() >= 22 && !off) {
+            assertTrue(versioned, "on Java 22+ the tests run against the multi-release jar with its Java 22 classes");
+        }
+    }
+
+    @Test
+    void readWritePollAndErrnoWork() {
+        LinuxLibC libc = NativeCalls.libc();
+        int efd = libc.eventfd(0, Sys.EFD_NONBLOCK | Sys.EFD_CLOEXEC);
+        assertTrue(efd >= 0);
+        try (Memory value = new Memory(8); Memory pollfd = new Memory(Sys.POLLFD_SIZE)) {
+            long v = Pointer.nativeValue(value);
+            assertEquals(-1, libc.read(efd, v, 8), "nothing to read yet");
+            assertEquals(Errno.EAGAIN, libc.errno(), "errno of the failed read");
+            pollfd.setInt(0, efd);
+            pollfd.setShort(4, Sys.POLLIN);
+            pollfd.setShort(6, (short) 0);
+            assertEquals(0, libc.poll(Pointer.nativeValue(pollfd), 1, 0));
+            value.setLong(0, 5);
+            assertEquals(8, libc.write(efd, v, 8));
+            assertEquals(1, libc.poll(Pointer.nativeValue(pollfd), 1, 1000));
+            value.setLong(0, 0);
+            assertEquals(8, libc.read(efd, v, 8));
+            assertEquals(5, value.getLong(0));
+            assertEquals(-1, libc.write(-1, v, 8));
+            assertEquals(Errno.EBADF, libc.errno());
+        } finally {
+            libc.close(efd);
+        }
+    }
+
+    @Test
+    void readvWritevAndIoUringEnterWork() throws Exception {
+        LinuxLibC libc = NativeCalls.libc();
+        IoUringSys sys = NativeCalls.ioUring();
+        try (Memory fds = new Memory(8); Memory data = new Memory(64); Memory iov = new Memory(32)) {
+            assertEquals(0, libc.pipe(Pointer.nativeValue(fds)));
+            int in = fds.getInt(0);
+            int out = fds.getInt(4);
+            try {
+                long d = Pointer.nativeValue(data);
+                data.setInt(0, 0x01020304);
+                data.setInt(32, 0x05060708);
+                iov.setLong(0, d);
+                iov.setLong(8, 4);
+                iov.setLong(16, d + 32);
+                iov.setLong(24, 4);
+                assertEquals(8, libc.writev(out, Pointer.nativeValue(iov), 2));
+                data.clear();
+                assertEquals(8, libc.readv(in, Pointer.nativeValue(iov), 2));
+                assertEquals(0x01020304, data.getInt(0));
+                assertEquals(0x05060708, data.getInt(32));
+
+                try (IoUring ring = IoUring.open(sys, libc, 4, out)) {
+                    data.setLong(0, 0x1122334455667788L);
+                    ring.prepare(IoUringAbi.IORING_OP_WRITE, (byte) 0, d, 8, 0, 42);
+                    assertEquals(0, ring.submitAndWait());
+                    assertEquals(1, ring.ready());
+                    assertEquals(42, ring.userData(0));
+                    assertEquals(8, ring.result(0));
+                    ring.consume(1);
+                }
+                data.clear();
+                assertEquals(8, libc.read(in, d, 8));
+                assertEquals(0x1122334455667788L, data.getLong(0));
+                assertEquals(-1, sys.io_uring_enter(-1, 0, 0, 0));
+                assertEquals(Errno.EBADF, sys.errno(), "errno of the failed io_uring_enter");
+            } finally {
+                libc.close(in);
+                libc.close(out);
+            }
+        }
+    }
+}
