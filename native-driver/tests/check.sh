@@ -126,7 +126,7 @@ else
     cat "$OUT/logs/inf-lint.log"
 fi
 if "$ROOT/tests/lint/inf_lint_selftest.sh" >"$OUT/logs/inf-selftest.log" 2>&1; then
-    pass "the INF lint rejects 10 mutations of the INF"
+    pass "the INF lint rejects 11 mutations of the INF"
 else
     fail "the INF lint missed mutations"
     cat "$OUT/logs/inf-selftest.log"
