@@ -24,7 +24,7 @@
 #ifndef TUNTAP_TAP_IOCTL_H
 #define TUNTAP_TAP_IOCTL_H
 
-#include <stdint.h>
+#include "../core/tt_types.h"
 
 /* ------------------------------------------------------------------------- */
 /* Identity                                                                  */

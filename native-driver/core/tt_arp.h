@@ -6,7 +6,7 @@
 #define TT_ARP_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 #include "tt_status.h"
 

@@ -9,9 +9,8 @@
 #ifndef TT_BYTES_H
 #define TT_BYTES_H
 
-#include <stdbool.h>
+#include "tt_types.h"
 #include <stddef.h>
-#include <stdint.h>
 
 static inline void tt_copy(void *dst, const void *src, size_t len)
 {

@@ -10,7 +10,7 @@
 #define TT_CHECKSUM_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 /* Adds len bytes at data (big-endian 16-bit words, odd tail padded with a
  * zero byte) to sum. len may be 0. When chaining calls, only the last chunk

@@ -10,9 +10,8 @@
 #ifndef TT_DHCP_H
 #define TT_DHCP_H
 
-#include <stdbool.h>
+#include "tt_types.h"
 #include <stddef.h>
-#include <stdint.h>
 
 #include "tt_status.h"
 

@@ -14,7 +14,7 @@
 #define TT_ENGINE_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 #include "tt_dhcp.h"
 #include "tt_state.h"

@@ -6,8 +6,7 @@
 #ifndef TT_ETHER_H
 #define TT_ETHER_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 #define TT_ETH_ADDR_LEN       6u
 #define TT_ETH_HEADER_LEN     14u   /* destination, source, EtherType */

@@ -9,7 +9,7 @@
 #define TT_FRAME_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 #include "tt_status.h"
 

@@ -178,7 +178,11 @@ tt_status tt_ioctl_execute(tt_state *st, const tt_ioctl_request *req, void *out,
         *bytes_returned = TUNTAP_TAP_MTU_SIZE;
         break;
     case TUNTAP_TAP_IOCTL_GET_INFO: {
-        text_buf t = {(char *)o, out_len, 0};
+        /* Fields assigned, not a non-constant initializer (MSVC C4204). */
+        text_buf t;
+        t.p = (char *)o;
+        t.cap = out_len;
+        t.len = 0;
         text_append(&t, TUNTAP_TAP_COMPONENT_ID " mode=");
         text_append(&t, st->mode == TT_MODE_TUN ? "TUN" : "TAP");
         text_append(&t, " media=");

@@ -7,9 +7,8 @@
 #ifndef TT_IPV4_H
 #define TT_IPV4_H
 
-#include <stdbool.h>
+#include "tt_types.h"
 #include <stddef.h>
-#include <stdint.h>
 
 #include "tt_status.h"
 

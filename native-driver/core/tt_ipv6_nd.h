@@ -7,9 +7,8 @@
 #ifndef TT_IPV6_ND_H
 #define TT_IPV6_ND_H
 
-#include <stdbool.h>
+#include "tt_types.h"
 #include <stddef.h>
-#include <stdint.h>
 
 #include "tt_status.h"
 

@@ -12,8 +12,7 @@
 #ifndef TT_MAC_H
 #define TT_MAC_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 typedef enum tt_mac_role {
     TT_MAC_ROLE_ADAPTER = 0,     /* the adapter itself (host side)          */

@@ -13,9 +13,8 @@
 #ifndef TT_QUEUE_H
 #define TT_QUEUE_H
 
-#include <stdbool.h>
+#include "tt_types.h"
 #include <stddef.h>
-#include <stdint.h>
 
 #include "tt_status.h"
 

@@ -9,8 +9,7 @@
 #ifndef TT_STATE_H
 #define TT_STATE_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "tt_types.h"
 
 #include "tt_dhcp.h"
 

@@ -31,8 +31,11 @@ NDIS_STATUS TtStateRestart(PTT_ADAPTER_STATE S)
 
 NDIS_STATUS TtStatePause(PTT_ADAPTER_STATE S)
 {
+    /* MiniportPause may return only SUCCESS or PENDING, and NDIS pauses only
+     * a running adapter; anything else is an NDIS bug, left as it is. */
+    NT_ASSERT(S->State == TtMiniportRunning);
     if (S->State != TtMiniportRunning) {
-        return NDIS_STATUS_FAILURE;
+        return NDIS_STATUS_SUCCESS;
     }
     if (S->ReceivesOutstanding == 0) {
         S->State = TtMiniportPaused;

@@ -59,8 +59,9 @@ NDIS_STATUS TtStateRestart(PTT_ADAPTER_STATE S);
 
 /* Running -> Pausing. NDIS_STATUS_SUCCESS when nothing is outstanding (now
  * Paused), NDIS_STATUS_PENDING when the caller must later call
- * NdisMPauseComplete (TtStateReceiveReturned says when), or
- * NDIS_STATUS_FAILURE if not Running. */
+ * NdisMPauseComplete (TtStateReceiveReturned says when). Never FAILURE:
+ * called when not Running (which NDIS never does) it fails NT_ASSERT and
+ * returns NDIS_STATUS_SUCCESS with the state unchanged. */
 NDIS_STATUS TtStatePause(PTT_ADAPTER_STATE S);
 
 /* Paused -> Halted. NDIS_STATUS_FAILURE (unchanged) from any other state. */

@@ -101,7 +101,12 @@ NDIS_STATUS TtOidQuery(const TT_OID_CONTEXT *Ctx, NDIS_OID Oid, PVOID Buffer, UL
     ULONG size = 0;
     NDIS_STATISTICS_INFO stats;
     NDIS_INTERRUPT_MODERATION_PARAMETERS moderation;
-    static const char description[] = TT_VENDOR_DESCRIPTION;
+    /* OID_GEN_VENDOR_DESCRIPTION: a null-terminated Unicode string, i.e.
+     * UTF-16LE WCHARs. Built byte by byte from the ASCII text so the bytes
+     * do not depend on the width of wchar_t where this is compiled. */
+    static const char description_ascii[] = TT_VENDOR_DESCRIPTION;
+    UCHAR description[2 * sizeof(description_ascii)];
+    ULONG i;
     /* Vendor id: the first three octets are an OUI; 0xFFFFFF means "none"
      * (OID_GEN_VENDOR_ID docs), the low byte the vendor's NIC index. */
     static const ULONG vendor_id = 0x00FFFFFFu;
@@ -144,9 +149,13 @@ NDIS_STATUS TtOidQuery(const TT_OID_CONTEXT *Ctx, NDIS_OID Oid, PVOID Buffer, UL
         value = vendor_id;
         break;
     case OID_GEN_VENDOR_DESCRIPTION:
+        for (i = 0; i < (ULONG)sizeof(description_ascii); i++) {
+            description[2 * i] = (UCHAR)description_ascii[i];
+            description[2 * i + 1] = 0;
+        }
         answer = TtAnswerBytes;
         bytes = description;
-        size = sizeof(description);
+        size = (ULONG)sizeof(description);
         break;
     case OID_GEN_VENDOR_DRIVER_VERSION:
         value = Ctx->DriverVersion;

@@ -92,6 +92,11 @@ unsigned sim_violation_count(char *buf, size_t len)
     return n;
 }
 
+VOID SimNtAssertFailed(const char *Expression, const char *File, int Line)
+{
+    sim_violation("assert", "NT_ASSERT(%s) failed at %s:%d", Expression, File, Line);
+}
+
 void sim_violation_reset(void)
 {
     pthread_mutex_lock(&violation_mu);

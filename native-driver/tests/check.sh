@@ -18,7 +18,8 @@
 #   abi      dump vs golden; CTL_CODE vs the SDK macro    (two)
 #   stubs    stub constants vs mingw-w64's Windows headers (one)
 #   types    glue/ + core/ against sim/wdk: mingw x64, clang x64 with
-#            -Wthread-safety, clang ARM64, the C4267 lint, cppcheck (one each)
+#            -Wthread-safety, clang ARM64, _KERNEL_MODE types, the C4267 lint,
+#            cppcheck (one each)
 #   inf      INF lint and its mutation self-test (one each)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -114,6 +115,7 @@ typecheck() { # stage, description
 typecheck mingw-x64 "x86_64-w64-mingw32-gcc (LLP64) -Wall -Wextra -Wconversion -Werror, x64 defines"
 typecheck clang-x64 "clang x86_64-windows -Wshorten-64-to-32 -Wconversion -Wthread-safety -Werror, x64 defines"
 typecheck clang-arm64 "clang aarch64-windows -Werror with the vcxproj's ARM64 defines (NDIS version check)"
+typecheck km-types "core/ and abi/ with _KERNEL_MODE take their types from ntdef.h (mingw-w64), not stdint.h/stdbool.h"
 typecheck c4267 "no MSVC C4267 (non-constant size_t narrowed to 32 bits) in the clang AST; the lint flags exactly its probe's 3 cases"
 typecheck tsa-selftest "-Wthread-safety with the stand-in's annotations reports the 5 lock/IRQL mistakes of tsa_probe.c, and nothing else"
 typecheck cppcheck "cppcheck (warning, performance, portability; WDK allocation pairs)"
@@ -126,7 +128,7 @@ else
     cat "$OUT/logs/inf-lint.log"
 fi
 if "$ROOT/tests/lint/inf_lint_selftest.sh" >"$OUT/logs/inf-selftest.log" 2>&1; then
-    pass "the INF lint rejects 10 mutations of the INF"
+    pass "the INF lint rejects 11 mutations of the INF"
 else
     fail "the INF lint missed mutations"
     cat "$OUT/logs/inf-selftest.log"

@@ -9,6 +9,8 @@
 #   typecheck.sh clang-x64            clang x86_64-windows, -Wshorten-64-to-32,
 #                                     -Wconversion, -Wthread-safety
 #   typecheck.sh clang-arm64          clang aarch64-windows with the ARM64 defines
+#   typecheck.sh km-types             core/ and abi/ with _KERNEL_MODE: types from
+#                                     ntdef.h, no stdint.h/stdbool.h
 #   typecheck.sh c4267                MSVC C4267 (size_t narrowing) over the AST
 #   typecheck.sh tsa-selftest         the lock/IRQL annotations catch tests/lint/tsa_probe.c
 #   typecheck.sh cppcheck             cppcheck over glue/ and core/
@@ -56,6 +58,20 @@ mingw-x64)
     for f in "${GLUE[@]}" "${CORE[@]}"; do
         x86_64-w64-mingw32-gcc "${WARN[@]}" -Wconversion -fsyntax-only "${D[@]}" \
             -isystem "$ROOT/sim/wdk" "$f" || rc=1
+    done
+    exit $rc
+    ;;
+km-types)
+    # core/ and abi/ as a kernel-mode build sees them (_KERNEL_MODE): the
+    # types come from ntdef.h (mingw-w64's here) through core/tt_types.h,
+    # and neither <stdint.h> nor <stdbool.h> may be reached.
+    rc=0
+    for f in "${CORE[@]}" "$ROOT/abi/abi_check_windows.c"; do
+        out=$(x86_64-w64-mingw32-gcc "${WARN[@]}" -Wconversion -fsyntax-only -H -D_KERNEL_MODE \
+            -I"$ROOT/abi" "$f" 2>&1) || { echo "$out"; rc=1; }
+        if grep -E '/std(int|bool)\.h$' <<<"$out"; then
+            echo "error: $f reaches stdint.h/stdbool.h with _KERNEL_MODE"; rc=1
+        fi
     done
     exit $rc
     ;;

@@ -141,6 +141,9 @@ typedef const GUID *LPCGUID;
     ((type *)((PUCHAR)(address) - offsetof(type, field)))
 #define NT_SUCCESS(status) (((NTSTATUS)(status)) >= 0)
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
+/* wdm.h's NT_ASSERT; here a failed one is a violation ([assert]). */
+VOID SimNtAssertFailed(const char *Expression, const char *File, int Line);
+#define NT_ASSERT(e) ((e) ? (void)0 : SimNtAssertFailed(#e, __FILE__, __LINE__))
 #define ALLOC_PRAGMA_UNUSED 1
 
 /* ---- NDIS_STATUS ------------------------------------------------------------ */

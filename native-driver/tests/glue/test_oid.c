@@ -83,6 +83,27 @@ static void values_are_right(void)
     CHECK_MEM(mac, c.PermanentAddress, 6);
 }
 
+static void vendor_description_is_utf16le(void)
+{
+    TT_OID_CONTEXT c;
+    context(&c);
+    static const UCHAR expected[] = {'t', 0, 'u', 0, 'n', 0, 't', 0, 'a', 0, 'p', 0, '6', 0,
+                                     ' ', 0, 'T', 0, 'A', 0, 'P', 0, ' ', 0, 'a', 0, 'd', 0,
+                                     'a', 0, 'p', 0, 't', 0, 'e', 0, 'r', 0, 0,   0};
+    UCHAR buf[64];
+    ULONG written = 0, needed = 0;
+    memset(buf, 0xAA, sizeof(buf));
+    CHECK_EQ(TtOidQuery(&c, OID_GEN_VENDOR_DESCRIPTION, buf, sizeof(buf), &written, &needed),
+             NDIS_STATUS_SUCCESS);
+    CHECK_EQ(written, sizeof(expected));
+    CHECK_MEM(buf, expected, sizeof(expected));
+    CHECK_EQ(buf[sizeof(expected)], 0xAA); /* nothing past the terminator */
+    CHECK_EQ(TtOidQuery(&c, OID_GEN_VENDOR_DESCRIPTION, buf, sizeof(expected) - 1, &written,
+                        &needed),
+             NDIS_STATUS_BUFFER_TOO_SHORT);
+    CHECK_EQ(needed, sizeof(expected));
+}
+
 static void counters_shrink_to_ulong(void)
 {
     TT_OID_CONTEXT c;
@@ -202,6 +223,7 @@ void suite_oid(void)
     RUN(unknown_oid_not_supported);
     RUN(short_buffer_reports_needed);
     RUN(values_are_right);
+    RUN(vendor_description_is_utf16le);
     RUN(counters_shrink_to_ulong);
     RUN(statistics_structure);
     RUN(set_packet_filter_and_lookahead);

@@ -11,7 +11,8 @@
 #     the 10.0...16299 target; an ARM64 decoration requires the vcxproj's
 #     ARM64 build to define NDIS630_MINIPORT;
 #   - the install section: NCF_VIRTUAL, *IfType/*MediaType/*PhysicalMediaType
-#     equal to what tt_miniport.c reports, Ndi service and interfaces, the
+#     equal to what tt_miniport.c reports, none of the NetAdapterCx-only
+#     keywords (*IfConnectorPresent, ...), Ndi service and interfaces, the
 #     service section, and an Ndi\params entry for every registry value
 #     tt_config.c reads;
 #   - the hardware ids are the project's (abi/tuntap_tap_ioctl.h) and no id
@@ -127,6 +128,13 @@ for pair in "*IfType:IfType" "*MediaType:MediaType" "*PhysicalMediaType:Physical
     if [[ -z $got ]]; then problem "[$inst] lacks $key (mandatory; NDIS never initializes the adapter without it)"
     elif [[ -z $want ]]; then problem "cannot find what tt_miniport.c reports for $member"
     elif [[ $got != "$want" ]]; then problem "[$inst] $key = $got, but tt_miniport.c reports $member = $sym ($want)"; fi
+done
+# Keywords only NetAdapterCx reads; an NDIS 6 miniport reports these in its
+# general attributes, so in this INF they would only be a second, unread copy.
+for key in IfConnectorPresent ConnectionType DirectionType AccessType HardwareLoopback; do
+    if [[ -n $(value "$inst" "*$key") ]]; then
+        problem "[$inst] sets *$key, a NetAdapterCx keyword that an NDIS 6 miniport does not read (tt_miniport.c reports the value itself)"
+    fi
 done
 addreg=$(value "$inst" AddReg | tr ',' '\n' | tr -d ' ')
 ndi=$(for s in $addreg; do section "$s"; done)

@@ -26,5 +26,6 @@ mutation "registry value the code reads without Ndi\\params" '/Ndi\\params\\Medi
 mutation "LowerRange not ethernet" 's/"ethernet"/"wan"/'
 mutation "not NCF_VIRTUAL" 's/^Characteristics *= *0x81/Characteristics = 0x80/'
 mutation "service binary renamed" 's/%13%\\tuntap6.sys/%13%\\other.sys/'
+mutation "NetAdapterCx keyword" 's/^\*PhysicalMediaType.*/&\n*AccessType = 2/'
 mutation "PnpLockdown off" 's/^PnpLockdown *= *1/PnpLockdown = 0/'
 [[ $missed -eq 0 ]]

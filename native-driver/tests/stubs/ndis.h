@@ -43,6 +43,9 @@ typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
     ((type *)((char *)(address) - offsetof(type, field)))
 #define NT_SUCCESS(status) (((NTSTATUS)(status)) >= 0)
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
+/* wdm.h's NT_ASSERT; here a failed one is counted (fake_assert_failures). */
+VOID FakeNtAssertFailed(const char *Expression);
+#define NT_ASSERT(e) ((e) ? (void)0 : FakeNtAssertFailed(#e))
 #define _Use_decl_annotations_
 #define _IRQL_requires_max_(irql)
 #define _IRQL_requires_(irql)

@@ -19,6 +19,13 @@ long fake_live_allocations;
 int fake_fail_allocations;
 int fake_locks_held;
 int fake_completed_irps;
+int fake_assert_failures;
+
+VOID FakeNtAssertFailed(const char *Expression)
+{
+    (void)Expression;
+    fake_assert_failures++;
+}
 
 PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
 {

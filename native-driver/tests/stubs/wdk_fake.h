@@ -15,6 +15,8 @@ extern int fake_fail_allocations;
 extern int fake_locks_held;
 /* IRPs completed so far. */
 extern int fake_completed_irps;
+/* NT_ASSERTs that failed so far. */
+extern int fake_assert_failures;
 
 /* Prepares a read IRP whose direct-I/O buffer is buf[len]. */
 void fake_irp_init_read(PIRP irp, PMDL mdl, void *buf, ULONG len);
