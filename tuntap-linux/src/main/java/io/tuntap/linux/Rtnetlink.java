@@ -301,8 +301,7 @@ final class Rtnetlink implements AutoCloseable {
                 short type = buf.getShort(offset + 4);
                 int msgSeq = buf.getInt(offset + 8);
                 if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
-                    throw new TunTapException("recv(rtnetlink)", 0, "recv(rtnetlink) returned a malformed message "
-                            + "(length " + msgLength + " at offset " + offset + " of " + n + "); this is a bug");
+                    throw LinuxErrors.malformedNetlink(msgLength, offset, n);
                 }
                 if (msgSeq == seq) {
                     int body = offset + NLMSGHDR_SIZE;
