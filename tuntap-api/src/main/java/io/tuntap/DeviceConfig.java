@@ -28,6 +28,10 @@ import java.util.Set;
  *
  * <p>{@link Builder#build()} checks everything that can be checked without the operating system, and a
  * backend checks the rest (such as the interface name rules of its OS) before it makes any native call.
+ *
+ * <p>Longer than 400 lines on purpose: it is the whole configuration surface, the immutable value and its
+ * {@link Builder}, and each field's check sits in the builder method that sets it; the Javadoc of those
+ * methods is most of the file, and moving the builder out would only add a file that readers must open with it.
  */
 public final class DeviceConfig {
     /** The smallest MTU accepted: the IPv4 minimum (RFC 791). IPv6 addresses need at least 1280. */

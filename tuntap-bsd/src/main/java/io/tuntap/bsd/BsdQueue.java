@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Closing never pulls an fd from under a running call: calls pass a {@link CloseGate}, which marks the
  * queue closed, wakes waiters through the pipe, waits for calls inside to leave, and only then closes the fds.
+ *
+ * <p>Longer than 400 lines on purpose: the read and write paths share the iovec memory, the direct-buffer
+ * address cache and the close gate, and the TUN header handling appears in both; splitting them would pass
+ * that native memory between classes on every packet.
  */
 final class BsdQueue implements PacketChannel {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */

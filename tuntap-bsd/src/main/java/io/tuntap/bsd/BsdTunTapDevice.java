@@ -35,6 +35,11 @@ import java.util.Set;
  * A BSD or macOS device: its packet queue ({@link BsdQueue}) plus configuration through ioctls on an
  * {@code AF_INET} (and, for IPv6 addresses, an {@code AF_INET6}) datagram socket. Configuration methods are
  * synchronized; the packet methods follow {@link io.tuntap.PacketChannel}'s one-reader-one-writer rule.
+ *
+ * <p>Longer than 400 lines for now: MTU, flags, addresses, persistence and routes each take a few ioctls or a
+ * routing-socket message on the same sockets, and differ per BSD through {@link BsdAbi}. Routes
+ * ({@code routes}, {@code addRoute}, {@code removeRoute} and the routing-socket messages) are the seam to cut
+ * first if the file grows: they need only the context, the interface name, index and capabilities.
  */
 abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice {
     private final BsdContext ctx;

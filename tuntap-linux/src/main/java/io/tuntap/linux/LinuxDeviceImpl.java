@@ -5,14 +5,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
-import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
@@ -91,8 +87,7 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
         synchronized (netlink) {
             LinkInfo link = netlink.link(index());
             if (link == null) {
-                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", 0, ErrorMessages.failed(
-                        "rtnetlink RTM_GETLINK #" + index(), name() + " no longer exists"));
+                throw LinuxErrors.linkGone(name() + " (#" + index() + ")", "no longer exists");
             }
             return new LinuxEvents.State((link.flags() & Rtnl.IFF_UP) != 0, link.mtu(),
                     new LinkedHashSet<>(netlink.addresses(index())));
@@ -188,8 +183,7 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     @Override
     public void setTxQueueLength(int packets) throws TunTapException {
         if (packets < 0) {
-            throw new InvalidConfigurationException("setTxQueueLength", 0, ErrorMessages.failed("setTxQueueLength("
-                    + packets + ") on " + name(), "the length is negative; use 0 or more packets"));
+            throw LinuxErrors.negativeTxQueueLength(name(), packets);
         }
         synchronized (netlink) {
             ensureOpen("setTxQueueLength");
@@ -226,16 +220,13 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     @Override
     public void setMtu(int mtu) throws TunTapException {
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
-            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is out of range: use "
-                    + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
+            throw LinuxErrors.mtuOutOfRange(name(), mtu, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU);
         }
         synchronized (netlink) {
             ensureOpen("setMtu");
             int errno = netlink.setMtu(index(), mtu);
             if (errno == Errno.EINVAL) {
-                throw new InvalidConfigurationException("rtnetlink RTM_SETLINK IFLA_MTU", errno, "rtnetlink "
-                        + "RTM_SETLINK IFLA_MTU failed with EINVAL: " + name() + " does not accept MTU " + mtu
-                        + " (a TAP device takes at most 65521, the Ethernet header counts too)");
+                throw LinuxErrors.mtuRefused(name(), mtu, errno);
             } else if (errno != 0) {
                 throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name());
             }
@@ -275,11 +266,9 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
             String call = "rtnetlink RTM_NEWADDR " + address;
             IpPrefix local = address.local();
             if (errno == Errno.EEXIST) {
-                throw new DeviceBusyException(call, errno, call + " failed with EEXIST: " + name() + " already has "
-                        + local + "; remove it first or skip adding it");
+                throw LinuxErrors.addressExists(call, name(), local, errno);
             } else if (errno == Errno.EACCES && !local.isIpv4()) {
-                throw new UnsupportedFeatureException(call, errno, call + " failed with EACCES: IPv6 is disabled on "
-                        + name() + " (sysctl net.ipv6.conf." + name() + ".disable_ipv6=1, or IPv6 is off system-wide)");
+                throw LinuxErrors.ipv6Disabled(call, name(), errno);
             } else if (errno != 0) {
                 throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
                         + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
@@ -302,9 +291,7 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
             }
             int errno = existing == null ? Errno.EADDRNOTAVAIL : netlink.removeAddress(index(), existing);
             if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENOENT) {
-                throw new DeviceNotFoundException(call, existing == null ? 0 : errno, call + " failed"
-                        + (existing == null ? "" : " with " + Errno.name(errno)) + ": " + name() + " does not have "
-                        + local + "; see addresses() for what it has");
+                throw LinuxErrors.addressMissing(call, name(), local, existing == null ? 0 : errno);
             } else if (errno != 0) {
                 throw LinuxErrors.ofCommon(call, errno, "cannot remove " + local + " from " + name());
             }
@@ -332,8 +319,7 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
             ensureOpen("configure");
             LinkInfo link = netlink.link(index());
             if (link == null) {
-                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name()
-                        + " (#" + index() + ") no longer exists: it was deleted by another program");
+                throw LinuxErrors.linkGone(name() + " (#" + index() + ")", "no longer exists");
             }
             return link;
         }

@@ -4,16 +4,12 @@ package io.tuntap.linux;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.Capability;
-import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.InvalidConfigurationException;
 import io.tuntap.DeviceAddress;
 import io.tuntap.OpenPolicy;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
@@ -100,8 +96,7 @@ final class LinuxDeviceOpener {
             }
             LinkInfo link = netlink.link(name);
             if (link == null) {
-                throw new DeviceNotFoundException("rtnetlink RTM_GETLINK", Errno.ENODEV, "interface " + name
-                        + " vanished right after it was opened: another program deleted it");
+                throw LinuxErrors.linkGone(name, "vanished right after it was opened");
             }
             // Without a virtio-net header this handle has no offload, whatever the kernel offers.
             Set<Capability> deviceCapabilities = vnet != VnetMode.NONE ? capabilities
@@ -199,58 +194,43 @@ final class LinuxDeviceOpener {
         if (name != null) {
             LinuxNames.check(name);
             if (LinuxNames.isPattern(name) && config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-                throw new InvalidConfigurationException("open", 0, "'" + name + "' is a pattern for a new name; "
-                        + "ATTACH_EXISTING needs the exact name of an existing device");
+                throw LinuxErrors.nameIsAPattern(name);
             }
         }
         if (config.queues() > MAX_QUEUES) {
-            throw new InvalidConfigurationException("open", 0, config.queues() + " queues requested; Linux allows at "
-                    + "most " + MAX_QUEUES + " per device");
+            throw LinuxErrors.tooManyQueues(config.queues(), MAX_QUEUES);
         }
         if (config.queues() > 1 && !capabilities.contains(Capability.MULTI_QUEUE)) {
-            throw new UnsupportedFeatureException("open", 0, "this kernel does not offer IFF_MULTI_QUEUE (Linux 3.8+); "
-                    + "use queues(1)");
+            throw LinuxErrors.noMultiQueue();
         }
         if (config.offload() == io.tuntap.Offload.VIRTIO_NET_HDR && !capabilities.contains(Capability.OFFLOAD)) {
-            throw new UnsupportedFeatureException("open", 0, "this kernel's tun driver does not offer IFF_VNET_HDR "
-                    + "(TUNGETFEATURES), so Offload.VIRTIO_NET_HDR is not possible; use Offload.AUTO or OFF");
+            throw LinuxErrors.noVnetHeader();
         }
         Capability modeCapability = config.mode() == DeviceMode.TUN ? Capability.TUN : Capability.TAP;
         if (!capabilities.contains(modeCapability)) {
-            throw new UnsupportedFeatureException("open", 0, "this kernel's tun driver does not offer "
-                    + config.mode() + " devices (TUNGETFEATURES)");
+            throw LinuxErrors.modeNotOffered(config.mode());
         }
     }
 
     private static void checkExisting(DeviceConfig config, String name, LinkInfo existing) throws TunTapException {
         if (existing == null) {
             if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-                throw new DeviceNotFoundException("open", Errno.ENODEV, "cannot attach to " + name + ": there is no "
-                        + "interface of that name in this network namespace. Create it (e.g. persistent, with "
-                        + "DeviceConfig.persistent(true)), or open with OpenPolicy.CREATE_OR_ATTACH");
+                throw LinuxErrors.nothingToAttach(name);
             }
             return;
         }
         if (config.openPolicy() == OpenPolicy.CREATE_NEW) {
-            throw new DeviceBusyException("open", 0, "cannot create " + name + ": an interface of that name "
-                    + "exists. Choose another name, leave the name unset, or attach with OpenPolicy.CREATE_OR_ATTACH");
+            throw LinuxErrors.nameTaken(name);
         }
         if (!existing.isTun()) {
-            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
-                    + " device: the name belongs to an interface of another kind ("
-                    + (existing.kind() == null ? "a physical or loopback interface" : "kind '" + existing.kind() + "'")
-                    + "). Choose another name");
+            throw LinuxErrors.nameOfAnotherKind(name, config.mode(), existing.kind());
         }
         DeviceMode existingMode = existing.tunType() == IfTun.IFF_TAP ? DeviceMode.TAP : DeviceMode.TUN;
         if (existingMode != config.mode()) {
-            throw new DeviceBusyException("open", 0, "cannot open " + name + " as a " + config.mode()
-                    + " device: it exists as a " + existingMode + " device. Open it with DeviceConfig."
-                    + existingMode.name().toLowerCase(java.util.Locale.ROOT) + "(), or choose another name");
+            throw LinuxErrors.otherMode(name, config.mode(), existingMode);
         }
         if (!existing.multiQueue() && config.queues() > 1) {
-            throw new InvalidConfigurationException("open", 0, "cannot open " + config.queues() + " queues on " + name
-                    + ": it was created with a single queue. Open it with queues(1), or delete it and create it "
-                    + "again with more queues ('ip tuntap add ... multi_queue' or DeviceConfig.queues(n))");
+            throw LinuxErrors.singleQueueDevice(name, config.queues());
         }
     }
 

@@ -14,20 +14,27 @@ import static io.tuntap.linux.jna.Errno.EOPNOTSUPP;
 import static io.tuntap.linux.jna.Errno.EPERM;
 
 import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.IpPrefix;
+import io.tuntap.MacAddress;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.spi.ErrorMessages;
+import java.util.Locale;
 
 /**
- * The one place where a Linux errno becomes an exception. Call sites give the cause and the fix that fit
- * their call; the errno picks the exception type. It returns the exception and never throws it, so that a
- * call site reads {@code throw LinuxErrors.of(...)}.
+ * The one place where the Linux backend builds its exceptions. A failed native call becomes an exception
+ * through {@link #of} and its relatives: the call site gives the cause and the fix that fit its call, and the
+ * errno picks the exception type. A check that finds a problem without the kernel (a bad name, a mode the
+ * kernel lacks, an existing device of the wrong kind) has a factory named after what went wrong, and its
+ * exception carries error code 0. Every method returns the exception and never throws it, so that a call site
+ * reads {@code throw LinuxErrors.nameIsAPattern(name)}.
  */
 final class LinuxErrors {
     private LinuxErrors() {
@@ -156,5 +163,184 @@ final class LinuxErrors {
                     "errno", errno, explanation));
         }
         return of(function, errno, explanation);
+    }
+
+    // ---------------------------------------------------------------- open: checks before any system call
+
+    /** An interface name that the kernel would refuse; {@code problem} says why. */
+    static InvalidConfigurationException invalidName(String name, String problem) {
+        return new InvalidConfigurationException("open", 0, ErrorMessages.failed("open", "invalid interface name '"
+                + name + "': " + problem + ". Choose a name of 1 to 15 letters, digits, '-', '_' or '.', such as "
+                + "'tun0'"));
+    }
+
+    /** A name pattern such as {@code tun%d} given to {@code ATTACH_EXISTING}, which needs an exact name. */
+    static InvalidConfigurationException nameIsAPattern(String name) {
+        return new InvalidConfigurationException("open", 0, ErrorMessages.failed("open", "'" + name + "' is a "
+                + "pattern for a new name; ATTACH_EXISTING needs the exact name of an existing device"));
+    }
+
+    /** More queues than the tun driver allows on one device. */
+    static InvalidConfigurationException tooManyQueues(int requested, int max) {
+        return new InvalidConfigurationException("open", 0, ErrorMessages.failed("open", requested + " queues "
+                + "requested; Linux allows at most " + max + " per device"));
+    }
+
+    /** Several queues asked of a kernel without {@code IFF_MULTI_QUEUE}. */
+    static UnsupportedFeatureException noMultiQueue() {
+        return new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open", "this kernel does not offer "
+                + "IFF_MULTI_QUEUE (Linux 3.8+); use queues(1)"));
+    }
+
+    /** {@code Offload.VIRTIO_NET_HDR} asked of a kernel without {@code IFF_VNET_HDR}. */
+    static UnsupportedFeatureException noVnetHeader() {
+        return new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open", "this kernel's tun driver "
+                + "does not offer IFF_VNET_HDR (TUNGETFEATURES), so Offload.VIRTIO_NET_HDR is not possible; use "
+                + "Offload.AUTO or OFF"));
+    }
+
+    /** A mode (TUN or TAP) that the kernel's tun driver does not offer. */
+    static UnsupportedFeatureException modeNotOffered(DeviceMode mode) {
+        return new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open", "this kernel's tun driver "
+                + "does not offer " + mode + " devices (TUNGETFEATURES); no option can change that"));
+    }
+
+    /** {@code ATTACH_EXISTING} for a name that no interface has. */
+    static DeviceNotFoundException nothingToAttach(String name) {
+        return new DeviceNotFoundException("open", 0, ErrorMessages.failed("open", "cannot attach to " + name
+                + ": there is no interface of that name in this network namespace. Create it (e.g. persistent, "
+                + "with DeviceConfig.persistent(true)), or open with OpenPolicy.CREATE_OR_ATTACH"));
+    }
+
+    /** {@code CREATE_NEW} for a name that an interface has. */
+    static DeviceBusyException nameTaken(String name) {
+        return new DeviceBusyException("open", 0, ErrorMessages.failed("open", "cannot create " + name + ": an "
+                + "interface of that name exists. Choose another name, leave the name unset, or attach with "
+                + "OpenPolicy.CREATE_OR_ATTACH"));
+    }
+
+    /** The name belongs to an interface that is not TUN/TAP ({@code kind} null for a physical or loopback one). */
+    static DeviceBusyException nameOfAnotherKind(String name, DeviceMode mode, String kind) {
+        return new DeviceBusyException("open", 0, ErrorMessages.failed("open", "cannot open " + name + " as a "
+                + mode + " device: the name belongs to an interface of another kind ("
+                + (kind == null ? "a physical or loopback interface" : "kind '" + kind + "'")
+                + "). Choose another name"));
+    }
+
+    /** The name belongs to a TUN/TAP device of the other mode. */
+    static DeviceBusyException otherMode(String name, DeviceMode requested, DeviceMode existing) {
+        return new DeviceBusyException("open", 0, ErrorMessages.failed("open", "cannot open " + name + " as a "
+                + requested + " device: it exists as a " + existing + " device. Open it with DeviceConfig."
+                + existing.name().toLowerCase(Locale.ROOT) + "(), or choose another name"));
+    }
+
+    /** Several queues asked of an existing single-queue device. */
+    static InvalidConfigurationException singleQueueDevice(String name, int requested) {
+        return new InvalidConfigurationException("open", 0, ErrorMessages.failed("open", "cannot open " + requested
+                + " queues on " + name + ": it was created with a single queue. Open it with queues(1), or delete "
+                + "it and create it again with more queues ('ip tuntap add ... multi_queue' or "
+                + "DeviceConfig.queues(n))"));
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /**
+     * The kernel answered {@code RTM_GETLINK} with ENODEV: the interface is gone.
+     *
+     * @param name the interface, e.g. {@code "tun0"} or {@code "tun0 (#7)"}
+     * @param what how it went, e.g. {@code "vanished right after it was opened"}
+     */
+    static DeviceNotFoundException linkGone(String name, String what) {
+        String call = "rtnetlink RTM_GETLINK";
+        return new DeviceNotFoundException(call, ENODEV, ErrorMessages.osError(call, "ENODEV", "errno", ENODEV,
+                "interface " + name + " " + what + ": another program deleted it (or 'ip link del'); close this "
+                        + "handle and open the device again"));
+    }
+
+    /** A negative transmit queue length. */
+    static InvalidConfigurationException negativeTxQueueLength(String name, int packets) {
+        return new InvalidConfigurationException("setTxQueueLength", 0, ErrorMessages.failed("setTxQueueLength("
+                + packets + ") on " + name, "the length is negative; use 0 or more packets"));
+    }
+
+    /** An MTU outside what {@code DeviceConfig} allows, refused before asking the kernel. */
+    static InvalidConfigurationException mtuOutOfRange(String name, int mtu, int min, int max) {
+        return new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ") on " + name,
+                "MTU " + mtu + " is out of range: use " + min + " to " + max));
+    }
+
+    /** The kernel refused an MTU with EINVAL. */
+    static InvalidConfigurationException mtuRefused(String name, int mtu, int errno) {
+        String call = "rtnetlink RTM_SETLINK IFLA_MTU";
+        return new InvalidConfigurationException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno",
+                errno, name + " does not accept MTU " + mtu + " (a TAP device takes at most 65521, the Ethernet "
+                        + "header counts too)"));
+    }
+
+    /** {@code RTM_NEWADDR} answered EEXIST. */
+    static DeviceBusyException addressExists(String call, String name, IpPrefix local, int errno) {
+        return new DeviceBusyException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno", errno,
+                name + " already has " + local + "; remove it first or skip adding it"));
+    }
+
+    /** {@code RTM_NEWADDR} of an IPv6 address answered EACCES: IPv6 is off on the interface. */
+    static UnsupportedFeatureException ipv6Disabled(String call, String name, int errno) {
+        return new UnsupportedFeatureException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno",
+                errno, "IPv6 is disabled on " + name + " (sysctl net.ipv6.conf." + name + ".disable_ipv6=1, or IPv6 "
+                        + "is off system-wide); enable it, or use IPv4 addresses"));
+    }
+
+    /** The address to remove is not on the interface; {@code errno} 0 if the lookup found that first. */
+    static DeviceNotFoundException addressMissing(String call, String name, IpPrefix local, int errno) {
+        String causeAndFix = name + " does not have " + local + "; see addresses() for what it has";
+        return new DeviceNotFoundException(call, errno, errno == 0 ? ErrorMessages.failed(call, causeAndFix)
+                : ErrorMessages.osError(call, Errno.name(errno), "errno", errno, causeAndFix));
+    }
+
+    /** A multicast, broadcast or all-zero MAC address, refused before asking the kernel. */
+    static InvalidConfigurationException macNotUnicast(String name, MacAddress address, String kind) {
+        return new InvalidConfigurationException("setMacAddress", 0, ErrorMessages.failed("setMacAddress(" + address
+                + ") on " + name, "MAC address " + address + " is " + kind + "; an interface needs a unicast, "
+                + "non-zero one (lowest bit of the first byte clear), e.g. " + MacAddress.randomLocal()));
+    }
+
+    /** The kernel's answer {@code errno} to setting {@code address} on {@code name}. */
+    static TunTapException macRefused(String name, MacAddress address, int errno) {
+        String call = "rtnetlink RTM_SETLINK IFLA_ADDRESS";
+        if (errno == EADDRNOTAVAIL) {
+            // eth_prepare_mac_addr_change: the kernel takes only valid unicast Ethernet addresses.
+            return new InvalidConfigurationException(call, errno, ErrorMessages.osError(call, "EADDRNOTAVAIL",
+                    "errno", errno, "the kernel refused " + address + " for " + name + " as no valid unicast "
+                            + "Ethernet address (all-zero, multicast or broadcast); use a unicast, non-zero one, "
+                            + "e.g. " + MacAddress.randomLocal()));
+        }
+        return ofCommon(call, errno, "cannot set the MAC address of " + name + " to " + address);
+    }
+
+    /** A reply from the kernel that breaks the netlink framing; a bug here or in the kernel, not a user error. */
+    static TunTapException malformedNetlink(int length, int offset, long received) {
+        return new TunTapException("recv(rtnetlink)", 0, ErrorMessages.failed("recv(rtnetlink)", "a malformed "
+                + "message (length " + length + " at offset " + offset + " of " + received + "); this is a bug"));
+    }
+
+    // ---------------------------------------------------------------- network namespaces
+
+    /** A namespace name that cannot name a file under /run/netns. */
+    static InvalidConfigurationException invalidNamespaceName(String name) {
+        return new InvalidConfigurationException("setns", 0, ErrorMessages.failed("setns", "invalid namespace name '"
+                + name + "': give the name used with 'ip netns add', without '/'"));
+    }
+
+    /** Namespaces asked for where the Linux backend cannot load; {@code detail} says why. */
+    static UnsupportedFeatureException namespacesUnavailable(String detail) {
+        return new UnsupportedFeatureException("setns", 0, ErrorMessages.failed("setns", "network namespaces need "
+                + "the Linux backend, which is unavailable here: " + detail));
+    }
+
+    /** {@code open} of a namespace file answered ENOENT. */
+    static DeviceNotFoundException noSuchNamespace(String path, int errno) {
+        String call = "open(" + path + ")";
+        return new DeviceNotFoundException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno", errno,
+                "no such network namespace; create it with 'ip netns add NAME'"));
     }
 }

@@ -292,7 +292,7 @@ final class LinuxEvents implements EventDispatcher.Source {
                 attrs[1] = NetlinkAttributes.bytes(b, data, len);
             }
         });
-        DeviceAddress a = Rtnetlink.toDeviceAddress(family, prefixLength, attrs[0], attrs[1]);
+        DeviceAddress a = RtnetlinkReplies.toDeviceAddress(family, prefixLength, attrs[0], attrs[1]);
         if (a == null) {
             return;
         }

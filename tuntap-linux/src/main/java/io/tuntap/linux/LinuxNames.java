@@ -30,8 +30,7 @@ final class LinuxNames {
             problem = "a '%' may appear only once, as '%d' (the kernel replaces it with a free number)";
         }
         if (problem != null) {
-            throw new InvalidConfigurationException("open", 0, "invalid interface name '" + name + "': " + problem
-                    + ". Choose a name of 1 to 15 letters, digits, '-', '_' or '.', such as 'tun0'");
+            throw LinuxErrors.invalidName(name, problem);
         }
     }
 

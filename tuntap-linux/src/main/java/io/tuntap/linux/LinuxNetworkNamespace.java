@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.linux;
 
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Sys;
@@ -62,8 +59,7 @@ public final class LinuxNetworkNamespace {
     public static void enter(String name) throws TunTapException {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new InvalidConfigurationException("setns", 0, "invalid namespace name '" + name
-                    + "': give the name used with 'ip netns add', without '/'");
+            throw LinuxErrors.invalidNamespaceName(name);
         }
         LinuxLibC libc = LinuxProbe.RESULT.libc;
         int fd = openNamespace(libc, NETNS_DIR + name);
@@ -80,15 +76,13 @@ public final class LinuxNetworkNamespace {
 
     private static int openNamespace(LinuxLibC libc, String path) throws TunTapException {
         if (libc == null) {
-            throw new UnsupportedFeatureException("setns", 0, "network namespaces need the Linux backend, "
-                    + "which is unavailable here: " + LinuxProbe.RESULT.availability.detail());
+            throw LinuxErrors.namespacesUnavailable(LinuxProbe.RESULT.availability.detail());
         }
         int fd = libc.open(path, Sys.O_RDONLY | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
             if (errno == Errno.ENOENT) {
-                throw new DeviceNotFoundException("open(" + path + ")", errno, "open(" + path + ") failed with ENOENT: "
-                        + "no such network namespace; create it with 'ip netns add NAME'");
+                throw LinuxErrors.noSuchNamespace(path, errno);
             }
             throw LinuxErrors.ofCommon("open(" + path + ")", errno, "cannot open network namespace " + path);
         }

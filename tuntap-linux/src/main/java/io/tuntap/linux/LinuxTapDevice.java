@@ -3,11 +3,9 @@ package io.tuntap.linux;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceMode;
-import io.tuntap.InvalidConfigurationException;
 import io.tuntap.MacAddress;
 import io.tuntap.TapDevice;
 import io.tuntap.TunTapException;
-import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import java.util.List;
 import java.util.Set;
@@ -27,13 +25,11 @@ final class LinuxTapDevice extends LinuxDeviceImpl implements TapDevice {
     @Override
     public void setMacAddress(MacAddress address) throws TunTapException {
         if (address.isMulticast()) {
-            throw new InvalidConfigurationException("setMacAddress", 0, "MAC address " + address + " is a "
-                    + (address.equals(BROADCAST) ? "broadcast" : "multicast") + " address; an interface needs a "
-                    + "unicast one (lowest bit of the first byte clear), e.g. " + MacAddress.randomLocal());
+            throw LinuxErrors.macNotUnicast(name(), address, address.equals(BROADCAST) ? "the broadcast address"
+                    : "a multicast address");
         }
         if (address.equals(ZERO)) {
-            throw new InvalidConfigurationException("setMacAddress", 0, "MAC address " + address + " names no "
-                    + "interface; use a unicast, non-zero one, e.g. " + MacAddress.randomLocal());
+            throw LinuxErrors.macNotUnicast(name(), address, "all-zero, which names no interface");
         }
         synchronized (netlink) {
             ensureOpen("setMacAddress");
@@ -49,13 +45,6 @@ final class LinuxTapDevice extends LinuxDeviceImpl implements TapDevice {
 
     /** The exception for the kernel's answer {@code errno} to setting {@code address} on {@code name}. */
     static TunTapException setMacError(String name, MacAddress address, int errno) {
-        String call = "rtnetlink RTM_SETLINK IFLA_ADDRESS";
-        if (errno == Errno.EADDRNOTAVAIL) {
-            // eth_prepare_mac_addr_change: the kernel takes only valid unicast Ethernet addresses.
-            return new InvalidConfigurationException(call, errno, call + " failed with EADDRNOTAVAIL (errno " + errno
-                    + "): the kernel refused " + address + " for " + name + " as no valid unicast Ethernet address "
-                    + "(all-zero, multicast or broadcast); use a unicast, non-zero one, e.g. " + MacAddress.randomLocal());
-        }
-        return LinuxErrors.ofCommon(call, errno, "cannot set the MAC address of " + name + " to " + address);
+        return LinuxErrors.macRefused(name, address, errno);
     }
 }

@@ -3,21 +3,9 @@ package io.tuntap.linux;
 
 import static io.tuntap.linux.jna.Rtnl.IFA_ADDRESS;
 import static io.tuntap.linux.jna.Rtnl.IFA_LOCAL;
-import static io.tuntap.linux.jna.Rtnl.IFADDRMSG_SIZE;
-import static io.tuntap.linux.jna.Rtnl.IFINFOMSG_SIZE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_ADDRESS;
 import static io.tuntap.linux.jna.Rtnl.IFLA_IFNAME;
-import static io.tuntap.linux.jna.Rtnl.IFLA_INFO_DATA;
-import static io.tuntap.linux.jna.Rtnl.IFLA_INFO_KIND;
-import static io.tuntap.linux.jna.Rtnl.IFLA_LINKINFO;
 import static io.tuntap.linux.jna.Rtnl.IFLA_MTU;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_GROUP;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
-import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_VNET_HDR;
-import static io.tuntap.linux.jna.Rtnl.NLA_F_NESTED;
 import static io.tuntap.linux.jna.Rtnl.NLMSGHDR_SIZE;
 import static io.tuntap.linux.jna.Rtnl.NLMSG_DONE;
 import static io.tuntap.linux.jna.Rtnl.NLMSG_ERROR;
@@ -43,14 +31,11 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,6 +45,8 @@ import java.util.List;
  *
  * <p>The socket belongs to the network namespace of the thread that opened it, so a device configures the
  * namespace it was created in, whichever thread calls. Not thread-safe: the device serialises calls.
+ *
+ * <p>This class builds requests and exchanges them; {@link RtnetlinkReplies} takes the replies apart.
  */
 final class Rtnetlink implements AutoCloseable {
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -262,10 +249,10 @@ final class Rtnetlink implements AutoCloseable {
     private int exchange(List<LinkInfo> links, AddressSink addresses) throws TunTapException {
         return exchange((b, type, start, end) -> {
             if (type == RTM_NEWLINK && links != null) {
-                links.add(parseLink(start, end));
+                links.add(RtnetlinkReplies.parseLink(b, start, end));
                 return (b.getShort(start - NLMSGHDR_SIZE + 6) & Rtnl.NLM_F_MULTI) != 0;
             } else if (type == RTM_NEWADDR && addresses != null) {
-                parseAddress(start, end, addresses);
+                RtnetlinkReplies.parseAddress(b, start, end, addresses);
             }
             return true;
         });
@@ -301,8 +288,7 @@ final class Rtnetlink implements AutoCloseable {
                 short type = buf.getShort(offset + 4);
                 int msgSeq = buf.getInt(offset + 8);
                 if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
-                    throw new TunTapException("recv(rtnetlink)", 0, "recv(rtnetlink) returned a malformed message "
-                            + "(length " + msgLength + " at offset " + offset + " of " + n + "); this is a bug");
+                    throw LinuxErrors.malformedNetlink(msgLength, offset, n);
                 }
                 if (msgSeq == seq) {
                     int body = offset + NLMSGHDR_SIZE;
@@ -317,140 +303,6 @@ final class Rtnetlink implements AutoCloseable {
                 offset += align4(msgLength);
             }
         }
-    }
-
-    private LinkInfo parseLink(int start, int end) {
-        int index = buf.getInt(start + 4);
-        int flags = buf.getInt(start + 8);
-        String name = null;
-        int mtu = 0;
-        byte[] mac = null;
-        String kind = null;
-        int tunType = 0;
-        boolean multiQueue = false;
-        boolean persistent = false;
-        long owner = -1;
-        long group = -1;
-        boolean vnetHdr = false;
-        for (int a = start + IFINFOMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
-            int len = attrLength(a);
-            if (len < RTATTR_SIZE) {
-                break;
-            }
-            int type = attrType(a);
-            int data = a + RTATTR_SIZE;
-            int dataLength = len - RTATTR_SIZE;
-            if (type == IFLA_IFNAME) {
-                name = cString(data, dataLength);
-            } else if (type == IFLA_MTU) {
-                mtu = buf.getInt(data);
-            } else if (type == IFLA_ADDRESS) {
-                mac = bytes(data, dataLength);
-            } else if (type == IFLA_LINKINFO) {
-                for (int i = data; i + RTATTR_SIZE <= a + len; i += align4(attrLength(i))) {
-                    int infoLength = attrLength(i);
-                    if (infoLength < RTATTR_SIZE) {
-                        break;
-                    }
-                    if (attrType(i) == IFLA_INFO_KIND) {
-                        kind = cString(i + RTATTR_SIZE, infoLength - RTATTR_SIZE);
-                    } else if (attrType(i) == IFLA_INFO_DATA) {
-                        for (int t = i + RTATTR_SIZE; t + RTATTR_SIZE <= i + infoLength; t += align4(attrLength(t))) {
-                            if (attrLength(t) < RTATTR_SIZE) {
-                                break;
-                            }
-                            int v = t + RTATTR_SIZE;
-                            switch (attrType(t)) {
-                                case IFLA_TUN_TYPE -> tunType = buf.get(v);
-                                case IFLA_TUN_MULTI_QUEUE -> multiQueue = buf.get(v) != 0;
-                                case IFLA_TUN_PERSIST -> persistent = buf.get(v) != 0;
-                                case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
-                                case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
-                                case IFLA_TUN_VNET_HDR -> vnetHdr = buf.get(v) != 0;
-                                default -> { }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new LinkInfo(index, name, flags, mtu, mac, kind, tunType, multiQueue, persistent, owner, group,
-                vnetHdr);
-    }
-
-    private void parseAddress(int start, int end, AddressSink sink) {
-        int family = buf.get(start) & 0xff;
-        int prefixLength = buf.get(start + 1) & 0xff;
-        int index = buf.getInt(start + 4);
-        byte[] local = null;
-        byte[] address = null;
-        for (int a = start + IFADDRMSG_SIZE; a + RTATTR_SIZE <= end; a += align4(attrLength(a))) {
-            int len = attrLength(a);
-            if (len < RTATTR_SIZE) {
-                break;
-            }
-            if (attrType(a) == IFA_LOCAL) {
-                local = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
-            } else if (attrType(a) == IFA_ADDRESS) {
-                address = bytes(a + RTATTR_SIZE, len - RTATTR_SIZE);
-            }
-        }
-        DeviceAddress parsed = toDeviceAddress(family, prefixLength, local, address);
-        if (parsed != null) {
-            sink.accept(index, parsed);
-        }
-    }
-
-    /**
-     * The address an {@code RTM_NEWADDR} describes: {@code IFA_LOCAL} is the interface's own address and
-     * {@code IFA_ADDRESS} the peer when they differ (both families); without {@code IFA_LOCAL} (IPv6 without
-     * a peer) {@code IFA_ADDRESS} is the own address. Null for other families or malformed attributes, which
-     * the kernel does not send.
-     */
-    static DeviceAddress toDeviceAddress(int family, int prefixLength, byte[] local, byte[] address) {
-        if (family != Sys.AF_INET && family != Sys.AF_INET6) {
-            return null;
-        }
-        byte[] own = local != null ? local : address;
-        if (own == null) {
-            return null;
-        }
-        try {
-            IpPrefix prefix = new IpPrefix(inet(family, own), prefixLength);
-            if (local != null && address != null && !Arrays.equals(local, address)) {
-                return DeviceAddress.pointToPoint(prefix, inet(family, address));
-            }
-            return DeviceAddress.of(prefix);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** Inet6Address explicitly for IPv6: InetAddress would turn an IPv4-mapped IPv6 address into an IPv4 one. */
-    private static InetAddress inet(int family, byte[] bytes) throws UnknownHostException {
-        return family == Sys.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
-    }
-
-    private int attrLength(int at) {
-        return buf.getShort(at) & 0xffff;
-    }
-
-    private int attrType(int at) {
-        return buf.getShort(at + 2) & 0xffff & ~NLA_F_NESTED;
-    }
-
-    private byte[] bytes(int at, int length) {
-        byte[] b = new byte[length];
-        buf.get(at, b);
-        return b;
-    }
-
-    private String cString(int at, int length) {
-        int n = 0;
-        while (n < length && buf.get(at + n) != 0) {
-            n++;
-        }
-        return new String(bytes(at, n), StandardCharsets.UTF_8);
     }
 
     private static int align4(int n) {

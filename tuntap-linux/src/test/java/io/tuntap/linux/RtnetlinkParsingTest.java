@@ -23,15 +23,15 @@ class RtnetlinkParsingTest {
     @Test
     void addressesWithAndWithoutPeer() throws Exception {
         assertEquals(DeviceAddress.parse("10.0.0.1/24"),
-                Rtnetlink.toDeviceAddress(Sys.AF_INET, 24, ip("10.0.0.1"), ip("10.0.0.1")));
+                RtnetlinkReplies.toDeviceAddress(Sys.AF_INET, 24, ip("10.0.0.1"), ip("10.0.0.1")));
         assertEquals(DeviceAddress.parse("10.0.0.1/32 peer 10.0.0.2"),
-                Rtnetlink.toDeviceAddress(Sys.AF_INET, 32, ip("10.0.0.1"), ip("10.0.0.2")));
-        assertEquals(DeviceAddress.parse("fd00::1/64"), Rtnetlink.toDeviceAddress(Sys.AF_INET6, 64, null, ip("fd00::1")),
+                RtnetlinkReplies.toDeviceAddress(Sys.AF_INET, 32, ip("10.0.0.1"), ip("10.0.0.2")));
+        assertEquals(DeviceAddress.parse("fd00::1/64"), RtnetlinkReplies.toDeviceAddress(Sys.AF_INET6, 64, null, ip("fd00::1")),
                 "IPv6 without a peer has IFA_ADDRESS only");
         assertEquals(DeviceAddress.parse("fd00::1/128 peer fd00::2"),
-                Rtnetlink.toDeviceAddress(Sys.AF_INET6, 128, ip("fd00::1"), ip("fd00::2")));
-        assertNull(Rtnetlink.toDeviceAddress(17, 0, new byte[6], null), "other families are skipped");
-        assertNull(Rtnetlink.toDeviceAddress(Sys.AF_INET, 33, ip("10.0.0.1"), null), "a bad prefix is skipped");
+                RtnetlinkReplies.toDeviceAddress(Sys.AF_INET6, 128, ip("fd00::1"), ip("fd00::2")));
+        assertNull(RtnetlinkReplies.toDeviceAddress(17, 0, new byte[6], null), "other families are skipped");
+        assertNull(RtnetlinkReplies.toDeviceAddress(Sys.AF_INET, 33, ip("10.0.0.1"), null), "a bad prefix is skipped");
     }
 
     /** An RTM_NEWROUTE body: rtmsg then attributes. */

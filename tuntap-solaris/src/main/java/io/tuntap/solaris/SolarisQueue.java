@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The packet path makes one {@code getmsg} or {@code putmsg} per packet while packets are waiting, and a
  * {@code poll} only when none is. Direct buffers are handed to the kernel in place (the {@code strbuf} points
  * into them); heap buffers go through a native buffer of this queue. Nothing is allocated per packet.
+ *
+ * <p>Longer than 400 lines on purpose: the STREAMS framing ({@code strbuf} set-up, {@code MOREDATA} draining,
+ * the size checks) works on the same native memory and the same close gate as the plain read, write and
+ * {@code poll} wait, and the ordering comments that make it correct span all of them.
  */
 final class SolarisQueue implements PacketChannel {
     /** How long one poll may block before re-checking the thread's interrupt status. */

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>Thread-safe; datagrams that arrive for a socket other than the one receiving are kept for it.
  */
 public final class ChannelPeer implements TunTapDeviceContract.Peer {
-    private static final int MAX_FRAME = 65535 + Packets.ETHERNET_HEADER_LENGTH;
+    private static final int MAX_FRAME = 65535 + Frames.ETHERNET_HEADER_LENGTH;
     private static final int MAX_KEPT = MemoryDevices.QUEUE_CAPACITY;
 
     private final PacketChannel channel;
@@ -57,7 +57,7 @@ public final class ChannelPeer implements TunTapDeviceContract.Peer {
             @Override
             public void send(InetSocketAddress to, byte[] payload) throws TunTapException {
                 byte[] ip = Packets.udp(local, to, payload);
-                channel.write(mode == DeviceMode.TAP ? Packets.ethernet(remoteMac, hostMac, ip) : ip);
+                channel.write(mode == DeviceMode.TAP ? Frames.ethernet(remoteMac, hostMac, ip) : ip);
             }
 
             @Override
@@ -93,11 +93,11 @@ public final class ChannelPeer implements TunTapDeviceContract.Peer {
             buffer.flip();
             ByteBuffer ip = buffer;
             if (mode == DeviceMode.TAP) {
-                int type = Packets.etherType(buffer);
-                if (type != Packets.ETHERTYPE_IPV4 && type != Packets.ETHERTYPE_IPV6) {
+                int type = Frames.etherType(buffer);
+                if (type != Frames.ETHERTYPE_IPV4 && type != Frames.ETHERTYPE_IPV6) {
                     continue;
                 }
-                ip = Packets.ethernetPayload(buffer);
+                ip = Frames.ethernetPayload(buffer);
             }
             if ((Packets.ipVersion(ip) == 4 && !Packets.isIpv4HeaderChecksumValid(ip))
                     || !Packets.isTransportChecksumValid(ip)) {

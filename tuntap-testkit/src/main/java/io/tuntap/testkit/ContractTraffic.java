@@ -30,11 +30,11 @@ final class ContractTraffic {
     /** On TAP, answers an ARP request or neighbour solicitation for the far end; true if it was one. */
     static boolean answered(TunTapDevice d, EchoResponder responder, ByteBuffer packet, ByteBuffer reply)
             throws TunTapException {
-        if (d.mode() != DeviceMode.TAP || packet.remaining() < Packets.ETHERNET_HEADER_LENGTH) {
+        if (d.mode() != DeviceMode.TAP || packet.remaining() < Frames.ETHERNET_HEADER_LENGTH) {
             return false;
         }
-        boolean control = Packets.etherType(packet) == Packets.ETHERTYPE_ARP
-                || Packets.parseNeighbor(packet, true).isPresent();
+        boolean control = Frames.etherType(packet) == Frames.ETHERTYPE_ARP
+                || Frames.parseNeighbor(packet, true).isPresent();
         if (control) {
             reply.clear();
             if (responder.respond(packet, reply) > 0) {
@@ -51,13 +51,13 @@ final class ContractTraffic {
     static Packets.Udp udpOrNull(TunTapDevice d, ByteBuffer packet) {
         ByteBuffer ip = packet;
         if (d.mode() == DeviceMode.TAP) {
-            int type = Packets.etherType(packet);
-            if (type != Packets.ETHERTYPE_IPV4 && type != Packets.ETHERTYPE_IPV6) {
+            int type = Frames.etherType(packet);
+            if (type != Frames.ETHERTYPE_IPV4 && type != Frames.ETHERTYPE_IPV6) {
                 return null;
             }
-            ip = Packets.ethernetPayload(packet);
+            ip = Frames.ethernetPayload(packet);
             if (Packets.ipVersion(ip) > 0 && Packets.parseUdp(ip).isPresent()) {
-                assertEquals(REMOTE_MAC, Packets.ethernetDestination(packet), "a frame for the far end goes to its MAC");
+                assertEquals(REMOTE_MAC, Frames.ethernetDestination(packet), "a frame for the far end goes to its MAC");
             }
         }
         Packets.Udp udp = Packets.parseUdp(ip).orElse(null);

@@ -93,7 +93,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     int maxPacketLength() {
-        return mtu + (mode() == DeviceMode.TAP ? Packets.ETHERNET_HEADER_LENGTH : 0);
+        return mtu + (mode() == DeviceMode.TAP ? Frames.ETHERNET_HEADER_LENGTH : 0);
     }
 
     int mtuUnchecked() {

@@ -130,7 +130,7 @@ final class MemoryQueue implements PacketChannel {
                     + "); send smaller packets or raise the MTU with setMtu");
         }
         if (device.mode() == DeviceMode.TAP) {
-            if (length < Packets.ETHERNET_HEADER_LENGTH) {
+            if (length < Frames.ETHERNET_HEADER_LENGTH) {
                 throw invalid("a TAP device takes whole Ethernet frames of at least 14 bytes, not " + length);
             }
         } else {

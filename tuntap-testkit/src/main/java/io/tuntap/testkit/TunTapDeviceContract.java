@@ -110,7 +110,7 @@ public abstract class TunTapDeviceContract {
     public static final int REMOTE_PORT = 47002;
 
     /** Room for any packet: the largest MTU plus an Ethernet header. */
-    private static final int MAX_PACKET = 65535 + Packets.ETHERNET_HEADER_LENGTH;
+    private static final int MAX_PACKET = 65535 + Frames.ETHERNET_HEADER_LENGTH;
 
     /**
      * Opens the device to test with this configuration, and its peer.
@@ -883,7 +883,7 @@ public abstract class TunTapDeviceContract {
             throws TunTapException {
         byte[] ip = Packets.udp(new InetSocketAddress(remote, REMOTE_PORT), new InetSocketAddress(host, HOST_PORT),
                 payload);
-        return d.mode() == DeviceMode.TAP ? Packets.ethernet(((TapDevice) d).macAddress(), REMOTE_MAC, ip) : ip;
+        return d.mode() == DeviceMode.TAP ? Frames.ethernet(((TapDevice) d).macAddress(), REMOTE_MAC, ip) : ip;
     }
 
     /** Reads from {@code d} until a UDP datagram to {@code port} comes, answering ARP and ND on the way. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.testkit;
 
-import static io.tuntap.testkit.Packets.ETHERNET_HEADER_LENGTH;
+import static io.tuntap.testkit.Frames.ETHERNET_HEADER_LENGTH;
 import static io.tuntap.testkit.Packets.IPV4_HEADER_LENGTH;
 import static io.tuntap.testkit.Packets.IPV6_HEADER_LENGTH;
 import static io.tuntap.testkit.Packets.PROTOCOL_ICMP;

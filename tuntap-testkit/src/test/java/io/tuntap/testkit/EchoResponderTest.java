@@ -57,42 +57,42 @@ class EchoResponderTest {
 
     @Test
     void answersEchoInAnEthernetFrameToItsMac() {
-        byte[] request = Packets.ethernet(MAC_B, MAC_A, Packets.icmpv4EchoRequest(A4, v4("192.0.2.9"), 1, 2, new byte[3]));
+        byte[] request = Frames.ethernet(MAC_B, MAC_A, Packets.icmpv4EchoRequest(A4, v4("192.0.2.9"), 1, 2, new byte[3]));
         ByteBuffer reply = answer(tap, request);
-        assertEquals(MAC_A, Packets.ethernetDestination(reply));
-        assertEquals(MAC_B, Packets.ethernetSource(reply));
-        ByteBuffer ip = Packets.ethernetPayload(reply);
+        assertEquals(MAC_A, Frames.ethernetDestination(reply));
+        assertEquals(MAC_B, Frames.ethernetSource(reply));
+        ByteBuffer ip = Frames.ethernetPayload(reply);
         assertTrue(Packets.isIpv4HeaderChecksumValid(ip));
         assertTrue(Packets.isTransportChecksumValid(ip));
         assertEquals(v4("192.0.2.9"), Packets.sourceAddress(ip));
-        byte[] notForUs = Packets.ethernet(MAC_A, MAC_A, Packets.icmpv4EchoRequest(A4, B4, 1, 2, new byte[3]));
+        byte[] notForUs = Frames.ethernet(MAC_A, MAC_A, Packets.icmpv4EchoRequest(A4, B4, 1, 2, new byte[3]));
         assertEquals(0, answer(tap, notForUs).remaining(), "a frame for another MAC is not ours to answer");
     }
 
     @Test
     void answersArpForOwnedAddressesOnly() {
-        ByteBuffer reply = answer(tap, Packets.arpRequest(MAC_A, A4, B4));
-        assertArrayEquals(Packets.arpReply(MAC_B, B4, MAC_A, A4), toArray(reply));
+        ByteBuffer reply = answer(tap, Frames.arpRequest(MAC_A, A4, B4));
+        assertArrayEquals(Frames.arpReply(MAC_B, B4, MAC_A, A4), toArray(reply));
         assertEquals(1, tap.arpRepliesSent());
-        assertEquals(0, answer(tap, Packets.arpRequest(MAC_A, A4, v4("10.0.0.3"))).remaining());
-        assertEquals(0, answer(tap, Packets.arpReply(MAC_A, A4, MAC_B, B4)).remaining(), "replies are not answered");
+        assertEquals(0, answer(tap, Frames.arpRequest(MAC_A, A4, v4("10.0.0.3"))).remaining());
+        assertEquals(0, answer(tap, Frames.arpReply(MAC_A, A4, MAC_B, B4)).remaining(), "replies are not answered");
     }
 
     @Test
     void answersNeighborSolicitationWithSolicitedAdvertisement() {
-        ByteBuffer reply = answer(tap, Packets.neighborSolicitation(MAC_A, A6, B6));
-        assertArrayEquals(Packets.neighborAdvertisement(MAC_B, B6, MAC_A, A6, B6, true), toArray(reply));
+        ByteBuffer reply = answer(tap, Frames.neighborSolicitation(MAC_A, A6, B6));
+        assertArrayEquals(Frames.neighborAdvertisement(MAC_B, B6, MAC_A, A6, B6, true), toArray(reply));
         assertEquals(1, tap.neighborAdvertisementsSent());
-        assertEquals(0, answer(tap, Packets.neighborSolicitation(MAC_A, A6, PacketsTest.v6("fd00::3"))).remaining());
+        assertEquals(0, answer(tap, Frames.neighborSolicitation(MAC_A, A6, PacketsTest.v6("fd00::3"))).remaining());
     }
 
     @Test
     void answersDuplicateAddressDetectionToAllNodes() {
-        ByteBuffer reply = answer(tap, Packets.neighborSolicitation(MAC_A, PacketsTest.v6("::"), B6));
-        Packets.Neighbor na = Packets.parseNeighbor(reply, true).orElseThrow();
+        ByteBuffer reply = answer(tap, Frames.neighborSolicitation(MAC_A, PacketsTest.v6("::"), B6));
+        Frames.Neighbor na = Frames.parseNeighbor(reply, true).orElseThrow();
         assertEquals(PacketsTest.v6("ff02::1"), na.destination());
         assertFalse(na.solicited(), "an answer to DAD is unsolicited (RFC 4861 section 7.2.4)");
-        assertTrue(Packets.isTransportChecksumValid(Packets.ethernetPayload(reply)));
+        assertTrue(Packets.isTransportChecksumValid(Frames.ethernetPayload(reply)));
     }
 
     @Test
@@ -136,7 +136,7 @@ class EchoResponderTest {
     @Test
     void tapNeedsAUnicastMac() {
         assertThrows(IllegalArgumentException.class,
-                () -> EchoResponder.forTap(Packets.BROADCAST_MAC, List.of(B4)));
+                () -> EchoResponder.forTap(Frames.BROADCAST_MAC, List.of(B4)));
     }
 
     @Test

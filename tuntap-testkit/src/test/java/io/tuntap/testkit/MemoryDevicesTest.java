@@ -73,7 +73,7 @@ class MemoryDevicesTest {
             assertEquals(576, e.bufferCapacity());
         }
         try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tap().mtu(576).build(), DeviceConfig.tap().build())) {
-            byte[] frame = Packets.ethernet(PacketsTest.MAC_A, PacketsTest.MAC_B, udp(576 - 28));
+            byte[] frame = Frames.ethernet(PacketsTest.MAC_A, PacketsTest.MAC_B, udp(576 - 28));
             assertEquals(590, pair.first().write(frame), "MTU plus the Ethernet header fits");
         }
     }

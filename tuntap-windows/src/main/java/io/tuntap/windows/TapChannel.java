@@ -38,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>No allocation per packet: buffers, {@code OVERLAPPED}s, byte counters and wait-handle arrays are all
  * allocated once, here.
+ *
+ * <p>Longer than 400 lines on purpose: the posted read, the write and close share the overlapped structures,
+ * events and buffers, and close is correct only because it knows every one of them (the order above), so the
+ * life cycle of that native memory stays in one class.
  */
 final class TapChannel implements PacketChannel {
     /**

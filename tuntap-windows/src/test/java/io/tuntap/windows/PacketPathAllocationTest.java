@@ -8,6 +8,7 @@ import com.sun.management.ThreadMXBean;
 import io.tuntap.DeviceConfig;
 import io.tuntap.MacAddress;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.Frames;
 import io.tuntap.testkit.Packets;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -58,11 +59,11 @@ class PacketPathAllocationTest {
         FakeIpHelper ip = new FakeIpHelper();
         ip.add(guid, 9, 9, "alloc");
         byte[] p = packet();
-        NoAllocKernel32 k32 = new NoAllocKernel32(Packets.ethernet(MacAddress.parse("02:00:00:00:00:02"),
+        NoAllocKernel32 k32 = new NoAllocKernel32(Frames.ethernet(MacAddress.parse("02:00:00:00:00:02"),
                 MacAddress.parse("02:00:00:00:00:03"), p));
         try (TunTapDevice d = TapWindowsDevice.open(k32, ip, new TapAdapter(guid, "tap0901", "alloc"),
                 DeviceConfig.tap().build())) {
-            byte[] frame = Packets.ethernet(MacAddress.parse("02:00:00:00:00:03"), MacAddress.parse("02:00:00:00:00:02"), p);
+            byte[] frame = Frames.ethernet(MacAddress.parse("02:00:00:00:00:03"), MacAddress.parse("02:00:00:00:00:02"), p);
             long direct = measure(d, ByteBuffer.allocateDirect(70000), ByteBuffer.allocateDirect(frame.length).put(frame));
             long heap = measure(d, ByteBuffer.allocate(70000), ByteBuffer.wrap(frame));
             System.out.println("tap-windows6 packet path: " + direct + " bytes over " + MEASURED + " direct round trips, "

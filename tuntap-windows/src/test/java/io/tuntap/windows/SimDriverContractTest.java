@@ -10,6 +10,7 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.MacAddress;
 import io.tuntap.testkit.ChannelPeer;
+import io.tuntap.testkit.Frames;
 import io.tuntap.testkit.Packets;
 import io.tuntap.testkit.TunTapDeviceContract;
 import java.net.Inet4Address;
@@ -108,15 +109,15 @@ class SimDriverContractTest extends TunTapDeviceContract {
 
     /** ARP for the far end from the host, as the host stack does; the driver answers with its peer's MAC. */
     static MacAddress resolvePeer(SimHost host, MacAddress adapterMac) throws Exception {
-        host.write(ByteBuffer.wrap(Packets.arpRequest(adapterMac, (Inet4Address) HOST_V4.address(),
+        host.write(ByteBuffer.wrap(Frames.arpRequest(adapterMac, (Inet4Address) HOST_V4.address(),
                 (Inet4Address) REMOTE_V4)));
         ByteBuffer reply = ByteBuffer.allocate(2048);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             reply.clear();
             if (host.read(reply, Duration.ofMillis(100)) > 0) {
-                var arp = Packets.parseArp(reply.flip());
-                if (arp.isPresent() && arp.get().operation() == Packets.ARP_REPLY) {
+                var arp = Frames.parseArp(reply.flip());
+                if (arp.isPresent() && arp.get().operation() == Frames.ARP_REPLY) {
                     return arp.get().senderMac();
                 }
             }

@@ -43,6 +43,9 @@ import java.nio.ByteBuffer;
  *
  * <p>One instance per queue, reused for every batch; not thread-safe; allocates nothing after
  * construction.
+ *
+ * <p>Longer than 400 lines on purpose: it is one algorithm over parallel arrays (so that it allocates nothing
+ * per packet), and the flow table, the join rules and the header rewriting all read and write those arrays.
  */
 public final class GroCoalescer {
 
