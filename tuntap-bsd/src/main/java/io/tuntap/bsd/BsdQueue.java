@@ -11,6 +11,8 @@ import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.posix.PosixLibC;
+import io.tuntap.spi.BatchChecks;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -87,7 +89,8 @@ final class BsdQueue implements PacketChannel {
     private Memory readScratch;
     private ByteBuffer readScratchView;
     private final DirectAddresses readAddresses = new DirectAddresses();
-    private PacketTooLargeException deferred;
+    /** readPackets over readOne, with the too-large packet it met kept for the next read. */
+    private final BatchReads batches = new BatchReads(this::readOne);
 
     // Writer-side state, touched only by the writing thread.
     private Memory writeScratch;
@@ -182,7 +185,7 @@ final class BsdQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         gate.enterRead();
         try {
-            throwDeferred();
+            batches.throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
             gate.exitRead();
@@ -192,34 +195,16 @@ final class BsdQueue implements PacketChannel {
     /** Waits for the first packet, then takes those already queued; a later error waits for the next call. */
     @Override
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        if (count < 1 || count > dsts.length) {
-            throw new IllegalArgumentException("count " + count + " is not in 1.." + dsts.length);
-        }
+        BatchChecks.checkReadBatch(dsts, count);
         gate.enterRead();
         try {
-            throwDeferred();
-            readOne(dsts[0], -1L);
-            int n = 1;
-            try {
-                while (n < count && readOne(dsts[n], 0L) > 0) {
-                    n++;
-                }
-            } catch (PacketTooLargeException e) {
-                deferred = e;
-            }
-            return n;
+            batches.throwDeferred();
+            return batches.fill(dsts, count);
         } finally {
             gate.exitRead();
         }
     }
 
-    private void throwDeferred() throws PacketTooLargeException {
-        PacketTooLargeException e = deferred;
-        if (e != null) {
-            deferred = null;
-            throw e;
-        }
-    }
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {

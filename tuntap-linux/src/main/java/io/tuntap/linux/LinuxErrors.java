@@ -14,6 +14,7 @@ import static io.tuntap.linux.jna.Errno.EOPNOTSUPP;
 import static io.tuntap.linux.jna.Errno.EPERM;
 
 import io.tuntap.DeviceBusyException;
+import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
@@ -133,6 +134,34 @@ final class LinuxErrors {
                 "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
                         + "dropped. Give read() a buffer with at least MTU bytes remaining (" + alwaysEnough
                         + " is always enough)"));
+    }
+
+    /** A write of no bytes, refused before the system call. */
+    static TunTapException emptyWrite(String device) {
+        return new TunTapException("write", 0, ErrorMessages.failed("write to " + device, "the packet is empty: "
+                + "a packet needs at least an IP header (TUN) or an Ethernet header (TAP)"));
+    }
+
+    /**
+     * A write longer than the device takes, refused before the system call.
+     *
+     * @param limit the most this write could have had
+     * @param header the length of the virtio_net_hdr in front of each packet (0 if none)
+     */
+    static PacketTooLargeException writeTooLarge(String device, boolean tun, int length, int limit, int maxIp,
+            int header) {
+        String rule = tun ? "a TUN device takes IPv4 packets of at most " + maxIp + " bytes and IPv6 packets of at "
+                + "most " + (maxIp + 40) + " (the IPv4 total length and the IPv6 payload length are 16-bit fields)"
+                + (header > 0 ? ", each behind the " + header + "-byte virtio_net_hdr" : "")
+                : "a write can have at most " + limit + " bytes";
+        return new PacketTooLargeException("write", length, limit, ErrorMessages.failed("write to " + device + " of "
+                + length + " bytes", rule + "; nothing was sent. Split the data into smaller packets"));
+    }
+
+    /** A wait on a queue that ended because its thread was interrupted. */
+    static DeviceInterruptedException interrupted(String device, int queue) {
+        return new DeviceInterruptedException("poll", 0, ErrorMessages.failed("poll on " + device + " queue "
+                + queue, "the waiting thread was interrupted; the device is still open"));
     }
 
     /** A failed read, write or poll on a queue's fd. */

@@ -17,6 +17,7 @@ import io.tuntap.linux.offload.VirtioNetHdr;
 import io.tuntap.linux.uring.UringBatchIo;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.spi.BatchChecks;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -104,8 +105,8 @@ final class LinuxQueue implements PacketChannel {
     /** Offload's read and write sides; null unless the mode is {@link VnetMode#SPLIT}. */
     private final OffloadReader offloadReader;
     private final OffloadWriter offloadWriter;
-    /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
-    private PacketTooLargeException deferred;
+    /** readPackets over readOne, with the too-large packet it met kept for the next read. */
+    private final BatchReads batches = new BatchReads(this::readOne);
     /** The io_uring batch path, or null where batches take the plain path. */
     private final UringBatchIo uring;
 
@@ -233,7 +234,7 @@ final class LinuxQueue implements PacketChannel {
         gate.enterRead();
         try {
             checkInterrupted();
-            throwDeferred();
+            batches.throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
             gate.exitRead();
@@ -251,35 +252,19 @@ final class LinuxQueue implements PacketChannel {
         gate.enterRead();
         try {
             checkInterrupted();
-            throwDeferred();
+            batches.throwDeferred();
             if (uring != null && vnet != VnetMode.SPLIT) {
                 int n = uring.readPackets(dsts, count);
                 if (n != UringBatchIo.NOT_HANDLED) {
                     return n;
                 }
             }
-            readOne(dsts[0], -1L);
-            int n = 1;
-            try {
-                while (n < count && readOne(dsts[n], 0L) > 0) {
-                    n++;
-                }
-            } catch (PacketTooLargeException e) {
-                deferred = e;
-            }
-            return n;
+            return batches.fill(dsts, count);
         } finally {
             gate.exitRead();
         }
     }
 
-    private void throwDeferred() throws PacketTooLargeException {
-        PacketTooLargeException e = deferred;
-        if (e != null) {
-            deferred = null;
-            throw e;
-        }
-    }
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {
@@ -419,20 +404,14 @@ final class LinuxQueue implements PacketChannel {
 
     private void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
         if (length == 0) {
-            throw new TunTapException("write", 0, "write to " + deviceName + " of an empty packet: a packet "
-                    + "needs at least an IP header (TUN) or an Ethernet header (TAP)");
+            throw LinuxErrors.emptyWrite(deviceName);
         }
         int limit = largestWrite;
         if (tun && length > limit - IPV6_HEADER && (src.get(src.position() + vnetHeader) & 0xf0) != 0x60) {
             limit -= IPV6_HEADER; // only IPv6 counts its fixed header outside the 16-bit length field
         }
         if (length > limit) {
-            throw new PacketTooLargeException("write", length, limit, "write to " + deviceName + " of " + length
-                    + " bytes: " + (tun ? "a TUN device takes IPv4 packets of at most " + MAX_IP_PACKET + " bytes and "
-                    + "IPv6 packets of at most " + (MAX_IP_PACKET + IPV6_HEADER) + " (the IPv4 total length and the IPv6 "
-                    + "payload length are 16-bit fields)" + (vnetHeader > 0 ? ", each behind the " + vnetHeader
-                    + "-byte virtio_net_hdr" : "") : "a write can have at most " + limit + " bytes")
-                    + "; nothing was sent. Split the data into smaller packets");
+            throw LinuxErrors.writeTooLarge(deviceName, tun, length, limit, MAX_IP_PACKET, vnetHeader);
         }
     }
 
@@ -523,8 +502,7 @@ final class LinuxQueue implements PacketChannel {
     }
 
     private DeviceInterruptedException interrupted() {
-        return new DeviceInterruptedException("poll", 0, "the thread waiting on " + deviceName + " queue " + index
-                + " was interrupted; the device is still open");
+        return LinuxErrors.interrupted(deviceName, index);
     }
 
     /** The queue's waits and errors, lent to the io_uring batch path. */
@@ -556,7 +534,7 @@ final class LinuxQueue implements PacketChannel {
 
         @Override
         public void defer(PacketTooLargeException e) {
-            deferred = e;
+            batches.defer(e);
         }
     }
 

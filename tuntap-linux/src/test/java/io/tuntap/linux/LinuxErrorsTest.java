@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceNotFoundException;
+import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
+import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
@@ -66,6 +68,9 @@ class LinuxErrorsTest {
             LinuxErrors.macNotUnicast("tap7", MacAddress.parse("01:00:5e:00:00:01"), "a multicast address"),
             LinuxErrors.invalidNamespaceName("a/b"),
             LinuxErrors.namespacesUnavailable("not Linux"),
+            LinuxErrors.emptyWrite("tun7"),
+            LinuxErrors.writeTooLarge("tun7", true, 70000, 65535, 65535, 0),
+            LinuxErrors.interrupted("tun7", 0),
         };
         for (TunTapException e : checks) {
             assertEquals(0, e.errorCode(), e.getMessage());
@@ -77,6 +82,9 @@ class LinuxErrorsTest {
         assertInstanceOf(DeviceNotFoundException.class, checks[6]);
         assertInstanceOf(DeviceBusyException.class, checks[9]);
         assertTrue(checks[9].getMessage().contains("DeviceConfig.tun()"), checks[9].getMessage());
+        assertInstanceOf(PacketTooLargeException.class, checks[18]);
+        assertTrue(checks[18].getMessage().contains("IPv6 packets of at most 65575"), checks[18].getMessage());
+        assertInstanceOf(DeviceInterruptedException.class, checks[19]);
     }
 
     @Test

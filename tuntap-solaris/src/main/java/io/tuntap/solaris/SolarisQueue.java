@@ -11,6 +11,7 @@ import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.BatchChecks;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.solaris.jna.Errno;
@@ -80,8 +81,8 @@ final class SolarisQueue implements PacketChannel {
     private ByteBuffer readScratchView;
     private ByteBuffer lastReadBuffer;
     private long lastReadAddress;
-    /** A read error found while filling a batch, thrown by the next read so that the batch is not lost. */
-    private PacketTooLargeException deferred;
+    /** readPackets over readOne, with the too-large packet it met kept for the next read. */
+    private final BatchReads batches = new BatchReads(this::readOne);
     // Writer side, touched only by the writing thread.
     private Memory writeScratch;
     private ByteBuffer writeScratchView;
@@ -137,7 +138,7 @@ final class SolarisQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         gate.enterRead();
         try {
-            throwDeferred();
+            batches.throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
             gate.exitRead();
@@ -153,29 +154,13 @@ final class SolarisQueue implements PacketChannel {
         BatchChecks.checkReadBatch(dsts, count);
         gate.enterRead();
         try {
-            throwDeferred();
-            readOne(dsts[0], -1L);
-            int n = 1;
-            try {
-                while (n < count && readOne(dsts[n], 0L) > 0) {
-                    n++;
-                }
-            } catch (PacketTooLargeException e) {
-                deferred = e;
-            }
-            return n;
+            batches.throwDeferred();
+            return batches.fill(dsts, count);
         } finally {
             gate.exitRead();
         }
     }
 
-    private void throwDeferred() throws PacketTooLargeException {
-        PacketTooLargeException e = deferred;
-        if (e != null) {
-            deferred = null;
-            throw e;
-        }
-    }
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.spi;
+
+import io.tuntap.PacketTooLargeException;
+import io.tuntap.TunTapException;
+import java.nio.ByteBuffer;
+
+/**
+ * How a backend that reads one packet per system call fills a {@link io.tuntap.PacketChannel#readPackets}
+ * batch: it waits for the first packet, then takes only the packets already queued (no wait, no clock read per
+ * packet). A packet too large for its buffer after the first ends the batch, and its exception is kept for the
+ * queue's next read, so that the packets already read are returned, not lost.
+ *
+ * <p>One per queue, used on the read side only (one reader at a time, as the queue allows); nothing is
+ * allocated per call.
+ */
+public final class BatchReads {
+    /** Reads one packet into {@code dst}; with {@code timeoutNanos} 0 it returns 0 at once if none is queued. */
+    @FunctionalInterface
+    public interface ReadOne {
+        /**
+         * Reads one packet, waiting at most {@code timeoutNanos} (negative: until one comes).
+         *
+         * @return the packet's length, or 0 if none came in time
+         * @throws TunTapException as the queue's single read does
+         */
+        int read(ByteBuffer dst, long timeoutNanos) throws TunTapException;
+    }
+
+    private final ReadOne readOne;
+    private PacketTooLargeException deferred;
+
+    /** Batches over {@code readOne}, the queue's single-packet read. */
+    public BatchReads(ReadOne readOne) {
+        this.readOne = readOne;
+    }
+
+    /**
+     * Throws the exception kept from the last batch, once. Every read of the queue calls this first, so that a
+     * packet dropped for its size is reported by the very next call.
+     */
+    public void throwDeferred() throws PacketTooLargeException {
+        PacketTooLargeException e = deferred;
+        if (e != null) {
+            deferred = null;
+            throw e;
+        }
+    }
+
+    /** Keeps {@code e} for the next read: the batch that met it returns what it read first. */
+    public void defer(PacketTooLargeException e) {
+        deferred = e;
+    }
+
+    /**
+     * Fills {@code dsts[0..count)}: the first packet waits, the rest only take what is queued. The caller has
+     * checked the arguments ({@link BatchChecks#checkReadBatch}), holds its close gate and has called
+     * {@link #throwDeferred()}.
+     *
+     * @return the number of packets read, at least 1
+     */
+    public int fill(ByteBuffer[] dsts, int count) throws TunTapException {
+        readOne.read(dsts[0], -1L);
+        int n = 1;
+        try {
+            while (n < count && readOne.read(dsts[n], 0L) > 0) {
+                n++;
+            }
+        } catch (PacketTooLargeException e) {
+            deferred = e;
+        }
+        return n;
+    }
+}
