@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
+import io.tuntap.spi.BatchChecks;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
-import io.tuntap.spi.BatchChecks;
 import java.time.Duration;
 
 /**
