@@ -14,6 +14,7 @@ import io.tuntap.posix.PosixLibC;
 import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.Timeouts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -50,7 +51,6 @@ final class BsdQueue implements PacketChannel {
     private static final int INTERRUPT_CHECK_MILLIS = 100;
     /** How long to wait before reading again after NetBSD's EHOSTDOWN ("no address yet", not a packet). */
     private static final int NOT_READY_RETRY_MILLIS = 10;
-    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
     private static final int IOVEC_SIZE = 16;
     // Control memory: [read pollfds 16][write pollfds 16][read header 4][write header 4][wake byte 8]
@@ -178,8 +178,7 @@ final class BsdQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        return read(dst, nanos >= FOREVER_NANOS ? -1 : nanos);
+        return read(dst, Timeouts.waitNanos(timeout));
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
@@ -485,11 +484,4 @@ final class BsdQueue implements PacketChannel {
         return BsdErrors.of(call + "(" + deviceName + ")", errno, explanation);
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return FOREVER_NANOS;
-        }
-    }
 }

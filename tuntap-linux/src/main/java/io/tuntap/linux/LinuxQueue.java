@@ -19,6 +19,7 @@ import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.Timeouts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
@@ -67,8 +68,6 @@ final class LinuxQueue implements PacketChannel {
     private static final int MAX_VNET_READ = GsoSplitter.MAX_READ_SIZE;
     /** How long one poll may block before re-checking the thread's interrupt status. */
     private static final int INTERRUPT_CHECK_MILLIS = 100;
-    /** Timeouts from about 146 years up are treated as no timeout, so that deadlines cannot overflow. */
-    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
     private static final int IOVEC_SIZE = 16;
     // Layout of the control memory: [read pollfds 16][write pollfds 16][wake value 8][read iovecs 32]
@@ -225,8 +224,7 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        return read(dst, nanos >= FOREVER_NANOS ? -1 : nanos);
+        return read(dst, Timeouts.waitNanos(timeout));
     }
 
     /** Reads one packet, waiting at most {@code timeoutNanos} (negative: for ever). Returns 0 on timeout. */
@@ -548,11 +546,4 @@ final class LinuxQueue implements PacketChannel {
         return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW);
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return FOREVER_NANOS;
-        }
-    }
 }

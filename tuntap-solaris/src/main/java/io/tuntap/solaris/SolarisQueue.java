@@ -14,6 +14,7 @@ import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
+import io.tuntap.spi.Timeouts;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.IfTun;
 import io.tuntap.solaris.jna.Stropts;
@@ -45,8 +46,6 @@ import java.util.concurrent.TimeUnit;
 final class SolarisQueue implements PacketChannel {
     /** How long one poll may block before re-checking the thread's interrupt status. */
     private static final int INTERRUPT_CHECK_MILLIS = 100;
-    /** Timeouts from about 146 years up are treated as no timeout, so that deadlines cannot overflow. */
-    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
     /** Room for any message IP can send (MTU at most 1500 plus an Ethernet header) with a wide margin. */
     static final int SCRATCH = 65536;
 
@@ -131,8 +130,7 @@ final class SolarisQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        return read(dst, nanos >= FOREVER_NANOS ? -1 : nanos);
+        return read(dst, Timeouts.waitNanos(timeout));
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
@@ -452,11 +450,4 @@ final class SolarisQueue implements PacketChannel {
         return SolarisErrors.of(call + "(" + deviceName + ")", errno, explanation);
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return FOREVER_NANOS;
-        }
-    }
 }

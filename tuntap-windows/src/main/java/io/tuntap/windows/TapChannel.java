@@ -10,6 +10,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.Overlapped;
 import java.nio.ByteBuffer;
@@ -50,7 +51,6 @@ final class TapChannel implements PacketChannel {
      */
     static final int BUFFER_SIZE = 65536 + 64;
     private static final int SLICE_MILLIS = 100;
-    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
     // Control memory: [read OVERLAPPED][write OVERLAPPED][ioctl OVERLAPPED][read bytes][write bytes]
     // [ioctl bytes][pad][read wait handles: read event, close event][ioctl in/out buffer 64]
@@ -234,13 +234,7 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        long nanos;
-        try {
-            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = FOREVER_NANOS;
-        }
-        return read(dst, nanos >= FOREVER_NANOS ? -1 : nanos);
+        return read(dst, Timeouts.waitNanos(timeout));
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {

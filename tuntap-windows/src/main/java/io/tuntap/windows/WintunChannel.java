@@ -10,6 +10,7 @@ import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.WintunLibrary;
 import java.nio.ByteBuffer;
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WintunChannel implements PacketChannel {
     private static final int SLICE_MILLIS = 100;
-    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
     private final WintunLibrary wintun;
     private final Kernel32Io k32;
@@ -125,13 +125,7 @@ final class WintunChannel implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        long nanos;
-        try {
-            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = FOREVER_NANOS;
-        }
-        return read(dst, nanos >= FOREVER_NANOS ? -1 : nanos);
+        return read(dst, Timeouts.waitNanos(timeout));
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
