@@ -2,8 +2,13 @@
 package io.tuntap.spi;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** The timeout of {@link io.tuntap.PacketChannel#read(java.nio.ByteBuffer, Duration)} as a backend waits on it. */
+/**
+ * The timeout of {@link io.tuntap.PacketChannel#read(java.nio.ByteBuffer, Duration)} as a backend waits on it:
+ * in nanoseconds, then in the slices of milliseconds that its {@code poll} calls wait, so that a wait checks
+ * for close and interrupt between slices.
+ */
 public final class Timeouts {
     /** Timeouts from about 146 years up mean no timeout, so that a deadline computed from one cannot overflow. */
     private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
@@ -26,5 +31,23 @@ public final class Timeouts {
             return -1;
         }
         return nanos >= FOREVER_NANOS ? -1 : nanos;
+    }
+
+    /**
+     * How long the next poll of a wait may block: {@code maxMillis}, or less if the deadline comes first
+     * (rounded up, so that a poll never returns just before it).
+     *
+     * @param deadline the {@link System#nanoTime()} at which the wait ends; ignored if {@code forever}
+     * @return the milliseconds to poll, or -1 if the deadline has passed
+     */
+    public static int pollSlice(long deadline, boolean forever, int maxMillis) {
+        if (forever) {
+            return maxMillis;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return -1;
+        }
+        return (int) Math.min(maxMillis, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
     }
 }

@@ -18,7 +18,6 @@ import io.tuntap.spi.Timeouts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -381,7 +380,7 @@ final class BsdQueue implements PacketChannel {
     /** Polls [device, wake-up] until the device is ready, the deadline passes, or the queue closes. */
     private boolean await(long pollFds, long deadline, boolean forever) throws TunTapException {
         while (true) {
-            int wait = slice(deadline, forever, INTERRUPT_CHECK_MILLIS);
+            int wait = Timeouts.pollSlice(deadline, forever, INTERRUPT_CHECK_MILLIS);
             if (wait < 0) {
                 return false;
             }
@@ -401,7 +400,7 @@ final class BsdQueue implements PacketChannel {
 
     /** Waits on the wake-up pipe alone for a short while: false if the deadline passed. */
     private boolean awaitWake(long deadline, boolean forever) throws TunTapException {
-        int wait = slice(deadline, forever, NOT_READY_RETRY_MILLIS);
+        int wait = Timeouts.pollSlice(deadline, forever, NOT_READY_RETRY_MILLIS);
         if (wait < 0) {
             return false;
         }
@@ -411,17 +410,6 @@ final class BsdQueue implements PacketChannel {
         }
         checkInterrupt();
         return true;
-    }
-
-    private static int slice(long deadline, boolean forever, int max) {
-        if (forever) {
-            return max;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return -1;
-        }
-        return (int) Math.min(max, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
     }
 
     private void checkInterrupt() throws DeviceInterruptedException {

@@ -24,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One queue of a Linux TUN/TAP device: a non-blocking {@code /dev/net/tun} fd plus an eventfd that
@@ -465,13 +464,9 @@ final class LinuxQueue implements PacketChannel {
      */
     private boolean await(long pollFds, long deadline, boolean forever) throws TunTapException {
         while (true) {
-            int wait = INTERRUPT_CHECK_MILLIS;
-            if (!forever) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                wait = (int) Math.min(wait, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+            int wait = Timeouts.pollSlice(deadline, forever, INTERRUPT_CHECK_MILLIS);
+            if (wait < 0) {
+                return false;
             }
             int ready = libc.poll(pollFds, 2, wait);
             if (!gate.isOpen()) {

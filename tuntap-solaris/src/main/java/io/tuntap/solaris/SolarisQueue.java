@@ -22,7 +22,6 @@ import io.tuntap.solaris.jna.Sys;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packet queue of a tun/tap unit: its non-blocking control stream, read with {@code getmsg} and written
@@ -367,13 +366,9 @@ final class SolarisQueue implements PacketChannel {
      */
     private boolean await(int pollFds, long deadline, boolean forever) throws TunTapException {
         while (true) {
-            int wait = INTERRUPT_CHECK_MILLIS;
-            if (!forever) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                wait = (int) Math.min(wait, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+            int wait = Timeouts.pollSlice(deadline, forever, INTERRUPT_CHECK_MILLIS);
+            if (wait < 0) {
+                return false;
             }
             int ready = os.libc().poll(base + pollFds, 2, wait);
             if (!gate.isOpen()) {

@@ -15,7 +15,6 @@ import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.WintunLibrary;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -147,20 +146,15 @@ final class WintunChannel implements PacketChannel {
                 if (error != WinErrors.ERROR_NO_MORE_ITEMS) {
                     throw ringError("WintunReceivePacket", error);
                 }
-                int wait;
                 if (timeoutNanos == 0) {
                     return 0;
-                } else if (timeoutNanos < 0) {
-                    wait = SLICE_MILLIS;
-                } else {
-                    if (deadline == 0) {
-                        deadline = System.nanoTime() + timeoutNanos;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return 0;
-                    }
-                    wait = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+                }
+                if (deadline == 0 && timeoutNanos > 0) {
+                    deadline = System.nanoTime() + timeoutNanos;
+                }
+                int wait = Timeouts.pollSlice(deadline, timeoutNanos < 0, SLICE_MILLIS);
+                if (wait < 0) {
+                    return 0;
                 }
                 int r = k32.WaitForMultipleObjects(2, base + 8, false, wait);
                 if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
