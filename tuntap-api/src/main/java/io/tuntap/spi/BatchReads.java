@@ -6,8 +6,8 @@ import io.tuntap.TunTapException;
 import java.nio.ByteBuffer;
 
 /**
- * How a backend that reads one packet per system call fills a {@link io.tuntap.PacketChannel#readPackets}
- * batch: it waits for the first packet, then takes only the packets already queued (no wait, no clock read per
+ * The read side of a queue that reads one packet per system call. It fills a
+ * {@link io.tuntap.PacketChannel#readPackets} batch: it waits for the first packet, then takes only the packets already queued (no wait, no clock read per
  * packet). A packet too large for its buffer after the first ends the batch, and its exception is kept for the
  * queue's next read, so that the packets already read are returned, not lost.
  *
@@ -50,6 +50,37 @@ public final class BatchReads {
     /** Keeps {@code e} for the next read: the batch that met it returns what it read first. */
     public void defer(PacketTooLargeException e) {
         deferred = e;
+    }
+
+    /**
+     * {@link io.tuntap.PacketChannel#read} through {@code gate}: the exception kept from the last batch first,
+     * then one packet.
+     *
+     * @param timeoutNanos as {@link Timeouts#waitNanos} gives it: 0 do not wait, negative wait for ever
+     */
+    public int read(CloseGate gate, ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        gate.enterRead();
+        try {
+            throwDeferred();
+            return readOne.read(dst, timeoutNanos);
+        } finally {
+            gate.exitRead();
+        }
+    }
+
+    /**
+     * {@link io.tuntap.PacketChannel#readPackets} through {@code gate}: checks the arguments, throws the
+     * exception kept from the last batch, then {@link #fill}s.
+     */
+    public int readPackets(CloseGate gate, ByteBuffer[] dsts, int count) throws TunTapException {
+        BatchChecks.checkReadBatch(dsts, count);
+        gate.enterRead();
+        try {
+            throwDeferred();
+            return fill(dsts, count);
+        } finally {
+            gate.exitRead();
+        }
     }
 
     /**

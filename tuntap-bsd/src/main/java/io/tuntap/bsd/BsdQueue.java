@@ -11,7 +11,6 @@ import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.posix.PosixLibC;
-import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.Timeouts;
@@ -172,37 +171,22 @@ final class BsdQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
-        return read(dst, -1L);
+        return batches.read(gate, dst, -1L);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return read(dst, Timeouts.waitNanos(timeout));
+        return batches.read(gate, dst, Timeouts.waitNanos(timeout));
     }
 
-    private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        gate.enterRead();
-        try {
-            batches.throwDeferred();
-            return readOne(dst, timeoutNanos);
-        } finally {
-            gate.exitRead();
-        }
-    }
-
-    /** Waits for the first packet, then takes those already queued; a later error waits for the next call. */
+    /**
+     * Waits for the first packet, then takes the ones already queued. A packet too large for its buffer after
+     * the first ends the batch; its exception comes with the next call, so that the packets read are not lost.
+     */
     @Override
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        BatchChecks.checkReadBatch(dsts, count);
-        gate.enterRead();
-        try {
-            batches.throwDeferred();
-            return batches.fill(dsts, count);
-        } finally {
-            gate.exitRead();
-        }
+        return batches.readPackets(gate, dsts, count);
     }
-
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {

@@ -124,22 +124,12 @@ final class SolarisQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
-        return read(dst, -1L);
+        return batches.read(gate, dst, -1L);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        return read(dst, Timeouts.waitNanos(timeout));
-    }
-
-    private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        gate.enterRead();
-        try {
-            batches.throwDeferred();
-            return readOne(dst, timeoutNanos);
-        } finally {
-            gate.exitRead();
-        }
+        return batches.read(gate, dst, Timeouts.waitNanos(timeout));
     }
 
     /**
@@ -148,16 +138,8 @@ final class SolarisQueue implements PacketChannel {
      */
     @Override
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        BatchChecks.checkReadBatch(dsts, count);
-        gate.enterRead();
-        try {
-            batches.throwDeferred();
-            return batches.fill(dsts, count);
-        } finally {
-            gate.exitRead();
-        }
+        return batches.readPackets(gate, dsts, count);
     }
-
 
     private int readOne(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {
