@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The read side of a queue that reads one packet per system call. It fills a
- * {@link io.tuntap.PacketChannel#readPackets} batch: it waits for the first packet, then takes only the packets already queued (no wait, no clock read per
- * packet). A packet too large for its buffer after the first ends the batch, and its exception is kept for the
- * queue's next read, so that the packets already read are returned, not lost.
+ * {@link io.tuntap.PacketChannel#readPackets} batch: it waits for the first packet, then takes only the packets
+ * already queued (no wait, no clock read per packet). A packet too large for its buffer after the first ends
+ * the batch, and its exception is kept for the queue's next read, so that the packets already read are
+ * returned, not lost.
  *
  * <p>One per queue, used on the read side only (one reader at a time, as the queue allows); nothing is
  * allocated per call.
