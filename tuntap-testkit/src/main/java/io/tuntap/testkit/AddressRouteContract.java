@@ -17,8 +17,6 @@ import io.tuntap.TunTapDevice;
 import io.tuntap.UnsupportedFeatureException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for addresses, point-to-point peers and routes. One of the themed classes that {@link
@@ -31,8 +29,7 @@ public abstract class AddressRouteContract extends LinkContract {
     }
 
     /** Addresses can be listed, added and removed; duplicates and missing ones are reported. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void addressesCanBeAddedListedAndRemoved(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
@@ -60,8 +57,7 @@ public abstract class AddressRouteContract extends LinkContract {
     }
 
     /** An address with a point-to-point peer is listed with its peer and removed by its local address. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void peerAddressesAreListedWithTheirPeer(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
@@ -87,8 +83,7 @@ public abstract class AddressRouteContract extends LinkContract {
      * Routes through the device can be added, listed and removed; duplicates and missing ones are reported; a
      * metric is kept where the system has route metrics and refused where it has none.
      */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void routesCanBeAddedListedAndRemoved(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();

@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for batches: {@link TunTapDevice#readPackets} and {@link TunTapDevice#writePackets}. One
@@ -28,8 +26,7 @@ public abstract class BatchContract extends PacketContract {
     }
 
     /** writePackets sends every buffer as one packet, in order. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void writePacketsSendsEveryBuffer(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
@@ -51,8 +48,7 @@ public abstract class BatchContract extends PacketContract {
     }
 
     /** readPackets fills buffers from their positions with waiting packets, in order. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void readPacketsReadsWaitingPackets(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         InetSocketAddress remote = new InetSocketAddress(REMOTE_V4, REMOTE_PORT);

@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for events. One of the themed classes that {@link TunTapDeviceContract} is made of; a
@@ -32,8 +30,7 @@ public abstract class EventContract extends AddressRouteContract {
     }
 
     /** Changes arrive as events, in order, on the given executor, and stop once the subscription closes. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void changesArriveAsEventsInOrder(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();

@@ -25,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for open and close, identity, waking and interrupting blocked readers, and calls after
@@ -40,8 +38,7 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
     /** A device opens, reports itself open, and closes. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void opensAndCloses(DeviceMode mode) throws Exception {
         DeviceUnderTest dut = openUnderTest(mode);
         try {
@@ -53,8 +50,7 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
     /** Name, index, mode, type, capabilities and queues are as configured. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void reportsNameIndexModeAndQueues(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
@@ -72,8 +68,7 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
     /** Closing the device from another thread wakes a blocked reader with DeviceClosedException within 100 ms. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void closeWakesBlockedReaderPromptly(DeviceMode mode) throws Exception {
         assumeMode(mode);
         WakeUpTimes times = new WakeUpTimes("close wakes a blocked " + mode + " reader", closeWakeRepetitions());
@@ -113,8 +108,7 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
     /** Interrupting a blocked reader throws DeviceInterruptedException with the flag set; the device stays usable. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void interruptStopsBlockedReaderAndDeviceStaysUsable(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
@@ -155,8 +149,7 @@ public abstract class LifecycleContract extends ContractHarness {
 
 
     /** Close is idempotent, and reads, writes and queries afterwards throw DeviceClosedException. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void closeIsIdempotentAndLaterCallsThrowDeviceClosed(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
@@ -175,8 +168,7 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
     /** Extensions are found by type, and a type the device does not offer is empty, not an error. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void extensionsAreFoundByType(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();

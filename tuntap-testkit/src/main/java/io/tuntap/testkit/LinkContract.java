@@ -17,8 +17,6 @@ import io.tuntap.TapDevice;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import java.net.InetSocketAddress;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for the link: MTU, link state and a TAP device's MAC address. One of the themed classes
@@ -31,8 +29,7 @@ public abstract class LinkContract extends BatchContract {
     }
 
     /** The MTU can be set and read back; values outside 68..65535 are refused. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void mtuCanBeSetAndRead(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TunTapDevice d = dut.device();
@@ -47,8 +44,7 @@ public abstract class LinkContract extends BatchContract {
     }
 
     /** Writes fail while the link is down and work again once it is up. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void writeFailsWhileLinkIsDown(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
@@ -69,8 +65,7 @@ public abstract class LinkContract extends BatchContract {
     }
 
     /** A TAP device's MAC address can be set and read; a multicast one is refused. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = DeviceMode.class, names = "TAP")
+    @EachMode(DeviceMode.TAP)
     public void tapMacAddressCanBeSetAndRead(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             TapDevice d = (TapDevice) dut.device();

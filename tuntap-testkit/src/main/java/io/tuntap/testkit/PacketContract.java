@@ -16,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The device contract's cases for single packets both ways: addresses, buffers, positions, timeouts and buffers too
@@ -31,15 +29,13 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** An IPv4 UDP datagram written to the device reaches the peer with the exact payload. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void writtenIpv4DatagramReachesPeer(DeviceMode mode) throws Exception {
         writtenDatagramReachesPeer(mode, HOST_V4.address(), REMOTE_V4);
     }
 
     /** An IPv6 UDP datagram written to the device reaches the peer with the exact payload. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void writtenIpv6DatagramReachesPeer(DeviceMode mode) throws Exception {
         writtenDatagramReachesPeer(mode, HOST_V6.address(), REMOTE_V6);
     }
@@ -54,15 +50,13 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** A datagram the peer sends over IPv4 is read from the device with its payload and valid checksums. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void peerIpv4DatagramIsReadWithValidChecksums(DeviceMode mode) throws Exception {
         peerDatagramIsRead(mode, HOST_V4.address(), REMOTE_V4);
     }
 
     /** A datagram the peer sends over IPv6 is read from the device with its payload and a valid checksum. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void peerIpv6DatagramIsReadWithValidChecksums(DeviceMode mode) throws Exception {
         peerDatagramIsRead(mode, HOST_V6.address(), REMOTE_V6);
     }
@@ -80,8 +74,7 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** Direct buffers, heap buffers and arrays carry packets in both directions. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void directHeapAndArrayBuffersAllWork(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         InetSocketAddress remote = new InetSocketAddress(REMOTE_V4, REMOTE_PORT);
@@ -122,8 +115,7 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** A write sends position to limit and moves the position to the limit; a read fills from the position. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void readAndWriteRespectPositionAndLimit(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
@@ -155,8 +147,7 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** A timed read returns 0, leaving the buffer alone, when no packet comes. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void timedReadReturnsZeroWhenIdle(DeviceMode mode) throws Exception {
         try (DeviceUnderTest dut = openUnderTest(mode)) {
             ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
@@ -178,8 +169,7 @@ public abstract class PacketContract extends LifecycleContract {
     }
 
     /** A buffer too small for the packet gives PacketTooLargeException with the sizes; the next read works. */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(DeviceMode.class)
+    @EachMode
     public void tooSmallBufferThrowsAndNextReadWorks(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         InetSocketAddress remote = new InetSocketAddress(REMOTE_V4, REMOTE_PORT);
