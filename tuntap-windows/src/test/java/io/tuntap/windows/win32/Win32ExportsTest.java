@@ -127,6 +127,7 @@ class Win32ExportsTest {
     @Test
     void kernel32() throws Exception {
         assertExported("kernel32", nativeNames(Kernel32IoDirect.class));
+        assertExported("kernel32", nativeNames(LoaderFolders.class));
     }
 
     @Test
