@@ -41,7 +41,10 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     int[] eventLayout() {
-        return new int[] {0xc, 0xd, 0xe, 0x11, 160, 4, 8, 12, 24, 4, 20, 4, 12, 24, 4, 22, 6, -1};
+        // sizeof(struct if_msghdr) 168: 16 bytes of header, then struct if_data of 152 (freebsd/freebsd-src
+        // sys/net/if.h: 6 u8 + u16 datalen, u32 mtu and metric, 15 u64 from baudrate to hwassist, the u64
+        // epoch union and the 16-byte lastchange union).
+        return new int[] {0xc, 0xd, 0xe, 0x11, 168, 4, 8, 12, 24, 4, 20, 4, 12, 24, 4, 22, 6, -1};
     }
 
     @Override
@@ -111,7 +114,9 @@ final class FakeFreeBsd extends FakeKernel {
                 throw new Err(EBUSY);
             }
             i.flags = (i.flags & ~(BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_BROADCAST)) | mode | BsdAbi.IFF_MULTICAST;
-        } else if (is(request, abi.tunsifpid, 0)) {
+        } else if (is(request, abi.tunsifpid, 0) && i.tun()) {
+            // freebsd/freebsd-src sys/net/if_tuntap.c@002829ea tunioctl: TUNSIFPID is handled in the !l2tun
+            // switch only; on a tap it reaches the common switch, whose default is ENOTTY (below).
             return;
         } else if (is(request, abi.tunstransient, 4)) {
             if (release < 15) {
@@ -151,6 +156,11 @@ final class FakeFreeBsd extends FakeKernel {
             return 0; // tunwrite: "silently returns 0" on a down interface
         }
         if (!iface.tun()) {
+            // if_tuntap.c@002829ea tunwrite: mru = TAPMRU (65535, sys/net/if_tap.h) for a tap without a
+            // virtio-net header; a longer write is EIO.
+            if (bytes.length > 65535) {
+                throw new Err(EIO);
+            }
             iface.fromUser.addLast(bytes);
             return bytes.length;
         }
@@ -174,7 +184,9 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
-        return new int[] {68, 65535};
+        // ifhwioctl SIOCSIFMTU: EINVAL below IF_MINMTU (72, freebsd/freebsd-src sys/net/if_var.h@02b199f1) or
+        // above IF_MAXMTU (65535).
+        return new int[] {72, 65535};
     }
 
     @Override

@@ -68,7 +68,11 @@ final class SimKernel32Io implements Kernel32Io {
         this.machine = machine;
     }
 
-    /** {@code RtlNtStatusToDosError} for the statuses the driver returns. */
+    /**
+     * {@code RtlNtStatusToDosError} for the statuses the driver returns, as wine's ntdll maps them
+     * (wine-mirror/wine {@code dlls/ntdll/error.c}, tables {@code table_80000001} and {@code table_c0000001}; the
+     * whole list with its sources is {@link SimKernel32IoStatusMapTest#RTL_NT_STATUS_TO_DOS_ERROR}).
+     */
     static int win32(int status) {
         return switch (status) {
             case 0 -> 0;
@@ -84,9 +88,11 @@ final class SimKernel32Io implements Kernel32Io {
             case 0xC0000043 -> WinErrors.ERROR_SHARING_VIOLATION;    // STATUS_SHARING_VIOLATION
             case 0xC000009A -> 1450;                                 // STATUS_INSUFFICIENT_RESOURCES
             case 0xC000009D -> WinErrors.ERROR_DEVICE_NOT_CONNECTED; // STATUS_DEVICE_NOT_CONNECTED
+            case 0xC00000A3 -> WinErrors.ERROR_NOT_READY;            // STATUS_DEVICE_NOT_READY
             case 0xC00000BB -> WinErrors.ERROR_NOT_SUPPORTED;        // STATUS_NOT_SUPPORTED
             case 0xC0000120 -> WinErrors.ERROR_OPERATION_ABORTED;    // STATUS_CANCELLED
-            case 0xC0000184 -> 5023;                                 // STATUS_INVALID_DEVICE_STATE
+            case 0xC0000128 -> WinErrors.ERROR_INVALID_HANDLE;       // STATUS_FILE_CLOSED
+            case 0xC0000184 -> WinErrors.ERROR_BAD_COMMAND;          // STATUS_INVALID_DEVICE_STATE
             case 0xC00002B6 -> WinErrors.ERROR_DEVICE_REMOVED;       // STATUS_DEVICE_REMOVED
             default -> 317;                                          // ERROR_MR_MID_NOT_FOUND: unmapped
         };
