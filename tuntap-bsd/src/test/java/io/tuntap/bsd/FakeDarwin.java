@@ -113,6 +113,8 @@ final class FakeDarwin extends FakeKernel {
         }
         int unit = b.getInt(8);
         String name;
+        // apple-oss-distributions/xnu bsd/net/if_utun.c utun_ctl_connect: the interface is "utun" with unit
+        // pcb->utun_unit - 1 (sc_unit N + 1 makes utunN). That 0 takes the next free unit is untraced.
         if (unit == 0) {
             name = freeUnit("utun");
         } else {
@@ -152,6 +154,7 @@ final class FakeDarwin extends FakeKernel {
         return setErrno(e);
     }
 
+    /** xnu bsd/net/if_utun.c utun_framer: the 4-byte family before each packet, in network order. */
     @Override
     byte[] frame(Iface iface, byte[] packet) {
         return withHeader(familyOf(packet), packet);
@@ -171,6 +174,8 @@ final class FakeDarwin extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
-        return new int[] {68, 65535};
+        // xnu bsd/net/if.c ifioctl_ifreq, case SIOCSIFMTU: EINVAL if ifr_mtu < IF_MINMTU (72) or > IF_MAXMTU
+        // (65535), bsd/net/if_var.h (apple-oss-distributions/xnu, xnu-11417.101.15).
+        return new int[] {72, 65535};
     }
 }

@@ -35,7 +35,10 @@ class BsdAbiGoldenTest {
                 new Row("FreeBSD TUNSIFMODE", fb.tunsifmode, Ioc.iow('t', 94, 4), 0x8004745eL, "wireguard-go"),
                 new Row("FreeBSD TUNSIFPID", fb.tunsifpid, Ioc.io('t', 95), 0x2000745fL, "wireguard-go"),
                 new Row("FreeBSD TUNGIFNAME", fb.gifname, Ioc.ior('t', 93, IFREQ), 0x4020745dL, "wireguard-go"),
-                new Row("FreeBSD TUNSTRANSIENT", fb.tunstransient, Ioc.iow('t', 98, 4), 0x80047462L, "if_tun.h (15)"),
+                // Untraced: no copy of FreeBSD 15's sys/net/if_tun.h with its definition was found; the formula
+                // is _IOW('t', 98, int) as one other project writes it, the literal that project's constant.
+                new Row("FreeBSD TUNSTRANSIENT", fb.tunstransient, Ioc.iow('t', 98, 4), 0x80047462L,
+                        "untraced (another project's constant)"),
                 new Row("FreeBSD SIOCSIFFLAGS", fb.siocsifflags, Ioc.iow('i', 16, IFREQ), 0x80206910L, "golang/sys"),
                 new Row("FreeBSD SIOCGIFFLAGS", fb.siocgifflags, Ioc.iowr('i', 17, IFREQ), 0xc0206911L, "golang/sys"),
                 new Row("FreeBSD SIOCSIFMTU", fb.siocsifmtu, Ioc.iow('i', 52, IFREQ), 0x80206934L, "golang/sys"),
@@ -137,6 +140,17 @@ class BsdAbiGoldenTest {
         assertEquals(1500, BsdAbi.NETBSD.maxMtu);
         assertEquals(576, BsdAbi.NETBSD.minMtu);
         assertEquals(16384, BsdAbi.OPENBSD.maxMtu);
+    }
+
+    @Test
+    void freebsdAndMacosRefuseAnMtuBelowIfMinmtu() {
+        // freebsd/freebsd-src sys/net/if_var.h@02b199f1 and apple-oss-distributions/xnu bsd/net/if_var.h
+        // (xnu-11417.101.15): "#define IF_MINMTU 72", which ifhwioctl (FreeBSD) and ifioctl (xnu) enforce for
+        // SIOCSIFMTU with EINVAL.
+        assertEquals(72, BsdAbi.FREEBSD.minMtu);
+        assertEquals(72, BsdAbi.DARWIN.minMtu);
+        // openbsd/src sys/net/if_tun.c 1.252 tun_ioctl takes ETHERMIN (46) and up; the API's 68 is the bound.
+        assertEquals(68, BsdAbi.OPENBSD.minMtu);
     }
 
     @Test
