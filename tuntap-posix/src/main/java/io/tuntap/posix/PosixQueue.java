@@ -50,10 +50,8 @@ public abstract class PosixQueue implements PacketChannel {
     protected final PosixLibC libc;
     /** The device fd. */
     protected final int fd;
-    /** The gate every call passes. */
-    protected final CloseGate gate;
-    /** The wait on [fd, wake-up handle]. */
-    protected final WakeablePoll poll;
+    private final CloseGate gate;
+    private final WakeablePoll poll;
     private final String what;
 
     private final BatchReads batches = new BatchReads(this::readOne);
@@ -86,8 +84,6 @@ public abstract class PosixQueue implements PacketChannel {
         this.writeScratchSize = writeScratchSize;
     }
 
-    // ---- framing hooks --------------------------------------------------------------------------------
-
     /**
      * One attempt to read one packet into {@code length} bytes at {@code address}: the caller's room in a
      * direct buffer, or the read scratch buffer.
@@ -103,10 +99,9 @@ public abstract class PosixQueue implements PacketChannel {
     protected abstract void checkWrite(ByteBuffer src, int position, int length) throws TunTapException;
 
     /**
-     * One attempt to write the packet of {@code length} bytes at {@code address} ({@code src}'s bytes from
-     * {@code position}, in place or copied into the write scratch buffer).
-     *
-     * @return 0 or more once the kernel took it, or {@link #AGAIN}, {@link #RETRY}
+     * One attempt to write the {@code length} bytes at {@code address} ({@code src}'s from {@code position}, in
+     * place or copied into the write scratch buffer): 0 or more once the kernel took them, or {@link #AGAIN},
+     * {@link #RETRY}.
      */
     protected abstract int send(ByteBuffer src, int position, long address, int length) throws TunTapException;
 
@@ -122,13 +117,8 @@ public abstract class PosixQueue implements PacketChannel {
                 "the waiting thread was interrupted; the device is still open"));
     }
 
-    /**
-     * Frees what the backend holds (the device fd, and anything else), once no call is inside. The queue's own
-     * wake-up handle and buffers are freed after it.
-     */
+    /** Frees what the backend holds (the device fd...) once no call is inside; the queue's own things follow. */
     protected abstract void release();
-
-    // ---- reading ----------------------------------------------------------------------------------------
 
     @Override
     public final int read(ByteBuffer dst) throws TunTapException {
@@ -207,8 +197,6 @@ public abstract class PosixQueue implements PacketChannel {
         }
     }
 
-    // ---- writing ----------------------------------------------------------------------------------------
-
     @Override
     public final int write(ByteBuffer src) throws TunTapException {
         gate.enterWrite();
@@ -257,8 +245,6 @@ public abstract class PosixQueue implements PacketChannel {
         }
     }
 
-    // ---- closing ----------------------------------------------------------------------------------------
-
     @Override
     public final boolean isOpen() {
         return gate.isOpen();
@@ -279,8 +265,6 @@ public abstract class PosixQueue implements PacketChannel {
             writeAddresses.clear();
         });
     }
-
-    // ---- native buffers ---------------------------------------------------------------------------------
 
     /** The read side's native scratch buffer, made at first use; its size is the constructor's. */
     protected final long readScratchAddress() {
