@@ -124,6 +124,9 @@ final class MemoryQueue implements PacketChannel {
     private int send(ByteBuffer src) throws TunTapException {
         int length = src.remaining();
         if (!device.isUpUnchecked()) {
+            if (!device.isOpen()) {
+                throw gate.closedException("write"); // closing: the device is down because it is closed
+            }
             throw new TunTapException("write", 0, ErrorMessages.failed("write on " + where(), "the link is down; "
                     + "bring it up with setUp(true)"));
         }
