@@ -85,9 +85,13 @@ final class RtnetlinkRoutes {
 
     /**
      * The route an {@code RTM_NEWROUTE} body describes, if it is a unicast route of the main table through
-     * {@code index}; null otherwise (another interface or table, a cached clone, a multipath route).
+     * {@code index}; null otherwise (another interface or table, a cached clone, a multipath route, a body too
+     * short for its {@code rtmsg}).
      */
     static Route parse(ByteBuffer buf, int start, int end, int index) {
+        if (end - start < Rtnl.RTMSG_SIZE) {
+            return null;
+        }
         int family = buf.get(start) & 0xff;
         int dstLength = buf.get(start + 1) & 0xff;
         int type = buf.get(start + 7) & 0xff;
@@ -102,6 +106,9 @@ final class RtnetlinkRoutes {
         InetAddress[] dst = {null};
         InetAddress[] gateway = {null};
         NetlinkAttributes.forEach(buf, start + Rtnl.RTMSG_SIZE, end, (attr, data, length) -> {
+            if (length < 4) {
+                return; // every attribute read here holds at least a u32
+            }
             switch (attr) {
                 case Rtnl.RTA_DST -> dst[0] = NetlinkAttributes.address(buf, data, length);
                 case Rtnl.RTA_OIF -> oif[0] = buf.getInt(data);

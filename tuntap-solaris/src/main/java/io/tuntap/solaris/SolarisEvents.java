@@ -189,7 +189,7 @@ final class SolarisEvents implements EventDispatcher.Source {
     }
 
     /** The address of an ifa_msghdr: RTA_NETMASK, RTA_IFA and RTA_BRD, each sized by its family. */
-    private DeviceAddress address(ByteBuffer m, int length) {
+    DeviceAddress address(ByteBuffer m, int length) {
         int addrs = m.getInt(RouteMessages.ADDRS);
         int offset = RouteMessages.IFA_MSGHDR_SIZE;
         InetAddress mask = null;
@@ -221,7 +221,14 @@ final class SolarisEvents implements EventDispatcher.Source {
         if (local == null || local.isAnyLocalAddress()) {
             return null;
         }
-        int prefix = mask == null ? local.getAddress().length * 8 : Math.max(0, Lifreq.prefixLength(mask));
+        int width = local.getAddress().length;
+        if (mask != null && mask.getAddress().length != width) {
+            return null; // a netmask of the other family: not a message the kernel sends
+        }
+        if (destination != null && destination.getAddress().length != width) {
+            destination = null;
+        }
+        int prefix = mask == null ? width * 8 : Math.max(0, Lifreq.prefixLength(mask));
         IpPrefix p = new IpPrefix(local, prefix);
         if (mode == DeviceMode.TUN && destination != null && !destination.isAnyLocalAddress()
                 && !Objects.equals(destination, local)) {

@@ -10,6 +10,7 @@ import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.EventDispatcher;
+import io.tuntap.windows.win32.MibIpForwardRow2;
 import io.tuntap.windows.win32.SockaddrInet;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -208,12 +209,17 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
         ensureOpen("routes");
         List<Route> result = new ArrayList<>();
         for (var row : ipi.routes()) {
-            IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
-            InetAddress hop = row.NextHop.address();
-            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
-            result.add(row.Metric == 0 ? r : r.withMetric(row.Metric));
+            result.add(route(row));
         }
         return List.copyOf(result);
+    }
+
+    /** The route a row of {@code GetIpForwardTable2} describes. */
+    static Route route(MibIpForwardRow2 row) {
+        IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
+        InetAddress hop = row.NextHop.address();
+        Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
+        return row.Metric == 0 ? r : r.withMetric(row.Metric);
     }
 
     @Override
