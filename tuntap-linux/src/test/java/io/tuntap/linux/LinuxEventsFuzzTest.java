@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The datagram is a heap buffer of exactly the received length, so that a read past it throws; anything
  * thrown but the backend's {@link TunTapException} fails the test. Seeds (in
- * {@code LinuxEventsFuzzTestInputs}) are notifications captured from a Linux kernel; see {@code scripts/fuzz}.
+ * {@code LinuxEventsFuzzTestInputs}) are notifications captured from a Linux kernel; see {@code scripts/fuzz-seeds}.
  */
 class LinuxEventsFuzzTest {
     /** No socket behind it: a resynchronisation reads nothing more and takes the state below. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>The datagram is a heap buffer of exactly the received length, so a read past it throws
  * {@link IndexOutOfBoundsException}, which fails the test like any exception other than the backend's
  * {@link TunTapException}. The per-input timeout catches a loop. Seeds (in {@code RtnetlinkFuzzTestInputs})
- * are datagrams captured from a Linux kernel; see {@code scripts/fuzz}.
+ * are datagrams captured from a Linux kernel; see {@code scripts/fuzz-seeds}.
  */
 class RtnetlinkFuzzTest {
 

@@ -200,14 +200,19 @@ final class IpInterface {
         }
     }
 
-    /** The addresses of interface {@code luid} in a {@code MIB_UNICASTIPADDRESS_TABLE}, less link-local ones. */
+    /**
+     * The addresses of interface {@code luid} in a {@code MIB_UNICASTIPADDRESS_TABLE}, less link-local ones and rows
+     * whose prefix length does not fit their address.
+     */
     static List<IpPrefix> addresses(Pointer table, long luid) {
         List<IpPrefix> result = new ArrayList<>();
         for (MibUnicastIpAddressRow row : IpTables.rows(table, new MibUnicastIpAddressRow().size(),
                 MibUnicastIpAddressRow::new)) {
             InetAddress a = row.Address.address();
-            if (row.InterfaceLuid == luid && a != null && !a.isLinkLocalAddress()) {
-                result.add(new IpPrefix(a, row.OnLinkPrefixLength & 0xff));
+            int length = row.OnLinkPrefixLength & 0xff;
+            if (row.InterfaceLuid == luid && a != null && !a.isLinkLocalAddress()
+                    && length <= a.getAddress().length * 8) {
+                result.add(new IpPrefix(a, length));
             }
         }
         return result;

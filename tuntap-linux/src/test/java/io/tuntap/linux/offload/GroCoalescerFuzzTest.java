@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * is a big-endian u16 length and that many bytes (the last one takes what is left), up to
  * {@value #BATCH} packets, each in a heap buffer of exactly its length, so that a read past a packet throws.
  * Every unit written must fit the room asked for, and every merged unit must be a super-packet that
- * {@link GsoSplitter} accepts. Seeds are in {@code GroCoalescerFuzzTestInputs}; see {@code scripts/fuzz}.
+ * {@link GsoSplitter} accepts. Seeds are in {@code GroCoalescerFuzzTestInputs}; see {@code scripts/fuzz-seeds}.
  */
 class GroCoalescerFuzzTest {
     private static final int BATCH = 16;

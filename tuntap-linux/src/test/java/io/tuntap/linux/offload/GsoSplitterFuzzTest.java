@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * is a heap buffer of exactly its length, so a read past it throws; the splitter must either reject the input
  * with one of its {@code ERR_*} codes or produce exactly as many packets as it announced, each within the
  * size it announced. Seeds (in {@code GsoSplitterFuzzTestInputs}) are reads captured from a Linux kernel and
- * super-packets built to the layouts of {@code include/uapi/linux/virtio_net.h}; see {@code scripts/fuzz}.
+ * super-packets built to the layouts of {@code include/uapi/linux/virtio_net.h}; see {@code scripts/fuzz-seeds}.
  */
 class GsoSplitterFuzzTest {
     private static final GsoSplitter SPLITTER = new GsoSplitter();
