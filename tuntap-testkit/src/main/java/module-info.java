@@ -7,7 +7,6 @@ module io.tuntap.testkit {
     requires transitive io.tuntap.api;
     requires com.google.common;
     requires transitive org.junit.jupiter.api;
-    requires transitive org.junit.jupiter.params;
     // JUnit's classes carry @API annotations: javac reads them while compiling the contract and warns when it
     // cannot resolve the annotation's module, which JUnit requires only statically.
     requires static org.apiguardian.api;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * walked by {@link Rtnetlink#replies}, and each message handed to the parser its type has in the backend
  * ({@code RTM_NEWLINK}: {@link RtnetlinkReplies#parseLink} and {@link LinuxDevices#txQueueLength};
  * {@code RTM_NEWADDR}: {@link RtnetlinkReplies#parseAddress}; {@code RTM_NEWROUTE}:
- * {@link RtnetlinkRoutes#parse}).
+ * {@link RtnetlinkRoutes#parseMain}).
  *
  * <p>The datagram is a heap buffer of exactly the received length, so a read past it throws
  * {@link IndexOutOfBoundsException}, which fails the test like any exception other than the backend's
@@ -43,18 +43,7 @@ class RtnetlinkFuzzTest {
         } else if (type == Rtnl.RTM_NEWADDR) {
             RtnetlinkReplies.parseAddress(b, start, end, (index, address) -> { });
         } else if (type == Rtnl.RTM_NEWROUTE) {
-            // Once for an interface the route does not go through, once for the one it names (if any): the
-            // parser decodes the whole route only for the interface asked about.
-            RtnetlinkRoutes.parse(b, start, end, 0);
-            int[] oif = {0};
-            NetlinkAttributes.forEach(b, Math.min(start + Rtnl.RTMSG_SIZE, end), end, (attr, data, length) -> {
-                if (attr == Rtnl.RTA_OIF && length >= 4) {
-                    oif[0] = b.getInt(data);
-                }
-            });
-            if (oif[0] != 0) {
-                RtnetlinkRoutes.parse(b, start, end, oif[0]);
-            }
+            RtnetlinkRoutes.parseMain(b, start, end);
         }
         return true;
     }

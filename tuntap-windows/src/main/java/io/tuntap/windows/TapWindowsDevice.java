@@ -96,7 +96,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         long handle = k32.CreateFile(path, Kernel32Io.GENERIC_READ | Kernel32Io.GENERIC_WRITE, 0,
                 Kernel32Io.OPEN_EXISTING, Kernel32Io.FILE_ATTRIBUTE_SYSTEM | Kernel32Io.FILE_FLAG_OVERLAPPED);
         if (handle == Kernel32Io.INVALID_HANDLE_VALUE || handle == 0) {
-            throw openError(k32.GetLastError(), path, label);
+            throw openError(k32.GetLastError(), path, label, adapter.driver());
         }
         TapChannel channel = TapChannel.open(k32, handle, path, label, config.mode());
         TapWindowsDevice device = null;
@@ -132,10 +132,15 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             if (config.mtu().isPresent()) {
                 device.setMtu(config.mtu().getAsInt());
             }
+            // The media first: duplicate address detection, which adding an address waits for, cannot finish
+            // on a disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
+            device.setUp(config.up());
+            if (config.up() && !config.addresses().isEmpty()) {
+                ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
+            }
             for (DeviceAddress a : config.addresses()) {
                 device.addConfigured(a);
             }
-            device.setUp(config.up());
             for (Route r : config.routes()) {
                 device.addRoute(r);
             }
@@ -189,7 +194,17 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
                 + "one; add one with DeviceConfig.Builder.address, or use Wintun for an IPv6-only TUN device");
     }
 
-    private static TunTapException openError(int error, String path, String label) {
+    /**
+     * The security descriptor of the project's tuntap6 control device ({@code DefaultSDDLString} in
+     * native-driver {@code glue/tt_control_device.c}): a protected DACL granting all access to Local System
+     * (SY) and the built-in Administrators (BA) only. Unlike OpenVPN's tap0901 it has no AllowNonAdmin property.
+     */
+    /** How long open waits for the stack to see the media connected before it adds addresses. */
+    private static final long MEDIA_CONNECT_WAIT_NANOS = 2_000_000_000L;
+
+    static final String TUNTAP6_SDDL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)";
+
+    private static TunTapException openError(int error, String path, String label, String driver) {
         String call = "CreateFile(" + path + ")";
         return switch (error) {
             // tap-windows6 refuses a second handle with STATUS_UNSUCCESSFUL, which Win32 reports as 31.
@@ -200,8 +215,15 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             case WinErrors.ERROR_FILE_NOT_FOUND, WinErrors.ERROR_PATH_NOT_FOUND -> new DeviceNotFoundException(call,
                     error, call + " failed with " + WinErrors.name(error) + ": adapter " + label + " is disabled or "
                             + "was removed; enable it in Network Connections");
-            case WinErrors.ERROR_ACCESS_DENIED -> WinErrors.of(call, error, "adapter " + label + " does not allow "
-                    + "non-administrators to open it (its AllowNonAdmin property is 0): " + WinErrors.ADMIN_FIX);
+            case WinErrors.ERROR_ACCESS_DENIED -> WinErrors.of(call, error, switch (driver) {
+                case "tuntap6" -> "adapter " + label + " is the project's tuntap6, whose control device admits only "
+                        + "SYSTEM and Administrators (security descriptor " + TUNTAP6_SDDL + ")";
+                case "tap0901" -> "adapter " + label + " does not allow non-administrators to open it (its "
+                        + "AllowNonAdmin property is 0)";
+                default -> "the driver of adapter " + label + " (" + driver + ") refuses this user";
+            } + ": " + WinErrors.ADMIN_FIX);
+            case WinErrors.ERROR_NOT_READY -> WinErrors.of(call, error, "adapter " + label + " is still starting "
+                    + "(its driver has not published its device yet); open it again in a moment");
             default -> WinErrors.of(call, error, "cannot open adapter " + label);
         };
     }

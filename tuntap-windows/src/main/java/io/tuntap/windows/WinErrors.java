@@ -21,6 +21,7 @@ final class WinErrors {
     static final int ERROR_ACCESS_DENIED = 5;
     static final int ERROR_INVALID_HANDLE = 6;
     static final int ERROR_NOT_ENOUGH_MEMORY = 8;
+    static final int ERROR_NOT_READY = 21;
     static final int ERROR_BAD_COMMAND = 22;
     static final int ERROR_GEN_FAILURE = 31;
     static final int ERROR_SHARING_VIOLATION = 32;
@@ -63,6 +64,7 @@ final class WinErrors {
             case ERROR_INVALID_HANDLE -> "ERROR_INVALID_HANDLE";
             case ERROR_NOT_ENOUGH_MEMORY -> "ERROR_NOT_ENOUGH_MEMORY";
             case ERROR_INVALID_DATA -> "ERROR_INVALID_DATA";
+            case ERROR_NOT_READY -> "ERROR_NOT_READY";
             case ERROR_BAD_COMMAND -> "ERROR_BAD_COMMAND";
             case ERROR_GEN_FAILURE -> "ERROR_GEN_FAILURE";
             case ERROR_SHARING_VIOLATION -> "ERROR_SHARING_VIOLATION";
