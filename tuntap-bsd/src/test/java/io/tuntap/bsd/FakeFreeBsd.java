@@ -67,6 +67,10 @@ final class FakeFreeBsd extends FakeKernel {
         return 136;
     }
 
+    /**
+     * freebsd-src@002829ea sys/net/if_tuntap.c tunclone: {@code /dev/tun} and {@code /dev/tap} clone the lowest
+     * free unit, {@code /dev/tunN} makes or opens unit N; a renamed unit gets a devfs alias (tunrename).
+     */
     @Override
     Iface openNode(String path) throws Err {
         if (!path.startsWith("/dev/")) {
@@ -91,7 +95,7 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     void lastClose(Iface iface) {
-        // tundtor: down, addresses purged, the interface stays (unless transient).
+        // if_tuntap.c@002829ea tundtor: down, addresses purged, the interface stays (unless transient).
         iface.flags &= ~BsdAbi.IFF_UP;
         iface.addresses.clear();
         iface.ifhead = false;
@@ -103,9 +107,11 @@ final class FakeFreeBsd extends FakeKernel {
     @Override
     void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
         Iface i = fd.iface;
+        // if_tuntap.c@002829ea tunioctl: TUNSIFHEAD, TUNSIFMODE and TUNSIFPID in the !l2tun switch only.
         if (is(request, abi.tunsifhead, 4) && i.tun()) {
             i.ifhead = at(arg, 4).getInt(0) != 0;
         } else if (is(request, abi.tunsifmode, 4) && i.tun()) {
+            // EINVAL unless (value & ~IFF_MULTICAST) is IFF_POINTOPOINT or IFF_BROADCAST; EBUSY while up.
             int mode = at(arg, 4).getInt(0) & ~BsdAbi.IFF_MULTICAST;
             if (mode != BsdAbi.IFF_POINTOPOINT && mode != BsdAbi.IFF_BROADCAST) {
                 throw new Err(EINVAL);
@@ -119,6 +125,8 @@ final class FakeFreeBsd extends FakeKernel {
             // switch only; on a tap it reaches the common switch, whose default is ENOTTY (below).
             return;
         } else if (is(request, abi.tunstransient, 4)) {
+            // Before 15 tunioctl has no such case: the common switch answers ENOTTY. The number itself is
+            // untraced (see README, Sources).
             if (release < 15) {
                 throw new Err(ENOTTY);
             }
@@ -128,11 +136,12 @@ final class FakeFreeBsd extends FakeKernel {
                 transientUnits.remove(i.name);
             }
         } else if (is(request, abi.gifname, 32)) {
+            // tunioctl common switch, TUNGIFNAME: strlcpy of if_xname into ifr_name.
             ByteBuffer b = at(arg, 32);
             byte[] n = i.name.getBytes(StandardCharsets.US_ASCII);
             b.put(0, n).put(n.length, (byte) 0);
         } else if (is(request, BsdAbi.FIONBIO, 4)) {
-            return; // a no-op: O_NONBLOCK on the fd decides
+            return; // tunioctl: "case FIONBIO: break"; tunread looks at O_NONBLOCK of the file
         } else {
             throw new Err(ENOTTY);
         }
@@ -144,6 +153,7 @@ final class FakeFreeBsd extends FakeKernel {
             return packet;
         }
         int family = familyOf(packet);
+        // if_tuntap.c@002829ea tunoutput: htonl(af) before the packet with TUN_IFHEAD; without it only AF_INET.
         if (iface.ifhead) {
             return withHeader(family, packet);
         }
@@ -165,6 +175,8 @@ final class FakeFreeBsd extends FakeKernel {
             return bytes.length;
         }
         byte[] packet = bytes;
+        // if_tuntap.c@002829ea tunwrite_l3: with TUN_IFHEAD the family is ntohl of the first 4 bytes; other
+        // families than AF_INET and AF_INET6 are EAFNOSUPPORT; tunwrite: more than TUNMRU (+4) is EIO.
         if (iface.ifhead) {
             if (bytes.length < 4) {
                 throw new Err(EINVAL);

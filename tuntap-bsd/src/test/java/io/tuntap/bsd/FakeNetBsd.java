@@ -44,7 +44,8 @@ final class FakeNetBsd extends FakeKernel {
 
         WouldSleep(String name) {
             super("a read of " + name + " would sleep in the NetBSD kernel: tunread and tap_dev_read answer "
-                    + "EWOULDBLOCK only with TUN_NBIO/TAP_NBIO, which only FIONBIO sets (O_NONBLOCK at open is ignored)");
+                    + "EWOULDBLOCK only with TUN_NBIO/TAP_NBIO, which only FIONBIO sets (O_NONBLOCK at open is "
+                    + "ignored)");
         }
     }
 
@@ -87,6 +88,11 @@ final class FakeNetBsd extends FakeKernel {
         return 128;
     }
 
+    /**
+     * NetBSD/src sys/net/if_tun.c 1.173 tunopen: a missing unit is made (tun_clone_create) and EBUSY if open;
+     * sys/net/if_tap.c@00e50b6c tap_cdev_open: {@code /dev/tap} (TAP_CLONER) clones (tap_dev_cloner), a
+     * {@code tapN} without a unit is ENXIO, EBUSY if in use.
+     */
     @Override
     Iface openNode(String path) throws Err {
         String node = path.startsWith("/dev/") ? path.substring(5) : "";
@@ -126,6 +132,7 @@ final class FakeNetBsd extends FakeKernel {
         return nonBlocking.contains(name);
     }
 
+    /** if_tap.c tap_fops_close destroys a clone; if_tun.c tunclose brings the tun down and keeps it. */
     @Override
     void lastClose(Iface iface) {
         if (cloned.remove(iface.name)) {
@@ -167,6 +174,8 @@ final class FakeNetBsd extends FakeKernel {
     @Override
     void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
         Iface i = fd.iface;
+        // if_tun.c 1.173 tunioctl (TUNSIFHEAD, TUNSIFMODE with EBUSY while up, FIONBIO, default ENOTTY);
+        // if_tap.c@00e50b6c tap_dev_ioctl (TAPGIFNAME, FIONBIO, default ENOTTY).
         if (is(request, abi.tunsifhead, 4) && i.tun()) {
             i.ifhead = at(arg, 4).getInt(0) != 0;
         } else if (is(request, abi.tunsifmode, 4) && i.tun()) {
@@ -206,6 +215,10 @@ final class FakeNetBsd extends FakeKernel {
         return family == BsdAbi.AF_INET ? packet : null; // "silently drops all IPv6 packets on output"
     }
 
+    /**
+     * if_tap.c@00e50b6c tap_dev_write: any length, handed to the stack; if_tun.c 1.173 tunwrite: with TUN_IFHEAD
+     * the family from the first 4 bytes (EAFNOSUPPORT for others), EIO for 0 or more than TUNMTU bytes.
+     */
     @Override
     long deviceWrite(Iface iface, byte[] bytes) throws Err {
         if (!iface.tun()) {
@@ -234,6 +247,7 @@ final class FakeNetBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
+        // if_tun.c 1.173 tun_ioctl SIOCSIFMTU: EINVAL above TUNMTU (1500) or below 576.
         return new int[] {576, 1500};
     }
 

@@ -58,6 +58,10 @@ final class FakeOpenBsd extends FakeKernel {
         return 128;
     }
 
+    /**
+     * openbsd/src sys/net/if_tun.c 1.252 tun_dev_open: a missing unit is made and destroyed again on close (no
+     * TUN_STAYUP), EBUSY while open; the interface goes up and running on open.
+     */
     @Override
     Iface openNode(String path) throws Err {
         String node = path.startsWith("/dev/") ? path.substring(5) : "";
@@ -127,6 +131,7 @@ final class FakeOpenBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
+        // if_tun.c 1.252 tun_ioctl SIOCSIFMTU: ETHERMIN (46) to TUNMRU (16384).
         return new int[] {46, 16384};
     }
 

@@ -91,6 +91,31 @@ final class LinuxProbe {
         return libc == NativeCalls.libc() ? UringSupport.get().description() : "plain read/write per packet";
     }
 
+    /**
+     * What the kernel offers, from the {@code TUNGETFEATURES} flags of a {@code /dev/net/tun} descriptor (this
+     * probe's, or an adopted one's).
+     */
+    static Set<Capability> capabilities(int features) {
+        Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
+                Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
+                Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS,
+                Capability.EVENTS, Capability.ZERO_COPY, Capability.ADOPT, Capability.BYPASS_ROUTES);
+        if ((features & IfTun.IFF_TUN) != 0) {
+            caps.add(Capability.TUN);
+        }
+        if ((features & IfTun.IFF_TAP) != 0) {
+            caps.add(Capability.TAP);
+            caps.add(Capability.SET_MAC_ADDRESS);
+        }
+        if ((features & IfTun.IFF_VNET_HDR) != 0) {
+            caps.add(Capability.OFFLOAD);
+        }
+        if ((features & IfTun.IFF_MULTI_QUEUE) != 0) {
+            caps.add(Capability.MULTI_QUEUE);
+        }
+        return caps;
+    }
+
     /** Probes through {@code libc}; visible for tests with a fake libc. */
     static LinuxProbe probe(LinuxLibC libc) {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
@@ -111,9 +136,6 @@ final class LinuxProbe {
         }
         try (Memory features = new Memory(4)) {
             features.setInt(0, 0);
-            Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
-                    Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
-                    Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS, Capability.EVENTS, Capability.ZERO_COPY);
             int flags;
             if (libc.ioctl(fd, IfTun.TUNGETFEATURES, Pointer.nativeValue(features)) < 0) {
                 // Kernels before 2.6.27 lack TUNGETFEATURES; they have TUN and TAP and nothing newer.
@@ -121,19 +143,7 @@ final class LinuxProbe {
             } else {
                 flags = features.getInt(0);
             }
-            if ((flags & IfTun.IFF_TUN) != 0) {
-                caps.add(Capability.TUN);
-            }
-            if ((flags & IfTun.IFF_TAP) != 0) {
-                caps.add(Capability.TAP);
-                caps.add(Capability.SET_MAC_ADDRESS);
-            }
-            if ((flags & IfTun.IFF_VNET_HDR) != 0) {
-                caps.add(Capability.OFFLOAD);
-            }
-            if ((flags & IfTun.IFF_MULTI_QUEUE) != 0) {
-                caps.add(Capability.MULTI_QUEUE);
-            }
+            Set<Capability> caps = capabilities(flags);
             return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x"
                     + Integer.toHexString(flags & 0xffff) + ", kernel " + System.getProperty("os.version")
                     + "; native calls: " + NativeCalls.binding() + "; packet batches: " + batchPath(libc)), caps, libc);
