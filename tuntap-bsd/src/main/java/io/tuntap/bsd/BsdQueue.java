@@ -5,7 +5,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.InvalidConfigurationException;
-import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  * address cache and the close gate, and the TUN header handling appears in both; splitting them would pass
  * that native memory between classes on every packet.
  */
-final class BsdQueue implements PacketChannel {
+final class BsdQueue implements DeviceQueue {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
     static final int MAX_PACKET = 65536 + 64;
     /** How long one poll may block before re-checking the thread's interrupt status. */
@@ -162,8 +161,8 @@ final class BsdQueue implements PacketChannel {
         return dropped.sum();
     }
 
-    /** Makes writes fail (or work again): the device says its link is down (or up). */
-    void setLinkDown(boolean down) {
+    @Override
+    public void setLinkDown(boolean down) {
         linkDown = down;
     }
 
