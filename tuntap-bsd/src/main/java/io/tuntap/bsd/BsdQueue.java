@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
@@ -323,7 +324,7 @@ final class BsdQueue implements PacketChannel {
     }
 
     private TunTapException linkDownException() {
-        return new TunTapException("write", BsdErrno.ENETDOWN, "write to " + deviceName + " failed: the link is "
+        return new LinkDownException("write", BsdErrno.ENETDOWN, "write to " + deviceName + " failed: the link is "
                 + "down, and the packet would be dropped; bring it up with setUp(true)");
     }
 

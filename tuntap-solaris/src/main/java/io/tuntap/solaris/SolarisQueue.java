@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
@@ -309,7 +310,7 @@ final class SolarisQueue implements PacketChannel {
             }
         }
         if (!linkUp) {
-            throw new TunTapException("write", 0, refused(deviceName + "'s link is down: IP would drop the packet "
+            throw new LinkDownException("write", 0, refused(deviceName + "'s link is down: IP would drop the packet "
                     + "without a word, so it is refused; bring the link up with setUp(true)"));
         }
     }
