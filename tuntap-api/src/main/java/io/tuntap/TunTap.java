@@ -6,6 +6,7 @@ import io.tuntap.spi.TunTapProvider;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The entry point: opens TUN and TAP devices through the backend for this operating system.
@@ -79,6 +80,19 @@ public final class TunTap {
             b.name(name);
         }
         return openTap(b.build());
+    }
+
+    /**
+     * What devices of this mode can do here, with the provider {@link #open(DeviceConfig)} would use: for sizing
+     * {@code queues(n)}, say, before opening. A device's own {@link TunTapDevice#capabilities()} may say less
+     * (an attached device, for one).
+     *
+     * @param mode the device mode
+     * @return the capabilities; empty if the provider cannot serve the mode
+     * @throws NoProviderException if no provider can serve this mode here; its message is the diagnostics report
+     */
+    public static Set<Capability> capabilities(DeviceMode mode) throws NoProviderException {
+        return provider(mode).capabilities(mode);
     }
 
     /**
