@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
-import com.google.common.net.InetAddresses;
+import io.tuntap.internal.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -33,7 +33,7 @@ public final class Route {
                     + "network, " + destination.network());
         }
         if (gateway != null && (gateway instanceof Inet4Address) != destination.isIpv4()) {
-            throw new IllegalArgumentException("the gateway " + InetAddresses.toAddrString(gateway) + " and the "
+            throw new IllegalArgumentException("the gateway " + IpLiterals.format(gateway) + " and the "
                     + "destination " + destination + " are of different families");
         }
         if (metric < 0) {
@@ -106,7 +106,7 @@ public final class Route {
     /** As {@code ip route} writes it, e.g. {@code "10.8.0.0/16 via 10.7.0.2 metric 50"}. */
     @Override
     public String toString() {
-        return destination + (gateway == null ? "" : " via " + InetAddresses.toAddrString(gateway))
+        return destination + (gateway == null ? "" : " via " + IpLiterals.format(gateway))
                 + (metric == 0 ? "" : " metric " + metric);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Backends are found with {@link java.util.ServiceLoader}. A provider states what it can do per
- * {@link DeviceMode} (macOS serves TUN with utun and TAP with feth; Windows TUN with Wintun and TAP with
+ * {@link DeviceMode} (Windows serves TUN with Wintun and TAP with
  * tap-windows6), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
  * the configuration's mode. {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true}
  * skips one, and {@link #diagnostics()} says what was found, which provider serves each mode, and why each

@@ -23,7 +23,7 @@ import java.util.Set;
  * OS matches.
  *
  * <p>A provider states what it can do per {@link DeviceMode}: one module may register a provider per driver
- * (macOS: "utun" for TUN, "feth" for TAP; Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN).
+ * (Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN).
  * {@link io.tuntap.TunTap#open(DeviceConfig)} picks, among available providers whose
  * {@link #capabilities(DeviceMode)} is not empty for the configuration's mode, the one of highest priority.
  *

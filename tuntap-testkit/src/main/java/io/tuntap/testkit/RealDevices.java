@@ -68,7 +68,8 @@ public final class RealDevices {
                 return Optional.of("the " + provider.name() + " backend cannot create " + mode + " devices for this "
                         + "process: " + a + "\n" + TunTap.diagnostics());
             }
-            Set<Capability> missing = capabilities.isEmpty() ? Set.of() : EnumSet.copyOf(capabilities);
+            Set<Capability> missing = EnumSet.noneOf(Capability.class);
+            missing.addAll(capabilities);
             missing.removeAll(provider.capabilities(mode));
             if (!missing.isEmpty()) {
                 return Optional.of("the " + provider.name() + " backend's " + mode + " devices lack " + missing
