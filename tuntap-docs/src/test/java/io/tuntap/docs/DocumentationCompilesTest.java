@@ -57,7 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentationCompilesTest {
     private static final Pattern MD_BLOCK = Pattern.compile("(?m)^([ \\t]*)```java[ \\t]*\\n(.*?)^[ \\t]*```[ \\t]*$",
             Pattern.DOTALL);
-    private static final Pattern CONTEXT = Pattern.compile("<!--\\s*snippet context\\s*\\n(.*?)-->\\s*$",
+    private static final Pattern SOURCE = Pattern.compile("<!--\\s*snippet source\\s+(\\S+)\\s*-->\\s*$");
+    private static final String EXAMPLE_BEGIN = "// example: begin\n";
+    private static final Pattern CONTEXT = Pattern.compile("<!--\\s*snippet context\\s*\\n((?:(?!-->).)*)-->\\s*$",
             Pattern.DOTALL);
     private static final Pattern TOP_LEVEL_TYPE = Pattern.compile(
             "(?m)^(@[\\w.]+(\\([^)]*\\))?\\s+)*((public|abstract|final|sealed)\\s+)*(class|interface|record|enum)\\s+\\w+");
@@ -76,11 +78,14 @@ class DocumentationCompilesTest {
             "tuntap-windows", List.of("io.tuntap.windows"),
             "tuntap-testkit", List.of("io.tuntap.testkit"));
     private static final List<String> COMMON_IMPORTS = List.of("java.io.*", "java.net.*", "java.nio.*",
-            "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "org.junit.jupiter.api.*",
+            "java.nio.charset.*", "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "org.junit.jupiter.api.*",
             "static org.junit.jupiter.api.Assertions.*");
 
-    /** One example: where it is, what it says, the names declared for it, and the artifacts it compiles against. */
-    record Block(String origin, String code, String context, Set<String> artifacts) {
+    /**
+     * One example: where it is, what it says, the names declared for it, the artifacts it compiles against, and
+     * the test file it is a copy of (or null).
+     */
+    record Block(String origin, String code, String context, Set<String> artifacts, String source) {
     }
 
     @TempDir
@@ -95,6 +100,7 @@ class DocumentationCompilesTest {
         assertTrue(blocks.stream().anyMatch(b -> b.origin().startsWith("README.md")),
                 "no Java block found in " + root.resolve("README.md") + ": is tuntap.docs.root right?");
         List<String> failures = compile(blocks);
+        failures.addAll(copiesDiffer(root, blocks));
         if (!failures.isEmpty()) {
             fail(failures.size() + " documentation example(s) of " + blocks.size() + " do not compile:\n"
                     + String.join("\n", failures));
@@ -124,8 +130,9 @@ class DocumentationCompilesTest {
                         .collect(Collectors.joining("\n"));
                 String before = text.substring(0, m.start());
                 String context = contextBefore(before);
+                Matcher source = SOURCE.matcher(before);
                 out.add(new Block(rel + ":" + lineOf(text, m.start()), code, context,
-                        withArtifacts(artifacts, context)));
+                        withArtifacts(artifacts, context), source.find() ? source.group(1) : null));
             }
         }
         return out;
@@ -158,7 +165,7 @@ class DocumentationCompilesTest {
                     String code = stripStars(text.substring(bodyStart, end));
                     String context = contextBefore(stripStars(text.substring(0, start)));
                     out.add(new Block(root.relativize(file) + ":" + lineOf(text, start), code, context,
-                            withArtifacts(all, context)));
+                            withArtifacts(all, context), null));
                     from = end;
                 }
             }
@@ -207,6 +214,37 @@ class DocumentationCompilesTest {
 
     private static int lineOf(String text, int index) {
         return (int) text.substring(0, index).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /**
+     * Blocks marked {@code <!-- snippet source PATH -->} are copies of a test that runs in the test command:
+     * each must be that file's text after its {@code // example: begin} line, so that the documented example
+     * is the one that runs.
+     */
+    static List<String> copiesDiffer(Path root, List<Block> blocks) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.source() == null) {
+                continue;
+            }
+            Path file = root.resolve(b.source());
+            if (!Files.exists(file)) {
+                out.add("  " + b.origin() + ": its source " + b.source() + " does not exist");
+                continue;
+            }
+            String text = Files.readString(file);
+            int begin = text.indexOf(EXAMPLE_BEGIN);
+            if (begin < 0) {
+                out.add("  " + b.origin() + ": " + b.source() + " has no '" + EXAMPLE_BEGIN.strip() + "' line");
+                continue;
+            }
+            String expected = text.substring(begin + EXAMPLE_BEGIN.length()).strip();
+            if (!expected.equals(b.code().strip())) {
+                out.add("  " + b.origin() + ": differs from " + b.source() + " (after its '" + EXAMPLE_BEGIN.strip()
+                        + "' line), which is the copy that runs: make them the same");
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- compiling them

@@ -19,6 +19,9 @@ import java.util.function.Predicate;
  * A device's events, collected into a queue for a test to wait on: {@code subscribe} it, change the device, then
  * {@link #await} the event the change should bring, past others the system sends on its own.
  *
+ * <!-- snippet context
+ * TunTapDevice device;
+ * -->
  * <pre>{@code
  * try (EventQueue events = EventQueue.subscribe(device)) {
  *     device.setMtu(1400);
