@@ -59,5 +59,16 @@ public enum Capability {
      * Direct buffers are read and written in place, without a copy in Java (Linux, the BSDs, macOS utun).
      * Without it each packet is copied once from the driver's buffer or ring (Windows).
      */
-    ZERO_COPY
+    ZERO_COPY,
+    /**
+     * An open TUN or TAP descriptor made elsewhere (a privileged launcher, a service manager, Android's
+     * {@code VpnService}) can be taken over as a device: {@link TunTap#adopt(int)}, {@link DeviceHandoff}.
+     */
+    ADOPT,
+    /**
+     * Routes around the tunnel: the system's default route can be read ({@link TunTap#defaultRoute}) and a
+     * route through another interface's gateway added and removed with the device
+     * ({@link TunTapDevice#addBypassRoute(SystemRoute)}).
+     */
+    BYPASS_ROUTES
 }

@@ -2,10 +2,13 @@
 package io.tuntap;
 
 import io.tuntap.internal.ProviderSelector;
+import io.tuntap.spi.SystemRouteTable;
 import io.tuntap.spi.TunTapProvider;
+import java.net.StandardProtocolFamily;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -96,6 +99,61 @@ public final class TunTap {
     }
 
     /**
+     * Takes over an open TUN or TAP descriptor made elsewhere: by a privileged launcher that passed it over a
+     * Unix socket (see {@link DeviceHandoff}, which does the passing too), by a service manager, or by
+     * Android's {@code VpnService}. The device learns what it can from the descriptor (Linux: name, TUN or TAP,
+     * multi-queue and virtio-net header flags, with {@code TUNGETIFF}; the BSDs and macOS: the interface name
+     * from the device node or the utun control socket) and then behaves as one this library opened: packets,
+     * configuration, events, {@code close()}.
+     *
+     * <p><b>Ownership.</b> The device owns the descriptor: its {@link TunTapDevice#close()} closes it, and
+     * the caller must not use or close it after this call succeeds. Where other processes hold the same open
+     * file (the launcher that made it), the interface lives on until they close theirs too. The descriptor is
+     * made non-blocking and close-on-exec. If this call fails, it is left open and unchanged, still the
+     * caller's.
+     *
+     * <p>Configuring the interface (addresses, routes, MTU) still needs the system's privilege; reading and
+     * writing packets needs none. An unprivileged program therefore typically leaves the configuration to
+     * whoever made the device.
+     *
+     * @param fd the open descriptor
+     * @return a {@link TunDevice} or a {@link TapDevice}, as the descriptor is
+     * @throws InvalidDescriptorException if {@code fd} is not open, or not a TUN/TAP descriptor attached to an
+     *     interface that this backend can use (a pipe, a socket, {@code /dev/null}); the message says which
+     * @throws NoProviderException if no backend here offers {@link Capability#ADOPT}
+     * @throws TunTapException if the interface cannot be reached
+     */
+    public static TunTapDevice adopt(int fd) throws TunTapException {
+        return providerFor(Capability.ADOPT, "TunTap.adopt").adopt(new int[] {fd});
+    }
+
+    /**
+     * The default route of the system's main routing table for one family, as it is now: its gateway,
+     * interface and metric. Where there are several (policy routing, a second uplink), the one of lowest
+     * metric in the main table, which is the one the system uses for packets without a rule of their own.
+     * Read in the calling thread's network namespace where the system has them.
+     *
+     * <p>A VPN client reads it before routing everything into the tunnel, to keep the route to its server on
+     * the original path: {@code tun.addBypassRoute(TunTap.defaultRoute(INET).orElseThrow().to(server))}.
+     *
+     * @param family {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6}
+     * @return the route, or empty where that family has no default route
+     * @throws NoProviderException if no backend here offers {@link Capability#BYPASS_ROUTES}
+     * @throws TunTapException if the routing table cannot be read
+     */
+    public static Optional<SystemRoute> defaultRoute(StandardProtocolFamily family) throws TunTapException {
+        Objects.requireNonNull(family, "family");
+        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new IllegalArgumentException("family " + family + " has no routes: use INET or INET6");
+        }
+        try (SystemRouteTable table = providerFor(Capability.BYPASS_ROUTES,
+                "TunTap.defaultRoute")
+                .routeTable()) {
+            return table.defaultRoute(family);
+        }
+    }
+
+    /**
      * The provider that {@link #open(DeviceConfig)} uses for devices of this mode.
      *
      * @throws NoProviderException if none can serve; its message is the diagnostics report
@@ -125,6 +183,11 @@ public final class TunTap {
      */
     public static String diagnostics() {
         return selector().report();
+    }
+
+    /** The provider for a call that needs a capability in any mode. */
+    static TunTapProvider providerFor(Capability capability, String call) throws NoProviderException {
+        return selector().selectFor(capability, call);
     }
 
     private static ProviderSelector selector() {

@@ -125,6 +125,41 @@ public interface TunTapDevice extends PacketChannel {
     void removeRoute(Route route) throws TunTapException;
 
     /**
+     * Adds a route through another interface, around the tunnel ({@link Capability#BYPASS_ROUTES}): typically
+     * the host route to the VPN server through the original default gateway, so that the tunnel's own packets
+     * do not enter the tunnel once everything else is routed into it. Made from
+     * {@link TunTap#defaultRoute}: {@code tun.addBypassRoute(TunTap.defaultRoute(INET).orElseThrow().to(server))}.
+     *
+     * <p>The route is added to the main table of the device's network namespace, and removed again when this
+     * device closes (or with {@link #removeBypassRoute}). A route that existed before is refused and never
+     * removed: only what this device added is taken away.
+     *
+     * @throws DeviceBusyException if the same route exists already
+     * @throws UnsupportedFeatureException if this backend cannot change routes of other interfaces
+     * @throws TunTapException if the system refuses the route (the gateway unreachable, no privilege)
+     */
+    default void addBypassRoute(SystemRoute route) throws TunTapException {
+        throw io.tuntap.spi.ErrorMessages.unsupported("addBypassRoute", name(), Capability.BYPASS_ROUTES,
+                "this backend cannot change routes of other interfaces");
+    }
+
+    /**
+     * Removes a route this device added with {@link #addBypassRoute} before it closes.
+     *
+     * @throws DeviceNotFoundException if this device did not add it, or it is gone from the table
+     * @throws TunTapException if the system refuses
+     */
+    default void removeBypassRoute(SystemRoute route) throws TunTapException {
+        throw io.tuntap.spi.ErrorMessages.unsupported("removeBypassRoute", name(), Capability.BYPASS_ROUTES,
+                "this backend cannot change routes of other interfaces");
+    }
+
+    /** The routes this device added with {@link #addBypassRoute} and will remove when it closes. */
+    default List<SystemRoute> bypassRoutes() {
+        return List.of();
+    }
+
+    /**
      * Starts delivering this device's {@link DeviceEvent}s to {@code listener} on {@code executor}
      * ({@link Capability#EVENTS}): changes made by this program and by any other. Events of one subscription
      * are delivered one at a time, in order, even on an executor with many threads; a listener that throws is

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.internal;
 
+import io.tuntap.Capability;
 import io.tuntap.DeviceInfo;
 import io.tuntap.DeviceMode;
 import io.tuntap.NoProviderException;
@@ -115,6 +116,33 @@ public final class ProviderSelector {
                 + chosen.priority() + ", " + chosen.availability().detail() + "): the available provider of highest "
                 + "priority that serves " + mode + ", among " + providers.size() + " found");
         return chosen;
+    }
+
+    /**
+     * The provider for a call that needs no device mode ({@code TunTap.adopt}, {@code TunTap.defaultRoute}):
+     * the one forced with {@code tuntap.provider}, else the available one of highest priority that has the
+     * capability in either mode.
+     *
+     * @param capability what the call needs, e.g. {@link Capability#ADOPT}
+     * @param call the public call, for the message
+     * @throws NoProviderException with the diagnostics report if none can serve
+     */
+    public TunTapProvider selectFor(Capability capability, String call) throws NoProviderException {
+        String forced = forced();
+        Optional<TunTapProvider> best = providers.stream()
+                .filter(p -> forced == null ? !isDisabled(p) : p.name().equals(forced))
+                .filter(p -> p.availability().isAvailable())
+                .filter(p -> p.capabilities().contains(capability))
+                .max(Comparator.comparingInt(TunTapProvider::priority));
+        if (best.isEmpty()) {
+            String artifact = os.backendArtifact();
+            throw new NoProviderException(call, 0, call + " failed: no tuntap provider here offers Capability."
+                    + capability + (forced != null ? " (provider '" + forced + "' forced with -D" + FORCE_PROPERTY + ")"
+                    : "") + ": " + (artifact == null ? "tuntap has no backend for this operating system (" + os + ")"
+                    : "add " + artifact + " to the class path or module path; where it is there, this system's "
+                    + "backend does not offer it") + "\n" + report());
+        }
+        return best.get();
     }
 
     private Optional<TunTapProvider> candidate(DeviceMode mode) {

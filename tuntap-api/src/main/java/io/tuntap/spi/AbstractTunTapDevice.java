@@ -5,9 +5,11 @@ import io.tuntap.Capability;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
+import io.tuntap.DeviceNotFoundException;
 import io.tuntap.EventSubscription;
 import io.tuntap.PacketChannel;
 import io.tuntap.Route;
+import io.tuntap.SystemRoute;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
@@ -39,6 +41,10 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
     private PacketChannel first;
     private EventDispatcher events;
     private volatile boolean closed;
+    /** Guards {@link #bypass}; held across the system call so that close sees every route added. */
+    private final Object bypassLock = new Object();
+    /** The routes {@link #addBypassRoute} added, which close removes. */
+    private final List<SystemRoute> bypass = new ArrayList<>();
 
     /**
      * @param mode TUN or TAP
@@ -151,6 +157,7 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
         if (dispatcher != null) {
             dispatcher.close();
         }
+        removeBypassRoutes();
         for (int i = 0; i < queues.size(); i++) {
             (i == 0 ? first : queues.get(i)).close();
         }
@@ -205,6 +212,72 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
     public void removeRoute(Route route) throws TunTapException {
         ensureOpen("removeRoute");
         throw ErrorMessages.unsupported("removeRoute", name, Capability.ROUTES, "this backend has no route support");
+    }
+
+    /**
+     * The table {@link #addBypassRoute} changes, in the device's network namespace; a device with
+     * {@link Capability#BYPASS_ROUTES} overrides it. The device keeps it open until {@link #closeDevice()}.
+     *
+     * @return the table
+     * @throws TunTapException if it cannot be opened
+     */
+    protected SystemRouteTable systemRouteTable() throws TunTapException {
+        throw new UnsupportedOperationException(getClass().getName() + " has Capability.BYPASS_ROUTES but does "
+                + "not override systemRouteTable()");
+    }
+
+    /** Adds the route through {@link #systemRouteTable()} and remembers it, to remove it on close. */
+    @Override
+    public void addBypassRoute(SystemRoute route) throws TunTapException {
+        Objects.requireNonNull(route, "route");
+        synchronized (bypassLock) {
+            ensureOpen("addBypassRoute");
+            require(Capability.BYPASS_ROUTES, "addBypassRoute");
+            systemRouteTable().add(route);
+            bypass.add(route);
+        }
+    }
+
+    /** Removes a route {@link #addBypassRoute} added. */
+    @Override
+    public void removeBypassRoute(SystemRoute route) throws TunTapException {
+        Objects.requireNonNull(route, "route");
+        synchronized (bypassLock) {
+            ensureOpen("removeBypassRoute");
+            require(Capability.BYPASS_ROUTES, "removeBypassRoute");
+            if (!bypass.contains(route)) {
+                throw new DeviceNotFoundException("removeBypassRoute", 0, ErrorMessages.failed("removeBypassRoute("
+                        + route + ") on " + name, name + " did not add this route (it added " + bypass + "); remove "
+                        + "only what addBypassRoute added, or change other routes with the system's tools"));
+            }
+            bypass.remove(route);
+            systemRouteTable().remove(route);
+        }
+    }
+
+    @Override
+    public List<SystemRoute> bypassRoutes() {
+        synchronized (bypassLock) {
+            return List.copyOf(bypass);
+        }
+    }
+
+    /** Takes away, on close, every route {@link #addBypassRoute} added; a failure is logged, not thrown. */
+    private void removeBypassRoutes() {
+        List<SystemRoute> added;
+        synchronized (bypassLock) {
+            added = new ArrayList<>(bypass);
+            bypass.clear();
+        }
+        for (int i = added.size() - 1; i >= 0; i--) {
+            SystemRoute route = added.get(i);
+            try {
+                systemRouteTable().remove(route);
+            } catch (TunTapException | RuntimeException e) {
+                System.getLogger("io.tuntap").log(System.Logger.Level.WARNING, "tuntap: closing " + name
+                        + " could not remove the route " + route + " it added: " + e.getMessage());
+            }
+        }
     }
 
     /**

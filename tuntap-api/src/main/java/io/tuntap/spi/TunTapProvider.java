@@ -9,6 +9,8 @@ import io.tuntap.DeviceOption;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -94,5 +96,53 @@ public interface TunTapProvider {
         throw new UnsupportedFeatureException("openIsolatedNetwork", 0, ErrorMessages.failed("openIsolatedNetwork",
                 "the " + name() + " backend has no isolated networks (network namespaces are Linux only); open "
                         + "devices in the host's own network instead"));
+    }
+
+    /**
+     * Takes over open TUN/TAP descriptors made elsewhere, one per queue of the same interface, as a device
+     * ({@link Capability#ADOPT}). The device learns name, mode and flags from the descriptors and owns them:
+     * its {@code close()} closes them. On failure the descriptors are left open and unchanged, still the
+     * caller's.
+     *
+     * @param fds the descriptors, at least one
+     * @throws io.tuntap.InvalidDescriptorException if one is not an open TUN/TAP descriptor this backend can use
+     * @throws TunTapException if the interface cannot be reached
+     */
+    default TunTapDevice adopt(int[] fds) throws TunTapException {
+        throw ErrorMessages.unsupported("adopt", "provider '" + name() + "'", Capability.ADOPT,
+                "this backend cannot take over a descriptor made elsewhere");
+    }
+
+    /**
+     * Sends the descriptors of every queue of {@code device}, one of this provider's, over the Unix socket at
+     * {@code socket} ({@code SCM_RIGHTS}), waiting up to {@code timeout} for a receiver to listen there.
+     *
+     * @throws TunTapException if nothing listens in time or the sending fails
+     */
+    default void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
+        throw ErrorMessages.unsupported("DeviceHandoff.send", device.name(), Capability.ADOPT,
+                "this backend cannot pass descriptors");
+    }
+
+    /**
+     * Listens on a new Unix socket at {@code socket} (mode 0600), receives the descriptors one sender passes
+     * ({@code SCM_RIGHTS}) and adopts them as in {@link #adopt(int[])}, closing them if that fails.
+     *
+     * @throws TunTapException if nothing comes in time, or what came is not a TUN/TAP descriptor
+     */
+    default TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
+        throw ErrorMessages.unsupported("DeviceHandoff.receive", "provider '" + name() + "'", Capability.ADOPT,
+                "this backend cannot receive descriptors");
+    }
+
+    /**
+     * The system's routing table outside any device, in the calling thread's network namespace where the
+     * system has them ({@link Capability#BYPASS_ROUTES}).
+     *
+     * @throws TunTapException if the system's routing interface cannot be opened
+     */
+    default SystemRouteTable routeTable() throws TunTapException {
+        throw ErrorMessages.unsupported("TunTap.defaultRoute", "provider '" + name() + "'", Capability.BYPASS_ROUTES,
+                "this backend cannot read or change the system's routes");
     }
 }

@@ -74,9 +74,19 @@ abstract class BsdSystem {
                 + "DeviceConfig.persistent(" + persistent + ") instead");
     }
 
-    /** The longest packet one write takes. */
+    /** The longest packet (TUN) or frame (TAP) one write takes. */
     int maxWrite(DeviceMode mode) {
-        // NetBSD tunwrite: more than TUNMTU (1500) is EIO; FreeBSD TUNMRU 65535; OpenBSD MAXMCLBYTES (64 KiB).
-        return mode == DeviceMode.TUN ? (abi.os == BsdAbi.Os.NETBSD ? 1500 : 65535) : 65535 + 18;
+        if (mode == DeviceMode.TUN) {
+            // NetBSD tunwrite: more than TUNMTU (1500) is EIO; FreeBSD TUNMRU 65535; OpenBSD MAXMCLBYTES (64 KiB).
+            return abi.os == BsdAbi.Os.NETBSD ? 1500 : 65535;
+        }
+        return switch (abi.os) {
+            // if_tuntap.c tunwrite: more than TAPMRU (65535, if_tap.h) is EIO.
+            case FREEBSD -> 65535;
+            // if_tun.c tun_dev_write: more than if_hdrlen (ETHER_HDR_LEN 14) + MAXMCLBYTES (64 KiB) is EMSGSIZE.
+            case OPENBSD -> 14 + 65536;
+            // if_tap.c tap_dev_write checks no length: the largest MTU with an Ethernet header and a VLAN tag.
+            default -> 65535 + 18;
+        };
     }
 }

@@ -81,10 +81,12 @@ final class FreeBsdSystem extends BsdSystem {
                 // Without the header the driver takes and gives only IPv4 ("EAFNOSUPPORT" for IPv6).
                 Openers.check(ctx.ioctlInt(fd, abi.tunsifhead, 1), "TUNSIFHEAD", name,
                         "cannot turn on the address-family header, without which IPv6 does not pass");
+                // The opener becomes the controlling process (the kernel logs a protocol violation otherwise).
+                // Only a tun takes it: if_tuntap.c tunioctl handles TUNSIFPID in its !l2tun switch, and a tap
+                // answers ENOTTY; tunopen has already recorded the opener's pid for both.
+                Openers.check(ctx.libc.ioctl(fd, abi.tunsifpid, 0) < 0 ? ctx.libc.errno() : 0, "TUNSIFPID", name,
+                        "cannot make this process the owner of " + name);
             }
-            // The opener becomes the controlling process (the kernel logs a protocol violation otherwise).
-            Openers.check(ctx.libc.ioctl(fd, abi.tunsifpid, 0) < 0 ? ctx.libc.errno() : 0, "TUNSIFPID", name,
-                    "cannot make this process the owner of " + name);
             boolean pointToPoint = tun;
             if (tun && created && !Openers.hasPeer(config)) {
                 // Linux semantics for an address without a peer: the prefix is on-link. A point-to-point

@@ -16,7 +16,7 @@ import java.util.Set;
  * which then outlives the fd, so the backend destroys a non-persistent one it created. {@code /dev/tap} clones
  * a new tap that the kernel destroys on close; {@code /dev/tapN} opens a unit made by {@code SIOCIFCREATE}.
  * Its {@code struct ifreq} is 144 bytes; tun reads answer {@code EHOSTDOWN} until an address is set, and the
- * tun MTU is 576 to 1500.
+ * tun MTU is 576 to 1500. Both drivers ignore {@code O_NONBLOCK} at open, so every fd gets {@code FIONBIO}.
  */
 final class NetBsdSystem extends BsdSystem {
 
@@ -76,6 +76,7 @@ final class NetBsdSystem extends BsdSystem {
         }
         boolean created = !existed;
         try {
+            nonBlocking(ctx, fd, name);
             // Without it the driver drops IPv6 ("silently drops all IPv6 packets on output").
             Openers.check(ctx.ioctlInt(fd, abi.tunsifhead, 1), "TUNSIFHEAD", name,
                     "cannot turn on the address-family header, without which IPv6 does not pass");
@@ -108,8 +109,9 @@ final class NetBsdSystem extends BsdSystem {
             int fd = Openers.openNode(ctx, "/dev/tap", "a new tap interface", "the tap driver is missing from this "
                     + "kernel (pseudo-device tap)");
             try {
-                return new Opened(fd, Openers.gifname(ctx, fd, "TAPGIFNAME"), "tap", Ending.KERNEL_DESTROYS, false,
-                        true);
+                String name = Openers.gifname(ctx, fd, "TAPGIFNAME");
+                nonBlocking(ctx, fd, name);
+                return new Opened(fd, name, "tap", Ending.KERNEL_DESTROYS, false, true);
             } catch (TunTapException | RuntimeException e) {
                 ctx.libc.close(fd);
                 throw e;
@@ -129,8 +131,31 @@ final class NetBsdSystem extends BsdSystem {
             }
             throw Openers.openError(ctx, "/dev/" + requested, requested, errno, missingNodeFix(requested));
         }
+        try {
+            nonBlocking(ctx, fd, requested);
+        } catch (TunTapException | RuntimeException e) {
+            ctx.libc.close(fd);
+            if (made) {
+                ctx.destroy(requested);
+            }
+            throw e;
+        }
         Ending ending = made && !config.persistent() ? Ending.BACKEND_DESTROYS : Ending.PERSISTS;
         return new Opened(fd, requested, "tap", ending, false, made);
+    }
+
+    /**
+     * Makes reads of a new fd non-blocking and the fd close-on-exec. NetBSD's drivers ignore O_NONBLOCK at
+     * open: tunread (if_tun.c) and tap_dev_read (if_tap.c) sleep unless FIONBIO set TUN_NBIO or TAP_NBIO. The
+     * {@code /dev/tap} clone also drops O_CLOEXEC: tap_dev_cloner makes the new file with FREAD | FWRITE alone.
+     */
+    private static void nonBlocking(BsdContext ctx, int fd, String name) throws TunTapException {
+        Openers.check(ctx.ioctlInt(fd, BsdAbi.FIONBIO, 1), "FIONBIO", name,
+                "cannot make reads of " + name + " non-blocking");
+        if (ctx.libc.fcntl(fd, BsdAbi.F_SETFD, BsdAbi.FD_CLOEXEC) < 0) {
+            throw BsdErrors.ofCommon("fcntl(F_SETFD, FD_CLOEXEC) on " + name, ctx.libc.errno(),
+                    "cannot keep the fd of " + name + " from child processes");
+        }
     }
 
     private static String missingNodeFix(String name) {

@@ -86,4 +86,19 @@ class DarwinBackendTest {
                     d.addresses().toString());
         }
     }
+
+    @Test
+    void anMtuBelowIfMinmtuIsRefusedBeforeAnyCall() throws Exception {
+        // apple-oss-distributions/xnu (xnu-11417.101.15) bsd/net/if_var.h: IF_MINMTU 72; bsd/net/if.c ifioctl,
+        // case SIOCSIFMTU: EINVAL if ifr_mtu < IF_MINMTU.
+        FakeDarwin k = new FakeDarwin();
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().build())) {
+            int ioctls = k.calls.getOrDefault("ioctl", 0);
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> d.setMtu(68));
+            assertTrue(e.getMessage().contains("72 to 65535"), e.getMessage());
+            assertEquals(ioctls, k.calls.getOrDefault("ioctl", 0), "no SIOCSIFMTU sent");
+            d.setMtu(72);
+            assertEquals(72, d.mtu());
+        }
+    }
 }

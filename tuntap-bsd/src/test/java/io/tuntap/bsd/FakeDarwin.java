@@ -171,6 +171,8 @@ final class FakeDarwin extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
-        return new int[] {68, 65535};
+        // xnu bsd/net/if.c ifioctl_ifreq, case SIOCSIFMTU: EINVAL if ifr_mtu < IF_MINMTU (72) or > IF_MAXMTU
+        // (65535), bsd/net/if_var.h (apple-oss-distributions/xnu, xnu-11417.101.15).
+        return new int[] {72, 65535};
     }
 }

@@ -41,7 +41,10 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     int[] eventLayout() {
-        return new int[] {0xc, 0xd, 0xe, 0x11, 160, 4, 8, 12, 24, 4, 20, 4, 12, 24, 4, 22, 6, -1};
+        // sizeof(struct if_msghdr) 168: 16 bytes of header, then struct if_data of 152 (freebsd/freebsd-src
+        // sys/net/if.h: 6 u8 + u16 datalen, u32 mtu and metric, 15 u64 from baudrate to hwassist, the u64
+        // epoch union and the 16-byte lastchange union).
+        return new int[] {0xc, 0xd, 0xe, 0x11, 168, 4, 8, 12, 24, 4, 20, 4, 12, 24, 4, 22, 6, -1};
     }
 
     @Override
@@ -64,6 +67,10 @@ final class FakeFreeBsd extends FakeKernel {
         return 136;
     }
 
+    /**
+     * freebsd-src@002829ea sys/net/if_tuntap.c tunclone: {@code /dev/tun} and {@code /dev/tap} clone the lowest
+     * free unit, {@code /dev/tunN} makes or opens unit N; a renamed unit gets a devfs alias (tunrename).
+     */
     @Override
     Iface openNode(String path) throws Err {
         if (!path.startsWith("/dev/")) {
@@ -88,7 +95,7 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     void lastClose(Iface iface) {
-        // tundtor: down, addresses purged, the interface stays (unless transient).
+        // if_tuntap.c@002829ea tundtor: down, addresses purged, the interface stays (unless transient).
         iface.flags &= ~BsdAbi.IFF_UP;
         iface.addresses.clear();
         iface.ifhead = false;
@@ -100,9 +107,11 @@ final class FakeFreeBsd extends FakeKernel {
     @Override
     void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
         Iface i = fd.iface;
+        // if_tuntap.c@002829ea tunioctl: TUNSIFHEAD, TUNSIFMODE and TUNSIFPID in the !l2tun switch only.
         if (is(request, abi.tunsifhead, 4) && i.tun()) {
             i.ifhead = at(arg, 4).getInt(0) != 0;
         } else if (is(request, abi.tunsifmode, 4) && i.tun()) {
+            // EINVAL unless (value & ~IFF_MULTICAST) is IFF_POINTOPOINT or IFF_BROADCAST; EBUSY while up.
             int mode = at(arg, 4).getInt(0) & ~BsdAbi.IFF_MULTICAST;
             if (mode != BsdAbi.IFF_POINTOPOINT && mode != BsdAbi.IFF_BROADCAST) {
                 throw new Err(EINVAL);
@@ -111,9 +120,13 @@ final class FakeFreeBsd extends FakeKernel {
                 throw new Err(EBUSY);
             }
             i.flags = (i.flags & ~(BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_BROADCAST)) | mode | BsdAbi.IFF_MULTICAST;
-        } else if (is(request, abi.tunsifpid, 0)) {
+        } else if (is(request, abi.tunsifpid, 0) && i.tun()) {
+            // freebsd/freebsd-src sys/net/if_tuntap.c@002829ea tunioctl: TUNSIFPID is handled in the !l2tun
+            // switch only; on a tap it reaches the common switch, whose default is ENOTTY (below).
             return;
         } else if (is(request, abi.tunstransient, 4)) {
+            // Before 15 tunioctl has no such case: the common switch answers ENOTTY. The number itself is
+            // untraced (see README, Sources).
             if (release < 15) {
                 throw new Err(ENOTTY);
             }
@@ -123,11 +136,12 @@ final class FakeFreeBsd extends FakeKernel {
                 transientUnits.remove(i.name);
             }
         } else if (is(request, abi.gifname, 32)) {
+            // tunioctl common switch, TUNGIFNAME: strlcpy of if_xname into ifr_name.
             ByteBuffer b = at(arg, 32);
             byte[] n = i.name.getBytes(StandardCharsets.US_ASCII);
             b.put(0, n).put(n.length, (byte) 0);
         } else if (is(request, BsdAbi.FIONBIO, 4)) {
-            return; // a no-op: O_NONBLOCK on the fd decides
+            return; // tunioctl: "case FIONBIO: break"; tunread looks at O_NONBLOCK of the file
         } else {
             throw new Err(ENOTTY);
         }
@@ -139,6 +153,7 @@ final class FakeFreeBsd extends FakeKernel {
             return packet;
         }
         int family = familyOf(packet);
+        // if_tuntap.c@002829ea tunoutput: htonl(af) before the packet with TUN_IFHEAD; without it only AF_INET.
         if (iface.ifhead) {
             return withHeader(family, packet);
         }
@@ -151,10 +166,17 @@ final class FakeFreeBsd extends FakeKernel {
             return 0; // tunwrite: "silently returns 0" on a down interface
         }
         if (!iface.tun()) {
+            // if_tuntap.c@002829ea tunwrite: mru = TAPMRU (65535, sys/net/if_tap.h) for a tap without a
+            // virtio-net header; a longer write is EIO.
+            if (bytes.length > 65535) {
+                throw new Err(EIO);
+            }
             iface.fromUser.addLast(bytes);
             return bytes.length;
         }
         byte[] packet = bytes;
+        // if_tuntap.c@002829ea tunwrite_l3: with TUN_IFHEAD the family is ntohl of the first 4 bytes; other
+        // families than AF_INET and AF_INET6 are EAFNOSUPPORT; tunwrite: more than TUNMRU (+4) is EIO.
         if (iface.ifhead) {
             if (bytes.length < 4) {
                 throw new Err(EINVAL);
@@ -174,7 +196,9 @@ final class FakeFreeBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
-        return new int[] {68, 65535};
+        // ifhwioctl SIOCSIFMTU: EINVAL below IF_MINMTU (72, freebsd/freebsd-src sys/net/if_var.h@02b199f1) or
+        // above IF_MAXMTU (65535).
+        return new int[] {72, 65535};
     }
 
     @Override

@@ -108,6 +108,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     /** An open file. */
     abstract static class Fd {
         int statusFlags;
+        /** FD_CLOEXEC: set by {@link #afterOpen} from the open flags the OS keeps, or by F_SETFD. */
+        boolean closeOnExec;
     }
 
     final class DeviceFd extends Fd {
@@ -202,6 +204,13 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /** open(2) of a path: returns the interface opened, creating it if the OS does. */
     abstract Iface openNode(String path) throws Err;
+
+    /**
+     * What the OS keeps of the open flags on the new device fd (status flags, close-on-exec); by default
+     * O_NONBLOCK as given and no close-on-exec.
+     */
+    void afterOpen(String path, int flags, DeviceFd f) {
+    }
 
     /** What the OS does on the last close of a device fd. */
     abstract void lastClose(Iface iface);
@@ -368,6 +377,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             }
             DeviceFd f = new DeviceFd(i);
             f.statusFlags = flags & BsdAbi.O_NONBLOCK;
+            afterOpen(path, flags, f);
             i.owner = f;
             announce();
             return newFd(f);
@@ -534,7 +544,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 f.statusFlags = (int) arg;
                 yield 0;
             }
-            case BsdAbi.F_SETFD -> 0;
+            case BsdAbi.F_SETFD -> {
+                f.closeOnExec = (arg & BsdAbi.FD_CLOEXEC) != 0;
+                yield 0;
+            }
             default -> fail(EINVAL);
         };
     }
@@ -627,8 +640,15 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if ((m.getShort(0) & 0xffff) != length || (m.get(2) & 0xff) != l[1] || length < l[0]) {
             throw new Err(EINVAL);
         }
-        if (l[7] >= 0 && (m.getShort(l[7]) & 0xffff) != l[0]) {
-            throw new Err(EINVAL); // OpenBSD checks rtm_hdrlen
+        int start = l[0];
+        if (l[7] >= 0) {
+            // openbsd/src sys/net/rtsock.c 1.388 route_output: rtm_hdrlen 0 means sizeof(struct rt_msghdr);
+            // less than that, or more than the message, is EINVAL; the sockaddrs start at rtm_hdrlen.
+            int hdrlen = m.getShort(l[7]) & 0xffff;
+            start = hdrlen == 0 ? l[0] : hdrlen;
+            if (start < l[0] || start > length) {
+                throw new Err(EINVAL);
+            }
         }
         int type = m.get(3) & 0xff;
         int flags = m.getInt(l[2]);
@@ -636,7 +656,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if (addrs != 0x7 && addrs != 0x17) {
             throw new Err(EINVAL);
         }
-        int at = l[0];
+        int at = start;
         InetAddress[] sa = new InetAddress[3];
         int prefix = 0;
         int linkIndex = 0;
@@ -651,7 +671,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 boolean v6 = family == afInet6();
                 prefix = maskLength(m, at + (v6 ? 8 : 4), v6 ? 16 : 4);
             } else if (i == 3 || (i == 1 && family == BsdAbi.AF_LINK)) {
-                if (family != BsdAbi.AF_LINK || saLen < 8) {
+                if (family != BsdAbi.AF_LINK || saLen < minLinkLength(i == 1)) {
                     throw new Err(EINVAL);
                 }
                 if (i == 3) {
@@ -791,6 +811,14 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         }
         putSockaddr(b, at, v6, mask);
         return b.array();
+    }
+
+    /**
+     * The shortest sockaddr_dl the routing socket takes as an on-link RTA_GATEWAY ({@code gateway}) or as
+     * RTA_IFP: by default 8 (its fixed fields; the index is what the kernel reads).
+     */
+    int minLinkLength(boolean gateway) {
+        return 8;
     }
 
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */

@@ -22,10 +22,35 @@ import java.util.Set;
  * SIOCIFCREATE (ENXIO otherwise); a tun read gives EHOSTDOWN until an address is set, a tap read while the
  * interface is down; MTU 576 to 1500, a tun write of 0 or more than 1500 bytes is EIO; without TUNSIFHEAD only
  * IPv4 passes; TUNSIFMODE gives EBUSY while up.
+ *
+ * <p>Reads block unless FIONBIO turned on the driver's own non-blocking flag ({@code TUN_NBIO},
+ * {@code TAP_NBIO}): O_NONBLOCK at open is not looked at, and the {@code /dev/tap} clone keeps none of the open
+ * flags. A read that the kernel would put to sleep fails here with {@link WouldSleep} instead, so that a test
+ * sees the hang rather than sits in it.
  */
 final class FakeNetBsd extends FakeKernel {
     private final Set<String> cloned = new HashSet<>();
     private final Set<String> addressed = new HashSet<>();
+    /**
+     * Units whose driver flag TUN_NBIO or TAP_NBIO is set. NetBSD/src sys/net/if_tun.c 1.173: only tunioctl's
+     * {@code case FIONBIO} sets or clears TUN_NBIO, and tunclose leaves it; if_tap.c@00e50b6c: only
+     * tap_dev_ioctl's {@code case FIONBIO} sets TAP_NBIO, and a cloned tap starts without it.
+     */
+    private final Set<String> nonBlocking = new HashSet<>();
+
+    /** A read the NetBSD kernel would sleep in: no packet queued and no FIONBIO on the unit. */
+    static final class WouldSleep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WouldSleep(String name) {
+            super("a read of " + name + " would sleep in the NetBSD kernel: tunread and tap_dev_read answer "
+                    + "EWOULDBLOCK only with TUN_NBIO/TAP_NBIO, which only FIONBIO sets (O_NONBLOCK at open is "
+                    + "ignored)");
+        }
+    }
+
+    /** O_CLOEXEC in NetBSD/src sys/sys/fcntl.h: 0x00400000. */
+    private static final int O_CLOEXEC = 0x00400000;
 
     FakeNetBsd() {
         super(BsdAbi.NETBSD);
@@ -38,7 +63,9 @@ final class FakeNetBsd extends FakeKernel {
 
     @Override
     int[] eventLayout() {
-        return new int[] {0x16, 0x17, 0x14, 0x10, 160, 4, 8, 12, 24, 8, 32, 12, 4, 24, 4, 22, 6, -1};
+        // sizeof(struct if_msghdr) 152: 16 bytes of header, then struct if_data of 136 (NetBSD/src
+        // sys/net/if.h: 3 u_char and int link_state, 14 uint64_t from mtu to noproto, struct timespec).
+        return new int[] {0x16, 0x17, 0x14, 0x10, 152, 4, 8, 12, 24, 8, 32, 12, 4, 24, 4, 22, 6, -1};
     }
 
     @Override
@@ -61,6 +88,11 @@ final class FakeNetBsd extends FakeKernel {
         return 128;
     }
 
+    /**
+     * NetBSD/src sys/net/if_tun.c 1.173 tunopen: a missing unit is made (tun_clone_create) and EBUSY if open;
+     * sys/net/if_tap.c@00e50b6c tap_cdev_open: {@code /dev/tap} (TAP_CLONER) clones (tap_dev_cloner), a
+     * {@code tapN} without a unit is ENXIO, EBUSY if in use.
+     */
     @Override
     Iface openNode(String path) throws Err {
         String node = path.startsWith("/dev/") ? path.substring(5) : "";
@@ -84,8 +116,27 @@ final class FakeNetBsd extends FakeKernel {
     }
 
     @Override
+    void afterOpen(String path, int flags, DeviceFd f) {
+        if (path.equals("/dev/tap")) {
+            // if_tap.c@00e50b6c tap_dev_cloner: fd_clone(fp, fd, FREAD | FWRITE, ...) makes the new file with
+            // those flags alone: O_NONBLOCK and O_CLOEXEC of the open are lost.
+            f.statusFlags = 0;
+            f.closeOnExec = false;
+        } else {
+            f.closeOnExec = (flags & O_CLOEXEC) != 0;
+        }
+    }
+
+    /** Whether FIONBIO turned on non-blocking reads of the unit (for tests). */
+    synchronized boolean nonBlocking(String name) {
+        return nonBlocking.contains(name);
+    }
+
+    /** if_tap.c tap_fops_close destroys a clone; if_tun.c tunclose brings the tun down and keeps it. */
+    @Override
     void lastClose(Iface iface) {
         if (cloned.remove(iface.name)) {
+            nonBlocking.remove(iface.name);
             interfaces.remove(iface.name);
             return;
         }
@@ -97,6 +148,11 @@ final class FakeNetBsd extends FakeKernel {
     byte[] deviceRead(Iface iface) throws Err {
         if (!ready(iface)) {
             throw new Err(EHOSTDOWN);
+        }
+        if (iface.toUser.isEmpty() && !nonBlocking.contains(iface.name)) {
+            // if_tun.c 1.173 tunread: cv_wait_sig unless TUN_NBIO; if_tap.c tap_dev_read: cv_wait_sig unless
+            // TAP_NBIO.
+            throw new WouldSleep(iface.name);
         }
         return super.deviceRead(iface);
     }
@@ -118,6 +174,8 @@ final class FakeNetBsd extends FakeKernel {
     @Override
     void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
         Iface i = fd.iface;
+        // if_tun.c 1.173 tunioctl (TUNSIFHEAD, TUNSIFMODE with EBUSY while up, FIONBIO, default ENOTTY);
+        // if_tap.c@00e50b6c tap_dev_ioctl (TAPGIFNAME, FIONBIO, default ENOTTY).
         if (is(request, abi.tunsifhead, 4) && i.tun()) {
             i.ifhead = at(arg, 4).getInt(0) != 0;
         } else if (is(request, abi.tunsifmode, 4) && i.tun()) {
@@ -134,7 +192,12 @@ final class FakeNetBsd extends FakeKernel {
             byte[] n = i.name.getBytes(StandardCharsets.US_ASCII);
             b.put(0, n).put(n.length, (byte) 0);
         } else if (is(request, BsdAbi.FIONBIO, 4)) {
-            return;
+            // if_tun.c 1.173 tunioctl and if_tap.c@00e50b6c tap_dev_ioctl, case FIONBIO: the flag follows *data.
+            if (at(arg, 4).getInt(0) != 0) {
+                nonBlocking.add(i.name);
+            } else {
+                nonBlocking.remove(i.name);
+            }
         } else {
             throw new Err(ENOTTY);
         }
@@ -152,6 +215,10 @@ final class FakeNetBsd extends FakeKernel {
         return family == BsdAbi.AF_INET ? packet : null; // "silently drops all IPv6 packets on output"
     }
 
+    /**
+     * if_tap.c@00e50b6c tap_dev_write: any length, handed to the stack; if_tun.c 1.173 tunwrite: with TUN_IFHEAD
+     * the family from the first 4 bytes (EAFNOSUPPORT for others), EIO for 0 or more than TUNMTU bytes.
+     */
     @Override
     long deviceWrite(Iface iface, byte[] bytes) throws Err {
         if (!iface.tun()) {
@@ -180,6 +247,7 @@ final class FakeNetBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
+        // if_tun.c 1.173 tun_ioctl SIOCSIFMTU: EINVAL above TUNMTU (1500) or below 576.
         return new int[] {576, 1500};
     }
 

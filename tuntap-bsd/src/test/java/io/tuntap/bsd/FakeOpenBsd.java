@@ -38,7 +38,9 @@ final class FakeOpenBsd extends FakeKernel {
 
     @Override
     int[] rtLayout() {
-        return new int[] {104, 5, 16, 12, 8, 6, 10, 4};
+        // openbsd/src sys/net/route.h 1.218: rt_msghdr is 40 bytes up to rtm_inits, then struct rt_metrics of
+        // 56 (u64 pksent, i64 expire, 10 u_int): 96.
+        return new int[] {96, 5, 16, 12, 8, 6, 10, 4};
     }
 
     @Override
@@ -56,6 +58,10 @@ final class FakeOpenBsd extends FakeKernel {
         return 128;
     }
 
+    /**
+     * openbsd/src sys/net/if_tun.c 1.252 tun_dev_open: a missing unit is made and destroyed again on close (no
+     * TUN_STAYUP), EBUSY while open; the interface goes up and running on open.
+     */
     @Override
     Iface openNode(String path) throws Err {
         String node = path.startsWith("/dev/") ? path.substring(5) : "";
@@ -104,6 +110,12 @@ final class FakeOpenBsd extends FakeKernel {
     @Override
     long deviceWrite(Iface iface, byte[] bytes) throws Err {
         if (!iface.tun()) {
+            // openbsd/src sys/net/if_tun.c 1.252 tun_dev_write: EMSGSIZE below if_hdrlen or above if_hdrlen +
+            // MAXMCLBYTES; a tap's if_hdrlen is ETHER_HDR_LEN (14, ether_ifattach), MAXMCLBYTES 64 KiB
+            // (sys/sys/param.h).
+            if (bytes.length < 14 || bytes.length > 14 + 65536) {
+                throw new Err(EMSGSIZE);
+            }
             iface.fromUser.addLast(bytes);
             return bytes.length;
         }
@@ -119,7 +131,18 @@ final class FakeOpenBsd extends FakeKernel {
 
     @Override
     int[] mtuRange(Iface iface) {
+        // if_tun.c 1.252 tun_ioctl SIOCSIFMTU: ETHERMIN (46) to TUNMRU (16384).
         return new int[] {46, 16384};
+    }
+
+    /**
+     * openbsd/src sys/net/rtsock.c 1.388 rtm_xaddrs: an AF_LINK RTA_GATEWAY must provide sizeof(struct
+     * sockaddr_dl), 32 bytes (sys/net/if_dl.h: 8 bytes of fields and sdl_data[24]), else EINVAL; RTA_IFP needs
+     * only 4 ("route(8) has a bug and provides less memory").
+     */
+    @Override
+    int minLinkLength(boolean gateway) {
+        return gateway ? 32 : 4;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.MacAddress;
 import io.tuntap.OpenPolicy;
+import io.tuntap.PacketTooLargeException;
 import io.tuntap.TapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -197,5 +198,53 @@ class FreeBsdBackendTest {
         d.close();
         assertNull(k.get("vpn0"), "destroyed by its current name after close");
         assertEquals(0, k.openFds());
+    }
+
+    @Test
+    void aTapOpensBecauseTunsifpidGoesToTunOnly() throws Exception {
+        // freebsd/freebsd-src sys/net/if_tuntap.c@002829ea tunioctl: TUNSIFPID is a case of the switch for
+        // !l2tun only; on a tap it falls through to the common switch, whose default returns ENOTTY.
+        for (int release : new int[] {14, 15}) {
+            FakeFreeBsd k = new FakeFreeBsd(release);
+            try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tap().address("10.1.0.1/24").build())) {
+                assertEquals("tap0", d.name(), "FreeBSD " + release);
+            }
+            int fd = k.open("/dev/tap", BsdAbi.O_RDWR);
+            assertEquals(-1, k.ioctl(fd, BsdAbi.FREEBSD.tunsifpid, 0), "the fake refuses it as the kernel does");
+            assertEquals(BsdErrno.ENOTTY, k.errno());
+            k.close(fd);
+        }
+    }
+
+    @Test
+    void anMtuBelowIfMinmtuIsRefusedBeforeAnyCall() throws Exception {
+        // freebsd/freebsd-src sys/net/if_var.h@02b199f1: IF_MINMTU 72; ifhwioctl SIOCSIFMTU answers EINVAL
+        // below it.
+        FakeFreeBsd k = new FakeFreeBsd(15);
+        InvalidConfigurationException open = assertThrows(InvalidConfigurationException.class,
+                () -> Fakes.open(k, DeviceConfig.tun().mtu(71).build()));
+        assertTrue(open.getMessage().contains("72 to 65535"), open.getMessage());
+        assertTrue(k.calls.isEmpty(), "nothing reached the kernel: " + k.calls);
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().build())) {
+            int ioctls = k.calls.getOrDefault("ioctl", 0);
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> d.setMtu(70));
+            assertTrue(e.getMessage().contains("72 to 65535"), e.getMessage());
+            assertEquals(ioctls, k.calls.getOrDefault("ioctl", 0), "no SIOCSIFMTU sent");
+            d.setMtu(72);
+            assertEquals(72, d.mtu());
+        }
+    }
+
+    @Test
+    void aTapFrameAboveTapmruIsTooLarge() throws Exception {
+        // sys/net/if_tap.h@a1174b3b: TAPMRU 65535; if_tuntap.c@002829ea tunwrite: EIO above mru (TAPMRU for a
+        // tap without virtio-net header).
+        FakeFreeBsd k = new FakeFreeBsd(15);
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tap().address("10.1.0.1/24").build())) {
+            byte[] frame = new byte[65536];
+            PacketTooLargeException e = assertThrows(PacketTooLargeException.class, () -> d.write(frame));
+            assertTrue(e.getMessage().contains("65535"), e.getMessage());
+            assertEquals(65535, d.write(new byte[65535]), "TAPMRU itself passes");
+        }
     }
 }

@@ -86,4 +86,33 @@ class NetBsdBackendTest {
         named.close();
         assertNotNull(k.get("tap2"), "a named tap is made with SIOCIFCREATE and stays");
     }
+
+    @Test
+    void readsWaitOnlyAsLongAsAskedBecauseFionbioIsSentOnEveryOpen() throws Exception {
+        // NetBSD/src sys/net/if_tun.c 1.173 tunread and if_tap.c@00e50b6c tap_dev_read sleep unless TUN_NBIO /
+        // TAP_NBIO, which only FIONBIO sets; O_NONBLOCK at open is not looked at.
+        FakeNetBsd k = new FakeNetBsd();
+        ByteBuffer dst = ByteBuffer.allocate(2000);
+        try (BsdTunTapDevice tun = Fakes.open(k, DeviceConfig.tun().address("10.6.0.1/24").build());
+                BsdTunTapDevice tap = Fakes.open(k, DeviceConfig.tap().build())) {
+            assertTrue(k.nonBlocking(tun.name()) && k.nonBlocking(tap.name()), "FIONBIO on both units");
+            assertEquals(0, tun.read(dst, Duration.ofMillis(20)), "tun: the timeout, not a sleep in tunread");
+            assertEquals(0, tap.read(dst, Duration.ofMillis(20)), "tap: the timeout, not a sleep in tap_dev_read");
+            assertEquals(0, tun.read(dst, Duration.ZERO));
+        }
+        try (BsdTunTapDevice named = Fakes.open(k, DeviceConfig.tap().name("tap3").build())) {
+            assertTrue(k.nonBlocking(named.name()), "FIONBIO on a tap opened by unit too");
+        }
+    }
+
+    @Test
+    void theTapCloneIsCloseOnExecThoughTheCloneDropsTheOpenFlags() throws Exception {
+        // if_tap.c@00e50b6c tap_dev_cloner: fd_clone(fp, fd, FREAD | FWRITE, ...): O_CLOEXEC of the open is lost.
+        FakeNetBsd k = new FakeNetBsd();
+        try (BsdTunTapDevice tap = Fakes.open(k, DeviceConfig.tap().build());
+                BsdTunTapDevice tun = Fakes.open(k, DeviceConfig.tun().build())) {
+            assertTrue(k.fds.get(tap.fileDescriptor()).closeOnExec, "FD_CLOEXEC set again after the clone");
+            assertTrue(k.fds.get(tun.fileDescriptor()).closeOnExec);
+        }
+    }
 }

@@ -11,6 +11,8 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
+import io.tuntap.PacketTooLargeException;
+import io.tuntap.Route;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
 import java.util.ArrayList;
@@ -79,6 +81,34 @@ class OpenBsdBackendTest {
             assertEquals(16384, d.mtu());
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> d.setMtu(16385));
             assertTrue(e.getMessage().contains("68 to 16384"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOnLinkRouteCarriesAFullSockaddrDl() throws Exception {
+        // openbsd/src sys/net/rtsock.c 1.388 rtm_xaddrs: an AF_LINK RTA_GATEWAY shorter than sizeof(struct
+        // sockaddr_dl) is EINVAL; sys/net/if_dl.h: 8 bytes of fields and sdl_data[24], 32 bytes.
+        FakeOpenBsd k = new FakeOpenBsd();
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.5.0.1/24").build())) {
+            Route r = Route.onLink(IpPrefix.parse("10.55.0.0/16"));
+            d.addRoute(r);
+            assertTrue(d.routes().contains(r), d.routes().toString());
+            d.removeRoute(r);
+            assertTrue(k.routes.stream().noneMatch(e -> e.prefix() == 16), k.routes.toString());
+        }
+    }
+
+    @Test
+    void aTapFrameAboveTheHeaderAndMaxmclbytesIsTooLarge() throws Exception {
+        // openbsd/src sys/net/if_tun.c 1.252 tun_dev_write: EMSGSIZE above if_hdrlen + MAXMCLBYTES; a tap's
+        // if_hdrlen is ETHER_HDR_LEN 14 (ether_ifattach), MAXMCLBYTES (64 * 1024) (sys/sys/param.h).
+        FakeOpenBsd k = new FakeOpenBsd();
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tap().build())) {
+            byte[] frame = new byte[14 + 65536 + 1];
+            PacketTooLargeException e = assertThrows(PacketTooLargeException.class,
+                    () -> d.write(frame));
+            assertTrue(e.getMessage().contains("65550"), e.getMessage());
+            assertEquals(14 + 65536, d.write(new byte[14 + 65536]), "the largest frame passes");
         }
     }
 }

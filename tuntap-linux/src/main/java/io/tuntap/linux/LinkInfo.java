@@ -16,9 +16,12 @@ package io.tuntap.linux;
  * @param owner for kind "tun": the owner uid, or -1 if none
  * @param group for kind "tun": the group gid, or -1 if none
  * @param vnetHdr for kind "tun": whether its last TUNSETIFF set IFF_VNET_HDR (Linux 4.15+ reports it)
+ * @param packetInfo for kind "tun": whether it was made without IFF_NO_PI, its packets behind a 4-byte
+ *     {@code struct tun_pi} (Linux 4.15+ reports it)
  */
 record LinkInfo(int index, String name, int flags, int mtu, byte[] mac, String kind, int tunType,
-        boolean multiQueue, boolean persistent, long owner, long group, boolean vnetHdr) {
+        boolean multiQueue, boolean persistent, long owner, long group, boolean vnetHdr,
+        boolean packetInfo) {
 
     /** True for a TUN or TAP device. */
     boolean isTun() {

@@ -18,6 +18,7 @@ import io.tuntap.linux.jna.Sys;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.EventDispatcher;
+import io.tuntap.spi.SystemRouteTable;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -124,6 +125,12 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
                 throw LinuxErrors.route("rtnetlink RTM_DELROUTE " + route, errno, route, name());
             }
         }
+    }
+
+    /** The main table of the device's namespace, on its configuration socket. */
+    @Override
+    protected SystemRouteTable systemRouteTable() {
+        return LinuxRouteTable.on(netlink);
     }
 
     // ---- the Linux extension ----------------------------------------------------------------------

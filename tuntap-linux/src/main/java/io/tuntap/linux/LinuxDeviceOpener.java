@@ -262,7 +262,7 @@ final class LinuxDeviceOpener {
             }
             String actual = ifreq.getString(0, StandardCharsets.UTF_8.name());
             // Without TUNSETOFFLOAD here, whether the kernel takes UDP segments is unknown: TCP only.
-            boolean udpSegmentation = setOffload && enableOffload(fd) == FULL_OFFLOAD;
+            boolean udpSegmentation = setOffload && enableOffload(libc, fd) == FULL_OFFLOAD;
             queues.add(LinuxQueue.open(libc, fd, actual, queues.size(), mode(flags), vnet, udpSegmentation, ioUring));
             return actual;
         }
@@ -285,7 +285,7 @@ final class LinuxDeviceOpener {
      *
      * @return the flags the kernel accepted, possibly 0
      */
-    private int enableOffload(int fd) {
+    static int enableOffload(LinuxLibC libc, int fd) {
         for (int offload : new int[] {FULL_OFFLOAD, TCP_OFFLOAD, IfTun.TUN_F_CSUM}) {
             if (libc.ioctl(fd, IfTun.TUNSETOFFLOAD, offload) == 0) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "tuntap: offload probe: the kernel took TUNSETOFFLOAD 0x"

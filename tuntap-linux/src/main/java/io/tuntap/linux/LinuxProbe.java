@@ -92,6 +92,31 @@ final class LinuxProbe {
     }
 
     /**
+     * What the kernel offers, from the {@code TUNGETFEATURES} flags of a {@code /dev/net/tun} descriptor (this
+     * probe's, or an adopted one's).
+     */
+    static Set<Capability> capabilities(int features) {
+        Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
+                Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
+                Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS,
+                Capability.EVENTS, Capability.ZERO_COPY, Capability.ADOPT, Capability.BYPASS_ROUTES);
+        if ((features & IfTun.IFF_TUN) != 0) {
+            caps.add(Capability.TUN);
+        }
+        if ((features & IfTun.IFF_TAP) != 0) {
+            caps.add(Capability.TAP);
+            caps.add(Capability.SET_MAC_ADDRESS);
+        }
+        if ((features & IfTun.IFF_VNET_HDR) != 0) {
+            caps.add(Capability.OFFLOAD);
+        }
+        if ((features & IfTun.IFF_MULTI_QUEUE) != 0) {
+            caps.add(Capability.MULTI_QUEUE);
+        }
+        return caps;
+    }
+
+    /**
      * CAP_NET_ADMIN, the capability that creating a TUN/TAP device and configuring an interface need: bit 12 of a
      * capability set ({@code #define CAP_NET_ADMIN 12}, include/uapi/linux/capability.h, torvalds/linux
      * 035f0801).
@@ -165,9 +190,6 @@ final class LinuxProbe {
         }
         try (Memory features = new Memory(4)) {
             features.setInt(0, 0);
-            Set<Capability> caps = EnumSet.of(Capability.CHOOSE_NAME, Capability.PERSISTENT, Capability.OWNER_AND_GROUP,
-                    Capability.ATTACH, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
-                    Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES, Capability.ROUTES, Capability.ROUTE_METRICS, Capability.EVENTS, Capability.ZERO_COPY);
             int flags;
             if (libc.ioctl(fd, IfTun.TUNGETFEATURES, Pointer.nativeValue(features)) < 0) {
                 // Kernels before 2.6.27 lack TUNGETFEATURES; they have TUN and TAP and nothing newer.
@@ -175,19 +197,7 @@ final class LinuxProbe {
             } else {
                 flags = features.getInt(0);
             }
-            if ((flags & IfTun.IFF_TUN) != 0) {
-                caps.add(Capability.TUN);
-            }
-            if ((flags & IfTun.IFF_TAP) != 0) {
-                caps.add(Capability.TAP);
-                caps.add(Capability.SET_MAC_ADDRESS);
-            }
-            if ((flags & IfTun.IFF_VNET_HDR) != 0) {
-                caps.add(Capability.OFFLOAD);
-            }
-            if ((flags & IfTun.IFF_MULTI_QUEUE) != 0) {
-                caps.add(Capability.MULTI_QUEUE);
-            }
+            Set<Capability> caps = capabilities(flags);
             String found = IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x" + Integer.toHexString(flags & 0xffff)
                     + ", kernel " + System.getProperty("os.version") + "; native calls: " + NativeCalls.binding()
                     + "; packet batches: " + batchPath(libc);

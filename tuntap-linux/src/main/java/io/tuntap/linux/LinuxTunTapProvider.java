@@ -11,8 +11,13 @@ import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
 import io.tuntap.spi.IsolatedNetwork;
 import io.tuntap.spi.ConfigChecks;
+import io.tuntap.InvalidConfigurationException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.HostOs;
+import io.tuntap.spi.SystemRouteTable;
 import io.tuntap.spi.TunTapProvider;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +69,9 @@ public final class LinuxTunTapProvider implements TunTapProvider {
         }
         LinuxProbe probe = LinuxProbe.RESULT;
         if (probe.accessErrno != 0) {
-            return Set.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
+            // Taking over a descriptor and reading routes need no access to /dev/net/tun.
+            return Set.of(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP, Capability.ADOPT,
+                    Capability.BYPASS_ROUTES);
         }
         return forMode(probe.capabilities, mode);
     }
@@ -90,6 +97,41 @@ public final class LinuxTunTapProvider implements TunTapProvider {
             return List.of();
         }
         return LinuxDevices.list(LinuxProbe.RESULT.libc, name());
+    }
+
+    /**
+     * Takes over {@code /dev/net/tun} descriptors, learning name and flags with {@code TUNGETIFF}; needs no
+     * access to {@code /dev/net/tun} and no privilege.
+     */
+    @Override
+    public TunTapDevice adopt(int[] fds) throws TunTapException {
+        availability().ensureAvailable(name());
+        return new LinuxAdopter(LinuxProbe.RESULT.libc).adopt(fds);
+    }
+
+    /** Passes every queue's descriptor over a Unix socket ({@code SCM_RIGHTS}). */
+    @Override
+    public void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
+        availability().ensureAvailable(name());
+        LinuxDevice linux = device.extension(LinuxDevice.class).orElseThrow(() -> new InvalidConfigurationException(
+                "DeviceHandoff.send", 0, ErrorMessages.failed("DeviceHandoff.send(" + device.name() + ")",
+                        device.name() + " is not a device of the Linux backend (" + device.getClass().getName()
+                                + "); send a device that TunTap opened or adopted")));
+        LinuxHandoff.send(linux, socket, timeout);
+    }
+
+    /** Receives descriptors over a Unix socket ({@code SCM_RIGHTS}) and adopts them. */
+    @Override
+    public TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
+        availability().ensureAvailable(name());
+        return LinuxHandoff.receive(LinuxProbe.RESULT.libc, socket, timeout);
+    }
+
+    /** The main routing table of the calling thread's network namespace, over rtnetlink. */
+    @Override
+    public SystemRouteTable routeTable() throws TunTapException {
+        availability().ensureAvailable(name());
+        return LinuxRouteTable.open(LinuxProbe.RESULT.libc);
     }
 
     @Override

@@ -15,6 +15,7 @@ import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_GROUP;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_MULTI_QUEUE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_OWNER;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PERSIST;
+import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_PI;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_TYPE;
 import static io.tuntap.linux.jna.Rtnl.IFLA_TUN_VNET_HDR;
 
@@ -42,7 +43,7 @@ final class RtnetlinkReplies {
         LinkFields f = new LinkFields(buf);
         NetlinkAttributes.forEach(buf, start + IFINFOMSG_SIZE, end, f::link);
         return new LinkInfo(buf.getInt(start + 4), f.name, buf.getInt(start + 8), f.mtu, f.mac, f.kind, f.tunType,
-                f.multiQueue, f.persistent, f.owner, f.group, f.vnetHdr);
+                f.multiQueue, f.persistent, f.owner, f.group, f.vnetHdr, f.packetInfo);
     }
 
     /** Passes the address an {@code RTM_NEWADDR} body describes to {@code sink}, unless it is malformed. */
@@ -112,6 +113,7 @@ final class RtnetlinkReplies {
         long owner = -1;
         long group = -1;
         boolean vnetHdr;
+        boolean packetInfo;
 
         LinkFields(ByteBuffer buf) {
             this.buf = buf;
@@ -145,6 +147,7 @@ final class RtnetlinkReplies {
                 case IFLA_TUN_OWNER -> owner = Integer.toUnsignedLong(buf.getInt(v));
                 case IFLA_TUN_GROUP -> group = Integer.toUnsignedLong(buf.getInt(v));
                 case IFLA_TUN_VNET_HDR -> vnetHdr = buf.get(v) != 0;
+                case IFLA_TUN_PI -> packetInfo = buf.get(v) != 0;
                 default -> { }
             }
         }

@@ -83,11 +83,27 @@ final class RtnetlinkRoutes {
         }
     }
 
+    /** A unicast route of the main table and the interface it leaves through. */
+    record Entry(Route route, int oif) {
+    }
+
     /**
      * The route an {@code RTM_NEWROUTE} body describes, if it is a unicast route of the main table through
      * {@code index}; null otherwise (another interface or table, a cached clone, a multipath route).
      */
     static Route parse(ByteBuffer buf, int start, int end, int index) {
+        Entry e = parseMain(buf, start, end);
+        return e != null && e.oif() == index ? e.route() : null;
+    }
+
+    /**
+     * The route an {@code RTM_NEWROUTE} body describes and its output interface, if it is a unicast route of the
+     * main table with one output interface; null otherwise (another table, a cached clone, a multipath route
+     * or one through a nexthop object, which carry no {@code RTA_OIF}). The table is {@code RTA_TABLE} where
+     * present, since {@code rtm_table} holds only 8 bits (RT_TABLE_COMPAT for tables above 255,
+     * include/uapi/linux/rtnetlink.h).
+     */
+    static Entry parseMain(ByteBuffer buf, int start, int end) {
         int family = buf.get(start) & 0xff;
         int dstLength = buf.get(start + 1) & 0xff;
         int type = buf.get(start + 7) & 0xff;
@@ -111,7 +127,7 @@ final class RtnetlinkRoutes {
                 default -> { }
             }
         });
-        if (table[0] != Rtnl.RT_TABLE_MAIN || oif[0] != index) {
+        if (table[0] != Rtnl.RT_TABLE_MAIN || oif[0] == 0) {
             return null;
         }
         try {
@@ -119,9 +135,34 @@ final class RtnetlinkRoutes {
                     : InetAddress.getByAddress(new byte[family == Sys.AF_INET ? 4 : 16]);
             IpPrefix prefix = new IpPrefix(destination, dstLength).network();
             Route r = gateway[0] == null ? Route.onLink(prefix) : Route.via(prefix, gateway[0]);
-            return metric[0] > 0 ? r.withMetric(metric[0]) : r;
+            return new Entry(metric[0] > 0 ? r.withMetric(metric[0]) : r, oif[0]);
         } catch (UnknownHostException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * Every unicast route of the main table of one family with its output interface ({@code RTM_GETROUTE}
+     * dump with {@code rtm_family} set, which rtnetlink hands to that family's dump alone).
+     */
+    static List<Entry> listMain(Rtnetlink netlink, int family) throws TunTapException {
+        ByteBuffer b = netlink.begin(Rtnl.RTM_GETROUTE, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        byte[] rtmsg = new byte[Rtnl.RTMSG_SIZE];
+        rtmsg[0] = (byte) family;
+        b.put(rtmsg);
+        List<Entry> found = new ArrayList<>();
+        int errno = netlink.exchange((buf, type, start, end) -> {
+            if (type == Rtnl.RTM_NEWROUTE) {
+                Entry e = parseMain(buf, start, end);
+                if (e != null) {
+                    found.add(e);
+                }
+            }
+            return true;
+        });
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_GETROUTE", errno, "cannot read the main routing table");
+        }
+        return found;
     }
 }

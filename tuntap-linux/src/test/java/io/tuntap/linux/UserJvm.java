@@ -53,6 +53,11 @@ final class UserJvm implements AutoCloseable {
         }
     }
 
+    /** A directory that the user and root may both write (mode 0777), deleted with the rest. */
+    Path sharedDirectory() {
+        return dir.resolve("tmp");
+    }
+
     /**
      * The command that runs {@code main} as uid and gid 65534 with no capabilities but those in
      * {@code capabilities} (e.g. {@code "+dac_override"}; empty for none).

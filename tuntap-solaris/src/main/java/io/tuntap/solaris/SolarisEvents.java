@@ -188,7 +188,11 @@ final class SolarisEvents implements EventDispatcher.Source {
         }
     }
 
-    /** The address of an ifa_msghdr: RTA_NETMASK, RTA_IFA and RTA_BRD, each sized by its family. */
+    /**
+     * The address of an ifa_msghdr: RTA_NETMASK, RTA_IFA and RTA_BRD, each sized by its family. The kernel
+     * (ip_rts.c rts_new_rtsmsg) also sends RTA_IFP, a sockaddr_dl of its exact size (252), between the netmask
+     * and the address: it is stepped over.
+     */
     private DeviceAddress address(ByteBuffer m, int length) {
         int addrs = m.getInt(RouteMessages.ADDRS);
         int offset = RouteMessages.IFA_MSGHDR_SIZE;
@@ -203,10 +207,14 @@ final class SolarisEvents implements EventDispatcher.Source {
                 return null;
             }
             int family = m.getShort(offset);
+            if (family == RouteMessages.AF_LINK) {
+                offset += RouteMessages.SOCKADDR_DL_SIZE; // RTA_IFP: the interface, named by the message already
+                continue;
+            }
             int size = family == Sys.AF_INET6 ? Lifreq.SOCKADDR_IN6_SIZE
                     : family == Sys.AF_INET ? Lifreq.SOCKADDR_IN_SIZE : -1;
             if (size < 0 || offset + size > length) {
-                return null; // a link address (RTA_IFP) or unknown family: its size is not known here
+                return null; // an unknown family: its size is not known here
             }
             InetAddress a = Lifreq.getSockaddr(m, offset);
             if (bit == RouteMessages.RTA_NETMASK) {

@@ -1248,21 +1248,38 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return m.array();
     }
 
-    /** RTM_NEWADDR or RTM_DELADDR: ifa_msghdr, then RTA_NETMASK, RTA_IFA and (with a destination) RTA_BRD. */
+    /**
+     * RTM_NEWADDR or RTM_DELADDR as illumos builds it (illumos/illumos-gate usr/src/uts/common/inet/ip/ip_rts.c
+     * rts_new_rtsmsg: {@code rtm_addrs = RTA_IFA | RTA_NETMASK | RTA_BRD | RTA_IFP} for every address message;
+     * rts_fill_msg and rts_fill_msg_v6 write the sockaddrs in bit order, each at its exact size: RTA_NETMASK
+     * (0x4), RTA_IFP (0x10) as the sockaddr_dl of ill_dls_info, which returns {@code sizeof (struct
+     * sockaddr_dl)} (252, no rounding), RTA_IFA (0x20), RTA_BRD (0x80, the point-to-point destination, zero
+     * when there is none).
+     */
     private byte[] addressMessage(int type, Lif lif, Ill ill) {
         int size = ill.v6 ? 32 : 16;
-        boolean brd = lif.destination != null && !lif.destination.isAnyLocalAddress();
-        int length = 0x14 + size * (brd ? 3 : 2);
+        int dl = RouteMessages.SOCKADDR_DL_SIZE;
+        int length = 0x14 + size + dl + size + size;
         ByteBuffer m = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
         m.putShort(0, (short) length).put(2, (byte) 3).put(3, (byte) type);
-        m.putInt(4, 0x4 | 0x20 | (brd ? 0x80 : 0));
+        m.putInt(4, 0x4 | 0x10 | 0x20 | 0x80);
         m.putInt(8, (int) lif.flags);
-        m.putShort(12, (short) (int) indexes.get(ill.name));
-        Lifreq.putSockaddr(m, 0x14, lif.netmask != null ? lif.netmask : any(ill.v6));
-        Lifreq.putSockaddr(m, 0x14 + size, lif.address);
-        if (brd) {
-            Lifreq.putSockaddr(m, 0x14 + 2 * size, lif.destination);
-        }
+        int index = indexes.get(ill.name);
+        m.putShort(12, (short) index);
+        int at = 0x14;
+        Lifreq.putSockaddr(m, at, lif.netmask != null ? lif.netmask : any(ill.v6));
+        at += size;
+        // ill_dls_info: sdl_family AF_LINK (u16, illumos has no sa_len), sdl_index, sdl_type, sdl_nlen, sdl_alen
+        // (0 for a tun), sdl_slen 0, then the name in sdl_data.
+        byte[] name = ill.name.getBytes(StandardCharsets.US_ASCII);
+        m.putShort(at, (short) RouteMessages.AF_LINK).putShort(at + 2, (short) index);
+        m.put(at + RouteMessages.SDL_NLEN, (byte) name.length);
+        m.put(at + RouteMessages.SDL_DATA, name);
+        at += dl;
+        Lifreq.putSockaddr(m, at, lif.address);
+        at += size;
+        boolean brd = lif.destination != null && !lif.destination.isAnyLocalAddress();
+        Lifreq.putSockaddr(m, at, brd ? lif.destination : any(ill.v6));
         return m.array();
     }
 

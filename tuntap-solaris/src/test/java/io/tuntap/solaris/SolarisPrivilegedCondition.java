@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.solaris;
 
+import io.tuntap.testkit.RealKernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Enables {@link SolarisPrivilegedTest}s only on Solaris or illumos, as root, with the driver; says why not otherwise. */
+/**
+ * Enables {@link SolarisPrivilegedTest}s only on Solaris or illumos, as root, with the driver; says why not
+ * otherwise, or fails them with {@code -Dtuntap.requireRealKernel=true} (the illumos workflow sets it).
+ */
 final class SolarisPrivilegedCondition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String os = System.getProperty("os.name", "");
         if (!SolarisProbe.isSunOs(os)) {
-            return ConditionEvaluationResult.disabled("not Solaris or illumos (os.name=" + os + "): these tests "
+            return RealKernel.cannotRun("not Solaris or illumos (os.name=" + os + "): these tests "
                     + "plumb real tun/tap interfaces; they run in the illumos workflow");
         }
         if (!"root".equals(System.getProperty("user.name"))) {
-            return ConditionEvaluationResult.disabled("not root: plumbing interfaces needs root in the global zone");
+            return RealKernel.cannotRun("not root: plumbing interfaces needs root in the global zone");
         }
         if (!Files.exists(Path.of("/dev/tun")) || !Files.exists(Path.of("/dev/tap"))) {
-            return ConditionEvaluationResult.disabled("/dev/tun or /dev/tap is missing: " + SolarisErrors.DRIVER_FIX);
+            return RealKernel.cannotRun("/dev/tun or /dev/tap is missing: " + SolarisErrors.DRIVER_FIX);
         }
         return ConditionEvaluationResult.enabled("root on " + os + " with /dev/tun and /dev/tap");
     }

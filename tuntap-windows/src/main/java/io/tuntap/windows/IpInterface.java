@@ -219,7 +219,32 @@ final class IpInterface {
     }
 
     /**
-     * Adds {@code prefix} and waits until it is usable (duplicate address detection done).
+     * Waits up to {@code nanos} for the stack to see the interface connected (its {@code Connected} field),
+     * after the driver indicated media connect; the indication reaches the stack asynchronously.
+     *
+     * @return whether it is connected
+     */
+    synchronized boolean awaitConnected(long nanos) throws TunTapException {
+        long deadline = System.nanoTime() + nanos;
+        while (!connected()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds {@code prefix} and, if the interface is connected, waits until it is usable (duplicate address
+     * detection done). DAD probes the link (RFC 4862 section 5.4; Microsoft's NL_DAD_STATE applies it to IPv4
+     * and IPv6 alike), so on a disconnected interface it cannot finish: there the address stays tentative until
+     * the media connects, and this returns at once.
      *
      * @throws DeviceBusyException if the interface already has it
      */
@@ -233,6 +258,9 @@ final class IpInterface {
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot add " + prefix + " to " + label
                     + (prefix.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
+        }
+        if (row(prefix.isIpv4() ? SockaddrInet.AF_INET : SockaddrInet.AF_INET6).Connected == 0) {
+            return;
         }
         long deadline = System.nanoTime() + DAD_WAIT_NANOS;
         MibUnicastIpAddressRow probe = addressRow(prefix);

@@ -176,7 +176,9 @@ final class TapChannel implements PacketChannel {
 
     /**
      * Sends a control code with {@code in} (may be null) and returns the bytes the driver wrote to the
-     * output, which is then in {@link #ioctlOutput()}. Serialised: one control request at a time.
+     * output, which is then in {@link #ioctlOutput()}. Serialised: one control request at a time. A reply
+     * with output must fill all {@code outSize} bytes: the structures read from it have fixed sizes, and bytes
+     * the driver did not report were not written.
      */
     synchronized int ioctl(int code, String codeName, byte[] in, int outSize) throws TunTapException {
         enter(writers);
@@ -206,7 +208,13 @@ final class TapChannel implements PacketChannel {
             if (!k32.GetOverlappedResult(handle, base + IOCTL_OVL, base + IOCTL_BYTES, true)) {
                 throw ioctlError(call, k32.GetLastError());
             }
-            return control.getInt(IOCTL_BYTES);
+            int returned = control.getInt(IOCTL_BYTES);
+            if (outSize > 0 && returned != outSize) {
+                throw new TunTapException(call, 0, call + " returned " + returned + " bytes where its reply has "
+                        + outSize + ": the driver is not tap-windows6-compatible, or broken; use OpenVPN's "
+                        + "tap-windows6 or the project's tuntap6");
+            }
+            return returned;
         } finally {
             writers.decrementAndGet();
         }

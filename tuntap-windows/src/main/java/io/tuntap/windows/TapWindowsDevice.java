@@ -124,10 +124,15 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             if (config.mtu().isPresent()) {
                 device.setMtu(config.mtu().getAsInt());
             }
+            // The media first: duplicate address detection, which adding an address waits for, cannot finish
+            // on a disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
+            device.setUp(config.up());
+            if (config.up() && !config.addresses().isEmpty()) {
+                ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
+            }
             for (DeviceAddress a : config.addresses()) {
                 device.addConfigured(a);
             }
-            device.setUp(config.up());
             for (Route r : config.routes()) {
                 device.addRoute(r);
             }
@@ -186,6 +191,9 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
      * native-driver {@code glue/tt_control_device.c}): a protected DACL granting all access to Local System
      * (SY) and the built-in Administrators (BA) only. Unlike OpenVPN's tap0901 it has no AllowNonAdmin property.
      */
+    /** How long open waits for the stack to see the media connected before it adds addresses. */
+    private static final long MEDIA_CONNECT_WAIT_NANOS = 2_000_000_000L;
+
     static final String TUNTAP6_SDDL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)";
 
     private static TunTapException openError(int error, String path, String label, String driver) {

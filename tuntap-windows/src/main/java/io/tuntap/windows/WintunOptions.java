@@ -14,10 +14,13 @@ public final class WintunOptions {
     }
 
     /**
-     * The {@code wintun.dll} to use (as downloaded from wintun.net; this project ships none). Without it the
-     * provider uses {@code -Dtuntap.wintun.library}, else the {@code wintun.dll} that {@code jna.library.path} or
-     * Windows' DLL search finds ({@code java.exe}'s folder, the system folders, the working directory,
-     * {@code PATH}). One DLL per process.
+     * The {@code wintun.dll} to use, by its absolute path (as downloaded from wintun.net; this project ships
+     * none); a relative path is refused, since Windows would resolve it against the working directory. It is
+     * honoured whether or not a default DLL exists. Without it the provider uses {@code -Dtuntap.wintun.library}
+     * (also absolute), else a {@code wintun.dll} next to {@code java.exe} or in System32; never one found
+     * through the working directory or {@code PATH}. One DLL per process: once a DLL is bound, naming another
+     * fails with {@link io.tuntap.InvalidConfigurationException}, which names both; naming the same one, or none,
+     * uses it.
      */
     public static final DeviceOption<Path> LIBRARY = DeviceOption.of(WintunProvider.NAME, "library", Path.class);
 

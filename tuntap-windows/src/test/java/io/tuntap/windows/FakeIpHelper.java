@@ -31,6 +31,13 @@ import java.util.UUID;
  * for a missing one or an unknown LUID, {@code ERROR_INVALID_PARAMETER} for an IPv4 row with a site prefix.
  * {@link #denyChanges} makes every change fail with {@code ERROR_ACCESS_DENIED}, as for a user who is not an
  * administrator.
+ *
+ * <p>Duplicate address detection: a new address is {@code IpDadStateTentative} until DAD has run on a connected
+ * link for {@link #dadNanos}, then {@code IpDadStatePreferred}. DAD probes the link (RFC 4862 section 5.4: an
+ * address stays tentative until its Neighbor Solicitations have gone unanswered), so while the adapter's media
+ * is disconnected it does not progress, and an address added then stays tentative until the media connects;
+ * Microsoft's NL_DAD_STATE ("The DAD state applies to both IPv4 and IPv6 addresses") covers both families.
+ * {@link #tentativePollsWhileDisconnected} counts the reads of such a stuck address.
  */
 final class FakeIpHelper implements IpHelper {
     static final int ERROR_NOT_FOUND = 1168;
@@ -51,6 +58,8 @@ final class FakeIpHelper implements IpHelper {
         final List<Object[]> routes = new ArrayList<>(); // {IpPrefix, InetAddress or null, Integer}
         /** The media state NDIS reports for the adapter; tied to a driver fake's media status. */
         java.util.function.BooleanSupplier connected = () -> true;
+        /** When each address's DAD started on a connected link (System.nanoTime), absent while it has not. */
+        final Map<InetAddress, Long> dadStarted = new HashMap<>();
         String dns4 = "";
         String dns6 = "";
 
@@ -66,6 +75,29 @@ final class FakeIpHelper implements IpHelper {
     private final Set<Long> liveTables = new HashSet<>();
     private final Map<Long, Memory> tableMemory = new HashMap<>();
     volatile boolean denyChanges;
+    /** How long DAD takes on a connected link; by default it is done by the first look after connecting. */
+    volatile long dadNanos;
+    /** Reads of a tentative address's row while its interface was disconnected (DAD could not progress). */
+    int tentativePollsWhileDisconnected;
+
+    /** The DAD state of {@code a} on {@code i} now, starting DAD if the link has connected since. */
+    private int dadState(Interface i, InetAddress a) {
+        Long started = i.dadStarted.get(a);
+        long now = System.nanoTime();
+        if (!i.connected.getAsBoolean()) {
+            if (started == null || now - started < dadNanos) {
+                i.dadStarted.remove(a); // a probe interrupted by the media going away starts over
+                return MibUnicastIpAddressRow.IP_DAD_STATE_TENTATIVE;
+            }
+            return MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED;
+        }
+        if (started == null) {
+            i.dadStarted.put(a, now);
+            started = now;
+        }
+        return now - started >= dadNanos ? MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED
+                : MibUnicastIpAddressRow.IP_DAD_STATE_TENTATIVE;
+    }
 
     synchronized Interface add(UUID guid, long luid, int index, String alias) {
         Interface i = new Interface(guid, luid, index, alias);
@@ -187,6 +219,9 @@ final class FakeIpHelper implements IpHelper {
             }
         }
         i.addresses.add(prefix(row));
+        if (i.connected.getAsBoolean()) {
+            i.dadStarted.put(a, System.nanoTime());
+        }
         notifyRow(i.luid, copy(row, i), 1);
         return 0;
     }
@@ -206,6 +241,7 @@ final class FakeIpHelper implements IpHelper {
             return ERROR_NOT_FOUND;
         }
         i.addresses.remove(gone);
+        i.dadStarted.remove(a);
         MibUnicastIpAddressRow deleted = new MibUnicastIpAddressRow();
         deleted.Address.set(a);
         deleted.OnLinkPrefixLength = (byte) gone.prefixLength();
@@ -223,7 +259,10 @@ final class FakeIpHelper implements IpHelper {
         for (IpPrefix p : i.addresses) {
             if (p.address().equals(a)) {
                 row.OnLinkPrefixLength = (byte) p.prefixLength();
-                row.DadState = MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED;
+                row.DadState = dadState(i, a);
+                if (row.DadState == MibUnicastIpAddressRow.IP_DAD_STATE_TENTATIVE && !i.connected.getAsBoolean()) {
+                    tentativePollsWhileDisconnected++;
+                }
                 row.InterfaceIndex = i.index;
                 return 0;
             }
@@ -252,7 +291,7 @@ final class FakeIpHelper implements IpHelper {
                     row.OnLinkPrefixLength = (byte) p.prefixLength();
                     row.InterfaceLuid = i.luid;
                     row.InterfaceIndex = i.index;
-                    row.DadState = MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED;
+                    row.DadState = dadState(i, p.address());
                     rows.add(row);
                 }
             }
@@ -464,6 +503,14 @@ final class FakeIpHelper implements IpHelper {
 
     /** The adapter's media state changed (NDIS link state indication): notifies the interface callbacks. */
     void mediaChanged(long luid) {
+        synchronized (this) {
+            Interface i = byLuid(luid);
+            if (i != null) {
+                for (IpPrefix p : i.addresses) {
+                    dadState(i, p.address()); // DAD starts when the media connects, and restarts after a drop
+                }
+            }
+        }
         notifyChange(luid, false);
     }
 

@@ -2,6 +2,7 @@
 package io.tuntap.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,8 +22,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The device contract through the project's own driver: the tap-windows6 backend's {@link io.tuntap.windows.win32.Kernel32Io} seam
- * bound to {@code libtuntapsim.so}, which runs the driver's real {@code glue/} and {@code core/} under a
+ * The device contract through the project's own driver: the tap-windows6 backend's
+ * {@link io.tuntap.windows.win32.Kernel32Io} seam bound to the driver simulation ({@code libtuntapsim.so}, or
+ * {@code tuntapsim.dll} on a Windows JVM), which runs the driver's real {@code glue/} and {@code core/} under a
  * user-mode NDIS and I/O manager. Packets go the driver's whole way: IRP_MJ_READ/WRITE through the control
  * device, the read queue, the engine's TUN framing, ARP and ND, and NDIS send and receive indications. IP
  * configuration (addresses, MTU) goes to the IP Helper fake, as the simulation has no IP stack.
@@ -44,6 +46,9 @@ class SimDriverContractTest extends TunTapDeviceContract {
     @BeforeAll
     static void bind() {
         String why = TuntapSim.load();
+        if (why != null && Boolean.getBoolean("tuntap.sim.required")) {
+            fail("the driver simulation is required (-Dtuntap.sim.required=true) but not available: " + why);
+        }
         assumeTrue(why == null, () -> "the driver simulation is not available: " + why);
     }
 
@@ -88,6 +93,7 @@ class SimDriverContractTest extends TunTapDeviceContract {
             try {
                 assertEquals(0, k32.openHandles(), "every handle closed");
                 assertEquals(List.of(), k32.violations(), "the backend used the I/O calls correctly");
+                assertTrue(k32.pendedIoctls.get() > 0, "some control requests completed later, through OVERLAPPED");
                 assertEquals(memory, NativeMemory.live(), "every native block freed");
                 assertEquals(0, ip.liveTables(), "every IP Helper table freed");
                 assertEquals(0, ip.liveNotifications(), "every change notification cancelled");

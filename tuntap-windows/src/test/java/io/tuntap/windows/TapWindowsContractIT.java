@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.windows;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.tuntap.DeviceConfig;
 import io.tuntap.testkit.TunTapDeviceContract;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +10,8 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * The device contract on a real tap-windows6 adapter (OpenVPN's tap0901, installed by the Windows workflow),
  * as Administrator, with Windows' own stack as the peer; TAP, and TUN through CONFIG_TUN. Runs only on
- * Windows; skipped, saying why, where no adapter is installed.
+ * Windows; skipped, saying why, where no adapter is installed, or failed there under
+ * {@code -Dtuntap.requireRealKernel=true}.
  */
 @EnabledOnOs(OS.WINDOWS)
 class TapWindowsContractIT extends TunTapDeviceContract {
@@ -20,7 +19,7 @@ class TapWindowsContractIT extends TunTapDeviceContract {
 
     @BeforeAll
     static void needsAnAdapter() {
-        assumeTrue(PROVIDER.availability().isAvailable(), () -> "tap-windows6: " + PROVIDER.availability().detail());
+        WindowsHost.requireOrSkip(PROVIDER.availability().isAvailable(), () -> "tap-windows6: " + PROVIDER.availability().detail());
     }
 
     @Override

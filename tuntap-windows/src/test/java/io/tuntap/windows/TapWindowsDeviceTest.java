@@ -156,6 +156,65 @@ class TapWindowsDeviceTest {
         assertTrue(message.contains("Administrator"), "says how to get access: " + message);
     }
 
+    /**
+     * Duplicate address detection cannot finish on a disconnected adapter, so open connects the media before
+     * it adds addresses, and waits for DAD only on a connected link.
+     */
+    @Test
+    void openConnectsBeforeAddingAddressesAndNeverPollsDadOnADisconnectedLink() throws Exception {
+        DeviceConfig both = DeviceConfig.tap().address("10.9.0.2/24").address("fd09::2/64").build();
+        long start = System.nanoTime();
+        try (TapWindowsDevice d = TapWindowsDevice.open(driver, ip, ADAPTER, both)) {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0, ip.tentativePollsWhileDisconnected, "DAD polled while the media was disconnected");
+            assertTrue(millis < 2000, "open took " + millis + " ms");
+            assertTrue(d.isUp());
+        }
+    }
+
+    @Test
+    void addressesAreUsableWhenOpenReturnsWithTheLinkUp() throws Exception {
+        ip.dadNanos = 200_000_000L;
+        DeviceConfig both = DeviceConfig.tap().address("10.9.0.2/24").address("fd09::2/64").build();
+        try (TapWindowsDevice d = TapWindowsDevice.open(driver, ip, ADAPTER, both)) {
+            for (String a : List.of("10.9.0.2", "fd09::2")) {
+                io.tuntap.windows.win32.MibUnicastIpAddressRow row = new io.tuntap.windows.win32.MibUnicastIpAddressRow();
+                row.Address.set(java.net.InetAddress.getByName(a));
+                row.InterfaceLuid = d.luid();
+                assertEquals(0, ip.GetUnicastIpAddressEntry(row));
+                assertEquals(io.tuntap.windows.win32.MibUnicastIpAddressRow.IP_DAD_STATE_PREFERRED, row.DadState,
+                        a + " is still tentative: open returned before DAD finished");
+            }
+        }
+    }
+
+    @Test
+    void openWithTheLinkDownDoesNotWaitForDad() throws Exception {
+        ip.dadNanos = 200_000_000L;
+        DeviceConfig down = DeviceConfig.tap().address("10.9.0.2/24").address("fd09::2/64").up(false).build();
+        long start = System.nanoTime();
+        try (TapWindowsDevice d = TapWindowsDevice.open(driver, ip, ADAPTER, down)) {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0, ip.tentativePollsWhileDisconnected, "DAD polled while the media was disconnected");
+            assertTrue(millis < 2000, "open took " + millis + " ms");
+            assertFalse(d.isUp());
+            d.addAddress(DeviceAddress.parse("10.9.1.2/24"));
+            assertEquals(0, ip.tentativePollsWhileDisconnected, "addAddress while down does not wait either");
+        }
+    }
+
+    /** A reply shorter than its structure is refused, not read past: the rest of the buffer was never written. */
+    @Test
+    void controlCodeReplyShorterThanItsStructureIsATypedError() {
+        for (int code : new int[] {TapIoctl.GET_VERSION, TapIoctl.GET_MTU, TapIoctl.GET_MAC}) {
+            driver.shortIoctl.clear();
+            driver.shortIoctl.put(code, 2);
+            TunTapException e = assertThrows(TunTapException.class, () -> TapWindowsDevice.open(driver, ip, ADAPTER,
+                    tap()));
+            assertTrue(e.getMessage().contains("2 bytes") && e.getMessage().contains("DeviceIoControl"), e.getMessage());
+        }
+    }
+
     @Test
     void driverOlderThan99IsRefusedAndReleased() {
         driver.versionMajor = 9;

@@ -5,16 +5,23 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The C API of {@code libtuntapsim.so} ({@code native-driver/sim/tuntapsim.h}): the project's driver, its
- * real {@code glue/} and {@code core/} code, under a user-mode NDIS and I/O manager. Direct-mapped; pointers
- * are {@code long} (LP64 Linux).
+ * The C API of the driver simulation ({@code native-driver/sim/tuntapsim.h}): the project's driver, its real
+ * {@code glue/} and {@code core/} code, under a user-mode NDIS and I/O manager. Direct-mapped; pointers are
+ * {@code long}, and every other parameter a fixed-width integer, so the one binding serves both builds:
+ * {@code libtuntapsim.so} (LP64 Linux) and {@code tuntapsim.dll} (LLP64 Windows x64, built by mingw-w64, for a
+ * Windows JVM).
+ *
+ * <p>Which build: {@code -Dtuntap.sim.variant=asan} takes {@code libtuntapsim-asan.so}, the same code under
+ * ASan and UBSan, which needs the ASan runtime loaded first ({@code LD_PRELOAD}). On Linux the library is
+ * rebuilt by the driver's Makefile before it is bound, every time (make does nothing when it is up to date),
+ * so that a test never runs yesterday's driver code. On Windows it must have been built before the JVM
+ * started ({@code make -C native-driver sim-dll}, as {@code scripts/windows-jvm-test} does).
  */
 final class TuntapSim {
     static final int STATUS_SUCCESS = 0;
@@ -29,16 +36,29 @@ final class TuntapSim {
     private TuntapSim() {
     }
 
-    /** The library's path in the repository's build output. */
+    static boolean onWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    /** {@code -Dtuntap.sim.variant}: empty for the plain build, or {@code asan}. */
+    static String variant() {
+        return System.getProperty("tuntap.sim.variant", "");
+    }
+
+    /** The library's path in the repository's build output, for this OS and variant. */
     static Path libraryPath() {
+        String file = onWindows() ? "tuntapsim.dll"
+                : variant().isEmpty() ? "libtuntapsim.so" : "libtuntapsim-" + variant() + ".so";
         return Path.of(System.getProperty("tuntap.repoRoot", "..")).toAbsolutePath().normalize()
-                .resolve("native-driver/build/out/libtuntapsim.so");
+                .resolve("native-driver/build/out").resolve(file);
     }
 
     /**
-     * Builds the library with the driver's Makefile if it is missing, and binds it once.
+     * Brings the library up to date with the driver's Makefile (not on Windows, where it must exist), and
+     * binds it once.
      *
-     * @return null if bound, else why not (for a test assumption)
+     * @return null if bound, else why not (for a test assumption, or a failure where the simulation is
+     *     required)
      */
     static synchronized String load() {
         if (loaded) {
@@ -47,27 +67,64 @@ final class TuntapSim {
         if (loadError != null) {
             return loadError;
         }
+        loadError = bind();
+        loaded = loadError == null;
+        return loadError;
+    }
+
+    private static String bind() {
         Path lib = libraryPath();
         try {
-            if (!Files.exists(lib)) {
-                Path root = lib.getParent().getParent().getParent();
-                Process p = new ProcessBuilder("make", "-s", "-C", root.toString(), lib.toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                p.getOutputStream().close();
-                if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.exists(lib)) {
-                    p.destroyForcibly();
-                    loadError = "could not build " + lib + " with 'make -C native-driver " + lib
-                            + "' (needs gcc and make)";
-                    return loadError;
+            if (onWindows()) {
+                if (!variant().isEmpty()) {
+                    return "the " + variant() + " build of the simulation exists for Linux only";
+                }
+                if (!Files.exists(lib)) {
+                    return lib + " is missing: build it with 'make -C native-driver sim-dll' (mingw-w64) "
+                            + "before starting this JVM, as scripts/windows-jvm-test does";
+                }
+            } else {
+                String made = make(lib);
+                if (made != null) {
+                    return made;
+                }
+                if (variant().equals("asan") && !asanRuntimeLoaded()) {
+                    return lib + " needs the ASan runtime loaded first: run the JVM with "
+                            + "LD_PRELOAD=\"$(gcc -print-file-name=libasan.so)\" (the sim-asan profile does)";
                 }
             }
             Native.register(TuntapSim.class, NativeLibrary.getInstance(lib.toString()));
-            loaded = true;
             return null;
         } catch (Exception | LinkageError e) {
-            loadError = "cannot load " + lib + ": " + e;
-            return loadError;
+            return "cannot load " + lib + ": " + e;
         }
+    }
+
+    /** Runs {@code make -C native-driver <lib>}; null if the library is now up to date, else why not. */
+    private static String make(Path lib) throws Exception {
+        Path root = lib.getParent().getParent().getParent();
+        Process p;
+        try {
+            p = new ProcessBuilder("make", "-s", "-C", root.toString(), lib.toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            return "cannot run make to build " + lib + " (needs make and gcc): " + e.getMessage();
+        }
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.exists(lib)) {
+            p.destroyForcibly();
+            return "'make -C " + root + " " + lib + "' failed (needs gcc and make):\n"
+                    + new String(out, StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    /** Whether this process has ASan's runtime (gcc's libasan or clang's), from its memory map. */
+    private static boolean asanRuntimeLoaded() throws java.io.IOException {
+        Path maps = Path.of("/proc/self/maps");
+        return Files.exists(maps) && Files.readAllLines(maps).stream()
+                .anyMatch(l -> l.contains("/libasan.so") || l.contains("libclang_rt.asan"));
     }
 
     static native int tts_api_version();
@@ -89,6 +146,8 @@ final class TuntapSim {
     static native long tts_write(long file, long buf, int len);
 
     static native int tts_io_wait(long io, int timeoutMs, long information);
+
+    static native int tts_io_pended(long io);
 
     static native int tts_io_cancel(long io);
 
@@ -158,9 +217,5 @@ final class TuntapSim {
             config.close();
             guid.close();
         }
-    }
-
-    static boolean exists(Path p) {
-        return new File(p.toString()).exists();
     }
 }

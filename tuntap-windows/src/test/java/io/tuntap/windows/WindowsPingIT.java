@@ -2,7 +2,6 @@
 package io.tuntap.windows;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tuntap.DeviceConfig;
 import io.tuntap.Route;
@@ -46,7 +45,7 @@ class WindowsPingIT {
     @Test
     void pingsThroughWintun() throws Exception {
         WintunProvider p = new WintunProvider();
-        assumeTrue(p.availability().isAvailable(), () -> p.availability().detail());
+        WindowsHost.requireOrSkip(p.availability().isAvailable(), () -> p.availability().detail());
         pingThrough(p.open(DeviceConfig.tun().name("tuntap-ping-" + ProcessHandle.current().pid())
                 .address("10.97.0.1/24").build()), EchoResponder.forTun());
     }
@@ -54,14 +53,14 @@ class WindowsPingIT {
     @Test
     void pingsThroughTapWindows6InTunMode() throws Exception {
         TapWindowsProvider p = new TapWindowsProvider();
-        assumeTrue(p.availability().isAvailable(), () -> p.availability().detail());
+        WindowsHost.requireOrSkip(p.availability().isAvailable(), () -> p.availability().detail());
         pingThrough(p.open(DeviceConfig.tun().address("10.97.0.1/24").build()), EchoResponder.forTun());
     }
 
     @Test
     void pingsThroughTapWindows6InTapMode() throws Exception {
         TapWindowsProvider p = new TapWindowsProvider();
-        assumeTrue(p.availability().isAvailable(), () -> p.availability().detail());
+        WindowsHost.requireOrSkip(p.availability().isAvailable(), () -> p.availability().detail());
         TunTapDevice d = p.open(DeviceConfig.tap().address("10.97.0.1/24").build());
         pingThrough(d, EchoResponder.forTap(io.tuntap.MacAddress.parse("02:00:00:97:00:02"),
                 List.of(InetAddress.getByName("10.97.0.2"), InetAddress.getByName("10.96.0.9"))));

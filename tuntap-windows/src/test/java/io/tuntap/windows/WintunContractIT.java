@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.windows;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.testkit.TunTapDeviceContract;
@@ -15,7 +13,7 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * The device contract on real Wintun adapters, created and removed by each test (Administrator), with
  * Windows' own stack as the peer. Needs {@code wintun.dll} ({@code -Dtuntap.wintun.library}); runs only on
- * Windows.
+ * Windows; skipped, saying why, without the DLL, or failed then under {@code -Dtuntap.requireRealKernel=true}.
  */
 @EnabledOnOs(OS.WINDOWS)
 class WintunContractIT extends TunTapDeviceContract {
@@ -23,7 +21,7 @@ class WintunContractIT extends TunTapDeviceContract {
 
     @BeforeAll
     static void needsWintun() {
-        assumeTrue(PROVIDER.availability().isAvailable(), () -> "wintun: " + PROVIDER.availability().detail());
+        WindowsHost.requireOrSkip(PROVIDER.availability().isAvailable(), () -> "wintun: " + PROVIDER.availability().detail());
     }
 
     @Override

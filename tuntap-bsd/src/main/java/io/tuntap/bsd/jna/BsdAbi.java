@@ -186,7 +186,8 @@ public final class BsdAbi {
         gifname = fb ? ior('t', 93, ifreqSize) : nb ? ior('e', 0, ifreqSize) : 0;
         ctliocginfo = mac ? iowr('N', 3, CtlInfo.SIZE) : 0;
         // if_tuntap.c: TUNMRU 65535; OpenBSD if_tun.c: ETHERMIN..TUNMRU 16384; NetBSD if_tun.c: 576..TUNMTU 1500.
-        minMtu = nb ? 576 : 68;
+        // FreeBSD ifhwioctl and xnu ifioctl refuse an MTU below IF_MINMTU (72, net/if_var.h) with EINVAL.
+        minMtu = nb ? 576 : ob ? 68 : 72;
         maxMtu = ob ? 16384 : nb ? 1500 : 65535;
     }
 

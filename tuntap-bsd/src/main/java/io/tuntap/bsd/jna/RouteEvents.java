@@ -9,14 +9,14 @@ import java.nio.ByteBuffer;
  * ({@code RTM_IFINFO}), {@code ifa_msghdr} ({@code RTM_NEWADDR}, {@code RTM_DELADDR}) and
  * {@code if_announcemsghdr} ({@code RTM_IFANNOUNCE}), each starting with msglen (u16), version (u8), type (u8).
  * <ul>
- * <li>FreeBSD {@code net/if.h}: if_msghdr addrs @4, flags @8, u16 index @12, if_data @16 (ifi_mtu u32 @+8):
- *     160 bytes; ifa_msghdr addrs @4, flags @8, index @12, metric @16: 20 bytes; if_announcemsghdr index @4,
- *     name @6, what @22: 24 bytes. Types 0xc, 0xd, 0xe, 0x11.</li>
+ * <li>FreeBSD {@code net/if.h}: if_msghdr addrs @4, flags @8, u16 index @12, if_data @16 (ifi_mtu u32 @+8,
+ *     152 bytes): 168 bytes; ifa_msghdr addrs @4, flags @8, index @12, metric @16: 20 bytes;
+ *     if_announcemsghdr index @4, name @6, what @22: 24 bytes. Types 0xc, 0xd, 0xe, 0x11.</li>
  * <li>OpenBSD {@code net/if.h}: every header has u16 hdrlen @4 and u16 index @6; if_msghdr addrs @12, flags @16,
  *     xflags @20, if_data @24 (ifi_mtu u32 @+4); ifa_msghdr addrs @12, flags @16, metric @20: 24 bytes;
  *     if_announcemsghdr what @8, name @10. The sockaddrs start at hdrlen. Types 0xc, 0xd, 0xe, 0xf.</li>
- * <li>NetBSD {@code net/if.h}: if_msghdr addrs @4, flags @8, index @12, if_data @16 (ifi_mtu u64 @+8): 160
- *     bytes; ifa_msghdr u16 index @4, flags @8, addrs @12, pid, addrflags, metric: 28 bytes, 32 with
+ * <li>NetBSD {@code net/if.h}: if_msghdr addrs @4, flags @8, index @12, if_data @16 (ifi_mtu u64 @+8, 136
+ *     bytes): 152 bytes; ifa_msghdr u16 index @4, flags @8, addrs @12, pid, addrflags, metric: 28 bytes, 32 with
  *     {@code __align64};
  *     if_announcemsghdr index @4, name @6, what @22: 24 bytes. Version 4; types 0x16, 0x17, 0x14, 0x10.</li>
  * <li>macOS (xnu {@code net/if.h}): if_msghdr addrs @4, flags @8, index @12, if_data @16 (ifi_mtu u32 @+8): 112
@@ -104,9 +104,9 @@ public final class RouteEvents {
     /** The layout of {@code abi}'s interface messages. */
     public static Layout layout(BsdAbi abi) {
         return switch (abi.os) {
-            case FREEBSD -> new Layout(0xc, 0xd, 0xe, 0x11, 4, 8, 12, 24, 4, 160, 4, 12, 20, 4, 22, 6, -1);
+            case FREEBSD -> new Layout(0xc, 0xd, 0xe, 0x11, 4, 8, 12, 24, 4, 168, 4, 12, 20, 4, 22, 6, -1);
             case OPENBSD -> new Layout(0xc, 0xd, 0xe, 0xf, 12, 16, 6, 28, 4, 0, 12, 6, 24, 6, 8, 10, 4);
-            case NETBSD -> new Layout(0x16, 0x17, 0x14, 0x10, 4, 8, 12, 24, 8, 160, 12, 4, 32, 4, 22, 6, -1);
+            case NETBSD -> new Layout(0x16, 0x17, 0x14, 0x10, 4, 8, 12, 24, 8, 152, 12, 4, 32, 4, 22, 6, -1);
             case DARWIN -> new Layout(0xc, 0xd, 0xe, -1, 4, 8, 12, 24, 4, 112, 4, 12, 20, -1, -1, -1, -1);
         };
     }

@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
  *     version 5; sockaddrs aligned to 8 (sizeof long).</li>
  * <li>OpenBSD {@code sys/net/route.h}: msglen, version, type, u16 hdrlen @4, u16 index @6, u16 tableid @8,
  *     u8 priority @10, u8 mpls @11, int addrs @12, flags @16, fmask @20, pid @24, seq @28, errno @32,
- *     u_int inits @36, metrics @40 (u64 pksent, i64 expire, 11 u_int, padded to 64): 104 bytes; version 5;
- *     {@code rtm_hdrlen} must hold the header size; aligned to 8.</li>
+ *     u_int inits @36, metrics @40 (u64 pksent, i64 expire, 10 u_int: 56 bytes): 96 bytes; version 5;
+ *     {@code rtm_hdrlen} holds the header size and the sockaddrs start there; aligned to 8. An on-link
+ *     gateway must be a whole {@code sockaddr_dl} of 32 bytes ({@code rtm_xaddrs} in {@code rtsock.c}).</li>
  * <li>NetBSD {@code sys/net/route.h}: msglen, version, type, u16 index @4, int flags @8, addrs @12, pid @16,
  *     seq @20, errno @24, use @28, inits @32, metrics 64-bit aligned @40 (8 u64, 2 time_t): 120 bytes;
  *     version 4; aligned to 8 ({@code RT_ROUNDUP}).</li>
@@ -58,9 +59,14 @@ public final class RtMsghdr {
     /**
      * The length of the {@code sockaddr_dl} this backend writes: the fixed part (len, family, u16 index, type,
      * nlen, alen, slen) and 12 bytes of data, as in the classic and macOS definition; the kernels read the
-     * index and take any length covering the fixed part.
+     * index and take any length covering the fixed part, except OpenBSD (see {@link #linkSize}).
      */
     public static final int SOCKADDR_DL_SIZE = 20;
+    /**
+     * OpenBSD's {@code sizeof(struct sockaddr_dl)}: the fixed part and {@code sdl_data[24]} ({@code net/if_dl.h}).
+     * Its {@code rtm_xaddrs} refuses an {@code AF_LINK} gateway shorter than that with EINVAL.
+     */
+    public static final int OPENBSD_SOCKADDR_DL_SIZE = 32;
 
     /**
      * One route of a dump ({@code NET_RT_DUMP}).
@@ -88,7 +94,7 @@ public final class RtMsghdr {
     public static Layout layout(BsdAbi abi) {
         return switch (abi.os) {
             case FREEBSD -> new Layout(152, 5, 4, 8, 12, 16, 20, 24, -1, 8);
-            case OPENBSD -> new Layout(104, 5, 6, 16, 12, 24, 28, 32, 4, 8);
+            case OPENBSD -> new Layout(96, 5, 6, 16, 12, 24, 28, 32, 4, 8);
             case NETBSD -> new Layout(120, 4, 4, 8, 12, 16, 20, 24, -1, 8);
             case DARWIN -> new Layout(92, 5, 4, 8, 12, 16, 20, 24, -1, 4);
         };
@@ -112,7 +118,8 @@ public final class RtMsghdr {
         Layout l = layout(abi);
         boolean v4 = destination instanceof Inet4Address;
         int step = roundUp(v4 ? BsdAbi.SOCKADDR_IN_SIZE : BsdAbi.SOCKADDR_IN6_SIZE, l);
-        int dlStep = roundUp(SOCKADDR_DL_SIZE, l);
+        int dlSize = linkSize(abi);
+        int dlStep = roundUp(dlSize, l);
         int length = l.size() + 2 * step + (gateway != null ? step + dlStep : dlStep);
         Sockaddrs.zero(b, 0, length);
         b.putShort(0, (short) length);
@@ -135,7 +142,7 @@ public final class RtMsghdr {
             Sockaddrs.put(b, at, abi, gateway);
             at += step;
         } else {
-            putLink(b, at, index);
+            putLink(b, at, dlSize, index);
             at += dlStep;
         }
         if (v4) {
@@ -145,14 +152,19 @@ public final class RtMsghdr {
         }
         at += step;
         if (gateway != null) {
-            putLink(b, at, index);
+            putLink(b, at, dlSize, index);
         }
         return length;
     }
 
-    /** A {@code sockaddr_dl} naming interface {@code index} (no name, no address). */
-    private static void putLink(ByteBuffer b, int at, int index) {
-        b.put(at, (byte) SOCKADDR_DL_SIZE);
+    /** The length of the {@code sockaddr_dl} written for {@code abi}. */
+    public static int linkSize(BsdAbi abi) {
+        return abi.os == BsdAbi.Os.OPENBSD ? OPENBSD_SOCKADDR_DL_SIZE : SOCKADDR_DL_SIZE;
+    }
+
+    /** A {@code sockaddr_dl} of {@code size} bytes naming interface {@code index} (no name, no address). */
+    private static void putLink(ByteBuffer b, int at, int size, int index) {
+        b.put(at, (byte) size);
         b.put(at + 1, (byte) BsdAbi.AF_LINK);
         b.putShort(at + 2, (short) index);
     }

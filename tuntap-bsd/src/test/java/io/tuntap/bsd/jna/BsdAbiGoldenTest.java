@@ -140,6 +140,17 @@ class BsdAbiGoldenTest {
     }
 
     @Test
+    void freebsdAndMacosRefuseAnMtuBelowIfMinmtu() {
+        // freebsd/freebsd-src sys/net/if_var.h@02b199f1 and apple-oss-distributions/xnu bsd/net/if_var.h
+        // (xnu-11417.101.15): "#define IF_MINMTU 72", which ifhwioctl (FreeBSD) and ifioctl (xnu) enforce for
+        // SIOCSIFMTU with EINVAL.
+        assertEquals(72, BsdAbi.FREEBSD.minMtu);
+        assertEquals(72, BsdAbi.DARWIN.minMtu);
+        // openbsd/src sys/net/if_tun.c 1.252 tun_ioctl takes ETHERMIN (46) and up; the API's 68 is the bound.
+        assertEquals(68, BsdAbi.OPENBSD.minMtu);
+    }
+
+    @Test
     void iocFieldsRoundTripAndRejectOverflow() {
         long r = Ioc.iowr('i', 122, 144);
         assertEquals(144, Ioc.parameterLength(r));

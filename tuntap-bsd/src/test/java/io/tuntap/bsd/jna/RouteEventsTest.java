@@ -110,16 +110,16 @@ class RouteEventsTest {
 
     @Test
     void interfaceInfoCarriesFlagsAndMtu() {
-        // FreeBSD if_msghdr (160 bytes): addrs @4, flags @8 (UP|POINTOPOINT|RUNNING|MULTICAST = 0x8051),
+        // FreeBSD if_msghdr (168 bytes): addrs @4, flags @8 (UP|POINTOPOINT|RUNNING|MULTICAST = 0x8051),
         // index @12, if_data @16 with ifi_mtu (u32) at +8.
-        String freebsd = "a000 05 0e 00000000 51800000 0700 0000" + zeros(8) + "78050000" + zeros(132);
+        String freebsd = "a800 05 0e 00000000 51800000 0700 0000" + zeros(8) + "78050000" + zeros(140);
         assertEquals(new RouteEvents.IfInfo(7, 0x8051, 1400), parse(freebsd, BsdAbi.FREEBSD));
         // OpenBSD: hdrlen @4, index @6, addrs @12, flags @16, xflags @20, if_data @24 with ifi_mtu at +4.
         String openbsd = "a800 05 0e a800 0700 0000 0000 00000000 51800000 00000000" + zeros(4) + "78050000"
                 + zeros(136);
         assertEquals(new RouteEvents.IfInfo(7, 0x8051, 1400), parse(openbsd, BsdAbi.OPENBSD));
-        // NetBSD: RTM_IFINFO 0x14, version 4, ifi_mtu a u64 at if_data (16) + 8.
-        String netbsd = "a000 04 14 00000000 50800000 0700 0000" + zeros(8) + "7805000000000000" + zeros(128);
+        // NetBSD if_msghdr (152 bytes): RTM_IFINFO 0x14, version 4, ifi_mtu a u64 at if_data (16) + 8.
+        String netbsd = "9800 04 14 00000000 50800000 0700 0000" + zeros(8) + "7805000000000000" + zeros(120);
         assertEquals(new RouteEvents.IfInfo(7, 0x8050, 1400), parse(netbsd, BsdAbi.NETBSD));
         // macOS if_msghdr (112 bytes): if_data @16 with ifi_mtu (u32) at +8.
         String macos = "7000 05 0e 00000000 51800000 0900 0000" + zeros(8) + "dc050000" + zeros(84);
@@ -134,5 +134,16 @@ class RouteEventsTest {
         assertNull(parse("ff00 05 0e" + zeros(20), BsdAbi.FREEBSD));
         // an address message whose sockaddr runs past the end.
         assertNull(parse("2000 05 0c 20000000 00000000 0700 0000 00000000 10020000 0a630301", BsdAbi.FREEBSD));
+    }
+
+    @Test
+    void ifMsghdrSizesFromTheHeaders() {
+        // freebsd/freebsd-src sys/net/if.h: if_msghdr is msglen, version, type, addrs, flags, index, spare (16
+        // bytes), then struct if_data: 6 uint8_t and uint16_t ifi_datalen (8), uint32_t mtu and metric (8), 14
+        // uint64_t from baudrate to hwassist (112), the 8-byte epoch union and the 16-byte lastchange union: 152.
+        assertEquals(16 + 152, RouteEvents.layout(BsdAbi.FREEBSD).ifmSize());
+        // NetBSD/src sys/net/if.h: the same 16 bytes, then struct if_data: 3 u_char and int ifi_link_state (8),
+        // 14 uint64_t from mtu to noproto (112), struct timespec ifi_lastchange (16): 136.
+        assertEquals(16 + 136, RouteEvents.layout(BsdAbi.NETBSD).ifmSize());
     }
 }

@@ -21,7 +21,10 @@ class RtMsghdrTest {
     @Test
     void layoutsFromTheHeaders() {
         assertEquals(new RtMsghdr.Layout(152, 5, 4, 8, 12, 16, 20, 24, -1, 8), RtMsghdr.layout(BsdAbi.FREEBSD));
-        assertEquals(new RtMsghdr.Layout(104, 5, 6, 16, 12, 24, 28, 32, 4, 8), RtMsghdr.layout(BsdAbi.OPENBSD));
+        // openbsd/src sys/net/route.h 1.218: msglen, version, type, hdrlen @4, index @6, tableid @8, priority @10,
+        // mpls @11, addrs @12, flags @16, fmask @20, pid @24, seq @28, errno @32, inits @36, then struct
+        // rt_metrics @40: u_int64_t pksent, int64_t expire and 10 u_int (locks .. pad) = 56, so 96 in all.
+        assertEquals(new RtMsghdr.Layout(96, 5, 6, 16, 12, 24, 28, 32, 4, 8), RtMsghdr.layout(BsdAbi.OPENBSD));
         assertEquals(new RtMsghdr.Layout(120, 4, 4, 8, 12, 16, 20, 24, -1, 8), RtMsghdr.layout(BsdAbi.NETBSD));
         assertEquals(new RtMsghdr.Layout(92, 5, 4, 8, 12, 16, 20, 24, -1, 4), RtMsghdr.layout(BsdAbi.DARWIN));
         assertEquals(32, RtMsghdr.roundUp(28, RtMsghdr.layout(BsdAbi.NETBSD)), "sockaddr_in6 padded to 8");
@@ -50,13 +53,13 @@ class RtMsghdrTest {
         ByteBuffer b = ByteBuffer.allocate(300).order(ByteOrder.LITTLE_ENDIAN);
         int n = RtMsghdr.putRoute(b, BsdAbi.OPENBSD, RtMsghdr.RTM_DELETE, 1, InetAddress.getByName("fd99::"), 64,
                 InetAddress.getByName("fd99::1"), false);
-        assertEquals(104 + 3 * 32, n, "sockaddr_in6 padded to 32");
-        assertEquals(104, b.getShort(4), "rtm_hdrlen");
+        assertEquals(96 + 3 * 32, n, "sockaddr_in6 padded to 32");
+        assertEquals(96, b.getShort(4), "rtm_hdrlen: sizeof(struct rt_msghdr), route.h 1.218");
         assertEquals(RtMsghdr.RTF_UP | RtMsghdr.RTF_STATIC, b.getInt(16), "rtm_flags @16");
         assertEquals(7, b.getInt(12), "rtm_addrs @12");
         assertEquals(2, b.get(3), "RTM_DELETE");
-        assertEquals("1c18", hex(b, 104, 106), "sin6_len 28, AF_INET6 24");
-        assertEquals("1c18", hex(b, 136, 138), "the gateway 32 bytes on");
+        assertEquals("1c18", hex(b, 96, 98), "sin6_len 28, AF_INET6 24");
+        assertEquals("1c18", hex(b, 128, 130), "the gateway 32 bytes on");
     }
 
     @Test
@@ -100,17 +103,25 @@ class RtMsghdrTest {
         assertEquals(VIA_10_0_0_2 + LINK_7, hex(b, 92, 160));
     }
 
+    /**
+     * OpenBSD's sockaddr_dl as an on-link gateway: openbsd/src sys/net/rtsock.c 1.388 rtm_xaddrs refuses an
+     * AF_LINK RTA_GATEWAY shorter than sizeof(struct sockaddr_dl) with EINVAL, and sys/net/if_dl.h makes that
+     * 32 (len, family, u16 index, type, nlen, alen, slen, sdl_data[24]).
+     */
+    private static final String OPENBSD_LINK_7 = "2012" + "0700" + "00".repeat(28);
+
     @Test
     void onLinkRouteHasTheInterfaceAsGatewayAndOpenBsdAPriority() throws Exception {
         ByteBuffer b = ByteBuffer.allocate(300).order(ByteOrder.LITTLE_ENDIAN);
         int n = RtMsghdr.putUserRoute(b, BsdAbi.OPENBSD, RtMsghdr.RTM_ADD, 1, InetAddress.getByName("10.98.7.0"), 24,
                 null, 7, 5);
-        assertEquals(104 + 16 + 24 + 16, n);
-        assertEquals(104, b.getShort(4), "rtm_hdrlen");
+        assertEquals(96 + 16 + 32 + 16, n);
+        assertEquals(96, b.getShort(4), "rtm_hdrlen");
         assertEquals(5, b.get(10), "rtm_priority @10");
         assertEquals(RtMsghdr.RTF_UP | RtMsghdr.RTF_STATIC, b.getInt(16), "no RTF_GATEWAY");
         assertEquals(7, b.getInt(12), "DST|GATEWAY|NETMASK, no IFP");
-        assertEquals(LINK_7 + "00000000", hex(b, 120, 144), "the gateway is the interface's sockaddr_dl");
+        assertEquals(OPENBSD_LINK_7, hex(b, 112, 144), "the gateway is the interface's full sockaddr_dl");
+        assertEquals("1002" + "0000" + "ffffff00", hex(b, 144, 152), "the netmask right after it");
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOTTY = 25;
+    public static final int EPIPE = 32;
     public static final int ERANGE = 34;
     public static final int EBADFD = 77;
     public static final int EMSGSIZE = 90;
@@ -33,6 +34,10 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ENOTSOCK = 88;
+    public static final int EADDRINUSE = 98;
+    public static final int ECONNRESET = 104;
+    public static final int ECONNREFUSED = 111;
     public static final int ENOSYS = 38;
     public static final int ECANCELED = 125;
 
@@ -57,6 +62,11 @@ public final class Errno {
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";
             case ENOTTY -> "ENOTTY";
+            case EPIPE -> "EPIPE";
+            case ENOTSOCK -> "ENOTSOCK";
+            case EADDRINUSE -> "EADDRINUSE";
+            case ECONNRESET -> "ECONNRESET";
+            case ECONNREFUSED -> "ECONNREFUSED";
             case ERANGE -> "ERANGE";
             case EBADFD -> "EBADFD";
             case EMSGSIZE -> "EMSGSIZE";

@@ -27,6 +27,8 @@ public final class IfTun {
     public static final long TUNSETOFFLOAD = 0x400454d0L;
     /** {@code _IOR('T', 210, unsigned int)}: name and current flags (including IFF_PERSIST) of the attached device. */
     public static final long TUNGETIFF = 0x800454d2L;
+    /** {@code _IOR('T', 215, int)}: the virtio-net header size the queue uses (pointer to int). */
+    public static final long TUNGETVNETHDRSZ = 0x800454d7L;
     /** {@code _IOW('T', 216, int)}: the virtio-net header size (pointer to int; at least 10). */
     public static final long TUNSETVNETHDRSZ = 0x400454d8L;
     /** {@code _IOW('T', 217, int)}: attach or detach this queue ({@code ifreq} with IFF_ATTACH_QUEUE/IFF_DETACH_QUEUE). */

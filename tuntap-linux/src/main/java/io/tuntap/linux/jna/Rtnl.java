@@ -58,6 +58,12 @@ public final class Rtnl {
     public static final short IFLA_TUN_OWNER = 1;
     public static final short IFLA_TUN_GROUP = 2;
     public static final short IFLA_TUN_TYPE = 3;
+    /**
+     * 1 if the device was made without IFF_NO_PI (each packet behind a 4-byte {@code struct tun_pi}): enum
+     * {@code IFLA_TUN_*} of include/uapi/linux/if_link.h, filled by tun_fill_info in drivers/net/tun.c as
+     * {@code !(tun->flags & IFF_NO_PI)}.
+     */
+    public static final short IFLA_TUN_PI = 4;
     public static final short IFLA_TUN_VNET_HDR = 5;
     public static final short IFLA_TUN_PERSIST = 6;
     public static final short IFLA_TUN_MULTI_QUEUE = 7;

@@ -41,4 +41,17 @@ public final class Sys {
     public static final int IFREQ_SIZE = 40;
     /** Offset of {@code ifr_flags} (a short) and of the other union members in {@code struct ifreq}. */
     public static final int IFREQ_UNION_OFFSET = 16;
+
+    /** {@code F_GETFD}: include/uapi/asm-generic/fcntl.h. */
+    public static final int F_GETFD = 1;
+    /** {@code F_SETFD}: include/uapi/asm-generic/fcntl.h. */
+    public static final int F_SETFD = 2;
+    /** {@code F_GETFL}: include/uapi/asm-generic/fcntl.h. */
+    public static final int F_GETFL = 3;
+    /** {@code F_SETFL}: include/uapi/asm-generic/fcntl.h. */
+    public static final int F_SETFL = 4;
+    /** {@code FD_CLOEXEC}: include/uapi/asm-generic/fcntl.h. */
+    public static final int FD_CLOEXEC = 1;
+    /** {@code F_DUPFD_CLOEXEC}: {@code F_LINUX_SPECIFIC_BASE + 6} = 1024 + 6, include/uapi/linux/fcntl.h. */
+    public static final int F_DUPFD_CLOEXEC = 1030;
 }

@@ -24,6 +24,7 @@ class IfTunGoldenTest {
         assertEquals(ioc(READ, 'T', 207, 4), IfTun.TUNGETFEATURES);
         assertEquals(ioc(WRITE, 'T', 208, 4), IfTun.TUNSETOFFLOAD);
         assertEquals(ioc(READ, 'T', 210, 4), IfTun.TUNGETIFF);
+        assertEquals(ioc(READ, 'T', 215, 4), IfTun.TUNGETVNETHDRSZ);
         assertEquals(ioc(WRITE, 'T', 216, 4), IfTun.TUNSETVNETHDRSZ);
         assertEquals(ioc(WRITE, 'T', 217, 4), IfTun.TUNSETQUEUE);
     }

@@ -94,8 +94,10 @@ public final class RouteMessages {
     public static final int SDL_DATA = 8;
 
     /**
-     * The space a socket address takes in a routing message: its size rounded up to a multiple of
-     * {@code sizeof (long)}, as illumos {@code route(8)} and the kernel's {@code rts} code step through them.
+     * A socket address's size rounded up to a multiple of {@code sizeof (long)}, as illumos {@code route(8)}
+     * writes them. The messages the kernel sends are not rounded: {@code rts_fill_msg} and
+     * {@code rts_fill_msg_v6} step by the exact sizes 16, 32 and 252 (the sockaddr_dl of {@code ill_dls_info}).
+     * The two agree for sockaddr_in and sockaddr_in6; a kernel message is parsed with the exact sizes.
      *
      * @param size sizeof the socket address (16 for sockaddr_in, 32 for sockaddr_in6, 252 for sockaddr_dl)
      * @return the size rounded up to 8

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * {@link WintunLibrary} on a {@code wintun.dll} loaded from a path, by JNA direct mapping (no allocation on
  * the packet path; the last error saved by JNA after each call). The DLL is the user's, as downloaded from
- * wintun.net: the project does not ship it. One DLL per process (direct mapping binds a class once).
+ * wintun.net: the project does not ship it. One DLL per process (direct mapping binds a class once), loaded by
+ * its absolute path.
  */
 public final class WintunDirect implements WintunLibrary {
     private static WintunDirect instance;
@@ -25,12 +26,19 @@ public final class WintunDirect implements WintunLibrary {
     }
 
     /**
-     * Binds the DLL at {@code path} (or by name through the system's search path if it has no directory).
+     * Binds the DLL at the absolute {@code path}: Windows loads that file and no other ("If the string
+     * specifies a fully qualified path, the function searches only that path for the module",
+     * learn.microsoft.com, "LoadLibraryExW function"). Never a bare name, which Windows would look for in the
+     * working directory and on {@code PATH} too.
      *
+     * @throws IllegalArgumentException if {@code path} is not absolute
      * @throws UnsatisfiedLinkError if it cannot be loaded, for example because it is for another CPU
      * @throws IllegalStateException if another DLL is bound already
      */
     public static synchronized WintunDirect load(String path) {
+        if (!java.nio.file.Path.of(path).isAbsolute()) {
+            throw new IllegalArgumentException("wintun.dll is loaded by its absolute path only, not " + path);
+        }
         if (instance != null) {
             if (!path.equals(boundPath)) {
                 throw new IllegalStateException("wintun.dll is already bound from " + boundPath + "; one per process");
