@@ -78,7 +78,7 @@ class DocumentationCompilesTest {
             "tuntap-windows", List.of("io.tuntap.windows"),
             "tuntap-testkit", List.of("io.tuntap.testkit"));
     private static final List<String> COMMON_IMPORTS = List.of("java.io.*", "java.net.*", "java.nio.*",
-            "java.nio.charset.*", "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "org.junit.jupiter.api.*",
+            "java.nio.charset.*", "java.nio.file.*", "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "org.junit.jupiter.api.*",
             "static org.junit.jupiter.api.Assertions.*");
 
     /**
