@@ -10,6 +10,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.Overlapped;
@@ -251,6 +252,10 @@ final class TapChannel implements PacketChannel {
         }
         enter(readers);
         try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
+                        "the thread was interrupted before the read; the device is still open"));
+            }
             long deadline = 0;
             while (true) {
                 if (closed) {
