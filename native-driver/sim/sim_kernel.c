@@ -656,6 +656,65 @@ struct sim_irp *sim_irp_new(struct tts_file *file, UCHAR major)
     return si;
 }
 
+uint8_t sim_fill_byte(uint32_t seed, uint32_t index)
+{
+    /* A 32-bit integer hash (xorshift-multiply) of seed and position: no two requests share a fill. */
+    uint32_t x = seed * 0x9E3779B9u ^ (index + 0x7F4A7C15u);
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return (uint8_t)x;
+}
+
+void sim_irp_buffered(struct sim_irp *si, const void *in, uint32_t in_len, void *out, uint32_t out_len)
+{
+    static uint32_t seeds;
+    uint32_t size = in_len > out_len ? in_len : out_len;
+    uint8_t *b = malloc(size ? size : 1);
+    if (b == NULL) abort();
+    si->fill_seed = __atomic_add_fetch(&seeds, 1, __ATOMIC_RELAXED);
+    for (uint32_t i = 0; i < size; i++) b[i] = sim_fill_byte(si->fill_seed, i);
+    if (in_len) memcpy(b, in, in_len);
+    si->system_buffer = b;
+    si->in_len = in_len;
+    si->user_out = out;
+    si->user_out_len = out_len;
+    si->irp.AssociatedIrp.SystemBuffer = size ? b : NULL;
+}
+
+/* Whether a 4-byte group of the output at [at, at + 4) still holds the fill, i.e. was never written: a
+ * driver writes the same 4 bytes by chance with probability 2^-32. */
+static int fill_intact(const struct sim_irp *si, uint32_t at)
+{
+    const uint8_t *b = si->system_buffer;
+    for (uint32_t i = at; i < at + 4; i++) {
+        if (b[i] != sim_fill_byte(si->fill_seed, i)) return 0;
+    }
+    return 1;
+}
+
+/* Information bytes are copied to the caller; any whole 4-byte group of them beyond the input that still
+ * holds the fill was reported but never written (on Windows: pool contents leaked to user space). Checks
+ * the groups from the end of the input on, and the last four bytes. */
+static void check_output_written(const struct sim_irp *si)
+{
+    uint32_t info = (uint32_t)si->information;
+    if (info < si->in_len + 4) return;
+    int unwritten = fill_intact(si, info - 4) ? (int)(info - 4) : -1;
+    for (uint32_t at = si->in_len; unwritten < 0 && at + 4 <= info; at += 4) {
+        if (fill_intact(si, at)) unwritten = (int)at;
+    }
+    if (unwritten >= 0) {
+        sim_violation("irp-information-unwritten",
+                      "IOCTL 0x%08lx completed with Information %u, but bytes %d..%d were never written by the "
+                      "driver (they still hold the I/O manager's fill; Windows would copy pool memory out)",
+                      (unsigned long)si->stack.Parameters.DeviceIoControl.IoControlCode, info, unwritten,
+                      unwritten + 3);
+    }
+}
+
 void sim_irp_delete(struct sim_irp *si)
 {
     UNPOISON(&si->irp, sizeof(si->irp));
@@ -716,6 +775,7 @@ VOID IoCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
                           "IOCTL completed with Information %lu above the output length %u",
                           (unsigned long)si->information, si->user_out_len);
         } else {
+            check_output_written(si);
             memcpy(si->user_out, si->system_buffer, si->information);
         }
     }

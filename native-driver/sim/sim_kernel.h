@@ -37,6 +37,9 @@ struct sim_irp {
     void *system_buffer;
     void *user_out;
     uint32_t user_out_len;
+    uint32_t in_len;       /* METHOD_BUFFERED input bytes at the start of system_buffer */
+    uint32_t fill_seed;    /* the fill of the rest of system_buffer (sim_fill_byte) */
+    int dispatch_pending;  /* the dispatch routine returned STATUS_PENDING */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int completed;
@@ -61,6 +64,11 @@ void sim_wide_to_ascii(const WCHAR *w, size_t n, char *out, size_t cap);
 void sim_kernel_reset_thread(void);
 
 struct sim_irp *sim_irp_new(struct tts_file *file, UCHAR major);
+/* METHOD_BUFFERED: one system buffer of max(in_len, out_len) bytes, the input copied to its start and the
+ * rest filled with a pattern (sim_fill_byte), as pool memory is not zeroed; at completion Information bytes
+ * go back to out, after a check that they were written. */
+void sim_irp_buffered(struct sim_irp *si, const void *in, uint32_t in_len, void *out, uint32_t out_len);
+uint8_t sim_fill_byte(uint32_t seed, uint32_t index);
 void sim_irp_delete(struct sim_irp *si);
 NTSTATUS sim_dispatch(struct sim_irp *si);
 NTSTATUS sim_irp_wait(struct sim_irp *si, uint32_t timeout_ms, ULONG_PTR *information);

@@ -1254,12 +1254,7 @@ uint32_t tts_ioctl(tts_file *f, uint32_t code, const void *in, uint32_t in_len, 
     sim_kernel_reset_thread();
     sim_file_reference(f);
     struct sim_irp *si = sim_irp_new(f, IRP_MJ_DEVICE_CONTROL);
-    uint32_t size = in_len > out_len ? in_len : out_len;
-    si->system_buffer = calloc(1, size ? size : 1);
-    if (in_len) memcpy(si->system_buffer, in, in_len);
-    si->user_out = out;
-    si->user_out_len = out_len;
-    si->irp.AssociatedIrp.SystemBuffer = size ? si->system_buffer : NULL;
+    sim_irp_buffered(si, in, in_len, out, out_len);
     si->stack.Parameters.DeviceIoControl.IoControlCode = code;
     si->stack.Parameters.DeviceIoControl.InputBufferLength = in_len;
     si->stack.Parameters.DeviceIoControl.OutputBufferLength = out_len;
@@ -1288,8 +1283,13 @@ static tts_io *rw(tts_file *f, UCHAR major, void *buf, uint32_t len)
     }
     if (major == IRP_MJ_READ) si->stack.Parameters.Read.Length = len;
     else si->stack.Parameters.Write.Length = len;
-    (void)sim_dispatch(si);
+    si->dispatch_pending = sim_dispatch(si) == STATUS_PENDING;
     return (tts_io *)si;
+}
+
+int tts_io_pended(tts_io *io)
+{
+    return ((struct sim_irp *)io)->dispatch_pending;
 }
 
 tts_io *tts_read(tts_file *f, void *buf, uint32_t len)

@@ -122,6 +122,11 @@ TTS_EXPORT tts_io *tts_write(tts_file *file, const void *buf, uint32_t len);
  * timeout expired). *information (may be NULL) gets IoStatus.Information. */
 TTS_EXPORT uint32_t tts_io_wait(tts_io *io, uint32_t timeout_ms, uint32_t *information);
 
+/* Whether ReadFile/WriteFile would have returned ERROR_IO_PENDING: the dispatch routine returned
+ * STATUS_PENDING, even if the request has completed since. Otherwise the I/O manager reports the
+ * request's outcome at once. */
+TTS_EXPORT int tts_io_pended(tts_io *io);
+
 /* CancelIoEx(file, &overlapped): IoCancelIrp on the request. Returns 1 if
  * the request was still pending when the cancel was issued, else 0. */
 TTS_EXPORT int tts_io_cancel(tts_io *io);

@@ -650,6 +650,33 @@ static void simulation_reports_broken_rules(void)
     IoCompleteRequest(&cancel_set->irp, IO_NO_INCREMENT);
     expect_rule("irp-cancel-routine");
     sim_irp_delete(cancel_set);
+
+    /* METHOD_BUFFERED output: the system buffer holds the fill, not zeros, and a reported byte that the
+     * driver never wrote is caught. */
+    uint8_t out[12];
+    struct sim_irp *honest = sim_irp_new(&file, IRP_MJ_DEVICE_CONTROL);
+    sim_irp_buffered(honest, NULL, 0, out, sizeof(out));
+    uint8_t *sb = honest->irp.AssociatedIrp.SystemBuffer;
+    int zeros = 0;
+    for (unsigned i = 0; i < sizeof(out); i++) zeros += sb[i] == 0;
+    EXPECT(zeros < 4);
+    memset(sb, 0, 8);
+    honest->irp.IoStatus.Status = STATUS_SUCCESS;
+    honest->irp.IoStatus.Information = 8;
+    IoCompleteRequest(&honest->irp, IO_NO_INCREMENT);
+    EXPECT(sim_violation_count(NULL, 0) == 0);
+    EXPECT(out[0] == 0 && out[7] == 0);
+    sim_irp_delete(honest);
+
+    struct sim_irp *over = sim_irp_new(&file, IRP_MJ_DEVICE_CONTROL);
+    uint8_t in[2] = {1, 2};
+    sim_irp_buffered(over, in, sizeof(in), out, sizeof(out));
+    memset(over->irp.AssociatedIrp.SystemBuffer, 0, 6); /* writes 6 bytes, reports 12 */
+    over->irp.IoStatus.Status = STATUS_SUCCESS;
+    over->irp.IoStatus.Information = 12;
+    IoCompleteRequest(&over->irp, IO_NO_INCREMENT);
+    expect_rule("irp-information-unwritten");
+    sim_irp_delete(over);
     sim_set_irql(PASSIVE_LEVEL);
 }
 

@@ -18,7 +18,8 @@ import java.time.Duration;
  * <li>{@link #close()} may be called from any thread: it wakes a reader blocked in {@link #read(ByteBuffer)},
  * which then throws {@link DeviceClosedException}.
  * <li>{@link Thread#interrupt()} of a blocked reader makes it throw {@link DeviceInterruptedException} with the
- * interrupt status set, within about 100 ms; the channel stays open.
+ * interrupt status set, within about 100 ms; the channel stays open. A read or {@code readPackets} on a thread
+ * that is already interrupted throws it at once, without taking a packet, even when one is waiting.
  * <li>One reader and one writer may run at the same time. In steady state neither path allocates.
  * <li>Direct buffers, heap buffers and arrays all work.
  * </ul>
@@ -42,7 +43,7 @@ public interface PacketChannel extends Closeable {
      * @return the packet's length in bytes (always at least 1)
      * @throws PacketTooLargeException if the packet is longer than {@code dst.remaining()}; it is dropped
      * @throws DeviceClosedException if the channel is or gets closed
-     * @throws DeviceInterruptedException if the thread is interrupted while waiting
+     * @throws DeviceInterruptedException if the thread is interrupted while waiting, or was before the call
      * @throws TunTapException for any other failure
      */
     int read(ByteBuffer dst) throws TunTapException;

@@ -113,6 +113,8 @@ final class FakeDarwin extends FakeKernel {
         }
         int unit = b.getInt(8);
         String name;
+        // apple-oss-distributions/xnu bsd/net/if_utun.c utun_ctl_connect: the interface is "utun" with unit
+        // pcb->utun_unit - 1 (sc_unit N + 1 makes utunN). That 0 takes the next free unit is untraced.
         if (unit == 0) {
             name = freeUnit("utun");
         } else {
@@ -152,6 +154,7 @@ final class FakeDarwin extends FakeKernel {
         return setErrno(e);
     }
 
+    /** xnu bsd/net/if_utun.c utun_framer: the 4-byte family before each packet, in network order. */
     @Override
     byte[] frame(Iface iface, byte[] packet) {
         return withHeader(familyOf(packet), packet);

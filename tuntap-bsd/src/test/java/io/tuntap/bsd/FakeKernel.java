@@ -930,6 +930,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             otherSocketIoctl(s, request, arg);
             return;
         }
+        // Interface ioctls on an AF_INET or AF_INET6 datagram socket: sys/net/if.c ifioctl (ifhwioctl on
+        // FreeBSD) and the address families' in.c / in6.c of each system; the per-OS limits are the
+        // subclasses' (mtuRange, checkPointToPoint).
         if (is(request, abi.siocgifflags, ifr)) {
             ByteBuffer b = at(arg, ifr);
             b.putShort(16, (short) iface(b).flags);
@@ -957,7 +960,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             InetAddress dst = sockaddr(b, 32);
             int prefix = maskLength(b, 48 + 4, 4);
             if (local == null || b.get(16) != 16) {
-                throw new Err(EINVAL); // sin_len must be set
+                throw new Err(EINVAL); // sin_len must be set (netinet/in.c checks ifra_addr.sin_len)
             }
             checkPointToPoint(i, dst);
             i.addresses.removeIf(a -> a.local().equals(local));
@@ -984,6 +987,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             if (!(local instanceof Inet6Address) || b.get(16) != 28) {
                 throw new Err(EINVAL);
             }
+            // KAME netinet6/in6.c in6_update_ifa (FreeBSD, NetBSD, OpenBSD, xnu): a destination needs a /128, a
+            // preferred lifetime above the valid one is EINVAL, a new address of valid lifetime 0 is ignored.
             if (dst != null && prefix != 128) {
                 throw new Err(EINVAL); // KAME: a destination needs a /128
             }
@@ -1010,7 +1015,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             ByteBuffer b = at(arg, ifr);
             Iface i = iface(b);
             if (i.mac == null || b.get(16) != 6 || b.get(17) != BsdAbi.AF_LINK) {
-                throw new Err(EINVAL);
+                throw new Err(EINVAL); // if_setlladdr(ifp, sa_data, sa_len): an Ethernet address is 6 bytes
             }
             byte[] mac = new byte[6];
             b.get(18, mac);

@@ -16,6 +16,7 @@ import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
 import io.tuntap.linux.uring.UringBatchIo;
 import io.tuntap.linux.uring.UringSupport;
+import io.tuntap.posix.WakeablePoll;
 import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
@@ -26,8 +27,8 @@ import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 
 /**
- * One queue of a Linux TUN/TAP device: a non-blocking {@code /dev/net/tun} fd plus an eventfd that
- * {@link #close()} signals to wake a reader blocked in {@code poll}.
+ * One queue of a Linux TUN/TAP device: a non-blocking {@code /dev/net/tun} fd, waited on with a
+ * {@link WakeablePoll} whose wake-up handle is an eventfd that {@link #close()} signals.
  *
  * <p>The packet path makes one {@code read}/{@code readv} or {@code write} per packet when packets are
  * waiting, and a {@code poll} only when none is: no allocation in steady state. Direct buffers are passed to the kernel in
@@ -65,21 +66,16 @@ final class LinuxQueue implements PacketChannel {
     private static final int IPV6_HEADER = 40;
     /** What one read with a virtio-net header can return: the header and a 64 KiB super-packet. */
     private static final int MAX_VNET_READ = GsoSplitter.MAX_READ_SIZE;
-    /** How long one poll may block before re-checking the thread's interrupt status. */
-    private static final int INTERRUPT_CHECK_MILLIS = 100;
 
     private static final int IOVEC_SIZE = 16;
-    // Layout of the control memory: [read pollfds 16][write pollfds 16][wake value 8][read iovecs 32]
-    // [write iovecs 32][zero virtio-net header 16].
-    private static final int WAKE_VALUE = 4 * Sys.POLLFD_SIZE;
-    private static final int READ_IOVECS = WAKE_VALUE + 8;
+    // Layout of the control memory: [read iovecs 32][write iovecs 32][zero virtio-net header 16].
+    private static final int READ_IOVECS = 0;
     private static final int WRITE_IOVECS = READ_IOVECS + 2 * IOVEC_SIZE;
     private static final int ZERO_HEADER = WRITE_IOVECS + 2 * IOVEC_SIZE;
     private static final int CONTROL_SIZE = ZERO_HEADER + 16;
 
     private final LinuxLibC libc;
     private final int fd;
-    private final int wakeFd;
     private final String deviceName;
     private final int index;
     private final VnetMode vnet;
@@ -99,6 +95,7 @@ final class LinuxQueue implements PacketChannel {
     private final ByteBuffer writeIovecs;
 
     private final CloseGate gate;
+    private final WakeablePoll poll;
     private final NativeBuffers buffers;
     /** Offload's read and write sides; null unless the mode is {@link VnetMode#SPLIT}. */
     private final OffloadReader offloadReader;
@@ -143,7 +140,6 @@ final class LinuxQueue implements PacketChannel {
             VnetMode vnet, boolean udpSegmentation, boolean ioUring) {
         this.libc = libc;
         this.fd = fd;
-        this.wakeFd = wakeFd;
         this.deviceName = deviceName;
         this.index = index;
         this.vnet = vnet;
@@ -152,20 +148,12 @@ final class LinuxQueue implements PacketChannel {
         this.vnetHeader = vnet == VnetMode.RAW ? VirtioNetHdr.SIZE : 0;
         this.largestWrite = (tun ? MAX_IP_PACKET + IPV6_HEADER : MAX_PACKET) + vnetHeader;
         control.clear();
-        // struct pollfd { int fd; short events; short revents; }: [device, wake-up] for each side.
-        control.setInt(0, fd);
-        control.setShort(4, Sys.POLLIN);
-        control.setInt(Sys.POLLFD_SIZE, wakeFd);
-        control.setShort(Sys.POLLFD_SIZE + 4, Sys.POLLIN);
-        control.setInt(2L * Sys.POLLFD_SIZE, fd);
-        control.setShort(2L * Sys.POLLFD_SIZE + 4, Sys.POLLOUT);
-        control.setInt(3L * Sys.POLLFD_SIZE, wakeFd);
-        control.setShort(3L * Sys.POLLFD_SIZE + 4, Sys.POLLIN);
-        control.setLong(WAKE_VALUE, 1L);
         readIovecs = control.getByteBuffer(READ_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
         writeIovecs = control.getByteBuffer(WRITE_IOVECS, 2L * IOVEC_SIZE).order(ByteOrder.nativeOrder());
         writeIovecs.putLong(0, base + ZERO_HEADER).putLong(8, VirtioNetHdr.SIZE);
         gate = new CloseGate(deviceName + " queue " + index);
+        // The eventfd is never read, so once signalled it stays readable: every later poll returns at once too.
+        poll = new WakeablePoll(libc, fd, wakeFd, wakeFd, 8, Errno.EINTR, gate, new Failures());
         boolean split = vnet == VnetMode.SPLIT;
         // Room for a coalesced batch of MTU-sized packets, or one packet of any size with its header.
         buffers = new NativeBuffers(Math.max(MAX_PACKET, MAX_VNET_READ),
@@ -230,7 +218,7 @@ final class LinuxQueue implements PacketChannel {
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         gate.enterRead();
         try {
-            checkInterrupted();
+            poll.checkInterrupted();
             batches.throwDeferred();
             return readOne(dst, timeoutNanos);
         } finally {
@@ -248,7 +236,7 @@ final class LinuxQueue implements PacketChannel {
         BatchChecks.checkReadBatch(dsts, count);
         gate.enterRead();
         try {
-            checkInterrupted();
+            poll.checkInterrupted();
             batches.throwDeferred();
             if (uring != null && vnet != VnetMode.SPLIT) {
                 int n = uring.readPackets(dsts, count);
@@ -323,7 +311,7 @@ final class LinuxQueue implements PacketChannel {
                 if (deadline == 0 && timeoutNanos > 0) {
                     deadline = System.nanoTime() + timeoutNanos;
                 }
-                if (!await(base, deadline, timeoutNanos < 0)) {
+                if (!poll.awaitReadable(deadline, timeoutNanos < 0)) {
                     return 0;
                 }
             } else if (errno != Errno.EINTR) {
@@ -429,7 +417,7 @@ final class LinuxQueue implements PacketChannel {
             }
             int errno = libc.errno();
             if (errno == Errno.EAGAIN) {
-                await(base + 2L * Sys.POLLFD_SIZE, 0, true);
+                poll.awaitWritable();
             } else if (errno != Errno.EINTR) {
                 throw ioError("write", errno);
             }
@@ -445,69 +433,40 @@ final class LinuxQueue implements PacketChannel {
 
     @Override
     public void close() {
-        // The eventfd is never read, so it stays readable: every later poll returns at once too.
-        gate.close(() -> libc.write(wakeFd, base + WAKE_VALUE, 8), () -> {
+        gate.close(poll::wake, () -> {
             if (uring != null) {
                 uring.close(); // the rings hold the device file too: release them first
             }
             libc.close(fd);
-            libc.close(wakeFd);
+            poll.close();
             control.close();
             buffers.close();
         });
     }
 
-    /**
-     * Polls [device, wake-up] until the device is ready, the deadline passes, or the queue closes.
-     *
-     * @return true if the device may be ready, false on timeout
-     */
-    private boolean await(long pollFds, long deadline, boolean forever) throws TunTapException {
-        while (true) {
-            int wait = Timeouts.pollSlice(deadline, forever, INTERRUPT_CHECK_MILLIS);
-            if (wait < 0) {
-                return false;
-            }
-            int ready = libc.poll(pollFds, 2, wait);
-            if (!gate.isOpen()) {
-                throw gate.closedException("poll");
-            }
-            if (ready > 0) {
-                return true;
-            }
-            if (ready < 0) {
-                int errno = libc.errno();
-                if (errno != Errno.EINTR) {
-                    throw ioError("poll", errno);
-                }
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                throw interrupted();
-            }
+    /** The waits' exceptions: a failed poll, an interrupted thread. */
+    private final class Failures implements WakeablePoll.Failures {
+        @Override
+        public TunTapException ioError(String call, int errno) {
+            return LinuxQueue.this.ioError(call, errno);
         }
-    }
 
-    /** A read on a thread that is already interrupted fails at once, before any system call. */
-    private void checkInterrupted() throws DeviceInterruptedException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw interrupted();
+        @Override
+        public DeviceInterruptedException interrupted() {
+            return LinuxErrors.interrupted(deviceName, index);
         }
-    }
-
-    private DeviceInterruptedException interrupted() {
-        return LinuxErrors.interrupted(deviceName, index);
     }
 
     /** The queue's waits and errors, lent to the io_uring batch path. */
     private final class BatchHost implements UringBatchIo.Host {
         @Override
         public void awaitReadable() throws TunTapException {
-            await(base, 0, true);
+            poll.awaitReadable(0, true);
         }
 
         @Override
         public void awaitWritable() throws TunTapException {
-            await(base + 2L * Sys.POLLFD_SIZE, 0, true);
+            poll.awaitWritable();
         }
 
         @Override

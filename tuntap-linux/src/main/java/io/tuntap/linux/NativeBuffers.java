@@ -3,6 +3,7 @@ package io.tuntap.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.tuntap.posix.DirectAddresses;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -59,8 +59,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     interface that is up; others are dropped. {@code getmsg} returns one message, MOREDATA with the rest kept
  *     when it does not fit, EAGAIN on a non-blocking empty stream; DL_PHYS_ADDR_REQ is answered with a
  *     high-priority DL_PHYS_ADDR_ACK;</li>
+ * <li>routing sockets: {@code RTM_NEWADDR}/{@code RTM_DELADDR} with {@code RTA_NETMASK}, {@code RTA_IFP},
+ *     {@code RTA_IFA} and {@code RTA_BRD} at their exact sizes, as illumos-gate {@code ip_rts.c}
+ *     (rts_new_rtsmsg, rts_fill_msg) builds them; {@code RTM_IFINFO}; {@code RTM_ADD}/{@code RTM_DELETE}
+ *     checked byte by byte;</li>
  * <li>{@code poll} on streams and pipes, {@code pipe}, {@code read}/{@code write} on pipes, {@code fcntl}.</li>
  * </ul>
+ * Where each of these comes from, and which are untraced, is the table "Sources" of the module's README.
  * The network stack's side of each unit is {@link #stack(String)}. {@link #failCall(int, int)} makes one call fail,
  * for the tests of every failure step. {@link #leftovers()} lists what is still allocated.
  */

@@ -148,6 +148,124 @@ public abstract class LifecycleContract extends ContractHarness {
     }
 
 
+    /**
+     * A read on a thread that is already interrupted throws DeviceInterruptedException at once, even with a packet
+     * waiting, and leaves the interrupt status set, the device open and the packet queued; so does readPackets.
+     */
+    @EachMode
+    public void readOnInterruptedThreadThrowsAtOnce(DeviceMode mode) throws Exception {
+        InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
+        InetSocketAddress remote = new InetSocketAddress(REMOTE_V4, REMOTE_PORT);
+        try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
+            TunTapDevice d = dut.device();
+            socket.send(remote, payload(10, 50));
+            readUdp(d, REMOTE_PORT); // settles a TAP device's ARP first
+            byte[] payload = payload(30, 51);
+            socket.send(remote, payload);
+            Thread.sleep(50); // the datagram is queued on the device by now
+            ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(DeviceInterruptedException.class, () -> d.read(dst), "read");
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set after read");
+                assertThrows(DeviceInterruptedException.class, () -> d.read(dst, Duration.ofSeconds(5)), "timed read");
+                assertThrows(DeviceInterruptedException.class, () -> d.readPackets(new ByteBuffer[] {dst}, 1),
+                        "readPackets");
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(0, dst.position(), "nothing was read into the buffer");
+            assertTrue(d.isOpen(), "an interrupt does not close the device");
+            assertArrayEquals(payload, readUdp(d, REMOTE_PORT).payload(), "the waiting packet was not consumed");
+        }
+    }
+
+    /** Closing the device wakes a reader blocked in a timed read with DeviceClosedException. */
+    @EachMode
+    public void closeDuringTimedReadThrowsDeviceClosed(DeviceMode mode) throws Exception {
+        ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
+        closeDuring(mode, "a timed read", d -> {
+            dst.clear();
+            d.read(dst, Duration.ofSeconds(30));
+        });
+    }
+
+    /** Closing the device wakes a reader blocked in readPackets with DeviceClosedException. */
+    @EachMode
+    public void closeDuringBatchReadThrowsDeviceClosed(DeviceMode mode) throws Exception {
+        ByteBuffer[] dsts = new ByteBuffer[8];
+        for (int i = 0; i < dsts.length; i++) {
+            dsts[i] = ByteBuffer.allocateDirect(MAX_PACKET);
+        }
+        closeDuring(mode, "readPackets", d -> {
+            for (ByteBuffer dst : dsts) {
+                dst.clear();
+            }
+            d.readPackets(dsts, dsts.length);
+        });
+    }
+
+    /** Closing the device while another thread writes batches makes the writer's next call throw DeviceClosed. */
+    @EachMode
+    public void closeDuringBatchWriteThrowsDeviceClosed(DeviceMode mode) throws Exception {
+        AtomicReference<ByteBuffer[]> batch = new AtomicReference<>();
+        closeDuring(mode, "writePackets", d -> {
+            ByteBuffer[] srcs = batch.get();
+            if (srcs == null) {
+                srcs = new ByteBuffer[32];
+                byte[] p = packet(d, REMOTE_V4, HOST_V4.address(), payload(64, 52));
+                for (int i = 0; i < srcs.length; i++) {
+                    srcs[i] = ByteBuffer.allocateDirect(p.length).put(p).flip();
+                }
+                batch.set(srcs);
+            }
+            for (ByteBuffer src : srcs) {
+                src.rewind();
+            }
+            d.writePackets(srcs, srcs.length);
+        });
+    }
+
+    /** One call on a device, repeated by {@link #closeDuring} until it throws. */
+    @FunctionalInterface
+    private interface DeviceCall {
+        void run(TunTapDevice d) throws Exception;
+    }
+
+    /**
+     * Runs {@code call} over and over on another thread, closes the device while it does, and checks that the
+     * thread ends soon with DeviceClosedException and that close returns.
+     */
+    private void closeDuring(DeviceMode mode, String what, DeviceCall call) throws Exception {
+        try (DeviceUnderTest dut = openUnderTest(mode)) {
+            TunTapDevice d = dut.device();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            CountDownLatch running = new CountDownLatch(1);
+            Thread worker = new Thread(() -> {
+                running.countDown();
+                try {
+                    while (true) {
+                        call.run(d);
+                    }
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "contract-close-during");
+            worker.start();
+            assertTrue(running.await(5, TimeUnit.SECONDS));
+            Thread.sleep(50); // inside the call, blocked or looping
+            long start = System.nanoTime();
+            d.close();
+            long closeMillis = (System.nanoTime() - start) / 1_000_000;
+            worker.join(5000);
+            assertFalse(worker.isAlive(), what + " still runs 5 s after close");
+            assertInstanceOf(DeviceClosedException.class, thrown.get(), what + " ends with DeviceClosedException");
+            assertTrue(closeMillis < 5000, "close during " + what + " took " + closeMillis + " ms");
+            assertFalse(d.isOpen());
+        }
+    }
+
     /** Close is idempotent, and reads, writes and queries afterwards throw DeviceClosedException. */
     @EachMode
     public void closeIsIdempotentAndLaterCallsThrowDeviceClosed(DeviceMode mode) throws Exception {

@@ -64,6 +64,9 @@ final class MemoryQueue implements PacketChannel {
         gate.enterRead();
         lock.lock();
         try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted(function, null);
+            }
             while (true) {
                 if (!gate.isOpen()) {
                     throw gate.closedException(function);
@@ -94,15 +97,18 @@ final class MemoryQueue implements PacketChannel {
                 } catch (InterruptedException e) {
                     // The PacketChannel contract: the interrupt status stays set, and the queue stays open.
                     Thread.currentThread().interrupt();
-                    throw new DeviceInterruptedException(function, 0, ErrorMessages.failed(function + " on "
-                            + where(), "the thread was interrupted while waiting for a packet; the device is "
-                            + "still open"), e);
+                    throw interrupted(function, e);
                 }
             }
         } finally {
             lock.unlock();
             gate.exitRead();
         }
+    }
+
+    private DeviceInterruptedException interrupted(String function, InterruptedException cause) {
+        return new DeviceInterruptedException(function, 0, ErrorMessages.failed(function + " on " + where(),
+                "the thread was interrupted while waiting for a packet; the device is still open"), cause);
     }
 
     @Override
@@ -118,6 +124,9 @@ final class MemoryQueue implements PacketChannel {
     private int send(ByteBuffer src) throws TunTapException {
         int length = src.remaining();
         if (!device.isUpUnchecked()) {
+            if (!device.isOpen()) {
+                throw gate.closedException("write"); // closing: the device is down because it is closed
+            }
             throw new TunTapException("write", 0, ErrorMessages.failed("write on " + where(), "the link is down; "
                     + "bring it up with setUp(true)"));
         }

@@ -10,6 +10,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.Overlapped;
@@ -173,7 +174,9 @@ final class TapChannel implements PacketChannel {
 
     /**
      * Sends a control code with {@code in} (may be null) and returns the bytes the driver wrote to the
-     * output, which is then in {@link #ioctlOutput()}. Serialised: one control request at a time.
+     * output, which is then in {@link #ioctlOutput()}. Serialised: one control request at a time. A reply
+     * with output must fill all {@code outSize} bytes: the structures read from it have fixed sizes, and bytes
+     * the driver did not report were not written.
      */
     synchronized int ioctl(int code, String codeName, byte[] in, int outSize) throws TunTapException {
         enter(writers);
@@ -203,7 +206,13 @@ final class TapChannel implements PacketChannel {
             if (!k32.GetOverlappedResult(handle, base + IOCTL_OVL, base + IOCTL_BYTES, true)) {
                 throw ioctlError(call, k32.GetLastError());
             }
-            return control.getInt(IOCTL_BYTES);
+            int returned = control.getInt(IOCTL_BYTES);
+            if (outSize > 0 && returned != outSize) {
+                throw new TunTapException(call, 0, call + " returned " + returned + " bytes where its reply has "
+                        + outSize + ": the driver is not tap-windows6-compatible, or broken; use OpenVPN's "
+                        + "tap-windows6 or the project's tuntap6");
+            }
+            return returned;
         } finally {
             writers.decrementAndGet();
         }
@@ -243,6 +252,10 @@ final class TapChannel implements PacketChannel {
         }
         enter(readers);
         try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
+                        "the thread was interrupted before the read; the device is still open"));
+            }
             long deadline = 0;
             while (true) {
                 if (closed) {

@@ -10,6 +10,7 @@ import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.WintunLibrary;
@@ -134,6 +135,10 @@ final class WintunChannel implements PacketChannel {
         gate.enterRead();
         try {
             long deadline = 0;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
+                        "the thread was interrupted before the read; the device is still open"));
+            }
             while (true) {
                 if (!gate.isOpen()) {
                     throw gate.closedException("read");

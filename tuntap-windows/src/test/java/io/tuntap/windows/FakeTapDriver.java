@@ -49,6 +49,8 @@ final class FakeTapDriver implements Kernel32Io {
     volatile int failOpenWith;
     /** Control codes that fail with this error (code → error). */
     final Map<Integer, Integer> failIoctl = new HashMap<>();
+    /** Control codes whose reply reports fewer bytes than the structure has, as a broken driver might. */
+    final Map<Integer, Integer> shortIoctl = new HashMap<>();
     /** Fail CreateEvent after this many successes (-1: never). */
     volatile int createEventsLeft = -1;
     final List<String> violations = new ArrayList<>();
@@ -327,7 +329,11 @@ final class FakeTapDriver implements Kernel32Io {
             }
             Pointer o = out == 0 ? null : new Pointer(out);
             Pointer i = in == 0 ? null : new Pointer(in);
-            if (code == TapIoctl.GET_MAC && outSize >= 6) {
+            Integer reported = shortIoctl.get(code);
+            if (reported != null) {
+                o.write(0, new byte[reported], 0, reported);
+                finish(op, 0, reported);
+            } else if (code == TapIoctl.GET_MAC && outSize >= 6) {
                 o.write(0, mac.toByteArray(), 0, 6);
                 finish(op, 0, 6);
             } else if (code == TapIoctl.GET_VERSION && outSize >= 12) {

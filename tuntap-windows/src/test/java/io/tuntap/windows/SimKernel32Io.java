@@ -19,6 +19,15 @@ import java.util.Map;
  * an operation's event is signalled once its request is seen complete, which a wait finds by polling the
  * request ({@code tts_io_wait} with a short timeout) while it also watches plain events.
  *
+ * <p>As strict as Windows is allowed to be: a read or write whose dispatch routine returned STATUS_PENDING
+ * is reported as {@code ERROR_IO_PENDING} even if it has completed since ({@code tts_io_pended}); and every
+ * {@link #pendEveryNthIoctl}-th control request is reported pending and completed a moment later from another
+ * thread, its output copied to the caller's buffer and its {@code OVERLAPPED} filled in only then, as for a
+ * driver that pends control requests (learn.microsoft.com, "DeviceIoControl function": with an
+ * {@code OVERLAPPED}, an operation that "cannot be completed immediately" returns FALSE with
+ * {@code ERROR_IO_PENDING}). A caller that reads the output or the byte count before the completion sees
+ * what was there before.
+ *
  * <p>Like the fake, it records misuse: a handle closed with a request pending, an {@code OVERLAPPED} reused
  * while pending.
  */
@@ -35,6 +44,17 @@ final class SimKernel32Io implements Kernel32Io {
     /** Told of each control code once it completed (the IP Helper fake learns of media changes so). */
     volatile java.util.function.IntConsumer afterIoctl = code -> { };
     private long next = 0x2000;
+    /** Every n-th control request completes later (0: none); the first never does. */
+    volatile int pendEveryNthIoctl = 2;
+    private int ioctls;
+    /** Control requests reported pending so far. */
+    final java.util.concurrent.atomic.AtomicInteger pendedIoctls = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.ScheduledExecutorService COMPLETIONS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sim-io-completion");
+                t.setDaemon(true);
+                return t;
+            });
 
     private static final class Event {
         boolean signalled;
@@ -53,6 +73,7 @@ final class SimKernel32Io implements Kernel32Io {
         final long overlapped;
         final long event;
         long io; // 0 once freed
+        boolean deferred; // a control request the I/O manager completes later
         boolean done;
         int status;
         int information;
@@ -159,7 +180,7 @@ final class SimKernel32Io implements Kernel32Io {
             f = sf;
             for (Op op : new ArrayList<>(ops.values())) {
                 if (op.handle == handle) {
-                    if (!op.done && op.io != 0) {
+                    if (!op.done && (op.io != 0 || op.deferred)) {
                         violations.add("CloseHandle with a request pending on OVERLAPPED " + op.overlapped);
                     }
                     freeIo(op);
@@ -264,6 +285,22 @@ final class SimKernel32Io implements Kernel32Io {
             if (op.done) {
                 return true;
             }
+            if (op.deferred) {
+                long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+                while (!op.done) {
+                    long left = timeoutMillis == TuntapSim.FOREVER ? 0 : deadline - System.nanoTime();
+                    if (timeoutMillis != TuntapSim.FOREVER && left <= 0) {
+                        return false;
+                    }
+                    try {
+                        lock.wait(timeoutMillis == TuntapSim.FOREVER ? 0 : Math.max(1, left / 1_000_000L));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                return true;
+            }
             io = op.io;
         }
         try (Memory info = new Memory(4)) {
@@ -307,15 +344,47 @@ final class SimKernel32Io implements Kernel32Io {
             return fail(WinErrors.ERROR_INVALID_HANDLE);
         }
         Op op = start(device, overlapped);
+        boolean later;
+        synchronized (lock) {
+            ioctls++;
+            later = pendEveryNthIoctl > 0 && ioctls % pendEveryNthIoctl == 0;
+        }
+        // A request completed later gets its output in a buffer of the I/O manager's, copied out at completion.
+        Memory bounce = later && outSize > 0 ? new Memory(outSize) : null;
+        int status;
+        int information;
         try (Memory returned = new Memory(4)) {
             returned.setInt(0, 0);
-            int status = TuntapSim.tts_ioctl(f, code, in, inSize, out, outSize, Pointer.nativeValue(returned));
-            synchronized (lock) {
-                complete(op, status, returned.getInt(0));
-            }
+            status = TuntapSim.tts_ioctl(f, code, in, inSize, bounce != null ? Pointer.nativeValue(bounce) : out,
+                    outSize, Pointer.nativeValue(returned));
+            information = returned.getInt(0);
         }
         afterIoctl.accept(code);
-        return returned(op, bytesReturned);
+        if (!later) {
+            synchronized (lock) {
+                complete(op, status, information);
+            }
+            return returned(op, bytesReturned);
+        }
+        synchronized (lock) {
+            op.deferred = true;
+        }
+        pendedIoctls.incrementAndGet();
+        COMPLETIONS.schedule(() -> {
+            synchronized (lock) {
+                // Only while the caller still has the request: a closed handle's requests are gone.
+                if (ops.get(op.overlapped) == op && !op.done) {
+                    if (bounce != null && information > 0 && (status == 0 || status == 0x80000005)) {
+                        new Pointer(out).write(0, bounce.getByteArray(0, information), 0, information);
+                    }
+                    complete(op, status, information);
+                }
+            }
+            if (bounce != null) {
+                bounce.close();
+            }
+        }, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return fail(WinErrors.ERROR_IO_PENDING);
     }
 
     private boolean transfer(long handle, long buffer, int size, long bytesOut, long overlapped, boolean read) {
@@ -328,7 +397,10 @@ final class SimKernel32Io implements Kernel32Io {
         synchronized (lock) {
             op.io = io;
         }
-        poll(op, 0);
+        if (TuntapSim.tts_io_pended(io) != 0) {
+            return fail(WinErrors.ERROR_IO_PENDING); // collected with GetOverlappedResult, as on Windows
+        }
+        poll(op, 0); // completed in the dispatch routine
         return returned(op, bytesOut);
     }
 

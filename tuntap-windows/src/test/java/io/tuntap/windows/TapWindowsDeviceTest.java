@@ -203,6 +203,18 @@ class TapWindowsDeviceTest {
         }
     }
 
+    /** A reply shorter than its structure is refused, not read past: the rest of the buffer was never written. */
+    @Test
+    void controlCodeReplyShorterThanItsStructureIsATypedError() {
+        for (int code : new int[] {TapIoctl.GET_VERSION, TapIoctl.GET_MTU, TapIoctl.GET_MAC}) {
+            driver.shortIoctl.clear();
+            driver.shortIoctl.put(code, 2);
+            TunTapException e = assertThrows(TunTapException.class, () -> TapWindowsDevice.open(driver, ip, ADAPTER,
+                    tap()));
+            assertTrue(e.getMessage().contains("2 bytes") && e.getMessage().contains("DeviceIoControl"), e.getMessage());
+        }
+    }
+
     @Test
     void driverOlderThan99IsRefusedAndReleased() {
         driver.versionMajor = 9;

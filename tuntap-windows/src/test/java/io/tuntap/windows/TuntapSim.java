@@ -147,6 +147,8 @@ final class TuntapSim {
 
     static native int tts_io_wait(long io, int timeoutMs, long information);
 
+    static native int tts_io_pended(long io);
+
     static native int tts_io_cancel(long io);
 
     static native void tts_io_free(long io);

@@ -143,7 +143,7 @@ public final class BsdAbi {
     public final long tunsifmode;
     /** {@code TUNSIFPID _IO('t', 95)}: FreeBSD only. */
     public final long tunsifpid;
-    /** {@code TUNSTRANSIENT _IOW('t', 98, int)}: FreeBSD 15 (older kernels answer ENOTTY). */
+    /** {@code TUNSTRANSIENT _IOW('t', 98, int)}: FreeBSD 15 (older kernels answer ENOTTY); the number is untraced. */
     public final long tunstransient;
     /** FreeBSD {@code TUNGIFNAME = TAPGIFNAME _IOR('t', 93, struct ifreq)}, NetBSD {@code TAPGIFNAME _IOR('e', 0, ...)}. */
     public final long gifname;

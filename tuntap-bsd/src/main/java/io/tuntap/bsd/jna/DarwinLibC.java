@@ -4,6 +4,7 @@ package io.tuntap.bsd.jna;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import io.tuntap.posix.DelegatingPosixLibC;
 import io.tuntap.posix.PosixLibC;
 import io.tuntap.posix.PosixLibCDirect;
 
@@ -15,7 +16,7 @@ import io.tuntap.posix.PosixLibCDirect;
  * {@code va_arg} looks for it. On macOS x86-64 both bindings are equivalent; this one costs an interface call
  * (argument boxing and reflection), which only configuration calls pay: the packet path has neither.
  */
-public final class DarwinLibC implements PosixLibC {
+public final class DarwinLibC extends DelegatingPosixLibC {
 
     /** The variadic entry points. */
     interface Variadic extends Library {
@@ -24,7 +25,6 @@ public final class DarwinLibC implements PosixLibC {
         int fcntl(int fd, int cmd, Object... args);
     }
 
-    private final PosixLibC direct;
     private final Variadic variadic;
 
     /** Binds libc; loads JNA's native library. */
@@ -33,7 +33,7 @@ public final class DarwinLibC implements PosixLibC {
     }
 
     DarwinLibC(PosixLibC direct, Variadic variadic) {
-        this.direct = direct;
+        super(direct);
         this.variadic = variadic;
     }
 
@@ -47,75 +47,5 @@ public final class DarwinLibC implements PosixLibC {
     @Override
     public int fcntl(int fd, int cmd, long arg) {
         return variadic.fcntl(fd, cmd, (int) arg);
-    }
-
-    @Override
-    public int errno() {
-        return Native.getLastError();
-    }
-
-    @Override
-    public int open(String path, int flags) {
-        return direct.open(path, flags);
-    }
-
-    @Override
-    public int close(int fd) {
-        return direct.close(fd);
-    }
-
-    @Override
-    public long read(int fd, long buf, long count) {
-        return direct.read(fd, buf, count);
-    }
-
-    @Override
-    public long readv(int fd, long iov, int iovcnt) {
-        return direct.readv(fd, iov, iovcnt);
-    }
-
-    @Override
-    public long write(int fd, long buf, long count) {
-        return direct.write(fd, buf, count);
-    }
-
-    @Override
-    public long writev(int fd, long iov, int iovcnt) {
-        return direct.writev(fd, iov, iovcnt);
-    }
-
-    @Override
-    public int poll(long fds, long nfds, int timeoutMillis) {
-        return direct.poll(fds, nfds, timeoutMillis);
-    }
-
-    @Override
-    public int pipe(long fds) {
-        return direct.pipe(fds);
-    }
-
-    @Override
-    public int socket(int domain, int type, int protocol) {
-        return direct.socket(domain, type, protocol);
-    }
-
-    @Override
-    public long send(int fd, long buf, long len, int flags) {
-        return direct.send(fd, buf, len, flags);
-    }
-
-    @Override
-    public long recv(int fd, long buf, long len, int flags) {
-        return direct.recv(fd, buf, len, flags);
-    }
-
-    @Override
-    public int if_nametoindex(String name) {
-        return direct.if_nametoindex(name);
-    }
-
-    @Override
-    public int geteuid() {
-        return direct.geteuid();
     }
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.tuntap.linux;
+package io.tuntap.posix;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The native addresses of the direct buffers a queue side was given, remembered so that a buffer that comes
@@ -11,16 +12,21 @@ import java.nio.ByteBuffer;
  * time). A batch of distinct buffers, reused from call to call as readPackets and writePackets callers do, is
  * then free of allocation. Open addressing on the buffers' identity hash; when the few slots probed are taken,
  * the first is replaced. Holds the last {@value #SLOTS} buffers at most; not thread-safe (one per side).
+ * Every Unix queue keeps one per side.
  */
-final class DirectAddresses {
+public final class DirectAddresses {
     private static final int SLOTS = 256;
     private static final int PROBES = 8;
 
     private final ByteBuffer[] buffers = new ByteBuffer[SLOTS];
     private final long[] addresses = new long[SLOTS];
 
+    /** An empty cache. */
+    public DirectAddresses() {
+    }
+
     /** The address of {@code buffer}'s first byte (index 0, not its position). */
-    long of(ByteBuffer buffer) {
+    public long of(ByteBuffer buffer) {
         int home = System.identityHashCode(buffer) & (SLOTS - 1);
         int free = -1;
         for (int p = 0; p < PROBES; p++) {
@@ -41,7 +47,7 @@ final class DirectAddresses {
     }
 
     /** Forgets every buffer. */
-    void clear() {
-        java.util.Arrays.fill(buffers, null);
+    public void clear() {
+        Arrays.fill(buffers, null);
     }
 }
