@@ -45,13 +45,13 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     private final BsdContext ctx;
     private final BsdSystem system;
     private final BsdSystem.Opened opened;
-    private final BsdQueue queue;
+    private final DeviceQueue queue;
     private final int inetSocket;
     private int inet6Socket = -1;
     private BsdSystem.Ending ending;
     private int routeSeq;
 
-    BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue,
+    BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, DeviceQueue queue,
             int index, int inetSocket, Set<Capability> capabilities) {
         super(mode, opened.name(), index, deviceCapabilities(capabilities, opened));
         this.ctx = ctx;
@@ -95,12 +95,11 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
             checkMtu(system.abi, config.mtu().getAsInt());
         }
         BsdSystem.Opened opened = system.open(ctx, config);
-        BsdQueue queue = null;
+        DeviceQueue queue = null;
         int socket = -1;
         BsdTunTapDevice device = null;
         try {
-            queue = BsdQueue.open(ctx.libc, ctx.abi, opened.fd(), opened.name(), config.mode() == DeviceMode.TUN,
-                    system.maxWrite(config.mode()));
+            queue = system.queue(ctx, opened, config.mode());
             socket = ctx.socket(BsdAbi.AF_INET, "configures " + opened.name());
             int index = ctx.index(opened.name());
             if (index == 0) {
@@ -131,6 +130,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 }
                 if (destroy) {
                     ctx.destroy(opened.name());
+                    if (opened.peer() != null) {
+                        ctx.destroy(opened.peer());
+                    }
                 }
             }
             throw e;
@@ -222,7 +224,14 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.putInt(r.view, ctx.abi, name(), mtu);
             ifIoctl(inetSocket, ctx.abi.siocsifmtu, r, "SIOCSIFMTU", "cannot set the MTU to " + mtu);
+            if (opened.peer() != null) {
+                // The far end of a feth pair carries the frames: BPF takes writes up to its MTU + 18.
+                Ifreq.putInt(r.view, ctx.abi, opened.peer(), mtu);
+                ifIoctl(inetSocket, ctx.abi.siocsifmtu, r, "SIOCSIFMTU", "cannot set the MTU of " + opened.peer()
+                        + ", the far end of " + name() + ", to " + mtu);
+            }
         }
+        queue.mtuChanged(mtu);
     }
 
     /** The interface flags (SIOCGIFFLAGS). */
@@ -467,6 +476,10 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
                     Ifreq.clear(r.view, ctx.abi, name());
                     ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
+                    if (opened.peer() != null) {
+                        Ifreq.clear(r.view, ctx.abi, opened.peer());
+                        ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
+                    }
                 }
             }
         }
