@@ -10,6 +10,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
@@ -18,8 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packet path of a tap-windows6 handle: overlapped {@code ReadFile}/{@code WriteFile} in native memory
@@ -82,11 +81,8 @@ final class TapChannel implements PacketChannel {
     private final Memory writeBuffer;
     private final ByteBuffer writeView;
 
-    private final Object closeLock = new Object();
-    private volatile boolean closed;
+    private final CloseGate gate;
     private volatile boolean linkUp = true;
-    private final AtomicInteger readers = new AtomicInteger();
-    private final AtomicInteger writers = new AtomicInteger();
 
     // Reader state, touched by the reading thread (and by close once readers have left).
     private boolean readPosted;
@@ -98,6 +94,7 @@ final class TapChannel implements PacketChannel {
         this.handle = handle;
         this.path = path;
         this.deviceName = deviceName;
+        this.gate = new CloseGate(deviceName);
         this.mode = mode;
         this.readEvent = events[0];
         this.writeEvent = events[1];
@@ -179,7 +176,7 @@ final class TapChannel implements PacketChannel {
      * the driver did not report were not written.
      */
     synchronized int ioctl(int code, String codeName, byte[] in, int outSize) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             long buffer = base + IOCTL_BUFFER;
             int inSize = in == null ? 0 : in.length;
@@ -214,7 +211,7 @@ final class TapChannel implements PacketChannel {
             }
             return returned;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
@@ -250,7 +247,7 @@ final class TapChannel implements PacketChannel {
         if (dst.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
-        enter(readers);
+        gate.enterRead();
         try {
             if (Thread.currentThread().isInterrupted()) {
                 throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
@@ -258,8 +255,8 @@ final class TapChannel implements PacketChannel {
             }
             long deadline = 0;
             while (true) {
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 if (!readPosted) {
                     post();
@@ -283,7 +280,7 @@ final class TapChannel implements PacketChannel {
                         return deliver(dst, n);
                     }
                 } else if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
-                    throw closedException();
+                    throw gate.closedException("read");
                 } else if (r == Kernel32Io.WAIT_TIMEOUT) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw new DeviceInterruptedException("WaitForMultipleObjects", 0, "the thread waiting on "
@@ -298,7 +295,7 @@ final class TapChannel implements PacketChannel {
                 }
             }
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -313,8 +310,8 @@ final class TapChannel implements PacketChannel {
             int error = k32.GetLastError();
             if (error != WinErrors.ERROR_IO_PENDING) {
                 // Completed at once with an error: nothing is posted.
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 throw readFailure(error);
             }
@@ -335,8 +332,8 @@ final class TapChannel implements PacketChannel {
                 return 0; // a spurious wake: still pending
             }
             readPosted = false;
-            if (closed) {
-                throw closedException();
+            if (!gate.isOpen()) {
+                throw gate.closedException("read");
             }
             if (error == WinErrors.ERROR_OPERATION_ABORTED) {
                 return 0; // cancelled by someone else: post again
@@ -389,7 +386,7 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             int position = src.position();
             int length = src.limit() - position;
@@ -430,13 +427,13 @@ final class TapChannel implements PacketChannel {
             src.position(position + length);
             return length;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
     private TunTapException writeError(int error) {
-        if (closed) {
-            return closedException();
+        if (!gate.isOpen()) {
+            return gate.closedException("write");
         }
         return WinErrors.of("WriteFile(" + path + ")", error, switch (error) {
             case WinErrors.ERROR_GEN_FAILURE, WinErrors.ERROR_DEVICE_NOT_CONNECTED, WinErrors.ERROR_DEVICE_REMOVED ->
@@ -452,21 +449,15 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        gate.close(() -> {
             k32.SetEvent(closeEvent);
             k32.CancelIoEx(handle, 0); // wakes a writer or control request waiting for completion
-            while (readers.get() > 0 || writers.get() > 0) {
-                LockSupport.parkNanos(100_000);
-            }
+        }, () -> {
             if (readPosted) {
                 // The driver may still write into the read buffer until the cancelled read completes.
                 k32.CancelIoEx(handle, base + READ_OVL);
@@ -482,18 +473,6 @@ final class TapChannel implements PacketChannel {
             NativeMemory.free(readBuffers[1]);
             NativeMemory.free(writeBuffer);
             NativeMemory.free(control);
-        }
-    }
-
-    private void enter(AtomicInteger side) throws DeviceClosedException {
-        side.incrementAndGet();
-        if (closed) {
-            side.decrementAndGet();
-            throw closedException();
-        }
-    }
-
-    private DeviceClosedException closedException() {
-        return new DeviceClosedException("read/write", 0, deviceName + " is closed");
+        });
     }
 }
