@@ -66,6 +66,8 @@ int main(int argc, char **argv) {
         }
         printf("RESULT pps=%.0f cpu_pps=%.0f batch=%u threads=%d\n", median(pps, runs), median(cpu, runs), batch,
                thread_count());
+        ring_exit(&r);
+        close(fd);
         return 0;
     }
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
@@ -108,5 +110,7 @@ int main(int argc, char **argv) {
     printf("RESULT pps=%.0f cpu_pps=%.0f read=%ld sent=%ld tx_dropped=%ld batch=%u threads=%d\n", median(pps, runs),
            median(cpu, runs), total_read,
            count * runs, read_stat(dev, "tx_dropped") - dropped0, batch, thread_count());
+    ring_exit(&r);
+    close(fd);
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef BENCH_URING_H
 #define BENCH_URING_H
 
+#include <errno.h>
 #include <linux/io_uring.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -92,6 +93,19 @@ static inline int ring_reap(struct ring *r, uint64_t *user_data) {
 
 static inline unsigned ring_ready(struct ring *r) {
     return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - *r->cq_head;
+}
+
+/*
+ * Gives the registered file back, then closes the ring. Closing the ring fd alone (or exiting) leaves the file
+ * to a kernel worker that tears the ring down tens of milliseconds later (io_uring_release queues
+ * io_ring_exit_work, which ends in io_sqe_files_unregister: io_uring/io_uring.c), and meanwhile the device's
+ * single queue is still attached: the next program's TUNSETIFF fails with EBUSY. IORING_UNREGISTER_FILES puts
+ * the file in this thread at once (io_uring/register.c, io_uring/rsrc.c), as the Java library does on close.
+ */
+static inline void ring_exit(struct ring *r) {
+    while (syscall(__NR_io_uring_register, r->fd, IORING_UNREGISTER_FILES, NULL, 0) < 0 && errno == EINTR) {
+    }
+    close(r->fd);
 }
 
 #endif

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,12 +67,12 @@ public final class DeviceConfig {
         this.group = b.group;
         this.queues = b.queues;
         this.openPolicy = b.openPolicy;
-        this.addresses = ImmutableList.copyOf(b.addresses);
-        this.routes = ImmutableList.copyOf(b.routes);
+        this.addresses = List.copyOf(b.addresses);
+        this.routes = List.copyOf(b.routes);
         this.up = b.up;
         this.macAddress = b.macAddress;
         this.offload = b.offload;
-        this.options = ImmutableMap.copyOf(b.options);
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
     /** A builder for a TUN (layer 3, IP packets) device. */

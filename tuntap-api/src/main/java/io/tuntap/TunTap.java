@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The entry point: opens TUN and TAP devices through the backend for this operating system.
@@ -22,7 +23,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Backends are found with {@link java.util.ServiceLoader}. A provider states what it can do per
- * {@link DeviceMode} (macOS serves TUN with utun and TAP with feth; Windows TUN with Wintun and TAP with
+ * {@link DeviceMode} (Windows serves TUN with Wintun and TAP with
  * tap-windows6), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
  * the configuration's mode. {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true}
  * skips one, and {@link #diagnostics()} says what was found, which provider serves each mode, and why each
@@ -82,6 +83,19 @@ public final class TunTap {
             b.name(name);
         }
         return openTap(b.build());
+    }
+
+    /**
+     * What devices of this mode can do here, with the provider {@link #open(DeviceConfig)} would use: for sizing
+     * {@code queues(n)}, say, before opening. A device's own {@link TunTapDevice#capabilities()} may say less
+     * (an attached device, for one).
+     *
+     * @param mode the device mode
+     * @return the capabilities; empty if the provider cannot serve the mode
+     * @throws NoProviderException if no provider can serve this mode here; its message is the diagnostics report
+     */
+    public static Set<Capability> capabilities(DeviceMode mode) throws NoProviderException {
+        return provider(mode).capabilities(mode);
     }
 
     /**

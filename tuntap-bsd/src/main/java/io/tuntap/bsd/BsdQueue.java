@@ -4,6 +4,7 @@ package io.tuntap.bsd;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -212,7 +213,7 @@ final class BsdQueue extends PosixQueue {
     // ---- errors -----------------------------------------------------------------------------------------
 
     private TunTapException linkDownException() {
-        return new TunTapException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
+        return new LinkDownException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
                 + "and the packet would be dropped; bring it up with setUp(true)"));
     }
 

@@ -306,10 +306,15 @@ final class LinuxDeviceOpener {
             case Errno.EPERM, Errno.EACCES -> LinuxErrors.of(call, errno, "permission denied (uid "
                     + libc.geteuid() + "): creating a device, or attaching to one you do not own, needs CAP_NET_ADMIN. "
                     + "To go without it, " + LinuxErrors.PRIVILEGE_FIX.replace("run as root, or ", ""));
+            // tun_attach answers EBUSY when a single-queue device already has its queue attached
+            // (drivers/net/tun.c): some open file still holds it, which is not always a live handle.
             case Errno.EBUSY -> LinuxErrors.of(call, errno, policy == OpenPolicy.ATTACH_EXISTING
                     || policy == OpenPolicy.CREATE_OR_ATTACH
-                    ? name + " is in use: it is a single-queue device and another handle (in this or another "
-                    + "program) has it open; close that one, or create the device with queues(n) for several"
+                    ? name + " is a single-queue device whose queue a file still holds: an open handle in this "
+                    + "or another program, or one closed a moment ago whose file the kernel has not let go of yet "
+                    + "(another program's io_uring that registered the device's fd keeps it until a kernel worker "
+                    + "has torn the ring down, tens of milliseconds after it closed or exited); close that handle, "
+                    + "or retry shortly, or create the device with queues(n) for several"
                     : name + " already exists (it appeared while this device was being created); choose another name");
             case Errno.EINVAL -> LinuxErrors.of(call, errno, name + " exists with other settings: as an interface of "
                     + "another kind, or as TUN instead of TAP (or the reverse), or with a different multi-queue flag");

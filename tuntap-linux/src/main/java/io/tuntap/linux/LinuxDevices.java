@@ -67,11 +67,7 @@ final class LinuxDevices {
         int[] found = {-1};
         int errno = netlink.exchange((buf, type, start, end) -> {
             if (type == Rtnl.RTM_NEWLINK) {
-                NetlinkAttributes.forEach(buf, start + Rtnl.IFINFOMSG_SIZE, end, (attr, data, length) -> {
-                    if (attr == Rtnl.IFLA_TXQLEN && length >= 4) {
-                        found[0] = buf.getInt(data);
-                    }
-                });
+                found[0] = txQueueLength(buf, start, end);
                 return false;
             }
             return true;
@@ -80,6 +76,17 @@ final class LinuxDevices {
             throw LinuxErrors.ofCommon("rtnetlink RTM_GETLINK #" + index, errno, "cannot read the transmit queue "
                     + "length of interface #" + index);
         }
+        return found[0];
+    }
+
+    /** {@code IFLA_TXQLEN} of the {@code RTM_NEWLINK} body from {@code start} to {@code end}, or -1 without one. */
+    static int txQueueLength(ByteBuffer buf, int start, int end) {
+        int[] found = {-1};
+        NetlinkAttributes.forEach(buf, start + Rtnl.IFINFOMSG_SIZE, end, (attr, data, length) -> {
+            if (attr == Rtnl.IFLA_TXQLEN && length >= 4) {
+                found[0] = buf.getInt(data);
+            }
+        });
         return found[0];
     }
 

@@ -75,7 +75,7 @@ final class LinuxEvents implements EventDispatcher.Source {
     private final Set<DeviceAddress> addresses = new LinkedHashSet<>();
     private boolean removed;
 
-    private LinuxEvents(LinuxLibC libc, int fd, int index, String name, StateReader reader) {
+    LinuxEvents(LinuxLibC libc, int fd, int index, String name, StateReader reader) {
         this.libc = libc;
         this.fd = fd;
         this.index = index;
@@ -117,12 +117,7 @@ final class LinuxEvents implements EventDispatcher.Source {
                             "cannot listen for changes of " + name);
                 }
             }
-            State s = reader.read();
-            up = s.up();
-            mtu = s.mtu();
-            addresses.clear();
-            addresses.addAll(s.addresses());
-            removed = false;
+            track(target, reader.read());
             wake = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
             if (wake < 0) {
                 int errno = libc.errno();
@@ -133,13 +128,22 @@ final class LinuxEvents implements EventDispatcher.Source {
             leaveGroups();
             throw e;
         }
-        dispatcher = target;
         Run run = new Run(wake);
         Thread t = new Thread(() -> run(run), "tuntap-events-" + name);
         t.setDaemon(true);
         run.thread = t;
         current = run;
         t.start();
+    }
+
+    /** Takes {@code s} as the last known state, from which notifications to {@code target} are derived. */
+    void track(EventDispatcher target, State s) {
+        dispatcher = target;
+        up = s.up();
+        mtu = s.mtu();
+        addresses.clear();
+        addresses.addAll(s.addresses());
+        removed = false;
     }
 
     @Override
@@ -226,12 +230,13 @@ final class LinuxEvents implements EventDispatcher.Source {
         }
     }
 
-    /** Handles every message of one datagram. */
-    private void handle(ByteBuffer b, int length) throws TunTapException {
+    /** Handles every message of one datagram, the first {@code length} bytes of {@code b}. */
+    void handle(ByteBuffer b, int length) throws TunTapException {
         int offset = 0;
         while (offset + Rtnl.NLMSGHDR_SIZE <= length) {
             int msgLength = b.getInt(offset);
-            if (msgLength < Rtnl.NLMSGHDR_SIZE || offset + msgLength > length) {
+            // Compared with what is left: offset + msgLength can overflow an int.
+            if (msgLength < Rtnl.NLMSGHDR_SIZE || msgLength > length - offset) {
                 return;
             }
             short type = b.getShort(offset + 4);
@@ -241,7 +246,8 @@ final class LinuxEvents implements EventDispatcher.Source {
                 link(b, type, body, end);
             } else if (type == Rtnl.RTM_NEWADDR || type == Rtnl.RTM_DELADDR) {
                 address(b, type, body, end);
-            } else if (type == Rtnl.NLMSG_ERROR && b.getInt(body) == -Errno.ENOBUFS) {
+            } else if (type == Rtnl.NLMSG_ERROR && msgLength >= Rtnl.NLMSGHDR_SIZE + 4
+                    && b.getInt(body) == -Errno.ENOBUFS) {
                 resync();
             }
             offset += (msgLength + 3) & ~3;
@@ -249,7 +255,7 @@ final class LinuxEvents implements EventDispatcher.Source {
     }
 
     private void link(ByteBuffer b, short type, int body, int end) {
-        if (removed || b.getInt(body + 4) != index) {
+        if (removed || end - body < Rtnl.IFINFOMSG_SIZE || b.getInt(body + 4) != index) {
             return;
         }
         if (type == Rtnl.RTM_DELLINK) {
@@ -279,7 +285,7 @@ final class LinuxEvents implements EventDispatcher.Source {
     }
 
     private void address(ByteBuffer b, short type, int body, int end) {
-        if (removed || b.getInt(body + 4) != index) {
+        if (removed || end - body < Rtnl.IFADDRMSG_SIZE || b.getInt(body + 4) != index) {
             return;
         }
         int family = b.get(body) & 0xff;

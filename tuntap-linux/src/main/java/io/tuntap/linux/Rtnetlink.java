@@ -249,7 +249,10 @@ final class Rtnetlink implements AutoCloseable {
     private int exchange(List<LinkInfo> links, AddressSink addresses) throws TunTapException {
         return exchange((b, type, start, end) -> {
             if (type == RTM_NEWLINK && links != null) {
-                links.add(RtnetlinkReplies.parseLink(b, start, end));
+                LinkInfo link = RtnetlinkReplies.parseLink(b, start, end);
+                if (link != null) {
+                    links.add(link);
+                }
                 return (b.getShort(start - NLMSGHDR_SIZE + 6) & Rtnl.NLM_F_MULTI) != 0;
             } else if (type == RTM_NEWADDR && addresses != null) {
                 RtnetlinkReplies.parseAddress(b, start, end, addresses);
@@ -282,27 +285,52 @@ final class Rtnetlink implements AutoCloseable {
                 }
                 throw LinuxErrors.ofCommon("recv(rtnetlink)", errno, "no answer from the kernel");
             }
-            int offset = 0;
-            while (offset + NLMSGHDR_SIZE <= n) {
-                int msgLength = buf.getInt(offset);
-                short type = buf.getShort(offset + 4);
-                int msgSeq = buf.getInt(offset + 8);
-                if (msgLength < NLMSGHDR_SIZE || offset + msgLength > n) {
-                    throw LinuxErrors.malformedNetlink(msgLength, offset, n);
-                }
-                if (msgSeq == seq) {
-                    int body = offset + NLMSGHDR_SIZE;
-                    if (type == NLMSG_ERROR) {
-                        return -buf.getInt(body); // 0 is the acknowledgement
-                    } else if (type == NLMSG_DONE) {
-                        return 0;
-                    } else if (!sink.accept(buf, type, body, offset + msgLength)) {
-                        return 0;
-                    }
-                }
-                offset += align4(msgLength);
+            int errno = replies(buf, (int) n, seq, sink);
+            if (errno != MORE) {
+                return errno;
             }
         }
+    }
+
+    /** What {@link #replies} returns when the datagram did not end the answer: read the next one. */
+    static final int MORE = -1;
+
+    /**
+     * Walks the messages of one received datagram, the first {@code n} bytes of {@code buf}, and passes each
+     * message of sequence number {@code seq} that is neither an error nor the end of a dump to {@code sink}.
+     *
+     * @return 0 or the positive errno the kernel answered with once the answer is complete, or {@link #MORE}
+     * @throws TunTapException if a message's length does not fit the datagram, or an error message is not one the
+     *     kernel sends (its {@code struct nlmsgerr} cut short, or an error that is not 0 or a negated errno)
+     */
+    static int replies(ByteBuffer buf, int n, int seq, MessageSink sink) throws TunTapException {
+        int offset = 0;
+        while (offset + NLMSGHDR_SIZE <= n) {
+            int msgLength = buf.getInt(offset);
+            short type = buf.getShort(offset + 4);
+            int msgSeq = buf.getInt(offset + 8);
+            // Compared with what is left: offset + msgLength can overflow an int.
+            if (msgLength < NLMSGHDR_SIZE || msgLength > n - offset) {
+                throw LinuxErrors.malformedNetlink(msgLength, offset, n);
+            }
+            if (msgSeq == seq) {
+                int body = offset + NLMSGHDR_SIZE;
+                if (type == NLMSG_ERROR) {
+                    // struct nlmsgerr begins with int error: 0 (the acknowledgement) or a negated errno.
+                    int error = msgLength >= NLMSGHDR_SIZE + 4 ? buf.getInt(body) : 1;
+                    if (error > 0 || error == Integer.MIN_VALUE) {
+                        throw LinuxErrors.malformedNetlink(msgLength, offset, n);
+                    }
+                    return -error;
+                } else if (type == NLMSG_DONE) {
+                    return 0;
+                } else if (!sink.accept(buf, type, body, offset + msgLength)) {
+                    return 0;
+                }
+            }
+            offset += align4(msgLength);
+        }
+        return MORE;
     }
 
     private static int align4(int n) {

@@ -38,8 +38,14 @@ final class RtnetlinkReplies {
     private RtnetlinkReplies() {
     }
 
-    /** The link an {@code RTM_NEWLINK} body from {@code start} (the {@code ifinfomsg}) to {@code end} describes. */
+    /**
+     * The link an {@code RTM_NEWLINK} body from {@code start} (the {@code ifinfomsg}) to {@code end} describes, or
+     * null if the body is too short to hold an {@code ifinfomsg}.
+     */
     static LinkInfo parseLink(ByteBuffer buf, int start, int end) {
+        if (end - start < IFINFOMSG_SIZE) {
+            return null;
+        }
         LinkFields f = new LinkFields(buf);
         NetlinkAttributes.forEach(buf, start + IFINFOMSG_SIZE, end, f::link);
         return new LinkInfo(buf.getInt(start + 4), f.name, buf.getInt(start + 8), f.mtu, f.mac, f.kind, f.tunType,
@@ -48,6 +54,9 @@ final class RtnetlinkReplies {
 
     /** Passes the address an {@code RTM_NEWADDR} body describes to {@code sink}, unless it is malformed. */
     static void parseAddress(ByteBuffer buf, int start, int end, Rtnetlink.AddressSink sink) {
+        if (end - start < IFADDRMSG_SIZE) {
+            return;
+        }
         byte[][] attrs = new byte[2][];
         NetlinkAttributes.forEach(buf, start + IFADDRMSG_SIZE, end, (type, data, length) -> {
             if (type == IFA_LOCAL) {
@@ -122,7 +131,7 @@ final class RtnetlinkReplies {
         void link(int type, int data, int length) {
             if (type == IFLA_IFNAME) {
                 name = cString(buf, data, length);
-            } else if (type == IFLA_MTU) {
+            } else if (type == IFLA_MTU && length >= 4) {
                 mtu = buf.getInt(data);
             } else if (type == IFLA_ADDRESS) {
                 mac = NetlinkAttributes.bytes(buf, data, length);
@@ -140,6 +149,10 @@ final class RtnetlinkReplies {
         }
 
         void tun(int type, int v, int length) {
+            // u8 attributes but owner and group (u32); one too short for its value is skipped.
+            if (length < (type == IFLA_TUN_OWNER || type == IFLA_TUN_GROUP ? 4 : 1)) {
+                return;
+            }
             switch (type) {
                 case IFLA_TUN_TYPE -> tunType = buf.get(v);
                 case IFLA_TUN_MULTI_QUEUE -> multiQueue = buf.get(v) != 0;

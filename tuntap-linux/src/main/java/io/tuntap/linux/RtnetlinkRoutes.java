@@ -99,11 +99,14 @@ final class RtnetlinkRoutes {
     /**
      * The route an {@code RTM_NEWROUTE} body describes and its output interface, if it is a unicast route of the
      * main table with one output interface; null otherwise (another table, a cached clone, a multipath route
-     * or one through a nexthop object, which carry no {@code RTA_OIF}). The table is {@code RTA_TABLE} where
-     * present, since {@code rtm_table} holds only 8 bits (RT_TABLE_COMPAT for tables above 255,
-     * include/uapi/linux/rtnetlink.h).
+     * or one through a nexthop object, which carry no {@code RTA_OIF}, a body too short for its {@code rtmsg}).
+     * The table is {@code RTA_TABLE} where present, since {@code rtm_table} holds only 8 bits (RT_TABLE_COMPAT
+     * for tables above 255, include/uapi/linux/rtnetlink.h).
      */
     static Entry parseMain(ByteBuffer buf, int start, int end) {
+        if (end - start < Rtnl.RTMSG_SIZE) {
+            return null;
+        }
         int family = buf.get(start) & 0xff;
         int dstLength = buf.get(start + 1) & 0xff;
         int type = buf.get(start + 7) & 0xff;
@@ -118,6 +121,9 @@ final class RtnetlinkRoutes {
         InetAddress[] dst = {null};
         InetAddress[] gateway = {null};
         NetlinkAttributes.forEach(buf, start + Rtnl.RTMSG_SIZE, end, (attr, data, length) -> {
+            if (length < 4) {
+                return; // every attribute read here holds at least a u32
+            }
             switch (attr) {
                 case Rtnl.RTA_DST -> dst[0] = NetlinkAttributes.address(buf, data, length);
                 case Rtnl.RTA_OIF -> oif[0] = buf.getInt(data);

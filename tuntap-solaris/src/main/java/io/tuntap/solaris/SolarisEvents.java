@@ -193,7 +193,7 @@ final class SolarisEvents implements EventDispatcher.Source {
      * (ip_rts.c rts_new_rtsmsg) also sends RTA_IFP, a sockaddr_dl of its exact size (252), between the netmask
      * and the address: it is stepped over.
      */
-    private DeviceAddress address(ByteBuffer m, int length) {
+    DeviceAddress address(ByteBuffer m, int length) {
         int addrs = m.getInt(RouteMessages.ADDRS);
         int offset = RouteMessages.IFA_MSGHDR_SIZE;
         InetAddress mask = null;
@@ -229,7 +229,14 @@ final class SolarisEvents implements EventDispatcher.Source {
         if (local == null || local.isAnyLocalAddress()) {
             return null;
         }
-        int prefix = mask == null ? local.getAddress().length * 8 : Math.max(0, Lifreq.prefixLength(mask));
+        int width = local.getAddress().length;
+        if (mask != null && mask.getAddress().length != width) {
+            return null; // a netmask of the other family: not a message the kernel sends
+        }
+        if (destination != null && destination.getAddress().length != width) {
+            destination = null;
+        }
+        int prefix = mask == null ? width * 8 : Math.max(0, Lifreq.prefixLength(mask));
         IpPrefix p = new IpPrefix(local, prefix);
         if (mode == DeviceMode.TUN && destination != null && !destination.isAnyLocalAddress()
                 && !Objects.equals(destination, local)) {

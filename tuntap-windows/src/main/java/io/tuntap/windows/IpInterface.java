@@ -194,18 +194,28 @@ final class IpInterface {
             throw WinErrors.of("GetUnicastIpAddressTable", error, "cannot list the addresses of " + label);
         }
         try {
-            List<IpPrefix> result = new ArrayList<>();
-            for (MibUnicastIpAddressRow row : IpTables.rows(table.getValue(), new MibUnicastIpAddressRow().size(),
-                    MibUnicastIpAddressRow::new)) {
-                InetAddress a = row.Address.address();
-                if (row.InterfaceLuid == luid && a != null && !a.isLinkLocalAddress()) {
-                    result.add(new IpPrefix(a, row.OnLinkPrefixLength & 0xff));
-                }
-            }
-            return result;
+            return addresses(table.getValue(), luid);
         } finally {
             ip.FreeMibTable(table.getValue());
         }
+    }
+
+    /**
+     * The addresses of interface {@code luid} in a {@code MIB_UNICASTIPADDRESS_TABLE}, less link-local ones and rows
+     * whose prefix length does not fit their address.
+     */
+    static List<IpPrefix> addresses(Pointer table, long luid) {
+        List<IpPrefix> result = new ArrayList<>();
+        for (MibUnicastIpAddressRow row : IpTables.rows(table, new MibUnicastIpAddressRow().size(),
+                MibUnicastIpAddressRow::new)) {
+            InetAddress a = row.Address.address();
+            int length = row.OnLinkPrefixLength & 0xff;
+            if (row.InterfaceLuid == luid && a != null && !a.isLinkLocalAddress()
+                    && length <= a.getAddress().length * 8) {
+                result.add(new IpPrefix(a, length));
+            }
+        }
+        return result;
     }
 
     private MibUnicastIpAddressRow addressRow(IpPrefix prefix) {
@@ -341,17 +351,21 @@ final class IpInterface {
             throw WinErrors.of("GetIpForwardTable2", error, "cannot list the routes of " + label);
         }
         try {
-            List<MibIpForwardRow2> result = new ArrayList<>();
-            for (MibIpForwardRow2 row : IpTables.rows(table.getValue(), new MibIpForwardRow2().size(),
-                    MibIpForwardRow2::new)) {
-                if (row.InterfaceLuid == luid) {
-                    result.add(row);
-                }
-            }
-            return result;
+            return routes(table.getValue(), luid);
         } finally {
             ip.FreeMibTable(table.getValue());
         }
+    }
+
+    /** The rows of interface {@code luid} in a {@code MIB_IPFORWARD_TABLE2}. */
+    static List<MibIpForwardRow2> routes(Pointer table, long luid) {
+        List<MibIpForwardRow2> result = new ArrayList<>();
+        for (MibIpForwardRow2 row : IpTables.rows(table, new MibIpForwardRow2().size(), MibIpForwardRow2::new)) {
+            if (row.InterfaceLuid == luid) {
+                result.add(row);
+            }
+        }
+        return result;
     }
 
     // ---- DNS --------------------------------------------------------------------------------------

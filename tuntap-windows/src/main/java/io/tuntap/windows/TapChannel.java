@@ -10,6 +10,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
@@ -45,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  * life cycle of that native memory stays in one class.
  */
 final class TapChannel implements PacketChannel {
+    /** readPackets over the single read; used on the read side only. */
+    private final BatchReads batches = new BatchReads(this::read);
     /**
      * Room for any frame: tap-windows6's registry MTU may be up to 65536, plus an Ethernet header with a VLAN
      * tag; a read buffer smaller than the frame would make the driver drop it.
@@ -235,12 +238,20 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, -1L);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, Timeouts.waitNanos(timeout));
+    }
+
+    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return batches.readPackets(dsts, count);
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
@@ -407,7 +418,7 @@ final class TapChannel implements PacketChannel {
             }
             if (!linkUp) {
                 // tap-windows6 accepts and silently drops writes while disconnected; say so instead.
-                throw new io.tuntap.TunTapException("write", 0, "write to " + deviceName + " refused: its link "
+                throw new io.tuntap.LinkDownException("write", 0, "write to " + deviceName + " refused: its link "
                         + "(media status) is down; bring it up with setUp(true)");
             }
             writeView.put(0, src, position, length);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.windows;
 
-import com.sun.jna.Pointer;
 import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
@@ -23,6 +22,8 @@ import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.SockaddrInet;
 import io.tuntap.windows.win32.TapIoctl;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,13 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         attachQueues(List.of(channel));
     }
 
+    /** Sends a control code without input; its reply, exactly the bytes the driver wrote (at most {@code size}). */
+    private static ByteBuffer reply(TapChannel channel, int code, String codeName, int size) throws TunTapException {
+        int written = channel.ioctl(code, codeName, null, size);
+        return channel.ioctlOutput().getByteBuffer(0, Math.max(0, Math.min(written, size)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /**
      * Opens {@code adapter} as {@code config} says. On failure nothing is left: the handle is closed, the
      * memory freed, the addresses and routes added removed.
@@ -93,20 +101,20 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         TapChannel channel = TapChannel.open(k32, handle, path, label, config.mode());
         TapWindowsDevice device = null;
         try {
-            channel.ioctl(TapIoctl.GET_VERSION, "TAP_WIN_IOCTL_GET_VERSION", null, TapIoctl.VERSION_SIZE);
-            Pointer out = channel.ioctlOutput();
-            int major = out.getInt(TapIoctl.VERSION_MAJOR);
-            int minor = out.getInt(TapIoctl.VERSION_MINOR);
+            TapReplies.Version v = TapReplies.version(reply(channel, TapIoctl.GET_VERSION, "TAP_WIN_IOCTL_GET_VERSION",
+                    TapIoctl.VERSION_SIZE), "DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION) on " + path);
+            int major = v.major();
+            int minor = v.minor();
             if (major < TapIoctl.MIN_MAJOR || (major == TapIoctl.MIN_MAJOR && minor < TapIoctl.MIN_MINOR)) {
                 throw new UnsupportedFeatureException("DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION)", 0, "the driver of "
                         + label + " (" + adapter.componentId() + ") is version " + major + "." + minor + ", older than "
                         + TapIoctl.MIN_MAJOR + "." + TapIoctl.MIN_MINOR + ", the oldest this library supports: install "
                         + "a current TAP-Windows driver (OpenVPN's tap-windows6 9.21 or later)");
             }
-            channel.ioctl(TapIoctl.GET_MTU, "TAP_WIN_IOCTL_GET_MTU", null, TapIoctl.MTU_SIZE);
-            int driverMtu = out.getInt(0);
-            channel.ioctl(TapIoctl.GET_MAC, "TAP_WIN_IOCTL_GET_MAC", null, TapIoctl.MAC_SIZE);
-            MacAddress mac = MacAddress.of(out.getByteArray(0, TapIoctl.MAC_SIZE));
+            int driverMtu = TapReplies.mtu(reply(channel, TapIoctl.GET_MTU, "TAP_WIN_IOCTL_GET_MTU", TapIoctl.MTU_SIZE),
+                    "DeviceIoControl(TAP_WIN_IOCTL_GET_MTU) on " + path);
+            MacAddress mac = TapReplies.mac(reply(channel, TapIoctl.GET_MAC, "TAP_WIN_IOCTL_GET_MAC", TapIoctl.MAC_SIZE),
+                    "DeviceIoControl(TAP_WIN_IOCTL_GET_MAC) on " + path);
             if (tun != null) {
                 byte[] in = new byte[TapIoctl.TUN_SIZE];
                 System.arraycopy(tun[0].getAddress(), 0, in, TapIoctl.TUN_LOCAL_IP, 4);

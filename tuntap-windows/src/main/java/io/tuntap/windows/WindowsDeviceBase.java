@@ -10,6 +10,7 @@ import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.EventDispatcher;
+import io.tuntap.windows.win32.MibIpForwardRow2;
 import io.tuntap.windows.win32.SockaddrInet;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -208,12 +209,32 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
         ensureOpen("routes");
         List<Route> result = new ArrayList<>();
         for (var row : ipi.routes()) {
-            IpPrefix dest = new IpPrefix(row.DestinationPrefix.Prefix.address(), row.DestinationPrefix.PrefixLength & 0xff);
-            InetAddress hop = row.NextHop.address();
-            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
-            result.add(row.Metric == 0 ? r : r.withMetric(row.Metric));
+            Route r = route(row);
+            if (r != null) {
+                result.add(r);
+            }
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The route a row of {@code GetIpForwardTable2} describes, or null if it is not one the API can express (a
+     * destination of another family, a prefix length out of range or with host bits set, a metric above
+     * {@code Integer.MAX_VALUE}, a next hop of the other family), and so not one this library added.
+     */
+    static Route route(MibIpForwardRow2 row) {
+        InetAddress destination = row.DestinationPrefix.Prefix.address();
+        InetAddress hop = row.NextHop.address();
+        if (destination == null || row.Metric < 0) {
+            return null;
+        }
+        try {
+            IpPrefix dest = new IpPrefix(destination, row.DestinationPrefix.PrefixLength & 0xff);
+            Route r = hop == null || hop.isAnyLocalAddress() ? Route.onLink(dest) : Route.via(dest, hop);
+            return row.Metric == 0 ? r : r.withMetric(row.Metric);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override

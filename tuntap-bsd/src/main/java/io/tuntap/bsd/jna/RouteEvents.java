@@ -131,7 +131,7 @@ public final class RouteEvents {
             int mtu = l.mtuWidth() == 8 ? (int) b.getLong(l.ifmMtu()) : b.getInt(l.ifmMtu());
             return new IfInfo(b.getShort(l.ifmIndex()) & 0xffff, b.getInt(l.ifmFlags()), mtu);
         }
-        if (type == l.ifAnnounce() && msglen >= l.ifanName() + 16) {
+        if (type == l.ifAnnounce() && msglen >= Math.max(l.ifanName() + 16, l.ifanWhat() + 2)) {
             if ((b.getShort(l.ifanWhat()) & 0xffff) != IFAN_DEPARTURE) {
                 return null;
             }
@@ -166,9 +166,9 @@ public final class RouteEvents {
             if (flag == RTA_NETMASK) {
                 maskAt = at;
             } else if (flag == RTA_IFA && saLen > 0) {
-                address = Sockaddrs.get(b, at, abi);
+                address = Sockaddrs.get(b, at, saLen, abi);
             } else if (flag == RTA_BRD && saLen > 0) {
-                destination = Sockaddrs.get(b, at, abi);
+                destination = Sockaddrs.get(b, at, saLen, abi);
             }
             at += RtMsghdr.roundUp(saLen, rt);
         }

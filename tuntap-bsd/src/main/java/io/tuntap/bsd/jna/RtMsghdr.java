@@ -214,9 +214,9 @@ public final class RtMsghdr {
                 return null;
             }
             if (flag == RTA_DST && saLen > 0) {
-                destination = Sockaddrs.get(b, at, abi);
+                destination = Sockaddrs.get(b, at, saLen, abi);
             } else if (flag == RTA_GATEWAY && saLen > 0) {
-                gateway = Sockaddrs.get(b, at, abi);
+                gateway = Sockaddrs.get(b, at, saLen, abi);
             } else if (flag == RTA_NETMASK) {
                 maskAt = at;
             }

@@ -60,6 +60,19 @@ public final class Sockaddrs {
     }
 
     /**
+     * Reads the IPv4 or IPv6 address of the sockaddr of {@code length} bytes ({@code sa_len}) at {@code offset}, or
+     * null if its family is another one or it is too short to hold the address.
+     */
+    public static InetAddress get(ByteBuffer b, int offset, int length, BsdAbi abi) {
+        if (length < 2) {
+            return null;
+        }
+        int family = b.get(offset + 1) & 0xff;
+        int end = family == BsdAbi.AF_INET ? 8 : family == abi.afInet6 ? 24 : 0;
+        return end > 0 && length >= end ? get(b, offset, abi) : null;
+    }
+
+    /**
      * Reads the IPv4 or IPv6 address of the sockaddr at {@code offset}, or null if its family is another one.
      */
     public static InetAddress get(ByteBuffer b, int offset, BsdAbi abi) {

@@ -13,6 +13,7 @@ import static io.tuntap.linux.jna.IoUringAbi.IORING_OFF_SQ_RING;
 import static io.tuntap.linux.jna.IoUringAbi.IORING_REGISTER_FILES;
 import static io.tuntap.linux.jna.IoUringAbi.IORING_SETUP_CLAMP;
 import static io.tuntap.linux.jna.IoUringAbi.IORING_SETUP_COOP_TASKRUN;
+import static io.tuntap.linux.jna.IoUringAbi.IORING_UNREGISTER_FILES;
 import static io.tuntap.linux.jna.IoUringAbi.MAP_FAILED;
 import static io.tuntap.linux.jna.IoUringAbi.MAP_POPULATE;
 import static io.tuntap.linux.jna.IoUringAbi.MAP_SHARED;
@@ -26,6 +27,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IoUringAbi;
 import io.tuntap.linux.jna.IoUringSys;
 import io.tuntap.posix.PosixLibC;
+import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -45,6 +47,7 @@ import java.nio.ByteOrder;
  */
 public final class IoUring implements AutoCloseable {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final System.Logger LOG = System.getLogger("io.tuntap.linux");
 
     private final IoUringSys sys;
     private final PosixLibC libc;
@@ -275,13 +278,45 @@ public final class IoUring implements AutoCloseable {
         INT.setRelease(cq, cqHeadOffset, cqHead);
     }
 
-    /** Unmaps the rings and closes the ring fd, which releases the registered file. Idempotent. */
+    /**
+     * Gives the registered file back, then unmaps the rings and closes the ring fd. Idempotent. When this
+     * returns, the ring holds no reference to the file: the caller's own fd is then the file's last one, and
+     * closing it releases the device before {@code close(2)} returns.
+     *
+     * <p>Closing the ring fd alone would not do that. The ring's release only starts its teardown and hands the
+     * rest to a kernel worker: {@code io_uring_release} calls {@code io_ring_ctx_wait_and_kill}, which queues
+     * {@code io_ring_exit_work} on the {@code iou_exit} workqueue; that work waits for the ring's references in
+     * steps of {@code HZ / 20} and only then reaches {@code io_ring_ctx_free}, which calls
+     * {@code io_sqe_files_unregister} (torvalds/linux 001b76b7e755, io_uring/io_uring.c). And a last
+     * {@code fput} made by a kernel thread is deferred once more to {@code delayed_fput_work}, where one made
+     * by a user task runs as task work before the system call returns (fs/file_table.c, {@code fput}). So a
+     * device whose file a ring held stayed attached some 50 to 80 ms after its queue was closed, and a new
+     * open of the same name failed with EBUSY meanwhile.
+     *
+     * <p>{@code IORING_UNREGISTER_FILES} runs {@code io_sqe_files_unregister} in the calling thread under the
+     * ring's lock (io_uring/register.c, {@code __io_uring_register}), which drops each file's node and puts
+     * the file there ({@code io_rsrc_data_free}, {@code io_free_rsrc_node}: io_uring/rsrc.c). Every request of
+     * this ring was reaped before it was closed (requests carry {@code RWF_NOWAIT} and complete within
+     * {@code io_uring_enter}), so no request holds the node any longer. Older kernels first wait there for
+     * requests that still use the table ({@code io_rsrc_ref_quiesce}, which a signal can interrupt): EINTR is
+     * retried.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        while (sys.io_uring_register(ringFd, IORING_UNREGISTER_FILES, 0L, 0) < 0) {
+            int errno = sys.errno();
+            if (errno != Errno.EINTR) {
+                // Nothing else is expected (ENXIO would mean no file was registered). Closing the ring still
+                // releases the file, later, from the kernel's worker.
+                LOG.log(Level.WARNING, "io_uring_register(IORING_UNREGISTER_FILES) failed with {0}: the device "
+                        + "file is released only when the kernel has torn the ring down", Errno.name(errno));
+                break;
+            }
+        }
         sys.munmap(sqesAddress, sqesLength);
         if (cqAddress != sqAddress) {
             sys.munmap(cqAddress, cqLength);

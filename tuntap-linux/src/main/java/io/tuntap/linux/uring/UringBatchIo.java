@@ -405,8 +405,8 @@ public final class UringBatchIo implements AutoCloseable {
     }
 
     /**
-     * Closes the rings (which releases their reference to the device file) and frees the native memory. Call
-     * only when no batch call runs, before closing the device fd.
+     * Closes the rings (which gives their reference to the device file back at once: see {@link IoUring#close})
+     * and frees the native memory. Call only when no batch call runs, before closing the device fd.
      */
     @Override
     public void close() {
