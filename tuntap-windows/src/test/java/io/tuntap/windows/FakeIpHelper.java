@@ -35,8 +35,11 @@ import java.util.UUID;
  * <p>Duplicate address detection: a new address is {@code IpDadStateTentative} until DAD has run on a connected
  * link for {@link #dadNanos}, then {@code IpDadStatePreferred}. DAD probes the link (RFC 4862 section 5.4: an
  * address stays tentative until its Neighbor Solicitations have gone unanswered), so while the adapter's media
- * is disconnected it does not progress, and an address added then stays tentative until the media connects;
- * Microsoft's NL_DAD_STATE ("The DAD state applies to both IPv4 and IPv6 addresses") covers both families.
+ * is disconnected it does not progress, and an address added then stays tentative until the media connects.
+ * The state is the row's {@code DadState} (learn.microsoft.com, "MIB_UNICASTIPADDRESS_ROW structure": the
+ * duplicate address detection state, an NL_DAD_STATE value, DAD being available for IPv6 and IPv4 addresses
+ * alike; .NET's DuplicateAddressDetectionState documents Tentative as an address not yet valid, to which
+ * packets sent are discarded).
  * {@link #tentativePollsWhileDisconnected} counts the reads of such a stuck address.
  */
 final class FakeIpHelper implements IpHelper {
