@@ -101,10 +101,10 @@ public final class TunTap {
     /**
      * Takes over an open TUN or TAP descriptor made elsewhere: by a privileged launcher that passed it over a
      * Unix socket (see {@link DeviceHandoff}, which does the passing too), by a service manager, or by
-     * Android's {@code VpnService}. The device learns what it can from the descriptor (Linux: name, TUN or TAP,
-     * multi-queue and virtio-net header flags, with {@code TUNGETIFF}; the BSDs and macOS: the interface name
-     * from the device node or the utun control socket) and then behaves as one this library opened: packets,
-     * configuration, events, {@code close()}.
+     * Android's {@code VpnService}. The device learns what it can from the descriptor (on Linux: name, TUN or
+     * TAP, multi-queue and virtio-net header flags, with {@code TUNGETIFF}) and then behaves as one this
+     * library opened: packets, configuration, events, {@code close()}. Only the Linux backend offers
+     * {@link Capability#ADOPT} so far.
      *
      * <p><b>Ownership.</b> The device owns the descriptor: its {@link TunTapDevice#close()} closes it, and
      * the caller must not use or close it after this call succeeds. Where other processes hold the same open

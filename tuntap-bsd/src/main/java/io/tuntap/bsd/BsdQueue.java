@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>NetBSD answers EHOSTDOWN until the interface has an address (tun) or is up (tap), while poll may call it
  * readable: such a read pauses on the wake-up pipe alone ({@link #NOT_READY}).
  */
-final class BsdQueue extends PosixQueue {
+final class BsdQueue extends PosixQueue implements DeviceQueue {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
     static final int MAX_PACKET = 65536 + 64;
 
@@ -116,8 +116,8 @@ final class BsdQueue extends PosixQueue {
         return dropped.sum();
     }
 
-    /** Makes writes fail (or work again): the device says its link is down (or up). */
-    void setLinkDown(boolean down) {
+    @Override
+    public void setLinkDown(boolean down) {
         linkDown = down;
     }
 

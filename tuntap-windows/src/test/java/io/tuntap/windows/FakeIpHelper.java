@@ -116,6 +116,22 @@ final class FakeIpHelper implements IpHelper {
         return interfaces.get(luid);
     }
 
+    /**
+     * The interface a route row names: "the InterfaceLuid or the InterfaceIndex member ... must be specified"
+     * (learn.microsoft.com, nf-netioapi-createipforwardentry2 and deleteipforwardentry2), the LUID first.
+     */
+    private Interface byRow(MibIpForwardRow2 row) {
+        if (row.InterfaceLuid != 0) {
+            return byLuid(row.InterfaceLuid);
+        }
+        for (Interface i : interfaces.values()) {
+            if (i.index == row.InterfaceIndex && row.InterfaceIndex != 0) {
+                return i;
+            }
+        }
+        return null;
+    }
+
     @Override
     public synchronized int ConvertInterfaceGuidToLuid(Guid.GUID guid, LongByReference luid) {
         UUID u = TapAdapter.parseGuid(guid.toGuidString());
@@ -375,7 +391,7 @@ final class FakeIpHelper implements IpHelper {
 
     @Override
     public synchronized int CreateIpForwardEntry2(MibIpForwardRow2 row) {
-        Interface i = byLuid(row.InterfaceLuid);
+        Interface i = byRow(row);
         if (i == null) {
             return ERROR_NOT_FOUND;
         }
@@ -394,7 +410,7 @@ final class FakeIpHelper implements IpHelper {
 
     @Override
     public synchronized int DeleteIpForwardEntry2(MibIpForwardRow2 row) {
-        Interface i = byLuid(row.InterfaceLuid);
+        Interface i = byRow(row);
         if (i == null) {
             return ERROR_NOT_FOUND;
         }
@@ -407,6 +423,11 @@ final class FakeIpHelper implements IpHelper {
         List<MibIpForwardRow2> rows = new ArrayList<>();
         for (Interface i : interfaces.values()) {
             for (Object[] r : i.routes) {
+                // Family: AF_INET, AF_INET6, or AF_UNSPEC for both (nf-netioapi-getipforwardtable2).
+                boolean v4 = ((IpPrefix) r[0]).isIpv4();
+                if (family != SockaddrInet.AF_UNSPEC && (family == SockaddrInet.AF_INET) != v4) {
+                    continue;
+                }
                 MibIpForwardRow2 row = new MibIpForwardRow2();
                 row.InterfaceLuid = i.luid;
                 row.InterfaceIndex = i.index;
