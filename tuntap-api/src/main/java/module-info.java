@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The tuntap API: {@link io.tuntap.TunDevice} and {@link io.tuntap.TapDevice}, their configuration, their
- * errors, and the provider SPI that the per-OS backends implement. This module has no native code.
+ * errors, and the provider SPI that the per-OS backends implement. This module has no native code, and needs
+ * nothing but the JDK.
  */
 module io.tuntap.api {
-    requires com.google.common;
-
     exports io.tuntap;
     exports io.tuntap.spi;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
-import com.google.common.net.InetAddresses;
+import io.tuntap.internal.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -28,11 +28,11 @@ public final class DeviceAddress {
         this.local = Objects.requireNonNull(local, "local");
         this.peer = peer;
         if (peer != null && (peer instanceof Inet4Address) != local.isIpv4()) {
-            throw new IllegalArgumentException("the peer " + InetAddresses.toAddrString(peer) + " and the local "
+            throw new IllegalArgumentException("the peer " + IpLiterals.format(peer) + " and the local "
                     + "address " + local + " are of different families; give both as IPv4 or both as IPv6");
         }
         if (peer != null && peer.equals(local.address())) {
-            throw new IllegalArgumentException("the peer " + InetAddresses.toAddrString(peer) + " is the local "
+            throw new IllegalArgumentException("the peer " + IpLiterals.format(peer) + " is the local "
                     + "address itself; leave the peer out for an address without one");
         }
     }
@@ -67,7 +67,7 @@ public final class DeviceAddress {
         }
         if (parts.length == 3 && parts[1].equals("peer")) {
             try {
-                return pointToPoint(IpPrefix.parse(parts[0]), InetAddresses.forString(parts[2]));
+                return pointToPoint(IpPrefix.parse(parts[0]), IpLiterals.parse(parts[2]));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("not an address with a peer: '" + text + "': " + e.getMessage(), e);
             }
@@ -109,6 +109,6 @@ public final class DeviceAddress {
     /** {@code "10.0.0.1/24"}, or {@code "10.0.0.1/32 peer 10.0.0.2"}: what {@link #parse(String)} reads. */
     @Override
     public String toString() {
-        return peer == null ? local.toString() : local + " peer " + InetAddresses.toAddrString(peer);
+        return peer == null ? local.toString() : local + " peer " + IpLiterals.format(peer);
     }
 }

@@ -14,6 +14,9 @@ import java.util.Objects;
  * and writes packets. The receiver listens, on a socket it creates with mode 0600, so that only its own user
  * and root can connect to it.
  *
+ * <!-- snippet context
+ * DeviceConfig config;
+ * -->
  * <pre>{@code
  * // the daemon, unprivileged:
  * try (TunTapDevice tun = DeviceHandoff.receive(Path.of("/run/vpn/tun.sock"), Duration.ofMinutes(1))) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * <pre>{@code
  * DeviceConfig config = DeviceConfig.tun()
  *         .option(WintunOptions.RING_CAPACITY, 1 << 22)   // read only by the "wintun" provider
- *         .option(BsdOptions.POINT_TO_POINT, false)       // read only by the BSD providers
+ *         .option(LinuxOptions.IO_URING, false)           // read only by the "linux" provider
  *         .build();
  * }</pre>
  *

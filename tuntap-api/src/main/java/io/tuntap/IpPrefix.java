@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
-import com.google.common.net.InetAddresses;
+import io.tuntap.internal.IpLiterals;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         int max = maxPrefixLength(address);
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range for "
-                    + InetAddresses.toAddrString(address) + ": use 0 to " + max);
+                    + IpLiterals.format(address) + ": use 0 to " + max);
         }
     }
 
@@ -44,7 +44,7 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         }
         InetAddress address;
         try {
-            address = InetAddresses.forString(host);
+            address = IpLiterals.parse(host);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an IP address literal: '" + host + "' in '" + text + "'", e);
         }
@@ -95,7 +95,7 @@ public record IpPrefix(InetAddress address, int prefixLength) {
 
     /** The address as text without the prefix length, e.g. {@code "fd00::1"}. */
     public String addressText() {
-        return InetAddresses.toAddrString(address);
+        return IpLiterals.format(address);
     }
 
     private static int maxPrefixLength(InetAddress address) {

@@ -31,8 +31,35 @@ import java.time.Duration;
  * copied once everywhere.
  * <li>A write hands the packet to the kernel or driver, or throws. Whether it waits for room when the
  * device's queue is full depends on the system: Linux waits; a full Wintun ring drops the packet.
- * <li>With {@link Capability#LINK_STATE}, writes fail while the link is down.
+ * <li>With {@link Capability#LINK_STATE}, writes fail with {@link LinkDownException} while the link is down.
  * </ul>
+ *
+ * <h2>Failures in a packet loop</h2>
+ *
+ * Every failure is a {@link TunTapException}; its type says what a loop that reads or writes packets should do.
+ * The same on every operating system:
+ * <table class="striped">
+ * <caption>What each exception of a read or write means for the loop</caption>
+ * <thead><tr><th>exception</th><th>meaning</th><th>the loop</th></tr></thead>
+ * <tbody>
+ * <tr><td>{@link PacketTooLargeException}</td><td>a read: the packet did not fit the buffer and was dropped; a
+ * write: the packet is larger than the device takes</td><td>drops that one packet and goes on</td></tr>
+ * <tr><td>{@link LinkDownException}</td><td>a write while the link is down; nothing was sent</td><td>drops the
+ * packet (or waits for {@link DeviceEvent.LinkChanged}) and goes on</td></tr>
+ * <tr><td>{@link InvalidConfigurationException}, or a plain {@link TunTapException} from a write</td><td>the
+ * system refused that packet (not an IP packet on a TUN device, say)</td><td>drops that one packet and goes
+ * on</td></tr>
+ * <tr><td>{@link DeviceInterruptedException}</td><td>the thread was interrupted; the channel is still
+ * open</td><td>ends, or clears the interrupt and goes on, as the program decides</td></tr>
+ * <tr><td>{@link DeviceClosedException}</td><td>the channel was closed, by this program (possibly from another
+ * thread)</td><td>ends</td></tr>
+ * <tr><td>{@link DeviceNotFoundException}</td><td>the interface is gone: deleted by another program or an
+ * administrator, or its driver was removed, while this handle was open</td><td>ends; close the device, and open it
+ * again if the program wants to go on</td></tr>
+ * <tr><td>any other {@link TunTapException} from a read</td><td>an unexpected failure of the system</td><td>ends,
+ * and reports the message</td></tr>
+ * </tbody>
+ * </table>
  */
 public interface PacketChannel extends Closeable {
 
@@ -62,7 +89,10 @@ public interface PacketChannel extends Closeable {
      *
      * @return the number of bytes sent
      * @throws PacketTooLargeException if the packet exceeds what the device takes in one write
-     * @throws TunTapException if the system refuses the packet (for example because the link is down)
+     * @throws LinkDownException if the device's link is down
+     * @throws DeviceClosedException if the channel is closed
+     * @throws DeviceNotFoundException if the interface is gone
+     * @throws TunTapException if the system refuses the packet for another reason
      */
     int write(ByteBuffer src) throws TunTapException;
 
@@ -92,16 +122,24 @@ public interface PacketChannel extends Closeable {
      * packets that are already there. With kernel offload, one super-packet from the kernel typically fills
      * many buffers in one system call.
      *
+     * <p>The same on every backend: a failure on the first packet is thrown as {@link #read(ByteBuffer)} throws
+     * it. A failure after the first (most often a packet too large for its buffer, which is dropped) ends the
+     * batch: the call returns the packets read before it, and the next {@code read} or {@code readPackets} on
+     * this channel throws the failure. So a packet read is never lost with an exception, and every failure is
+     * reported once.
+     *
+     * <p>The default reads one packet (a batch of one, which keeps the contract with no state); the backends
+     * read as many as are waiting.
+     *
+     * @param dsts the buffers, each filled from its position
+     * @param count how many of {@code dsts} to use, from index 0; at least 1
      * @return the number of packets read, at least 1; buffers from that index on are untouched
+     * @throws TunTapException as {@link #read(ByteBuffer)}, for the first packet or one kept from the last call
      */
     default int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
         BatchChecks.checkReadBatch(dsts, count);
         read(dsts[0]);
-        int n = 1;
-        while (n < count && read(dsts[n], Duration.ZERO) > 0) {
-            n++;
-        }
-        return n;
+        return 1;
     }
 
     /**
@@ -109,11 +147,15 @@ public interface PacketChannel extends Closeable {
      * its limit. With kernel offload, consecutive segments of one TCP or UDP flow are coalesced into one
      * super-packet and one system call.
      *
-     * <p>If a packet fails, the buffers sent before it have their position at their limit and it and those
-     * after it keep theirs, so the caller can always tell what was sent. A backend may instead return the
-     * number sent and throw the failure from its next call.
+     * <p>The same on every backend: the packets go in order, and the first that fails ends the call with its
+     * exception, at once (a failure is never kept for a later call). The buffers sent before it have their
+     * position at their limit; it and those after it keep theirs, so the caller can tell what was not sent and
+     * may send it again. A {@link LinkDownException} thus comes from the first packet of the batch.
      *
-     * @return the number of packets sent ({@code count}, unless one failed)
+     * @param srcs the packets, each from its position to its limit
+     * @param count how many of {@code srcs} to send, from index 0
+     * @return {@code count}
+     * @throws TunTapException as {@link #write(ByteBuffer)}, for the first packet that fails
      */
     default int writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
         BatchChecks.checkWriteBatch(srcs, count);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap;
 
-import com.google.common.net.InetAddresses;
+import io.tuntap.internal.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -12,6 +12,9 @@ import java.util.OptionalInt;
  * A route through a device ({@link Capability#ROUTES}): packets for the destination prefix leave through the
  * device, to the gateway if there is one, else straight onto the link. Immutable.
  *
+ * <!-- snippet context
+ * TunTapDevice device;
+ * -->
  * <pre>{@code
  * device.addRoute(Route.onLink(IpPrefix.parse("10.8.0.0/16")));
  * device.addRoute(Route.via(IpPrefix.parse("0.0.0.0/0"), InetAddress.getByName("10.7.0.2")).withMetric(50));
@@ -33,7 +36,7 @@ public final class Route {
                     + "network, " + destination.network());
         }
         if (gateway != null && (gateway instanceof Inet4Address) != destination.isIpv4()) {
-            throw new IllegalArgumentException("the gateway " + InetAddresses.toAddrString(gateway) + " and the "
+            throw new IllegalArgumentException("the gateway " + IpLiterals.format(gateway) + " and the "
                     + "destination " + destination + " are of different families");
         }
         if (metric < 0) {
@@ -58,6 +61,44 @@ public final class Route {
      */
     public static Route via(IpPrefix destination, InetAddress gateway) {
         return new Route(destination, Objects.requireNonNull(gateway, "gateway"), 0);
+    }
+
+    /**
+     * The route a text stands for, in the form {@link #toString()} writes and {@code ip route} shows:
+     * {@code "DESTINATION [via GATEWAY] [metric N]"}, such as {@code "0.0.0.0/1 via 10.8.0.5"},
+     * {@code "10.8.0.0/16"} or {@code "fd00:8::/64 via fd00::1 metric 50"}. Addresses are literals: nothing is
+     * looked up.
+     *
+     * @param text the route
+     * @return the route
+     * @throws IllegalArgumentException if {@code text} is not in that form, or is a route that
+     *     {@link #onLink}, {@link #via} or {@link #withMetric} would refuse (host bits set, families that differ,
+     *     a negative metric)
+     */
+    public static Route parse(String text) {
+        Objects.requireNonNull(text, "text");
+        String[] words = text.strip().split("\\s+");
+        try {
+            IpPrefix destination = IpPrefix.parse(words[0]);
+            InetAddress gateway = null;
+            int metric = 0;
+            int i = 1;
+            if (i + 1 < words.length && words[i].equals("via")) {
+                gateway = IpLiterals.parse(words[i + 1]);
+                i += 2;
+            }
+            if (i + 1 < words.length && words[i].equals("metric")) {
+                metric = Integer.parseInt(words[i + 1]);
+                i += 2;
+            }
+            if (i != words.length) {
+                throw new IllegalArgumentException("'" + words[i] + "' is not expected there");
+            }
+            return new Route(destination, gateway, metric);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a route: '" + text + "' (" + e.getMessage() + "); write "
+                    + "'DESTINATION/LENGTH [via GATEWAY] [metric N]', such as '0.0.0.0/1 via 10.8.0.5'", e);
+        }
     }
 
     /**
@@ -106,7 +147,7 @@ public final class Route {
     /** As {@code ip route} writes it, e.g. {@code "10.8.0.0/16 via 10.7.0.2 metric 50"}. */
     @Override
     public String toString() {
-        return destination + (gateway == null ? "" : " via " + InetAddresses.toAddrString(gateway))
+        return destination + (gateway == null ? "" : " via " + IpLiterals.format(gateway))
                 + (metric == 0 ? "" : " metric " + metric);
     }
 }

@@ -12,6 +12,10 @@ import java.util.OptionalInt;
  * {@link TunTap#defaultRoute} reads, and what {@link TunTapDevice#addBypassRoute(SystemRoute)} adds around a
  * tunnel. Immutable.
  *
+ * <!-- snippet context
+ * TunDevice tun;
+ * InetAddress vpnServer;
+ * -->
  * <pre>{@code
  * SystemRoute original = TunTap.defaultRoute(StandardProtocolFamily.INET).orElseThrow();
  * tun.addBypassRoute(original.to(vpnServer));   // the server's host route through the original gateway

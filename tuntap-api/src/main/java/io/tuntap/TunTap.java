@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The entry point: opens TUN and TAP devices through the backend for this operating system.
@@ -22,8 +23,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Backends are found with {@link java.util.ServiceLoader}. A provider states what it can do per
- * {@link DeviceMode} (macOS serves TUN with utun and TAP with feth; Windows TUN with Wintun and TAP with
- * tap-windows6), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
+ * {@link DeviceMode} (Windows serves TUN with Wintun and TAP with
+ * tap-windows6; macOS serves TUN with utun and TAP with a {@code feth} interface pair read and written through
+ * BPF, both from the one {@code "macos-utun"} provider), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
  * the configuration's mode. {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true}
  * skips one, and {@link #diagnostics()} says what was found, which provider serves each mode, and why each
  * can or cannot serve. The choice is also logged through {@link System.Logger} ({@code io.tuntap}).
@@ -85,12 +87,25 @@ public final class TunTap {
     }
 
     /**
+     * What devices of this mode can do here, with the provider {@link #open(DeviceConfig)} would use: for sizing
+     * {@code queues(n)}, say, before opening. A device's own {@link TunTapDevice#capabilities()} may say less
+     * (an attached device, for one).
+     *
+     * @param mode the device mode
+     * @return the capabilities; empty if the provider cannot serve the mode
+     * @throws NoProviderException if no provider can serve this mode here; its message is the diagnostics report
+     */
+    public static Set<Capability> capabilities(DeviceMode mode) throws NoProviderException {
+        return provider(mode).capabilities(mode);
+    }
+
+    /**
      * Takes over an open TUN or TAP descriptor made elsewhere: by a privileged launcher that passed it over a
      * Unix socket (see {@link DeviceHandoff}, which does the passing too), by a service manager, or by
-     * Android's {@code VpnService}. The device learns what it can from the descriptor (Linux: name, TUN or TAP,
-     * multi-queue and virtio-net header flags, with {@code TUNGETIFF}; the BSDs and macOS: the interface name
-     * from the device node or the utun control socket) and then behaves as one this library opened: packets,
-     * configuration, events, {@code close()}.
+     * Android's {@code VpnService}. The device learns what it can from the descriptor (on Linux: name, TUN or
+     * TAP, multi-queue and virtio-net header flags, with {@code TUNGETIFF}) and then behaves as one this
+     * library opened: packets, configuration, events, {@code close()}. Only the Linux backend offers
+     * {@link Capability#ADOPT} so far.
      *
      * <p><b>Ownership.</b> The device owns the descriptor: its {@link TunTapDevice#close()} closes it, and
      * the caller must not use or close it after this call succeeds. Where other processes hold the same open

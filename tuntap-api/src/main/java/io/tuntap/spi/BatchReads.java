@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.spi;
 
-import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import java.nio.ByteBuffer;
 
 /**
  * The read side of a queue that reads one packet per system call. It fills a
  * {@link io.tuntap.PacketChannel#readPackets} batch: it waits for the first packet, then takes only the packets
- * already queued (no wait, no clock read per packet). A packet too large for its buffer after the first ends
- * the batch, and its exception is kept for the queue's next read, so that the packets already read are
- * returned, not lost.
+ * already queued (no wait, no clock read per packet). A failure after the first packet (most often a packet too
+ * large for its buffer) ends the batch, and its exception is kept for the queue's next read, so that the packets
+ * already read are returned, not lost: the contract of {@link io.tuntap.PacketChannel#readPackets}.
  *
  * <p>One per queue, used on the read side only (one reader at a time, as the queue allows); nothing is
  * allocated per call.
@@ -29,7 +28,7 @@ public final class BatchReads {
     }
 
     private final ReadOne readOne;
-    private PacketTooLargeException deferred;
+    private TunTapException deferred;
 
     /** Batches over {@code readOne}, the queue's single-packet read. */
     public BatchReads(ReadOne readOne) {
@@ -40,8 +39,8 @@ public final class BatchReads {
      * Throws the exception kept from the last batch, once. Every read of the queue calls this first, so that a
      * packet dropped for its size is reported by the very next call.
      */
-    public void throwDeferred() throws PacketTooLargeException {
-        PacketTooLargeException e = deferred;
+    public void throwDeferred() throws TunTapException {
+        TunTapException e = deferred;
         if (e != null) {
             deferred = null;
             throw e;
@@ -49,7 +48,7 @@ public final class BatchReads {
     }
 
     /** Keeps {@code e} for the next read: the batch that met it returns what it read first. */
-    public void defer(PacketTooLargeException e) {
+    public void defer(TunTapException e) {
         deferred = e;
     }
 
@@ -85,6 +84,17 @@ public final class BatchReads {
     }
 
     /**
+     * {@link io.tuntap.PacketChannel#readPackets} for a queue whose single read guards itself against close:
+     * checks the arguments, throws the exception kept from the last batch, then {@link #fill}s. The queue's
+     * {@code read} methods call {@link #throwDeferred()} first.
+     */
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        BatchChecks.checkReadBatch(dsts, count);
+        throwDeferred();
+        return fill(dsts, count);
+    }
+
+    /**
      * Fills {@code dsts[0..count)}: the first packet waits, the rest only take what is queued. The caller has
      * checked the arguments ({@link BatchChecks#checkReadBatch}), holds its close gate and has called
      * {@link #throwDeferred()}.
@@ -98,7 +108,7 @@ public final class BatchReads {
             while (n < count && readOne.read(dsts[n], 0L) > 0) {
                 n++;
             }
-        } catch (PacketTooLargeException e) {
+        } catch (TunTapException e) {
             deferred = e;
         }
         return n;

@@ -12,11 +12,17 @@ import java.util.concurrent.locks.LockSupport;
  * every registered call has left, and only then releases the handles, so that a recycled handle number can
  * never receive another file's data.
  *
+ * <!-- snippet context
+ * CloseGate gate;
+ * void signalWakeupHandle() { }
+ * void closeHandles() { }
+ * int readPacket(ByteBuffer dst) throws TunTapException { return 0; }
+ * -->
  * <pre>{@code
  * public int read(ByteBuffer dst) throws TunTapException {
  *     gate.enterRead();
  *     try {
- *         ... // blocking waits check gate.isOpen() after each wake-up
+ *         return readPacket(dst); // its blocking waits check gate.isOpen() after each wake-up
  *     } finally {
  *         gate.exitRead();
  *     }

@@ -8,6 +8,7 @@ import io.tuntap.DeviceMode;
 import io.tuntap.DeviceOption;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import io.tuntap.UnsupportedFeatureException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -24,7 +25,8 @@ import java.util.Set;
  * OS matches.
  *
  * <p>A provider states what it can do per {@link DeviceMode}: one module may register a provider per driver
- * (macOS: "utun" for TUN, "feth" for TAP; Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN).
+ * (Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN), or serve both modes with different kernel
+ * interfaces (macOS, "macos-utun": utun for TUN, a {@code feth} pair read and written through BPF for TAP).
  * {@link io.tuntap.TunTap#open(DeviceConfig)} picks, among available providers whose
  * {@link #capabilities(DeviceMode)} is not empty for the configuration's mode, the one of highest priority.
  *
@@ -82,6 +84,20 @@ public interface TunTapProvider {
      * <p>On failure nothing is left behind: no open handle, and no interface that this call created.
      */
     TunTapDevice open(DeviceConfig config) throws TunTapException;
+
+    /**
+     * Makes a network of its own, apart from the host's, in which tests open devices (on Linux, a new network
+     * namespace; it needs CAP_SYS_ADMIN). Systems without such isolation throw.
+     *
+     * @return the network; close it when done
+     * @throws UnsupportedFeatureException if this system has no isolated networks (the default)
+     * @throws TunTapException if one cannot be made here (missing privilege, say)
+     */
+    default IsolatedNetwork openIsolatedNetwork() throws TunTapException {
+        throw new UnsupportedFeatureException("openIsolatedNetwork", 0, ErrorMessages.failed("openIsolatedNetwork",
+                "the " + name() + " backend has no isolated networks (network namespaces are Linux only); open "
+                        + "devices in the host's own network instead"));
+    }
 
     /**
      * Takes over open TUN/TAP descriptors made elsewhere, one per queue of the same interface, as a device

@@ -83,6 +83,13 @@ abstract class AbstractBsdProvider implements TunTapProvider {
         return BsdTunTapDevice.open(probe().context, system, name(), config);
     }
 
+    /** The routing table over {@code PF_ROUTE} ({@code NET_RT_DUMP}, {@code RTM_ADD}, {@code RTM_DELETE}). */
+    @Override
+    public io.tuntap.spi.SystemRouteTable routeTable() throws TunTapException {
+        availability().ensureAvailable(name());
+        return new BsdRouteTable(probe().context);
+    }
+
     /** The per-OS rules; visible for tests. */
     BsdSystem system() {
         return system;

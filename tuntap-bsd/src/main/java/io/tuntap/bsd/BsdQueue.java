@@ -4,6 +4,7 @@ package io.tuntap.bsd;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>NetBSD answers EHOSTDOWN until the interface has an address (tun) or is up (tap), while poll may call it
  * readable: such a read pauses on the wake-up pipe alone ({@link #NOT_READY}).
  */
-final class BsdQueue extends PosixQueue {
+final class BsdQueue extends PosixQueue implements DeviceQueue {
     /** The largest packet a read can return: a 64 KiB IP packet plus an Ethernet header, rounded up. */
     static final int MAX_PACKET = 65536 + 64;
 
@@ -115,8 +116,8 @@ final class BsdQueue extends PosixQueue {
         return dropped.sum();
     }
 
-    /** Makes writes fail (or work again): the device says its link is down (or up). */
-    void setLinkDown(boolean down) {
+    @Override
+    public void setLinkDown(boolean down) {
         linkDown = down;
     }
 
@@ -212,7 +213,7 @@ final class BsdQueue extends PosixQueue {
     // ---- errors -----------------------------------------------------------------------------------------
 
     private TunTapException linkDownException() {
-        return new TunTapException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
+        return new LinkDownException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
                 + "and the packet would be dropped; bring it up with setUp(true)"));
     }
 

@@ -54,8 +54,20 @@ abstract class BsdSystem {
      * @param ending how the interface goes away
      * @param pointToPoint whether the interface is point-to-point (an IPv4 address then needs a destination)
      * @param created whether this open made the interface (so that a failed open removes it again)
+     * @param peer a second interface that goes with this one and is destroyed with it (the far end of a macOS
+     *     {@code feth} pair), or null
+     * @param bufferSize the size of the fd's kernel read buffer where a read must ask for exactly that (BPF), or 0
      */
-    record Opened(int fd, String name, String driver, Ending ending, boolean pointToPoint, boolean created) {
+    record Opened(int fd, String name, String driver, Ending ending, boolean pointToPoint, boolean created,
+            String peer, int bufferSize) {
+        Opened(int fd, String name, String driver, Ending ending, boolean pointToPoint, boolean created) {
+            this(fd, name, driver, ending, pointToPoint, created, null, 0);
+        }
+    }
+
+    /** The packet queue over an opened fd; on failure the fd is closed. */
+    DeviceQueue queue(BsdContext ctx, Opened opened, DeviceMode mode) throws TunTapException {
+        return BsdQueue.open(ctx.libc, ctx.abi, opened.fd(), opened.name(), mode == DeviceMode.TUN, maxWrite(mode));
     }
 
     /**

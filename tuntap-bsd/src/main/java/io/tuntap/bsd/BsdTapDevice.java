@@ -15,7 +15,7 @@ import java.util.Set;
 /** A tap device: Ethernet frames, and a MAC address read from the AF_LINK entry of getifaddrs. */
 final class BsdTapDevice extends BsdTunTapDevice implements TapDevice {
 
-    BsdTapDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
+    BsdTapDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, DeviceQueue queue, int index,
             int inetSocket, Set<Capability> capabilities) {
         super(DeviceMode.TAP, ctx, system, opened, queue, index, inetSocket, capabilities);
     }

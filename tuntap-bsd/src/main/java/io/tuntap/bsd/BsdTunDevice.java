@@ -9,7 +9,7 @@ import java.util.Set;
 /** A tun or utun device. */
 final class BsdTunDevice extends BsdTunTapDevice implements TunDevice {
 
-    BsdTunDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue, int index,
+    BsdTunDevice(BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, DeviceQueue queue, int index,
             int inetSocket, Set<Capability> capabilities) {
         super(DeviceMode.TUN, ctx, system, opened, queue, index, inetSocket, capabilities);
     }

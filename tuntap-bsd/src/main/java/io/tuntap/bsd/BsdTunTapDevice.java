@@ -45,13 +45,13 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     private final BsdContext ctx;
     private final BsdSystem system;
     private final BsdSystem.Opened opened;
-    private final BsdQueue queue;
+    private final DeviceQueue queue;
     private final int inetSocket;
     private int inet6Socket = -1;
     private BsdSystem.Ending ending;
     private int routeSeq;
 
-    BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, BsdQueue queue,
+    BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, DeviceQueue queue,
             int index, int inetSocket, Set<Capability> capabilities) {
         super(mode, opened.name(), index, deviceCapabilities(capabilities, opened));
         this.ctx = ctx;
@@ -95,12 +95,11 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
             checkMtu(system.abi, config.mtu().getAsInt());
         }
         BsdSystem.Opened opened = system.open(ctx, config);
-        BsdQueue queue = null;
+        DeviceQueue queue = null;
         int socket = -1;
         BsdTunTapDevice device = null;
         try {
-            queue = BsdQueue.open(ctx.libc, ctx.abi, opened.fd(), opened.name(), config.mode() == DeviceMode.TUN,
-                    system.maxWrite(config.mode()));
+            queue = system.queue(ctx, opened, config.mode());
             socket = ctx.socket(BsdAbi.AF_INET, "configures " + opened.name());
             int index = ctx.index(opened.name());
             if (index == 0) {
@@ -131,6 +130,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 }
                 if (destroy) {
                     ctx.destroy(opened.name());
+                    if (opened.peer() != null) {
+                        ctx.destroy(opened.peer());
+                    }
                 }
             }
             throw e;
@@ -222,7 +224,14 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.putInt(r.view, ctx.abi, name(), mtu);
             ifIoctl(inetSocket, ctx.abi.siocsifmtu, r, "SIOCSIFMTU", "cannot set the MTU to " + mtu);
+            if (opened.peer() != null) {
+                // The far end of a feth pair carries the frames: BPF takes writes up to its MTU + 18.
+                Ifreq.putInt(r.view, ctx.abi, opened.peer(), mtu);
+                ifIoctl(inetSocket, ctx.abi.siocsifmtu, r, "SIOCSIFMTU", "cannot set the MTU of " + opened.peer()
+                        + ", the far end of " + name() + ", to " + mtu);
+            }
         }
+        queue.mtuChanged(mtu);
     }
 
     /** The interface flags (SIOCGIFFLAGS). */
@@ -280,7 +289,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     }
 
     /** getifaddrs entries of {@code name} (all if null). */
-    private static List<Ifaddrs.Entry> entries(BsdContext ctx, String name) throws TunTapException {
+    static List<Ifaddrs.Entry> entries(BsdContext ctx, String name) throws TunTapException {
         try (Memory head = new Memory(8)) {
             head.setLong(0, 0);
             if (ctx.bsd.getifaddrs(Pointer.nativeValue(head)) < 0) {
@@ -467,6 +476,10 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
                     Ifreq.clear(r.view, ctx.abi, name());
                     ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
+                    if (opened.peer() != null) {
+                        Ifreq.clear(r.view, ctx.abi, opened.peer());
+                        ctx.libc.ioctl(inetSocket, ctx.abi.siocifdestroy, r.address);
+                    }
                 }
             }
         }
@@ -490,7 +503,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         ensureOpen("routes");
         List<io.tuntap.Route> out = new ArrayList<>();
         for (int family : new int[] {BsdAbi.AF_INET, ctx.abi.afInet6}) {
-            for (RtMsghdr.Dumped d : dump(family)) {
+            for (RtMsghdr.Dumped d : dump(ctx, family, "list the routes through " + name())) {
                 if (d.index() != index() || d.destination().isLinkLocalAddress()
                         || d.destination().isMulticastAddress()) {
                     continue;
@@ -507,8 +520,12 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         return out;
     }
 
-    /** The routes of {@code family}: sysctl {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}, sized first. */
-    private List<RtMsghdr.Dumped> dump(int family) throws TunTapException {
+    /**
+     * The routes of {@code family}: sysctl {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}, sized first.
+     *
+     * @param why what the table is read for, for messages, e.g. "list the routes through tun0"
+     */
+    static List<RtMsghdr.Dumped> dump(BsdContext ctx, int family, String why) throws TunTapException {
         try (Memory mib = new Memory(6 * 4); Memory size = new Memory(8)) {
             int[] name = {RtMsghdr.CTL_NET, BsdAbi.AF_ROUTE, 0, family, RtMsghdr.NET_RT_DUMP, 0};
             mib.write(0, name, 0, name.length);
@@ -516,7 +533,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                 size.setLong(0, 0);
                 if (ctx.bsd.sysctl(Pointer.nativeValue(mib), 6, 0, Pointer.nativeValue(size), 0, 0) < 0) {
                     throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", ctx.libc.errno(), "cannot read the routing "
-                            + "table to list the routes through " + name());
+                            + "table to " + why);
                 }
                 long needed = size.getLong(0) + 1024; // room for routes added meanwhile
                 try (Memory buf = new Memory(needed)) {
@@ -528,7 +545,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                             continue; // the table grew: size it again
                         }
                         throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", errno, "cannot read the routing table "
-                                + "to list the routes through " + name());
+                                + "to " + why);
                     }
                     int length = (int) size.getLong(0);
                     return RtMsghdr.readDump(buf.getByteBuffer(0, needed).order(java.nio.ByteOrder.nativeOrder()),
@@ -545,7 +562,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         ensureOpen("addRoute");
         require(Capability.ROUTES, "addRoute");
         int priority = checkRoute(route, "addRoute");
-        routeMessage(RtMsghdr.RTM_ADD, route, priority);
+        routeMessage(ctx, RtMsghdr.RTM_ADD, route, priority, index(), name(), ++routeSeq);
     }
 
     @Override
@@ -553,7 +570,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         ensureOpen("removeRoute");
         require(Capability.ROUTES, "removeRoute");
         int priority = checkRoute(route, "removeRoute");
-        routeMessage(RtMsghdr.RTM_DELETE, route, priority);
+        routeMessage(ctx, RtMsghdr.RTM_DELETE, route, priority, index(), name(), ++routeSeq);
     }
 
     /** The route's family must be served; a metric needs ROUTE_METRICS (OpenBSD: a priority of 1 to 62). */
@@ -573,17 +590,19 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         return metric;
     }
 
-    private void routeMessage(int type, io.tuntap.Route route, int priority) throws TunTapException {
+    /** Adds or deletes a route through interface {@code index} ({@code name}) with one routing-socket message. */
+    static void routeMessage(BsdContext ctx, int type, io.tuntap.Route route, int priority, int index, String name,
+            int seq) throws TunTapException {
         boolean add = type == RtMsghdr.RTM_ADD;
-        String call = "write(PF_ROUTE, " + (add ? "RTM_ADD " : "RTM_DELETE ") + route + " dev " + name() + ")";
+        String call = "write(PF_ROUTE, " + (add ? "RTM_ADD " : "RTM_DELETE ") + route + " dev " + name + ")";
         int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
         if (s < 0) {
             throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open a routing socket to "
                     + (add ? "add " : "remove ") + route);
         }
         try (BsdContext.Request r = new BsdContext.Request(512)) {
-            int length = RtMsghdr.putUserRoute(r.view, ctx.abi, type, ++routeSeq, route.destination().address(),
-                    route.destination().prefixLength(), route.gateway().orElse(null), index(), priority);
+            int length = RtMsghdr.putUserRoute(r.view, ctx.abi, type, seq, route.destination().address(),
+                    route.destination().prefixLength(), route.gateway().orElse(null), index, priority);
             if (ctx.libc.write(s, r.address, length) < 0) {
                 int errno = ctx.libc.errno();
                 if (add && errno == BsdErrno.EEXIST) {
@@ -595,11 +614,17 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
                             + "no such route");
                 }
                 throw BsdErrors.ofCommon(call, errno, "the kernel refused the route (is the gateway reachable "
-                        + "through " + name() + "?)");
+                        + "through " + name + "?)");
             }
         } finally {
             ctx.libc.close(s);
         }
+    }
+
+    /** The system's routing table, through this device's context. */
+    @Override
+    protected io.tuntap.spi.SystemRouteTable systemRouteTable() {
+        return new BsdRouteTable(ctx);
     }
 
     // ---- events ---------------------------------------------------------------------------------

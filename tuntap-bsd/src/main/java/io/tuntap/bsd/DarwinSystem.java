@@ -18,8 +18,8 @@ import java.util.Set;
  * macOS: TUN through utun (xnu {@code bsd/net/if_utun.c}), a kernel-control socket
  * ({@code PF_SYSTEM}/{@code SYSPROTO_CONTROL}) connected to {@code com.apple.net.utun_control}: unit
  * {@code sc_unit} = N + 1 makes {@code utunN}, 0 the next free one; the interface lives as long as the
- * socket. macOS has no kernel TAP; a {@code feth} pair with BPF and {@code AF_NDRV} could serve, but this
- * backend does not implement it yet, so TAP is not offered.
+ * socket. macOS has no kernel TAP: TAP is a {@code feth} pair read and written through BPF ({@link FethPair},
+ * {@link FethQueue}).
  */
 final class DarwinSystem extends BsdSystem {
 
@@ -30,24 +30,31 @@ final class DarwinSystem extends BsdSystem {
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
         if (mode == DeviceMode.TAP) {
-            return Set.of();
+            // A feth is an Ethernet interface (if_fake.c feth_ifnet_set_attrs: IFF_BROADCAST | IFF_MULTICAST),
+            // whose MAC feth_ioctl sets (SIOCSIFLLADDR); no peers, no persistence, no attaching. Frames are copied
+            // out of the BPF buffer, so no zero copy.
+            return EnumSet.of(Capability.TAP, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
+                    Capability.IPV6_ADDRESSES, Capability.SET_MAC_ADDRESS, Capability.EVENTS, Capability.ROUTES,
+                    Capability.BYPASS_ROUTES);
         }
         return EnumSet.of(Capability.TUN, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
                 Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
-                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES);
+                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
+                Capability.BYPASS_ROUTES);
     }
 
     @Override
-    String whyNot(DeviceMode mode) {
-        return "macOS has no TAP driver in the kernel; a feth interface pair with BPF (the kext-free way) is not "
-                + "implemented by this backend yet, and the tuntaposx kexts are unmaintained and not loaded by "
-                + "current macOS. Use TUN (utun)";
+    DeviceQueue queue(BsdContext ctx, Opened opened, DeviceMode mode) throws TunTapException {
+        if (mode == DeviceMode.TAP) {
+            return FethQueue.open(ctx.libc, opened.fd(), opened.bufferSize(), opened.name());
+        }
+        return super.queue(ctx, opened, mode);
     }
 
     @Override
     Opened open(BsdContext ctx, DeviceConfig config) throws TunTapException {
         if (config.mode() == DeviceMode.TAP) {
-            throw new UnsupportedFeatureException("open", 0, whyNot(DeviceMode.TAP));
+            return FethPair.open(ctx, config);
         }
         if (config.persistent()) {
             throw new UnsupportedFeatureException("open", 0, "a utun interface lives exactly as long as the socket "

@@ -26,7 +26,8 @@ final class OpenBsdSystem extends BsdSystem {
     Set<Capability> capabilities(DeviceMode mode) {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
                 Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
-                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES, Capability.ROUTE_METRICS);
+                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES, Capability.ROUTE_METRICS,
+                Capability.BYPASS_ROUTES);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
             c.add(Capability.PEER_ADDRESSES);

@@ -25,6 +25,6 @@ class DarwinFakeContractTest extends TunTapDeviceContract {
 
     @Override
     protected Set<DeviceMode> supportedModes() {
-        return EnumSet.of(DeviceMode.TUN);
+        return EnumSet.of(DeviceMode.TUN, DeviceMode.TAP);
     }
 }

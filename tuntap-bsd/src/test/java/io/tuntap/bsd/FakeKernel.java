@@ -831,6 +831,20 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         return newFd(s);
     }
 
+    /** Registers an fd of a kind only a subclass knows. */
+    int addFd(Fd f) {
+        return newFd(f);
+    }
+
+    /** An ioctl on an fd of a kind only a subclass knows; ENOTTY by default. */
+    void otherFdIoctl(Fd f, long request, long arg) throws Err {
+        throw new Err(ENOTTY);
+    }
+
+    /** Called after SIOCIFDESTROY removed {@code i}. */
+    void interfaceDestroyed(Iface i) {
+    }
+
     @Override
     public long send(int fd, long buf, long len, int flags) {
         return write(fd, buf, len);
@@ -905,7 +919,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             } else if (f instanceof SocketFd s) {
                 socketIoctl(s, request, arg);
             } else {
-                throw new Err(ENOTTY);
+                otherFdIoctl(f, request, arg);
             }
             pruneRoutes();
             announce();
@@ -1026,6 +1040,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
                 throw new Err(EBUSY);
             }
             interfaces.remove(i.name);
+            interfaceDestroyed(i);
         } else {
             otherSocketIoctl(s, request, arg);
         }

@@ -88,7 +88,12 @@ class ProviderTest {
         Availability f = BsdProbe.probe(new BsdContext(fb, fb, fb.abi));
         assertTrue(f.detail().contains("needs root"), f.detail());
         assertTrue(fb.interfaces.isEmpty(), "opening /dev/tun would clone an interface: the probe does not");
-        assertTrue(new DarwinSystem().capabilities(DeviceMode.TAP).isEmpty());
+        java.util.Set<io.tuntap.Capability> tap = new DarwinSystem().capabilities(DeviceMode.TAP);
+        assertTrue(tap.contains(io.tuntap.Capability.TAP) && tap.contains(io.tuntap.Capability.SET_MAC_ADDRESS), tap
+                .toString());
+        assertTrue(!tap.contains(io.tuntap.Capability.PERSISTENT) && !tap.contains(io.tuntap.Capability.ATTACH)
+                && !tap.contains(io.tuntap.Capability.PEER_ADDRESSES), "a feth pair is made and destroyed by the "
+                + "device, and is a broadcast interface: " + tap);
     }
 
     @Test

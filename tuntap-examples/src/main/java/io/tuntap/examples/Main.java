@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The command-line entry point: {@code java -jar tuntap-examples.jar <command> [options]}.
  *
- * <p>Commands: {@code demo}, {@code tunnel} and {@code echo}; {@code <command> --help} describes each. The exit
+ * <p>Commands: {@code demo}, {@code tunnel}, {@code echo} and {@code vpn-client}; {@code <command> --help} describes each. The exit
  * status is {@value #EXIT_OK} on success, {@value #EXIT_FAILURE} on failure and {@value #EXIT_USAGE} for a
  * wrong command line.
  */
@@ -25,7 +25,7 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     private static final List<Command> COMMANDS = List.of(new DemoCommand(), new TunnelCommand(),
-            new EchoCommand());
+            new EchoCommand(), new VpnClientCommand());
 
     private Main() {
     }
@@ -94,7 +94,7 @@ public final class Main {
     private static String overview() {
         StringBuilder sb = new StringBuilder("usage: java -jar tuntap-examples.jar <command> [options]\n\ncommands:\n");
         for (Command c : COMMANDS) {
-            sb.append(String.format("  %-8s %s%n", c.name(), c.summary()));
+            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
         }
         sb.append("\nRun '<command> --help' for its options.");
         return sb.toString();

@@ -52,7 +52,7 @@ final class Namespaces implements AutoCloseable {
 
     /** Runs {@code action} on the calling thread inside namespace {@code name}, or in place if it is null. */
     static <T> T in(String name, Callable<T> action) throws Exception {
-        return name == null ? action.call() : LinuxNetworkNamespace.call(name, action);
+        return name == null ? action.call() : LinuxNetworkNamespace.call(name, action::call);
     }
 
     /** Deletes every namespace added, newest first, reporting the first failure. Idempotent. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceConfig;
 import io.tuntap.TunDevice;
+import io.tuntap.TunTapDevice;
 import io.tuntap.testkit.EchoResponder;
 import io.tuntap.testkit.MemoryDevicePair;
 import io.tuntap.testkit.MemoryDevices;
@@ -29,7 +30,7 @@ class EchoCommandTest {
 
     @Test
     void answersPingsAndLogsEach() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             EchoResponder responder = EchoResponder.forTun();
             AtomicReference<Exception> failure = new AtomicReference<>();
@@ -63,7 +64,7 @@ class EchoCommandTest {
         }
     }
 
-    private static byte[] read(MemoryDevicePair pair) throws Exception {
+    private static byte[] read(MemoryDevicePair<TunTapDevice> pair) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(2048);
         int n = pair.first().read(buffer, Duration.ofSeconds(5));
         assertTrue(n > 0, "no reply within 5 s");

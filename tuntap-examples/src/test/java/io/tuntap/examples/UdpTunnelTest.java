@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 class UdpTunnelTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private MemoryDevicePair pairA;
-    private MemoryDevicePair pairB;
+    private MemoryDevicePair<TunTapDevice> pairA;
+    private MemoryDevicePair<TunTapDevice> pairB;
     private UdpTunnel tunnelA;
     private UdpTunnel tunnelB;
 
@@ -137,7 +137,7 @@ class UdpTunnelTest {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             socket.connect(peer.getLocalAddress());
             peer.connect(socket.getLocalAddress());
-            MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build());
+            MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build());
             try (UdpTunnel tunnel = UdpTunnel.start("c", pair.second(), socket)) {
                 byte[] request = ping(9);
                 pair.first().write(request);

@@ -7,8 +7,14 @@ import io.tuntap.TunTapException;
 /**
  * What only Linux offers on a TUN or TAP device, reached without casts:
  *
+ * <!-- snippet context
+ * TunTapDevice device;
+ * -->
  * <pre>{@code
- * device.extension(LinuxDevice.class).ifPresent(linux -> linux.setTxQueueLength(1000));
+ * Optional<LinuxDevice> linux = device.extension(LinuxDevice.class);
+ * if (linux.isPresent()) {
+ *     linux.get().setTxQueueLength(1000);   // throws TunTapException, so not inside a lambda
+ * }
  * }</pre>
  *
  * <p>Every device the Linux backend opens implements it; on other systems {@code extension} returns empty.

@@ -20,6 +20,7 @@ import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
+import io.tuntap.LinkDownException;
 import io.tuntap.MacAddress;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.Route;
@@ -186,6 +187,12 @@ final class LinuxErrors {
             default -> "unexpected error on " + device + " queue " + queue;
         } + (context == null ? "" : "; " + context);
         String function = call + "(" + device + ")";
+        if (errno == Errno.EIO && call.startsWith("write")) {
+            // tun_get_user() in drivers/net/tun.c (torvalds/linux 143d9963) returns -EIO first thing when the
+            // interface lacks IFF_UP: the link is down, and nothing else gives EIO on this path.
+            return new LinkDownException(function, errno, ErrorMessages.osError(function, Errno.name(errno), "errno",
+                    errno, explanation));
+        }
         if (errno == Errno.EBADFD) {
             // As configuration calls report a vanished interface (mtu() and the like).
             return new DeviceNotFoundException(function, errno, ErrorMessages.osError(function, Errno.name(errno),

@@ -5,46 +5,62 @@ import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Sys;
+import io.tuntap.spi.ErrorMessages;
+import io.tuntap.spi.IsolatedNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs code inside a named Linux network namespace (one made with {@code ip netns add NAME}, bound at
- * {@code /run/netns/NAME}).
+ * Linux network namespaces: runs code inside a named one (made with {@code ip netns add NAME}, bound at
+ * {@code /run/netns/NAME}), or makes a new, empty one of its own ({@link #create()}), for tests, say.
  *
  * <p>Linux gives each thread its own network namespace: {@code setns(2)} moves only the calling thread.
- * A device opened inside {@link #call} lives in that namespace and keeps configuring it from any thread
- * afterwards (its rtnetlink socket belongs there), and so do sockets made inside. Threads started inside
- * inherit the namespace. Needs CAP_SYS_ADMIN.
+ * A device opened inside {@link #call} or {@link #run} lives in that namespace and keeps configuring it from any
+ * thread afterwards (its rtnetlink socket belongs there), and so do sockets made inside. Threads started inside
+ * inherit the namespace. Entering or making a namespace needs CAP_SYS_ADMIN.
+ *
+ * <p>An instance made by {@link #create()} holds its namespace open through a file descriptor. Thread-safe.
  */
-public final class LinuxNetworkNamespace {
+public final class LinuxNetworkNamespace implements IsolatedNetwork {
     private static final String NETNS_DIR = "/run/netns/";
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private LinuxNetworkNamespace() {
+    private final LinuxLibC libc;
+    private final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LinuxNetworkNamespace(LinuxLibC libc, int fd) {
+        this.libc = libc;
+        this.fd = fd;
     }
 
     /**
      * Moves the calling thread into namespace {@code name}, runs {@code action}, and moves the thread back,
      * also when {@code action} throws.
      *
+     * @param <T> what the action returns
+     * @param <X> what the action throws
+     * @param name the namespace's name under {@code /run/netns}
+     * @param action the code to run inside
+     * @return what {@code action} returned
      * @throws TunTapException if the namespace does not exist or the thread cannot enter it or return
-     * @throws Exception whatever {@code action} throws
+     * @throws X whatever {@code action} throws
      */
-    public static <T> T call(String name, Callable<T> action) throws Exception {
+    public static <T, X extends Exception> T call(String name, Action<T, X> action) throws TunTapException, X {
         Objects.requireNonNull(action, "action");
         LinuxLibC libc = LinuxProbe.RESULT.libc;
         int home = openNamespace(libc, "/proc/thread-self/ns/net");
         try {
             enter(name);
             try {
-                return action.call();
+                return action.run();
             } finally {
-                if (libc.setns(home, Sys.CLONE_NEWNET) < 0) {
-                    int errno = libc.errno();
-                    // The thread would go on in the wrong namespace: that must not pass silently.
-                    throw LinuxErrors.ofCommon("setns(home)", errno, "cannot move the thread back to its own "
-                            + "network namespace");
-                }
+                goHome(libc, home);
             }
         } finally {
             libc.close(home);
@@ -54,6 +70,7 @@ public final class LinuxNetworkNamespace {
     /**
      * Moves the calling thread into namespace {@code name} for good (until it moves again).
      *
+     * @param name the namespace's name under {@code /run/netns}
      * @throws TunTapException if the namespace does not exist or the thread cannot enter it
      */
     public static void enter(String name) throws TunTapException {
@@ -71,6 +88,161 @@ public final class LinuxNetworkNamespace {
             }
         } finally {
             libc.close(fd);
+        }
+    }
+
+    /**
+     * Makes a new, empty network namespace, held by the returned object alone (it has no name under
+     * {@code /run/netns}): its loopback interface is up, and IPv6 duplicate address detection is off in it, so
+     * that addresses are usable at once (nothing else lives there to clash with). Made with {@code unshare(2)} on a
+     * thread of its own, which ends at once: no thread of the program changes namespace. The namespace goes away
+     * with {@link #close()}, and the kernel deletes the virtual interfaces left in it.
+     *
+     * @return the namespace; close it when done
+     * @throws TunTapException if the namespace cannot be made (it needs CAP_SYS_ADMIN), or set up
+     */
+    public static LinuxNetworkNamespace create() throws TunTapException {
+        LinuxLibC libc = LinuxProbe.RESULT.libc;
+        if (libc == null) {
+            throw LinuxErrors.namespacesUnavailable(LinuxProbe.RESULT.availability.detail());
+        }
+        AtomicInteger made = new AtomicInteger(-1);
+        AtomicReference<TunTapException> failed = new AtomicReference<>();
+        Thread maker = new Thread(() -> {
+            try {
+                made.set(unshareOnThisThread(libc));
+            } catch (TunTapException e) {
+                failed.set(e);
+            }
+        }, "tuntap-netns-" + THREADS.incrementAndGet());
+        maker.setDaemon(true);
+        maker.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                maker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the thread ends quickly; waiting keeps its fd from leaking
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return new LinuxNetworkNamespace(libc, made.get());
+    }
+
+    /** On a thread that ends right after: a new namespace for it, set up; returns an fd that holds it. */
+    private static int unshareOnThisThread(LinuxLibC libc) throws TunTapException {
+        if (libc.unshare(Sys.CLONE_NEWNET) < 0) {
+            int errno = libc.errno();
+            throw LinuxErrors.ofCommon("unshare(CLONE_NEWNET)", errno, "cannot make a network namespace (making one "
+                    + "needs CAP_SYS_ADMIN)");
+        }
+        int fd = openNamespace(libc, "/proc/thread-self/ns/net");
+        try {
+            setUp(libc);
+            return fd;
+        } catch (TunTapException | RuntimeException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    /** Loopback up, and no duplicate address detection, in the calling thread's (new) namespace. */
+    private static void setUp(LinuxLibC libc) throws TunTapException {
+        try (Rtnetlink rtnl = Rtnetlink.open(libc)) {
+            LinkInfo lo = rtnl.link("lo");
+            int errno = lo == null ? Errno.ENODEV : rtnl.setUp(lo.index(), true);
+            if (errno != 0) {
+                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK lo up", errno, "cannot bring up the loopback "
+                        + "interface of a new network namespace");
+            }
+        }
+        // /proc/sys/net shows the namespace of the thread that opens it (the one just made). DAD would hold each
+        // new IPv6 address back for a second or more (accept_dad, Documentation/networking/ip-sysctl.rst).
+        for (String scope : new String[] {"all", "default"}) {
+            Path knob = Path.of("/proc/sys/net/ipv6/conf", scope, "accept_dad");
+            try {
+                if (Files.exists(knob)) {
+                    Files.writeString(knob, "0");
+                }
+            } catch (IOException e) {
+                throw new TunTapException("write(" + knob + ")", 0, ErrorMessages.failed("write(" + knob + ")",
+                        "cannot turn off duplicate address detection in a new network namespace: " + e.getMessage()),
+                        e);
+            }
+        }
+    }
+
+    /**
+     * Moves the calling thread into this namespace, runs {@code action}, and moves the thread back, also when
+     * {@code action} throws.
+     *
+     * @param <T> what the action returns
+     * @param <X> what the action throws
+     * @param action the code to run inside
+     * @return what {@code action} returned
+     * @throws TunTapException if this namespace is closed, or the thread cannot enter it or return
+     * @throws X whatever {@code action} throws
+     */
+    @Override
+    public <T, X extends Exception> T run(Action<T, X> action) throws TunTapException, X {
+        Objects.requireNonNull(action, "action");
+        if (closed.get()) {
+            throw new TunTapException("setns", 0, ErrorMessages.failed("setns(" + path() + ")", "this network "
+                    + "namespace was closed; make a new one"));
+        }
+        int home = openNamespace(libc, "/proc/thread-self/ns/net");
+        try {
+            if (libc.setns(fd, Sys.CLONE_NEWNET) < 0) {
+                int errno = libc.errno();
+                throw LinuxErrors.ofCommon("setns(" + path() + ")", errno, "cannot enter the network namespace "
+                        + "(entering one needs CAP_SYS_ADMIN)");
+            }
+            try {
+                return action.run();
+            } finally {
+                goHome(libc, home);
+            }
+        } finally {
+            libc.close(home);
+        }
+    }
+
+    /**
+     * A path that names this namespace to other programs while it is open, such as {@code nsenter --net=PATH}:
+     * {@code /proc/PID/fd/FD} of this process's descriptor.
+     *
+     * @return the path
+     */
+    @Override
+    public String path() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+
+    /** Lets the namespace go (the kernel removes it once nothing else holds it); idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            libc.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxNetworkNamespace[" + path() + (closed.get() ? ", closed]" : "]");
+    }
+
+    private static void goHome(LinuxLibC libc, int home) throws TunTapException {
+        if (libc.setns(home, Sys.CLONE_NEWNET) < 0) {
+            int errno = libc.errno();
+            // The thread would go on in the wrong namespace: that must not pass silently.
+            throw LinuxErrors.ofCommon("setns(home)", errno, "cannot move the thread back to its own network "
+                    + "namespace");
         }
     }
 

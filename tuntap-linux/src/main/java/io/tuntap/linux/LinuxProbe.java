@@ -116,16 +116,70 @@ final class LinuxProbe {
         return caps;
     }
 
+    /**
+     * CAP_NET_ADMIN, the capability that creating a TUN/TAP device and configuring an interface need: bit 12 of a
+     * capability set ({@code #define CAP_NET_ADMIN 12}, include/uapi/linux/capability.h, torvalds/linux
+     * 035f0801).
+     */
+    static final int CAP_NET_ADMIN = 12;
+
+    /** Where the kernel shows this process's credentials, with the {@code CapEff:} line (proc(5)). */
+    private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
     /** Probes through {@code libc}; visible for tests with a fake libc. */
     static LinuxProbe probe(LinuxLibC libc) {
+        return probe(libc, netAdminMissing(PROC_STATUS, libc.geteuid()));
+    }
+
+    /**
+     * Why this process cannot create devices: null if its effective capability set has CAP_NET_ADMIN, else the
+     * reason and the fixes. Reads the {@code CapEff:} line of {@code status} (proc(5): the effective set, as hex);
+     * where that cannot be read, effective uid 0 counts as having it.
+     */
+    static String netAdminMissing(Path status, int euid) {
+        String capEff = null;
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("CapEff:")) {
+                    capEff = line.substring("CapEff:".length()).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return euid == 0 ? null : "this process (effective uid " + euid + ") is not root, and " + status
+                    + " could not be read to check for CAP_NET_ADMIN (" + e.getMessage() + ")" + NET_ADMIN_FIXES;
+        }
+        if (capEff != null && !capEff.isEmpty()) {
+            try {
+                if ((Long.parseUnsignedLong(capEff, 16) & (1L << CAP_NET_ADMIN)) != 0) {
+                    return null;
+                }
+                return "this process (effective uid " + euid + ", CapEff " + capEff + ") lacks CAP_NET_ADMIN"
+                        + NET_ADMIN_FIXES;
+            } catch (NumberFormatException e) {
+                // fall through to the uid
+            }
+        }
+        return euid == 0 ? null : "this process (effective uid " + euid + ") is not root, and " + status
+                + " shows no effective capability set" + NET_ADMIN_FIXES;
+    }
+
+    private static final String NET_ADMIN_FIXES = ": it can open an existing persistent device that its user owns "
+            + "(OpenPolicy.ATTACH_EXISTING), but creating a device or changing its configuration fails with "
+            + "DevicePermissionException. Fix: run as root, or give this JVM the capability (setcap "
+            + "cap_net_admin+ep on a dedicated copy of java), or run it in a user and network namespace of its own "
+            + "(unshare -rn)";
+
+    /** {@link #probe(LinuxLibC)} with {@code netAdminMissing} as found; visible for tests. */
+    static LinuxProbe probe(LinuxLibC libc, String netAdminMissing) {
         int fd = libc.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
         if (fd < 0) {
             int errno = libc.errno();
             if (errno == Errno.EACCES || errno == Errno.EPERM) {
                 // The driver is there, this user may not use it: a permission problem, not a missing backend.
                 // Opening then fails with DevicePermissionException instead of "no provider".
-                return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + " exists but "
-                        + cloneDeviceDenied(libc, errno).getMessage()), Set.of(), libc, errno);
+                String denied = IfTun.CLONE_DEVICE + " exists but " + cloneDeviceDenied(libc, errno).getMessage();
+                return new LinuxProbe(Availability.attachOnly(netAdminMissing == null ? denied
+                        : denied + "; and " + netAdminMissing), Set.of(), libc, errno);
             }
             String why = switch (errno) {
                 case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> IfTun.CLONE_DEVICE + " is missing: load the tun "
@@ -144,9 +198,11 @@ final class LinuxProbe {
                 flags = features.getInt(0);
             }
             Set<Capability> caps = capabilities(flags);
-            return new LinuxProbe(Availability.available(IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x"
-                    + Integer.toHexString(flags & 0xffff) + ", kernel " + System.getProperty("os.version")
-                    + "; native calls: " + NativeCalls.binding() + "; packet batches: " + batchPath(libc)), caps, libc);
+            String found = IfTun.CLONE_DEVICE + ", TUNGETFEATURES=0x" + Integer.toHexString(flags & 0xffff)
+                    + ", kernel " + System.getProperty("os.version") + "; native calls: " + NativeCalls.binding()
+                    + "; packet batches: " + batchPath(libc);
+            return new LinuxProbe(netAdminMissing == null ? Availability.available(found)
+                    : Availability.attachOnly(netAdminMissing + " (found " + found + ")"), caps, libc);
         } finally {
             libc.close(fd);
         }

@@ -9,6 +9,7 @@ import io.tuntap.DeviceOption;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
+import io.tuntap.spi.IsolatedNetwork;
 import io.tuntap.spi.ConfigChecks;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.spi.ErrorMessages;
@@ -147,5 +148,12 @@ public final class LinuxTunTapProvider implements TunTapProvider {
         Set<Capability> caps = forMode(probe.capabilities, config.mode());
         ConfigChecks.check(config, name(), caps, supportedOptions());
         return new LinuxDeviceOpener(probe.libc, caps).open(config);
+    }
+
+    /** A new network namespace ({@link LinuxNetworkNamespace#create()}). */
+    @Override
+    public IsolatedNetwork openIsolatedNetwork() throws TunTapException {
+        availability().ensureAvailable(name());
+        return LinuxNetworkNamespace.create();
     }
 }

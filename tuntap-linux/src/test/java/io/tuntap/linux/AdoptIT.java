@@ -22,6 +22,8 @@ import io.tuntap.linux.jna.IfTun;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,15 +42,16 @@ import org.junit.jupiter.api.Test;
  * descriptors made with plain ioctls and adopted with what TUNGETIFF tells; and descriptors of other kinds
  * refused, left open as they were.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class AdoptIT {
     private static final LinuxLibC LIBC = NativeCalls.libc();
 
     @Test
     void aDeviceHandedOverIsUsedByAJvmRunningAsNobodyWithoutCapabilities() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("ado"); UserJvm jvm = new UserJvm()) {
+        try (TestNetwork ns = TestNetwork.create(); UserJvm jvm = new UserJvm()) {
             Path socket = jvm.sharedDirectory().resolve("tun.sock");
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name));
+            List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + ns.path().orElseThrow()));
             // No capabilities at all: the daemon never holds CAP_NET_ADMIN, nor access to /dev/net/tun.
             command.addAll(jvm.command("", ReceiveAsUser.class, socket.toString(), "3"));
             Process user = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -60,15 +64,15 @@ class AdoptIT {
             });
             try {
                 // The launcher, as root: creates and configures the device, sends it, closes its own handle.
-                ns.call(() -> {
+                ns.run(() -> {
                     try (TunDevice tun = TunTap.openTun(DeviceConfig.tun().name("tad0").address("10.81.0.1/24")
                             .build())) {
                         DeviceHandoff.send(tun, socket, Duration.ofSeconds(60));
                     }
                     return null;
                 });
-                assertTrue(ns.hasLink("tad0"), "the interface lives on with the receiver's descriptor");
-                TestNamespace.Result ping = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "5", "10.81.0.2");
+                assertTrue(Links.exists(ns, "tad0"), "the interface lives on with the receiver's descriptor");
+                TestNetwork.Result ping = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "5", "10.81.0.2");
                 assertTrue(user.waitFor(60, TimeUnit.SECONDS), "the receiving JVM ends");
                 String out = output.get(10, TimeUnit.SECONDS);
                 assertEquals(0, ping.exitCode(), ping.output() + "\n" + out);
@@ -76,7 +80,7 @@ class AdoptIT {
                 assertTrue(out.contains("SETMTU DevicePermissionException errorCode=" + Errno.EPERM), out);
                 assertTrue(out.contains("ANSWERED 3"), out);
                 assertFalse(Files.exists(socket), "the receiver removed its socket");
-                assertFalse(ns.hasLink("tad0"), "closing the last descriptor, in the receiver, removed the interface");
+                assertFalse(Links.exists(ns, "tad0"), "closing the last descriptor, in the receiver, removed the interface");
             } finally {
                 user.destroyForcibly();
             }
@@ -85,15 +89,16 @@ class AdoptIT {
 
     @Test
     void aDescriptorMadeWithPlainIoctlsIsAdoptedWithItsModeAndFlags() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("adf")) {
-            int fd = ns.call(() -> createRaw("tad1", IfTun.IFF_TAP | IfTun.IFF_NO_PI | IfTun.IFF_MULTI_QUEUE
+        try (TestNetwork ns = TestNetwork.create()) {
+            int fd = ns.run(() -> createRaw("tad1", IfTun.IFF_TAP | IfTun.IFF_NO_PI | IfTun.IFF_MULTI_QUEUE
                     | IfTun.IFF_VNET_HDR));
-            try (TunTapDevice device = ns.call(() -> TunTap.adopt(fd))) {
+            try (TunTapDevice device = ns.run(() -> TunTap.adopt(fd))) {
                 assertTrue(device instanceof TapDevice, device.toString());
                 assertEquals(DeviceMode.TAP, device.mode());
                 assertEquals("tad1", device.name());
-                assertEquals(Integer.parseInt(ns.exec("cat", "/sys/class/net/tad1/ifindex").output().strip()),
-                        device.index());
+                // ip's own view inside the namespace ("7: tad1: <...>"); /sys there would show the host's.
+                String shown = ns.exec("ip", "-o", "link", "show", "dev", "tad1").output().strip();
+                assertEquals(Integer.parseInt(shown.substring(0, shown.indexOf(':'))), device.index(), shown);
                 assertTrue(device.capabilities().contains(Capability.OFFLOAD), "IFF_VNET_HDR: " + device.capabilities());
                 assertTrue(device.capabilities().contains(Capability.MULTI_QUEUE), device.capabilities().toString());
                 device.setUp(true);
@@ -101,20 +106,20 @@ class AdoptIT {
             }
             // The caller's descriptor was closed by adopt (its number may be reused since): had it stayed open, the
             // interface would outlive the device.
-            assertFalse(ns.hasLink("tad1"), "close removed the interface whose last descriptor it held");
+            assertFalse(Links.exists(ns, "tad1"), "close removed the interface whose last descriptor it held");
         }
     }
 
     @Test
     void descriptorsOfOtherKindsAreRefusedAndLeftOpen() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("adr"); Memory pipe = new Memory(8)) {
+        try (TestNetwork ns = TestNetwork.create(); Memory pipe = new Memory(8)) {
             int devNull = LIBC.open("/dev/null", Sys.O_RDWR | Sys.O_CLOEXEC);
             assertEquals(0, LIBC.pipe(Pointer.nativeValue(pipe)));
             int pipeRead = pipe.getInt(0);
             int pipeWrite = pipe.getInt(4);
             int udp = LIBC.socket(Sys.AF_INET, Sys.SOCK_DGRAM | Sys.SOCK_CLOEXEC, 0);
             int unattached = LIBC.open(IfTun.CLONE_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
-            int noPi = ns.call(() -> createRaw("tad2", IfTun.IFF_TUN));
+            int noPi = ns.run(() -> createRaw("tad2", IfTun.IFF_TUN));
             try {
                 for (int fd : new int[] {devNull, pipeRead, pipeWrite, udp}) {
                     InvalidDescriptorException e = assertThrows(InvalidDescriptorException.class, () -> TunTap.adopt(fd));
@@ -133,10 +138,10 @@ class AdoptIT {
                 assertEquals(Errno.EBADFD, clone.errorCode());
                 assertTrue(clone.getMessage().contains("attached to no interface"), clone.getMessage());
                 InvalidDescriptorException pi = assertThrows(InvalidDescriptorException.class,
-                        () -> ns.call(() -> TunTap.adopt(noPi)));
+                        () -> ns.run(() -> TunTap.adopt(noPi)));
                 assertTrue(pi.getMessage().contains("made without IFF_NO_PI"), pi.getMessage());
                 assertTrue(LIBC.fcntl(noPi, Sys.F_GETFD, 0) >= 0, "a refused TUN descriptor stays the caller's");
-                assertTrue(ns.hasLink("tad2"), "and its interface stays");
+                assertTrue(Links.exists(ns, "tad2"), "and its interface stays");
             } finally {
                 for (int fd : new int[] {devNull, pipeRead, pipeWrite, udp, unattached, noPi}) {
                     LIBC.close(fd);

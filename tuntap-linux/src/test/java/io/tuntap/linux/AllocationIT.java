@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.Offload;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.testkit.Packets;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -19,6 +22,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,16 +30,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The packet path allocates nothing per packet on a real device, in steady state: measured with the
  * JVM's per-thread allocation counter around many reads and writes.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class AllocationIT {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final int PACKETS = 20_000;
 
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("alloc");
+        ns = TestNetwork.create();
     }
 
     @AfterEach
@@ -46,7 +51,7 @@ class AllocationIT {
     @ParameterizedTest
     @EnumSource(value = Offload.class, names = {"OFF", "AUTO"})
     void writesAndReadsAllocateNothingPerPacket(Offload offload) throws Exception {
-        try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tta0").offload(offload)
+        try (TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("tta0").offload(offload)
                 .address("10.92.0.1/24").build()))) {
             ns.execOrFail("ip", "link", "set", "tta0", "txqueuelen", "100000");
             // To a multicast group nobody joined: the kernel drops it right after IP input, the cheapest way
@@ -91,7 +96,7 @@ class AllocationIT {
 
     /** Sends datagrams from the namespace's stack to an address routed through the device. */
     private void fillQueue(int count) throws Exception {
-        ns.call(() -> {
+        ns.run(() -> {
             try (DatagramChannel udp = DatagramChannel.open()) {
                 udp.bind(new InetSocketAddress("10.92.0.1", 0));
                 ByteBuffer payload = ByteBuffer.allocate(64);

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.Offload;
 import io.tuntap.OpenPolicy;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.linux.offload.Checksums;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -22,25 +25,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Attaching to a device this library did not create: it is left exactly as found, an unprivileged owner can
  * attach as the README shows, and an inaccessible /dev/net/tun is reported as the permission problem it is.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class AttachIT {
 
     @Test
     void attachingWithDefaultSettingsLeavesAForeignDeviceAsFound() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("att")) {
+        try (TestNetwork ns = TestNetwork.create()) {
             mustSucceed(ns.exec("ip", "tuntap", "add", "dev", "tta0", "mode", "tun"));
             mustSucceed(ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", "tta0"));
             mustSucceed(ns.exec("ip", "link", "set", "tta0", "up"));
             String featuresBefore = features(ns, "tta0");
             String flagsBefore = tunFlags(ns, "tta0");
 
-            ns.call(() -> {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tta0")
                         .openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
                     assertFalse(tun.capabilities().contains(Capability.OFFLOAD),
@@ -53,7 +58,7 @@ class AttachIT {
             assertEquals(flagsBefore, tunFlags(ns, "tta0"), "ip -d link after attach and close");
 
             // A plain reader, as OpenVPN or socat would be: the kernel's TCP must come as ordinary packets.
-            List<ByteBuffer> packets = ns.call(() -> {
+            List<ByteBuffer> packets = ns.run(() -> {
                 try (TunTapDevice plain = TunTap.open(DeviceConfig.tun().name("tta0").offload(Offload.OFF)
                         .openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
                     return kernelTcpThrough(plain);
@@ -72,11 +77,11 @@ class AttachIT {
 
     @Test
     void explicitOffloadOnAForeignDeviceIsUndoneOnClose() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("atx")) {
+        try (TestNetwork ns = TestNetwork.create()) {
             mustSucceed(ns.exec("ip", "tuntap", "add", "dev", "tta1", "mode", "tun"));
             String features = features(ns, "tta1");
             String flags = tunFlags(ns, "tta1");
-            ns.call(() -> {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tta1").offload(Offload.VIRTIO_NET_HDR)
                         .openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
                     assertTrue(tun.capabilities().contains(Capability.OFFLOAD));
@@ -96,13 +101,13 @@ class AttachIT {
 
     @Test
     void aDeviceMadeWithAVirtioHeaderKeepsItAndItsOffloadSettings() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("atv")) {
+        try (TestNetwork ns = TestNetwork.create()) {
             mustSucceed(ns.exec("ip", "tuntap", "add", "dev", "tta2", "mode", "tun", "vnet_hdr"));
             String features = features(ns, "tta2");
             String flags = tunFlags(ns, "tta2");
             assertTrue(flags.contains("vnet_hdr on"), flags);
             for (Offload offload : Offload.values()) {
-                ns.call(() -> {
+                ns.run(() -> {
                     try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tta2").offload(offload)
                             .openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
                         // OFF attaches plain, which clears the flag while open; close sets it again.
@@ -118,7 +123,7 @@ class AttachIT {
             // With the header kept, the default still hands out ordinary packets.
             mustSucceed(ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", "tta2"));
             mustSucceed(ns.exec("ip", "link", "set", "tta2", "up"));
-            List<ByteBuffer> packets = ns.call(() -> {
+            List<ByteBuffer> packets = ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tta2")
                         .openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
                     return kernelTcpThrough(tun);
@@ -133,18 +138,17 @@ class AttachIT {
 
     @Test
     void theReadmeWithoutRootExampleWorksAsWritten() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("rdm"); UserJvm jvm = new UserJvm()) {
+        try (TestNetwork ns = TestNetwork.create(); UserJvm jvm = new UserJvm()) {
             // As root, once (the README's line, with uid 65534):
-            ns.call(() -> {
+            ns.run(() -> {
                 TunTap.open(DeviceConfig.tun().name("vpn0").persistent(true).owner(UserJvm.NOBODY).build()).close();
                 return null;
             });
             assertTrue(ns.exec("ip", "link", "show", "vpn0").output().contains("UP"), "root's open brought it up");
             // As uid 65534, any time: no CAP_NET_ADMIN. dac_override only because /dev/net/tun is mode 0600
             // on some systems (the README asks for 0666); it grants no network privilege.
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name));
-            command.addAll(jvm.command("+dac_override", OpenAsUser.class, "vpn0"));
-            TestNamespace.Result r = TestNamespace.run(command.toArray(String[]::new));
+            TestNetwork.Result r = ns.exec(jvm.command("+dac_override", OpenAsUser.class, "vpn0")
+                    .toArray(String[]::new));
             assertEquals(0, r.exitCode(), r.output());
             assertTrue(r.output().startsWith("OK ") && r.output().contains("up=true"), r.output());
         }
@@ -154,8 +158,8 @@ class AttachIT {
     void anInaccessibleCloneDeviceIsAPermissionErrorWithTheFix() throws Exception {
         Path node = Path.of("/dev/net/tun");
         Map<String, Object> hostBefore = Files.readAttributes(node, "unix:mode,uid,gid");
-        try (TestNamespace ns = TestNamespace.create("dnt"); UserJvm jvm = new UserJvm()) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create(); UserJvm jvm = new UserJvm()) {
+            ns.run(() -> {
                 TunTap.open(DeviceConfig.tun().name("vpn1").persistent(true).owner(UserJvm.NOBODY).build()).close();
                 return null;
             });
@@ -163,7 +167,7 @@ class AttachIT {
             // is not touched. The user has no capabilities at all.
             String user = jvm.command("", OpenAsUser.class, "vpn1").stream().map(a -> "'" + a + "'")
                     .collect(Collectors.joining(" "));
-            TestNamespace.Result r = ns.exec("unshare", "-m", "--propagation", "private", "sh", "-c",
+            TestNetwork.Result r = ns.exec("unshare", "-m", "--propagation", "private", "sh", "-c",
                     "mount -t tmpfs -o mode=0755 tuntap-test /dev/net && mknod -m 0600 /dev/net/tun c 10 200 && exec "
                             + user);
             assertEquals(0, r.exitCode(), r.output());
@@ -178,13 +182,13 @@ class AttachIT {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    private static void mustSucceed(TestNamespace.Result r) {
+    private static void mustSucceed(TestNetwork.Result r) {
         assertEquals(0, r.exitCode(), r.output());
     }
 
     /** {@code ethtool -k}: every offload feature of the link and whether it is on. */
-    private static String features(TestNamespace ns, String link) throws Exception {
-        TestNamespace.Result r = ns.exec("ethtool", "-k", link);
+    private static String features(TestNetwork ns, String link) throws Exception {
+        TestNetwork.Result r = ns.exec("ethtool", "-k", link);
         assertEquals(0, r.exitCode(), "ethtool -k (Debian package ethtool) failed: " + r.output());
         assertTrue(r.output().contains("tcp-segmentation-offload"), r.output());
         return r.output();
@@ -195,7 +199,7 @@ class AttachIT {
      * IPv6 address generation mode: the kernel itself turns a TUN device's eui64 into random when the device
      * first gets a carrier, for any program that attaches (a plain C open does the same).
      */
-    private static String tunFlags(TestNamespace ns, String link) throws Exception {
+    private static String tunFlags(TestNetwork ns, String link) throws Exception {
         String out = ns.exec("ip", "-d", "link", "show", link).output();
         return out.lines().filter(l -> l.contains("tun type")).findFirst().orElse(out)
                 .replaceAll("addrgenmode \\S+ ", "");

@@ -11,6 +11,7 @@ import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
@@ -23,6 +24,8 @@ import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.offload.Checksums;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -30,16 +33,18 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Bad input and odd timing on real devices: each fails at once, with the right exception and reason. */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class BadInputIT {
 
     @Test
     void invalidMacAddressesAreRefusedWithTheirReason() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("mac")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TapDevice tap = TunTap.openTap(DeviceConfig.tap().name("ttm0").build())) {
                     MacAddress before = tap.macAddress();
                     for (String bad : new String[] {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01"}) {
@@ -67,8 +72,8 @@ class BadInputIT {
 
     @Test
     void aCorruptedSegmentIsNotHiddenInASuperPacket() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("gro")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttg0").address("10.78.0.1/24").build());
                         DatagramSocket socket = new DatagramSocket(new InetSocketAddress("10.78.0.1", 9000))) {
                     socket.setSoTimeout(500);
@@ -100,8 +105,8 @@ class BadInputIT {
 
     @Test
     void aReadOnAnInterruptedThreadFailsAtOnce() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("int")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tti0").build())) {
                     ByteBuffer dst = ByteBuffer.allocateDirect(65535);
                     Thread.currentThread().interrupt();
@@ -123,8 +128,8 @@ class BadInputIT {
 
     @Test
     void aWriteToADeletedInterfaceIsNotFoundLikeTheOtherCalls() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("del")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttd0").address("10.79.0.1/24").build())) {
                     assertEquals(0, ns.exec("ip", "link", "del", "ttd0").exitCode());
                     DeviceNotFoundException write = assertThrows(DeviceNotFoundException.class,
@@ -140,8 +145,8 @@ class BadInputIT {
 
     @Test
     void oversizedTunWritesAreRefusedAndTheLargestIpv6PacketGoesThrough() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("big")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttb0").mtu(65535).address("fd00:79::1/64")
                         .build());
                         DatagramSocket socket = new DatagramSocket(new InetSocketAddress("fd00:79::1", 9000))) {
@@ -164,8 +169,8 @@ class BadInputIT {
 
     @Test
     void mappedAndScopedLiteralsAndInventedErrorCodes() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("lit")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("ttl0").address("::ffff:10.0.0.1/120")
                         .build())) {
                     // An IPv6 prefix, as Linux itself treats it ('ip -6 addr' lists it).

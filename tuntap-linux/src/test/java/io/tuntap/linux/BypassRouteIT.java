@@ -8,16 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.IpPrefix;
 import io.tuntap.SystemRoute;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTap;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,13 +29,14 @@ import org.junit.jupiter.api.Test;
  * from the main table while other tables and rules have default routes of their own, and host routes through
  * another interface's gateway added with a device and gone after it closes.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class BypassRouteIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("byp");
+        ns = TestNetwork.create();
         // Two uplinks (veth pairs, both ends here and up) with default routes of metric 100 and 200 in the main table; a policy
         // table 100 whose default route has the lowest metric of all, and a rule that sends some traffic there.
         for (String[] c : List.of(
@@ -62,15 +67,17 @@ class BypassRouteIT {
 
     @Test
     void theDefaultRouteIsTheMainTablesOfLowestMetric() throws Exception {
-        Optional<SystemRoute> v4 = ns.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET));
-        Optional<SystemRoute> v6 = ns.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6));
+        Optional<SystemRoute> v4 = ns.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET));
+        Optional<SystemRoute> v6 = ns.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6));
         String witness = ns.exec("ip", "route", "show", "default").output();
         assertTrue(witness.contains("default via 192.0.2.1 dev up0 metric 100"), witness);
         SystemRoute route = v4.orElseThrow();
         assertEquals(IpPrefix.parse("0.0.0.0/0"), route.destination());
         assertEquals(InetAddress.getByName("192.0.2.1"), route.gateway().orElseThrow());
         assertEquals("up0", route.interfaceName());
-        assertEquals(ns.exec("cat", "/sys/class/net/up0/ifindex").output().strip(), String.valueOf(route.interfaceIndex()));
+        // ip's own view inside the namespace ("7: up0: <...>"); /sys there would show the host's.
+        String shown = ns.exec("ip", "-o", "link", "show", "dev", "up0").output().strip();
+        assertEquals(shown.substring(0, shown.indexOf(':')), String.valueOf(route.interfaceIndex()), shown);
         assertEquals(100, route.metric().getAsInt());
         SystemRoute route6 = v6.orElseThrow();
         assertEquals(InetAddress.getByName("fd10::1"), route6.gateway().orElseThrow());
@@ -80,21 +87,21 @@ class BypassRouteIT {
 
     @Test
     void aNamespaceWithoutDefaultRouteHasNone() throws Exception {
-        try (TestNamespace bare = TestNamespace.create("bnd")) {
-            assertEquals(Optional.empty(), bare.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET)));
-            assertEquals(Optional.empty(), bare.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6)));
+        try (TestNetwork bare = TestNetwork.create()) {
+            assertEquals(Optional.empty(), bare.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET)));
+            assertEquals(Optional.empty(), bare.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6)));
         }
     }
 
     @Test
     void hostRoutesAddedAroundTheTunnelAreListedByIpAndGoneAfterClose() throws Exception {
-        SystemRoute original = ns.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET)).orElseThrow();
-        SystemRoute original6 = ns.call(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6)).orElseThrow();
+        SystemRoute original = ns.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET)).orElseThrow();
+        SystemRoute original6 = ns.run(() -> TunTap.defaultRoute(StandardProtocolFamily.INET6)).orElseThrow();
         SystemRoute server = original.to(InetAddress.getByName("203.0.113.7"));
         SystemRoute server6 = original6.to(InetAddress.getByName("2001:db8::7"));
         // A host route that was there before the device: refused, and left in place on close.
         ns.execOrFail("ip", "route", "add", "203.0.113.9/32", "via", "192.0.2.1", "dev", "up0");
-        try (TunDevice tun = ns.call(() -> TunTap.openTun(DeviceConfig.tun().name("byp0").address("10.8.0.2/24")
+        try (TunDevice tun = ns.run(() -> TunTap.openTun(DeviceConfig.tun().name("byp0").address("10.8.0.2/24")
                 .build()))) {
             tun.addBypassRoute(server);
             tun.addBypassRoute(server6);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.Offload;
 import io.tuntap.OpenPolicy;
 import io.tuntap.PacketChannel;
@@ -17,6 +18,8 @@ import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.testkit.Packets;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -33,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,7 +48,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * through the rings (both directions where the path uses both) and then closes and creates the device again
  * with {@link OpenPolicy#CREATE_NEW}, which fails if the old interface is still there.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class CloseReleaseIT {
     private static final int ROUNDS = 1000;
     private static final String HOST = "10.95.0.1";
@@ -55,14 +60,14 @@ class CloseReleaseIT {
     @CsvSource({"1, OFF", "1, AUTO", "2, OFF", "2, AUTO"})
     void aClosedDeviceCanBeCreatedAgainAtOnce(int queues, Offload offload) throws Exception {
         ExecutorService readers = Executors.newFixedThreadPool(queues);
-        try (TestNamespace ns = TestNamespace.create("rel")) {
+        try (TestNetwork ns = TestNetwork.create()) {
             // No IPv6 on new interfaces: the kernel's own solicitations would come between the replies.
             ns.execOrFail("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
             long fdsBefore = openFds();
             long start = System.nanoTime();
             // Each round waits for the kernel's replies; a device the kernel still holds fails the next open at
             // once, so only a lost reply could hang, and the time box turns that into a failure.
-            assertTimeoutPreemptively(Duration.ofMinutes(5), () -> ns.call(() -> {
+            assertTimeoutPreemptively(Duration.ofMinutes(5), () -> ns.run(() -> {
                 for (int round = 0; round < ROUNDS; round++) {
                     oneRound(queues, offload, round, readers);
                 }
@@ -72,7 +77,7 @@ class CloseReleaseIT {
             System.out.printf("CloseReleaseIT: %d rounds, %d queue(s), offload %s: %d ms (%.2f ms a round), "
                     + "batches through %s%n", ROUNDS, queues, offload, millis, (double) millis / ROUNDS,
                     UringSupport.get().enabled() ? "io_uring" : "the plain path");
-            assertFalse(ns.hasLink("ttr0"), "the last device is gone");
+            assertFalse(Links.exists(ns, "ttr0"), "the last device is gone");
             assertEquals(fdsBefore, openFds(), "no fd left behind (rings included)");
         } finally {
             readers.shutdownNow();

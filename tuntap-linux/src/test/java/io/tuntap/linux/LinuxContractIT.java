@@ -2,27 +2,32 @@
 package io.tuntap.linux;
 
 import io.tuntap.DeviceConfig;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import io.tuntap.DeviceMode;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.testkit.DatagramSocketPeer;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import io.tuntap.testkit.TunTapDeviceContract;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The contract every backend passes, on real Linux devices: each test gets a fresh namespace, a device
  * opened in it, and the namespace's own kernel stack as the peer (UDP sockets made inside it).
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxContractIT extends TunTapDeviceContract {
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
-        TestNamespace ns = TestNamespace.create("ctr");
+        TestNetwork ns = TestNetwork.create();
         try {
-            TunTapDevice device = ns.call(() -> TunTap.open(config));
+            TunTapDevice device = ns.run(() -> TunTap.open(config));
             DatagramSocketPeer sockets = new DatagramSocketPeer();
-            Peer peer = local -> ns.call(() -> bindWhenAddressIsUsable(sockets, local));
+            Peer peer = local -> ns.run(() -> bindWhenAddressIsUsable(sockets, local));
             return new DeviceUnderTest(device, peer, ns);
         } catch (Exception e) {
             ns.close();

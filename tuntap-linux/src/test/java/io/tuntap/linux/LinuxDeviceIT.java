@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
@@ -20,23 +21,27 @@ import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.testkit.EchoResponder;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real devices in a throwaway namespace, with the kernel's own tools as witnesses: {@code ping} answered
  * by a responder built on the library, {@code ip} to see what exists.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxDeviceIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("dev");
+        ns = TestNetwork.create();
     }
 
     @AfterEach
@@ -45,7 +50,7 @@ class LinuxDeviceIT {
     }
 
     private TunTapDevice open(DeviceConfig config) throws Exception {
-        return ns.call(() -> TunTap.open(config));
+        return ns.run(() -> TunTap.open(config));
     }
 
     @Test
@@ -56,8 +61,8 @@ class LinuxDeviceIT {
             EchoResponder responder = EchoResponder.forTun();
             Thread server = serve(responder, tun);
 
-            TestNamespace.Result v4 = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.2");
-            TestNamespace.Result v6 = ns.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fd77::2");
+            TestNetwork.Result v4 = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.2");
+            TestNetwork.Result v6 = ns.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fd77::2");
 
             assertEquals(0, v4.exitCode(), v4.output());
             assertTrue(v4.output().contains("3 received"), v4.output());
@@ -83,9 +88,9 @@ class LinuxDeviceIT {
                     List.of(InetAddress.getByName("10.78.0.2"), InetAddress.getByName("fd78::2")));
             serve(responder, tap);
 
-            TestNamespace.Result v4 = ns.exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.78.0.2");
-            TestNamespace.Result v6 = ns.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "fd78::2");
-            TestNamespace.Result neighbours = ns.exec("ip", "neigh", "show", "dev", "tt1");
+            TestNetwork.Result v4 = ns.exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.78.0.2");
+            TestNetwork.Result v6 = ns.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "fd78::2");
+            TestNetwork.Result neighbours = ns.exec("ip", "neigh", "show", "dev", "tt1");
 
             assertEquals(0, v4.exitCode(), v4.output());
             assertEquals(0, v6.exitCode(), v6.output());
@@ -125,12 +130,12 @@ class LinuxDeviceIT {
         try (TunTapDevice tun = open(DeviceConfig.tun().name("tt3").persistent(true).build())) {
             assertTrue(tun.isPersistent());
         }
-        assertTrue(ns.hasLink("tt3"), "persistent device survives close");
+        assertTrue(Links.exists(ns, "tt3"), "persistent device survives close");
         try (TunTapDevice again = open(DeviceConfig.tun().name("tt3").openPolicy(OpenPolicy.ATTACH_EXISTING).build())) {
             assertTrue(again.isPersistent(), "attaching leaves persistence as it was");
             again.setPersistent(false);
         }
-        assertFalse(ns.hasLink("tt3"), "no longer persistent: gone with its last handle");
+        assertFalse(Links.exists(ns, "tt3"), "no longer persistent: gone with its last handle");
     }
 
     @Test
@@ -142,7 +147,7 @@ class LinuxDeviceIT {
             assertEquals(2, tap.queues().size());
             assertTrue(tap.isUp());
         }
-        assertTrue(ns.hasLink("tt4"), "a persistent device made by ip stays");
+        assertTrue(Links.exists(ns, "tt4"), "a persistent device made by ip stays");
     }
 
     @Test
@@ -167,7 +172,7 @@ class LinuxDeviceIT {
         try (TunTapDevice a = open(DeviceConfig.tun().build()); TunTapDevice b = open(DeviceConfig.tun().name("vpn%d").build())) {
             assertTrue(a.name().startsWith("tun"), a.name());
             assertEquals("vpn0", b.name());
-            assertTrue(ns.hasLink(a.name()) && ns.hasLink("vpn0"));
+            assertTrue(Links.exists(ns, a.name()) && Links.exists(ns, "vpn0"));
             assertTrue(a.index() > 0 && a.index() != b.index());
         }
     }
@@ -175,13 +180,13 @@ class LinuxDeviceIT {
     @Test
     void aFailedOpenLeavesNoDeviceAndNoFileDescriptor() throws Exception {
         long fdsBefore = FileDescriptors.count();
-        int linksBefore = ns.linkCount();
+        int linksBefore = Links.count(ns);
         // The kernel refuses MTU 65535 on a TAP device (its Ethernet header counts), after the device exists.
         DeviceConfig tooBig = DeviceConfig.tap().name("tt7").mtu(65535).persistent(true).build();
         TunTapException e = assertThrows(TunTapException.class, () -> open(tooBig));
         assertTrue(e.getMessage().contains("MTU 65535"), e.getMessage());
-        assertFalse(ns.hasLink("tt7"), "the half-made (even persistent) device was removed");
-        assertEquals(linksBefore, ns.linkCount());
+        assertFalse(Links.exists(ns, "tt7"), "the half-made (even persistent) device was removed");
+        assertEquals(linksBefore, Links.count(ns));
         assertEquals(fdsBefore, FileDescriptors.count());
     }
 

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceEvent;
+import io.tuntap.DeviceMode;
 import io.tuntap.EventSubscription;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,21 +27,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Events for changes another program makes ({@code ip}), on a real device in a throwaway namespace: each
  * arrives within a second, in order, and a burst of a thousand address changes loses none.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxEventsIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
     private ExecutorService executor;
     private final BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        ns = TestNamespace.create("evt");
+        ns = TestNetwork.create();
         executor = Executors.newFixedThreadPool(2); // several threads: the order must hold anyway
     }
 
@@ -49,7 +54,7 @@ class LinuxEventsIT {
     }
 
     private TunTapDevice open(String name) throws Exception {
-        return ns.call(() -> TunTap.open(DeviceConfig.tun().name(name).build()));
+        return ns.run(() -> TunTap.open(DeviceConfig.tun().name(name).build()));
     }
 
     /** The next event that is not one the kernel adds by itself (an IPv6 link-local address). */
@@ -70,7 +75,7 @@ class LinuxEventsIT {
     }
 
     private void exec(String... command) throws Exception {
-        TestNamespace.Result r = ns.exec(command);
+        TestNetwork.Result r = ns.exec(command);
         assertEquals(0, r.exitCode(), String.join(" ", command) + ": " + r.output());
     }
 

@@ -9,23 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The public Linux extension on real devices, with {@code ip} and /proc as witnesses. */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxExtensionIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("ext");
+        ns = TestNetwork.create();
     }
 
     @AfterEach
@@ -35,7 +40,7 @@ class LinuxExtensionIT {
 
     @Test
     void theExtensionReachesQueuesCarrierAndQueueLength() throws Exception {
-        TunTapDevice device = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tx0").queues(2).build()));
+        TunTapDevice device = ns.run(() -> TunTap.open(DeviceConfig.tun().name("tx0").queues(2).build()));
         try {
             LinuxDevice linux = device.extension(LinuxDevice.class).orElseThrow();
             int fd0 = linux.fileDescriptor(0);
@@ -72,7 +77,7 @@ class LinuxExtensionIT {
 
     @Test
     void aSingleQueueDeviceRefusesQueueDetach() throws Exception {
-        try (TunTapDevice device = ns.call(() -> TunTap.open(DeviceConfig.tap().name("tx1").build()))) {
+        try (TunTapDevice device = ns.run(() -> TunTap.open(DeviceConfig.tap().name("tx1").build()))) {
             LinuxDevice linux = device.extension(LinuxDevice.class).orElseThrow();
             assertThrows(InvalidConfigurationException.class, () -> linux.setQueueEnabled(0, false));
             assertFalse(linux.offloadStatistics().enabled(), "TAP goes without offload under AUTO");

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceMode;
 import io.tuntap.PacketChannel;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import io.tuntap.testkit.WakeUpTimes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,16 +25,18 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Open, close, wake-up and queue behaviour of real devices, repeated until leaks or races would show. */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxLifecycleIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("life");
+        ns = TestNetwork.create();
     }
 
     @AfterEach
@@ -46,7 +51,7 @@ class LinuxLifecycleIT {
     void closeWakesABlockedReaderWithin100MillisecondsAt99thPercentileAndNeverOverASecond() throws Exception {
         WakeUpTimes times = new WakeUpTimes("close wakes a blocked reader of a real TUN device", 1000);
         for (int i = 0; i < 1000; i++) {
-            TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttw0").up(false).build()));
+            TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttw0").up(false).build()));
             BlockedReader reader = BlockedReader.start(tun);
             long start = System.nanoTime();
             tun.close();
@@ -61,7 +66,7 @@ class LinuxLifecycleIT {
 
     @Test
     void interruptingABlockedReaderLeavesTheDeviceOpen() throws Exception {
-        try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tti0").up(false).build()))) {
+        try (TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("tti0").up(false).build()))) {
             BlockedReader reader = BlockedReader.start(tun);
             reader.thread().interrupt();
             assertInstanceOf(DeviceInterruptedException.class, reader.outcome().get(1, TimeUnit.SECONDS));
@@ -72,22 +77,22 @@ class LinuxLifecycleIT {
 
     @Test
     void aThousandOpenCloseCyclesLeaveNoFileDescriptorAndNoInterface() throws Exception {
-        int linksBefore = ns.linkCount();
+        int linksBefore = Links.count(ns);
         long fdsBefore = FileDescriptors.count();
         for (int i = 0; i < 1000; i++) {
             DeviceConfig config = (i % 2 == 0 ? DeviceConfig.tun() : DeviceConfig.tap())
                     .name("ttc" + (i % 7)).queues(1 + i % 3).address("10.80." + (i % 200) + ".1/24").build();
-            TunTapDevice device = ns.call(() -> TunTap.open(config));
+            TunTapDevice device = ns.run(() -> TunTap.open(config));
             device.close();
         }
         assertEquals(fdsBefore, FileDescriptors.count(), "file descriptors leaked");
-        assertEquals(linksBefore, ns.linkCount(), ns.exec("ip", "-o", "link").output());
+        assertEquals(linksBefore, Links.count(ns), ns.exec("ip", "-o", "link").output());
     }
 
     @Test
     void everyQueueOfAMultiQueueDeviceReceivesTraffic() throws Exception {
         int queues = 4;
-        TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttq0").queues(queues)
+        TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttq0").queues(queues)
                 .address("10.81.0.1/24").build()));
         try {
             assertEquals(queues, tun.queues().size());
@@ -114,7 +119,7 @@ class LinuxLifecycleIT {
                 readers[q].start();
             }
             // Many flows (source ports): the kernel spreads flows over queues by their hash.
-            ns.call(() -> {
+            ns.run(() -> {
                 for (int flow = 0; flow < 64; flow++) {
                     try (DatagramChannel udp = DatagramChannel.open()) {
                         udp.bind(new InetSocketAddress("10.81.0.1", 0));

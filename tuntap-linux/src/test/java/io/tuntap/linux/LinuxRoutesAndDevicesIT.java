@@ -13,10 +13,13 @@ import io.tuntap.IpPrefix;
 import io.tuntap.Route;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,13 +27,14 @@ import org.junit.jupiter.api.Test;
  * API does shows in {@code ip route} and {@code ip addr}, and what {@code ip tuntap add} makes shows in
  * {@link TunTap#devices()}.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class LinuxRoutesAndDevicesIT {
-    private TestNamespace ns;
+    private TestNetwork ns;
 
     @BeforeEach
     void createNamespace() throws Exception {
-        ns = TestNamespace.create("rt");
+        ns = TestNetwork.create();
     }
 
     @AfterEach
@@ -42,7 +46,7 @@ class LinuxRoutesAndDevicesIT {
         String[] command = new String[args.length + 1];
         command[0] = "ip";
         System.arraycopy(args, 0, command, 1, args.length);
-        TestNamespace.Result r = ns.exec(command);
+        TestNetwork.Result r = ns.exec(command);
         assertEquals(0, r.exitCode(), String.join(" ", command) + ": " + r.output());
         return r.output();
     }
@@ -50,7 +54,7 @@ class LinuxRoutesAndDevicesIT {
     @Test
     void routesAddedThroughTheApiAreInTheKernelTableUntilRemoved() throws Exception {
         Route configured = Route.onLink(IpPrefix.parse("10.71.0.0/16"));
-        try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tr0").address("10.70.0.1/24")
+        try (TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("tr0").address("10.70.0.1/24")
                 .address("fd70::1/64").route(configured).build()))) {
             Route v4 = Route.via(IpPrefix.parse("10.72.0.0/16"), InetAddress.getByName("10.70.0.2")).withMetric(42);
             Route v6 = Route.via(IpPrefix.parse("fd72::/48"), InetAddress.getByName("fd70::2")).withMetric(42);
@@ -81,7 +85,7 @@ class LinuxRoutesAndDevicesIT {
     void aPeerAddressShowsAsPeerInIpAddr() throws Exception {
         DeviceAddress p2p4 = DeviceAddress.parse("10.73.0.1/32 peer 10.73.0.2");
         DeviceAddress p2p6 = DeviceAddress.parse("fd73::1/128 peer fd73::2");
-        try (TunTapDevice tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("tr1").address(p2p4).build()))) {
+        try (TunTapDevice tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("tr1").address(p2p4).build()))) {
             tun.addAddress(p2p6);
             String shown = ip("addr", "show", "dev", "tr1");
             assertTrue(shown.contains("inet 10.73.0.1 peer 10.73.0.2/32"), shown);
@@ -99,8 +103,8 @@ class LinuxRoutesAndDevicesIT {
     void devicesListsTunAndTapDevicesOtherProgramsMade() throws Exception {
         ip("tuntap", "add", "dev", "other0", "mode", "tun");
         ip("tuntap", "add", "dev", "other1", "mode", "tap");
-        try (TunTapDevice own = ns.call(() -> TunTap.open(DeviceConfig.tap().name("tr2").build()))) {
-            List<DeviceInfo> devices = ns.call(TunTap::devices);
+        try (TunTapDevice own = ns.run(() -> TunTap.open(DeviceConfig.tap().name("tr2").build()))) {
+            List<DeviceInfo> devices = ns.run(TunTap::devices);
             int index0 = Integer.parseInt(ip("-o", "link", "show", "other0").split(":")[0].trim());
             assertTrue(devices.contains(new DeviceInfo("other0", index0, DeviceMode.TUN, "linux")), devices.toString());
             assertTrue(devices.stream().anyMatch(d -> d.name().equals("other1") && d.mode() == DeviceMode.TAP),

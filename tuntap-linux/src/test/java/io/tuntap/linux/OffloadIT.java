@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.Offload;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.offload.VirtioNetHdr;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,17 +37,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and passed through (whole super-packets): the kernel's TCP is the witness that every byte arrives
  * intact, in order, with valid checksums, whatever the library did to the packets in between.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class OffloadIT {
     private static final int BYTES = 24 * 1024 * 1024;
 
-    private TestNamespace a;
-    private TestNamespace b;
+    private TestNetwork a;
+    private TestNetwork b;
 
     @BeforeEach
     void createNamespaces() throws Exception {
-        a = TestNamespace.create("gsoa");
-        b = TestNamespace.create("gsob");
+        a = TestNetwork.create();
+        b = TestNetwork.create();
     }
 
     @AfterEach
@@ -56,8 +61,8 @@ class OffloadIT {
     @EnumSource(Offload.class)
     void tcpCrossesAJavaForwarderIntact(Offload offload) throws Exception {
         DeviceConfig.Builder common = DeviceConfig.tun().name("ttg0").mtu(1500).offload(offload);
-        TunTapDevice left = a.call(() -> TunTap.open(common.address("10.91.0.1/24").build()));
-        TunTapDevice right = b.call(() -> TunTap.open(DeviceConfig.tun().name("ttg0").mtu(1500)
+        TunTapDevice left = a.run(() -> TunTap.open(common.address("10.91.0.1/24").build()));
+        TunTapDevice right = b.run(() -> TunTap.open(DeviceConfig.tun().name("ttg0").mtu(1500)
                         .offload(offload).address("10.91.0.2/24").build()));
         try {
             AtomicLong superPackets = new AtomicLong();
@@ -66,7 +71,7 @@ class OffloadIT {
 
             byte[] data = new byte[BYTES];
             new Random(42).nextBytes(data);
-            ServerSocket server = b.call(() -> new ServerSocket(5001, 1, java.net.InetAddress.getByName("10.91.0.2")));
+            ServerSocket server = b.run(() -> new ServerSocket(5001, 1, java.net.InetAddress.getByName("10.91.0.2")));
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
                 try (server; Socket s = server.accept(); InputStream in = s.getInputStream()) {
                     MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -81,7 +86,7 @@ class OffloadIT {
                     throw new IllegalStateException(e);
                 }
             });
-            a.call(() -> {
+            a.run(() -> {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("10.91.0.2", 5001), 5000);
                     try (OutputStream out = s.getOutputStream()) {

@@ -5,24 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
-import java.util.ArrayList;
-import java.util.List;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The unprivileged workflow: root makes a persistent device owned by a user once, and that user's program
  * attaches to it without CAP_NET_ADMIN. The user's side runs in a separate JVM as uid 65534 (nobody).
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class OwnerIT {
     private static final int NOBODY = UserJvm.NOBODY;
 
     @Test
     void aNonRootUserAttachesToDevicesOfItsUidOrGroupAndToNoOther() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("own")) {
-            ns.call(() -> {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.run(() -> {
                 TunTap.open(DeviceConfig.tun().name("tto0").persistent(true).owner(NOBODY).up(false).build()).close();
                 // The kernel checks ownership only where an owner or group is set: a device with neither is
                 // open to anyone who can open /dev/net/tun. So the device this user must not get has one.
@@ -32,11 +35,10 @@ class OwnerIT {
                 return null;
             });
             try (UserJvm jvm = new UserJvm()) {
-                List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name));
-                // dac_override only to open /dev/net/tun, which is mode 0600 on some systems (0666 on most).
+                                // dac_override only to open /dev/net/tun, which is mode 0600 on some systems (0666 on most).
                 // No CAP_NET_ADMIN: attaching must rest on ownership alone.
-                command.addAll(jvm.command("+dac_override", AttachAsUser.class, "tto0", "tto1", "tto2"));
-                TestNamespace.Result result = TestNamespace.run(command.toArray(String[]::new));
+                TestNetwork.Result result = ns.exec(jvm.command("+dac_override", AttachAsUser.class, "tto0", "tto1",
+                        "tto2").toArray(String[]::new));
                 assertEquals(0, result.exitCode(), result.output());
                 assertTrue(result.output().contains("tto0 OK"), result.output());
                 assertTrue(result.output().contains("tto1 DevicePermissionException"), result.output());

@@ -11,6 +11,7 @@ import com.sun.management.ThreadMXBean;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
+import io.tuntap.DeviceMode;
 import io.tuntap.Offload;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTap;
@@ -19,6 +20,8 @@ import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.testkit.Packets;
+import io.tuntap.testkit.RequiresRealDevice;
+import io.tuntap.testkit.TestNetwork;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -30,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,19 +41,20 @@ import org.junit.jupiter.api.Test;
  * kernel allows it, the plain loop with {@code -Dtuntap.linux.io_uring=false} (the build runs this class both
  * ways). Order, per-packet errors, short buffers, close, interrupt and allocation must be the same on both.
  */
-@LinuxPrivilegedTest
+@Tag("privileged")
+@RequiresRealDevice(value = {DeviceMode.TUN, DeviceMode.TAP}, programs = {"ip", "nsenter"})
 class UringBatchIT {
     private static final String HOST = "10.93.0.1";
     private static final String REMOTE = "10.93.0.2";
     private static final int PORT = 7100;
 
-    private TestNamespace ns;
+    private TestNetwork ns;
     private TunTapDevice tun;
 
     @BeforeEach
     void open() throws Exception {
-        ns = TestNamespace.create("uring");
-        tun = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttu0").offload(Offload.OFF)
+        ns = TestNetwork.create();
+        tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttu0").offload(Offload.OFF)
                 .address(HOST + "/24").build()));
         ns.execOrFail("ip", "link", "set", "ttu0", "txqueuelen", "10000");
         // No IPv6 on the device: the kernel's own solicitations would come between the test's packets.
@@ -89,7 +94,7 @@ class UringBatchIT {
 
     @Test
     void theLinuxOptionTurnsTheRingOffForOneDevice() throws Exception {
-        try (TunTapDevice plain = ns.call(() -> TunTap.open(DeviceConfig.tun().name("ttu1").offload(Offload.OFF)
+        try (TunTapDevice plain = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttu1").offload(Offload.OFF)
                 .option(LinuxOptions.IO_URING, false).build()))) {
             assertEquals("plain", ((LinuxDeviceImpl) plain).firstQueue().batchPath());
         }
@@ -127,7 +132,7 @@ class UringBatchIT {
 
     @Test
     void aRefusedPacketStopsTheBatchAndSaysWhatWasSent() throws Exception {
-        try (DatagramChannel sink = ns.call(() -> DatagramChannel.open().bind(new InetSocketAddress(HOST, PORT)))) {
+        try (DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress(HOST, PORT)))) {
             sink.socket().setSoTimeout(500);
             byte[] bad = datagram(2, 32);
             bad[0] = 0x05; // IP version 0: the kernel refuses it with EINVAL
@@ -363,7 +368,7 @@ class UringBatchIT {
     }
 
     private void send(int first, int count, int payloadLength) throws Exception {
-        ns.call(() -> {
+        ns.run(() -> {
             try (DatagramChannel udp = DatagramChannel.open()) {
                 udp.bind(new InetSocketAddress(HOST, 0));
                 ByteBuffer payload = ByteBuffer.allocate(payloadLength);

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.posix.PosixQueue;
@@ -180,7 +181,7 @@ final class SolarisQueue extends PosixQueue {
             }
         }
         if (!linkUp) {
-            throw new TunTapException("write", 0, refused(deviceName + "'s link is down: IP would drop the packet "
+            throw new LinkDownException("write", 0, refused(deviceName + "'s link is down: IP would drop the packet "
                     + "without a word, so it is refused; bring the link up with setUp(true)"));
         }
     }

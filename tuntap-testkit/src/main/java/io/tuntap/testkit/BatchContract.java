@@ -4,14 +4,18 @@ package io.tuntap.testkit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tuntap.DeviceMode;
+import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapDevice;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -92,6 +96,79 @@ public abstract class BatchContract extends PacketContract {
             for (int i = 0; i < count; i++) {
                 assertArrayEquals(sent.get(i), got.get(i), "datagram " + i);
             }
+        }
+    }
+
+    /**
+     * A packet after the first that does not fit its buffer ends the batch: readPackets returns the packets read
+     * before it, and the next call throws PacketTooLargeException for it (the packet is dropped); reads go on.
+     */
+    @EachMode
+    public void readPacketsReportsAMidBatchPacketTooLargeOnTheNextCall(DeviceMode mode) throws Exception {
+        InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
+        InetSocketAddress remote = new InetSocketAddress(REMOTE_V4, REMOTE_PORT);
+        try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
+            TunTapDevice d = dut.device();
+            socket.send(remote, payload(10, 40));
+            readUdp(d, REMOTE_PORT); // settles a TAP device's ARP first
+            byte[] small = payload(8, 41);
+            byte[] large = payload(1000, 42);
+            int largeLength = 20 + 8 + large.length + (mode == DeviceMode.TAP ? Frames.ETHERNET_HEADER_LENGTH : 0);
+            // Room for any small packet (the test's, a kernel's router solicitation or MLD report), not the large.
+            int smallRoom = 300;
+            int count = 8;
+            ByteBuffer[] dsts = new ByteBuffer[count];
+            dsts[0] = ByteBuffer.allocateDirect(MAX_PACKET);
+            for (int i = 1; i < count; i++) {
+                dsts[i] = ByteBuffer.allocateDirect(smallRoom);
+            }
+            EchoResponder responder = ContractTraffic.remoteResponder(mode);
+            ByteBuffer reply = ByteBuffer.allocate(MAX_PACKET + 64);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                socket.send(remote, small);
+                socket.send(remote, large);
+                boolean smallRead = false;
+                boolean largeReadWhole = false;
+                PacketTooLargeException thrown = null;
+                long deadline = System.nanoTime() + packetTimeout().toNanos();
+                while (thrown == null && !largeReadWhole) {
+                    assertTrue(System.nanoTime() < deadline, "neither the small nor the large datagram came within "
+                            + packetTimeout());
+                    for (ByteBuffer dst : dsts) {
+                        dst.clear();
+                    }
+                    int n;
+                    try {
+                        n = assertTimeoutPreemptively(packetTimeout(), () -> d.readPackets(dsts, count));
+                    } catch (Exception e) { // rethrown as it came from the call, under the timeout
+                        thrown = assertInstanceOf(PacketTooLargeException.class, e);
+                        break;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        ByteBuffer packet = dsts[i].flip();
+                        if (ContractTraffic.answered(d, responder, packet, reply)) {
+                            continue;
+                        }
+                        Packets.Udp udp = ContractTraffic.udpOrNull(d, packet);
+                        if (udp != null && udp.destination().getPort() == REMOTE_PORT) {
+                            smallRead |= Arrays.equals(small, udp.payload());
+                            largeReadWhole |= Arrays.equals(large, udp.payload());
+                        }
+                    }
+                }
+                if (largeReadWhole) {
+                    continue; // the large datagram came first in a call, into the large buffer: try again
+                }
+                assertTrue(smallRead, "the small datagram, read in the same call just before the large one, was "
+                        + "returned before the large one's exception (not lost with it)");
+                assertEquals(largeLength, thrown.packetLength(), "the exception is the large datagram's");
+                assertEquals(smallRoom, thrown.bufferCapacity());
+                byte[] next = payload(30, 43);
+                socket.send(remote, next);
+                assertArrayEquals(next, readUdp(d, REMOTE_PORT).payload(), "reads go on after the exception");
+                return;
+            }
+            fail("three times the large datagram came first in a call, never after the small one in the same call");
         }
     }
 }

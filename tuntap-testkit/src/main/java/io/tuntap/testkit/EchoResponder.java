@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * any unicast destination, and on a TAP device also ARP requests and IPv6 neighbour solicitations for the
  * addresses it owns, giving its own MAC address, so that the kernel can resolve those addresses through it.
  *
+ * <!-- snippet context
+ * TunDevice device;
+ * -->
  * <pre>{@code
  * EchoResponder host = EchoResponder.forTun();
  * Thread t = new Thread(() -> { try { host.serve(device); } catch (TunTapException e) { ... } });

@@ -12,11 +12,11 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.MacAddress;
-import io.tuntap.PacketTooLargeException;
+import io.tuntap.LinkDownException;
 import io.tuntap.TapDevice;
 import io.tuntap.TunTapDevice;
-import io.tuntap.TunTapException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
  * The device contract's cases for the link: MTU, link state and a TAP device's MAC address. One of the themed classes
@@ -43,7 +43,10 @@ public abstract class LinkContract extends BatchContract {
         }
     }
 
-    /** Writes fail while the link is down and work again once it is up. */
+    /**
+     * Writes fail with LinkDownException while the link is down, single or in a batch (whose buffers then keep
+     * their positions), and work again once it is up.
+     */
     @EachMode
     public void writeFailsWhileLinkIsDown(DeviceMode mode) throws Exception {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
@@ -55,8 +58,13 @@ public abstract class LinkContract extends BatchContract {
             byte[] p = packet(d, REMOTE_V4, host.getAddress(), payload);
             d.setUp(false);
             assertFalse(d.isUp());
-            TunTapException e = assertThrows(TunTapException.class, () -> d.write(p));
-            assertFalse(e instanceof PacketTooLargeException, "the failure is the link, not the size: " + e);
+            ByteBuffer single = ByteBuffer.wrap(p);
+            assertThrows(LinkDownException.class, () -> d.write(single));
+            assertEquals(0, single.position(), "a refused packet keeps its position");
+            ByteBuffer[] batch = {ByteBuffer.wrap(p), ByteBuffer.wrap(p)};
+            assertThrows(LinkDownException.class, () -> d.writePackets(batch, 2));
+            assertEquals(0, batch[0].position(), "the batch's first packet was refused: its position is kept");
+            assertEquals(0, batch[1].position(), "the batch ended at the refused packet: the next one is kept");
             d.setUp(true);
             assertTrue(d.isUp());
             d.write(p);

@@ -4,37 +4,58 @@ package io.tuntap.testkit;
 import io.tuntap.TunTapDevice;
 
 /**
- * Two connected in-memory devices made by {@link MemoryDevices#pair}: a packet written on queue {@code i} of one
- * end is read from queue {@code i} of the other. Both ends are {@link io.tuntap.TunDevice}s or both are
- * {@link io.tuntap.TapDevice}s, by the configurations' mode; cast to use the mode's own methods.
+ * Two connected in-memory devices made by {@link MemoryDevices}: a packet written on queue {@code i} of one end is
+ * read from queue {@code i} of the other. Both ends are {@link io.tuntap.TunDevice}s or both are
+ * {@link io.tuntap.TapDevice}s: {@link MemoryDevices#tunPair()} and {@link MemoryDevices#tapPair()} give pairs typed
+ * so, {@link MemoryDevices#pair} one typed {@link TunTapDevice}, whatever the configurations' mode.
  *
  * <p>Thread-safe. {@link #close()} closes both ends.
+ *
+ * @param <D> the type of both ends
  */
-public final class MemoryDevicePair implements AutoCloseable {
+public final class MemoryDevicePair<D extends TunTapDevice> implements AutoCloseable {
     private final MemoryDevice first;
     private final MemoryDevice second;
+    private final Class<D> type;
 
-    MemoryDevicePair(MemoryDevice first, MemoryDevice second) {
+    MemoryDevicePair(MemoryDevice first, MemoryDevice second, Class<D> type) {
         this.first = first;
         this.second = second;
+        this.type = type;
     }
 
-    /** The end made from the first configuration. */
-    public TunTapDevice first() {
-        return first;
+    /**
+     * The end made from the first configuration.
+     *
+     * @return the first end
+     */
+    public D first() {
+        return type.cast(first);
     }
 
-    /** The end made from the second configuration. */
-    public TunTapDevice second() {
-        return second;
+    /**
+     * The end made from the second configuration.
+     *
+     * @return the second end
+     */
+    public D second() {
+        return type.cast(second);
     }
 
-    /** The first end's counters, now. */
+    /**
+     * The first end's counters, now.
+     *
+     * @return a snapshot of the counters
+     */
     public MemoryDeviceCounters firstCounters() {
         return first.counters();
     }
 
-    /** The second end's counters, now. */
+    /**
+     * The second end's counters, now.
+     *
+     * @return a snapshot of the counters
+     */
     public MemoryDeviceCounters secondCounters() {
         return second.counters();
     }

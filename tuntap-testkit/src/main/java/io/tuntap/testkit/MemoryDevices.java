@@ -3,9 +3,13 @@ package io.tuntap.testkit;
 
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
+import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.Offload;
 import io.tuntap.OpenPolicy;
+import io.tuntap.TapDevice;
+import io.tuntap.TunDevice;
+import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import java.util.Locale;
@@ -19,11 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unit tests of code that reads and writes packets.
  *
  * <pre>{@code
- * try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().address("10.0.0.1/24").build(),
- *                                                 DeviceConfig.tun().build())) {
- *     TunDevice vpnSide = (TunDevice) pair.first();    // give this to the code under test
- *     TunDevice network = (TunDevice) pair.second();   // play the network with Packets and EchoResponder
- *     ...
+ * try (MemoryDevicePair<TunDevice> pair = MemoryDevices.tunPair(
+ *         DeviceConfig.tun().address("10.0.0.1/24").build(), DeviceConfig.tun().build())) {
+ *     TunDevice vpnSide = pair.first();    // give this to the code under test
+ *     TunDevice network = pair.second();   // play the network with Packets and EchoResponder
  * }
  * }</pre>
  *
@@ -56,8 +59,76 @@ public final class MemoryDevices {
      * @throws DeviceBusyException if a name is in use by another open memory device, or both ends ask for the same
      * @throws UnsupportedFeatureException for settings a memory device cannot have: persistence, owner or group,
      *     {@link OpenPolicy#ATTACH_EXISTING}, {@link Offload#VIRTIO_NET_HDR}
+     * @param a configures the first end
+     * @param b configures the second end, of the same mode and queue count
+     * @return the pair, its ends typed {@link TunTapDevice} (see {@link #tunPair()} and {@link #tapPair()}); close it
+     *     when done
+     * @throws TunTapException for another reason a device cannot be made
      */
-    public static MemoryDevicePair pair(DeviceConfig a, DeviceConfig b) throws TunTapException {
+    public static MemoryDevicePair<TunTapDevice> pair(DeviceConfig a, DeviceConfig b) throws TunTapException {
+        return pair(a, b, TunTapDevice.class);
+    }
+
+    /**
+     * Two connected TUN devices with the default configuration ({@code DeviceConfig.tun().build()}), typed so.
+     *
+     * @return the pair; close it when done
+     * @throws TunTapException as {@link #pair}
+     */
+    public static MemoryDevicePair<TunDevice> tunPair() throws TunTapException {
+        return tunPair(DeviceConfig.tun().build(), DeviceConfig.tun().build());
+    }
+
+    /**
+     * Two connected TUN devices configured by {@code a} and {@code b}, typed so.
+     *
+     * @param a configures the first end; a TUN configuration
+     * @param b configures the second end; a TUN configuration
+     * @return the pair; close it when done
+     * @throws InvalidConfigurationException if a configuration is not for TUN
+     * @throws TunTapException as {@link #pair}
+     */
+    public static MemoryDevicePair<TunDevice> tunPair(DeviceConfig a, DeviceConfig b) throws TunTapException {
+        requireMode(DeviceMode.TUN, a, b);
+        return pair(a, b, TunDevice.class);
+    }
+
+    /**
+     * Two connected TAP devices with the default configuration ({@code DeviceConfig.tap().build()}), typed so.
+     *
+     * @return the pair; close it when done
+     * @throws TunTapException as {@link #pair}
+     */
+    public static MemoryDevicePair<TapDevice> tapPair() throws TunTapException {
+        return tapPair(DeviceConfig.tap().build(), DeviceConfig.tap().build());
+    }
+
+    /**
+     * Two connected TAP devices configured by {@code a} and {@code b}, typed so.
+     *
+     * @param a configures the first end; a TAP configuration
+     * @param b configures the second end; a TAP configuration
+     * @return the pair; close it when done
+     * @throws InvalidConfigurationException if a configuration is not for TAP
+     * @throws TunTapException as {@link #pair}
+     */
+    public static MemoryDevicePair<TapDevice> tapPair(DeviceConfig a, DeviceConfig b) throws TunTapException {
+        requireMode(DeviceMode.TAP, a, b);
+        return pair(a, b, TapDevice.class);
+    }
+
+    private static void requireMode(DeviceMode mode, DeviceConfig a, DeviceConfig b) throws TunTapException {
+        for (DeviceConfig c : new DeviceConfig[] {a, b}) {
+            if (Objects.requireNonNull(c, "config").mode() != mode) {
+                String call = "MemoryDevices." + mode.name().toLowerCase(Locale.ROOT) + "Pair";
+                throw new InvalidConfigurationException(call, 0, call + ": a configuration is for " + c.mode()
+                        + "; build both with DeviceConfig." + mode.name().toLowerCase(Locale.ROOT) + "()");
+            }
+        }
+    }
+
+    private static <D extends TunTapDevice> MemoryDevicePair<D> pair(DeviceConfig a, DeviceConfig b, Class<D> type)
+            throws TunTapException {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         if (a.mode() != b.mode()) {
@@ -86,7 +157,7 @@ public final class MemoryDevices {
             first.queue(i).connect(second.queue(i));
             second.queue(i).connect(first.queue(i));
         }
-        return new MemoryDevicePair(first, second);
+        return new MemoryDevicePair<>(first, second, type);
     }
 
     private static void checkSupported(DeviceConfig c) throws UnsupportedFeatureException {

@@ -3,9 +3,11 @@ package io.tuntap.testkit;
 
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
+import io.tuntap.LinkDownException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import java.nio.ByteBuffer;
@@ -28,6 +30,8 @@ final class MemoryQueue implements PacketChannel {
     private final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
     private final CloseGate gate;
     private volatile MemoryQueue peer;
+    /** readPackets over the single read; used on the read side only. */
+    private final BatchReads batches = new BatchReads((dst, nanos) -> take(dst, nanos, "read"));
 
     MemoryQueue(MemoryDevice device, int index) {
         this.device = device;
@@ -41,7 +45,14 @@ final class MemoryQueue implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
+        batches.throwDeferred();
         return take(dst, -1, "read");
+    }
+
+    /** The packets waiting, with a failure after the first kept for the next read, as on every backend. */
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return batches.readPackets(dsts, count);
     }
 
     @Override
@@ -55,6 +66,7 @@ final class MemoryQueue implements PacketChannel {
         } catch (ArithmeticException e) {
             nanos = Long.MAX_VALUE; // ~292 years: as good as forever
         }
+        batches.throwDeferred();
         return take(dst, nanos, "read");
     }
 
@@ -127,7 +139,7 @@ final class MemoryQueue implements PacketChannel {
             if (!device.isOpen()) {
                 throw gate.closedException("write"); // closing: the device is down because it is closed
             }
-            throw new TunTapException("write", 0, ErrorMessages.failed("write on " + where(), "the link is down; "
+            throw new LinkDownException("write", 0, ErrorMessages.failed("write on " + where(), "the link is down; "
                     + "bring it up with setUp(true)"));
         }
         int max = device.maxPacketLength();

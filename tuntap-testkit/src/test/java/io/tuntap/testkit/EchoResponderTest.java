@@ -141,7 +141,7 @@ class EchoResponderTest {
 
     @Test
     void servesPingsOnAChannelUntilItCloses() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             TunTapDevice host = pair.second();
             Thread server = new Thread(() -> {
                 try {

@@ -14,6 +14,7 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TapDevice;
+import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import java.net.InetSocketAddress;
@@ -29,7 +30,7 @@ class MemoryDevicesTest {
 
     @Test
     void fullQueueDropsAndCounts() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             for (int i = 0; i < MemoryDevices.QUEUE_CAPACITY + 10; i++) {
                 pair.first().write(udp(1));
             }
@@ -47,7 +48,7 @@ class MemoryDevicesTest {
 
     @Test
     void packetsForAPeerWhoseLinkIsDownAreDropped() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().up(false).build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().up(false).build())) {
             pair.first().write(udp(1));
             assertEquals(1, pair.secondCounters().rxDroppedLinkDown());
             assertEquals(0, pair.second().read(ByteBuffer.allocate(100), Duration.ZERO));
@@ -56,7 +57,7 @@ class MemoryDevicesTest {
 
     @Test
     void writeOnADownLinkFails() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().up(false).build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().up(false).build(), DeviceConfig.tun().build())) {
             TunTapException e = assertThrows(TunTapException.class, () -> pair.first().write(udp(1)));
             assertEquals(0, e.errorCode(), "no operating system is involved, so no error code is invented");
             assertTrue(e.getMessage().contains("setUp(true)"), e.getMessage());
@@ -65,14 +66,14 @@ class MemoryDevicesTest {
 
     @Test
     void writeLargerThanMtuIsRefusedWithSizes() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().mtu(576).build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().mtu(576).build(), DeviceConfig.tun().build())) {
             pair.first().write(udp(576 - 28));
             PacketTooLargeException e = assertThrows(PacketTooLargeException.class,
                     () -> pair.first().write(udp(576 - 27)));
             assertEquals(577, e.packetLength());
             assertEquals(576, e.bufferCapacity());
         }
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tap().mtu(576).build(), DeviceConfig.tap().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tap().mtu(576).build(), DeviceConfig.tap().build())) {
             byte[] frame = Frames.ethernet(PacketsTest.MAC_A, PacketsTest.MAC_B, udp(576 - 28));
             assertEquals(590, pair.first().write(frame), "MTU plus the Ethernet header fits");
         }
@@ -80,7 +81,7 @@ class MemoryDevicesTest {
 
     @Test
     void tooSmallReadBufferDropsAndCounts() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             pair.first().write(udp(100));
             PacketTooLargeException e = assertThrows(PacketTooLargeException.class,
                     () -> pair.second().read(ByteBuffer.allocate(50)));
@@ -92,7 +93,7 @@ class MemoryDevicesTest {
 
     @Test
     void queuesAreConnectedIndexToIndex() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().queues(3).build(),
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().queues(3).build(),
                 DeviceConfig.tun().queues(3).build())) {
             byte[] p = udp(7);
             pair.first().queues().get(2).write(p);
@@ -108,7 +109,7 @@ class MemoryDevicesTest {
 
     @Test
     void tunRefusesWhatIsNotIp() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tun().build(), DeviceConfig.tun().build())) {
             TunTapException e = assertThrows(TunTapException.class, () -> pair.first().write(new byte[] {0x10, 0}));
             assertEquals(0, e.errorCode(), "no operating system is involved, so no error code is invented");
             assertTrue(e.getMessage().contains("IP version 1"), e.getMessage());
@@ -128,7 +129,7 @@ class MemoryDevicesTest {
 
     @Test
     void namesAreGeneratedOrGivenAndUnique() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tap().build(), DeviceConfig.tap().name("peer9").build())) {
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tap().build(), DeviceConfig.tap().name("peer9").build())) {
             assertTrue(pair.first().name().matches("memtap\\d+"), pair.first().name());
             assertEquals("peer9", pair.second().name());
             assertNotEquals(pair.first().index(), pair.second().index());
@@ -142,7 +143,7 @@ class MemoryDevicesTest {
 
     @Test
     void tapMacComesFromConfigOrIsRandomLocal() throws Exception {
-        try (MemoryDevicePair pair = MemoryDevices.pair(DeviceConfig.tap().macAddress(PacketsTest.MAC_A).build(),
+        try (MemoryDevicePair<TunTapDevice> pair = MemoryDevices.pair(DeviceConfig.tap().macAddress(PacketsTest.MAC_A).build(),
                 DeviceConfig.tap().build())) {
             assertEquals(PacketsTest.MAC_A, ((TapDevice) pair.first()).macAddress());
             assertTrue(((TapDevice) pair.second()).macAddress().isLocallyAdministered());

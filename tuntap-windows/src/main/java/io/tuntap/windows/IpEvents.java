@@ -133,11 +133,8 @@ final class IpEvents implements EventDispatcher.Source {
         }
         MibUnicastIpAddressRow r = new MibUnicastIpAddressRow(row);
         r.read();
-        if (r.InterfaceLuid != ipi.luid() || r.Address.address() == null) {
-            return;
-        }
-        IpPrefix p = new IpPrefix(r.Address.address(), r.OnLinkPrefixLength & 0xff);
-        if (p.address().isLinkLocalAddress()) {
+        IpPrefix p = r.InterfaceLuid == ipi.luid() ? IpInterface.prefix(r) : null;
+        if (p == null) {
             return;
         }
         synchronized (this) {

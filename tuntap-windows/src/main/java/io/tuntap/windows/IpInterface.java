@@ -208,14 +208,25 @@ final class IpInterface {
         List<IpPrefix> result = new ArrayList<>();
         for (MibUnicastIpAddressRow row : IpTables.rows(table, new MibUnicastIpAddressRow().size(),
                 MibUnicastIpAddressRow::new)) {
-            InetAddress a = row.Address.address();
-            int length = row.OnLinkPrefixLength & 0xff;
-            if (row.InterfaceLuid == luid && a != null && !a.isLinkLocalAddress()
-                    && length <= a.getAddress().length * 8) {
-                result.add(new IpPrefix(a, length));
+            IpPrefix p = row.InterfaceLuid == luid ? prefix(row) : null;
+            if (p != null) {
+                result.add(p);
             }
         }
         return result;
+    }
+
+    /**
+     * The address and on-link prefix of a {@code MIB_UNICASTIPADDRESS_ROW} (of a table, or of a change
+     * notification), or null for a link-local address, another family, or a prefix length that does not fit.
+     */
+    static IpPrefix prefix(MibUnicastIpAddressRow row) {
+        InetAddress a = row.Address.address();
+        int length = row.OnLinkPrefixLength & 0xff;
+        if (a == null || a.isLinkLocalAddress() || length > a.getAddress().length * 8) {
+            return null;
+        }
+        return new IpPrefix(a, length);
     }
 
     private MibUnicastIpAddressRow addressRow(IpPrefix prefix) {

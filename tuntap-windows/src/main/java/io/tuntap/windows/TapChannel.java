@@ -10,6 +10,8 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.BatchReads;
+import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
@@ -18,8 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packet path of a tap-windows6 handle: overlapped {@code ReadFile}/{@code WriteFile} in native memory
@@ -46,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * life cycle of that native memory stays in one class.
  */
 final class TapChannel implements PacketChannel {
+    /** readPackets over the single read; used on the read side only. */
+    private final BatchReads batches = new BatchReads(this::read);
     /**
      * Room for any frame: tap-windows6's registry MTU may be up to 65536, plus an Ethernet header with a VLAN
      * tag; a read buffer smaller than the frame would make the driver drop it.
@@ -82,11 +84,8 @@ final class TapChannel implements PacketChannel {
     private final Memory writeBuffer;
     private final ByteBuffer writeView;
 
-    private final Object closeLock = new Object();
-    private volatile boolean closed;
+    private final CloseGate gate;
     private volatile boolean linkUp = true;
-    private final AtomicInteger readers = new AtomicInteger();
-    private final AtomicInteger writers = new AtomicInteger();
 
     // Reader state, touched by the reading thread (and by close once readers have left).
     private boolean readPosted;
@@ -98,6 +97,7 @@ final class TapChannel implements PacketChannel {
         this.handle = handle;
         this.path = path;
         this.deviceName = deviceName;
+        this.gate = new CloseGate(deviceName);
         this.mode = mode;
         this.readEvent = events[0];
         this.writeEvent = events[1];
@@ -179,7 +179,7 @@ final class TapChannel implements PacketChannel {
      * the driver did not report were not written.
      */
     synchronized int ioctl(int code, String codeName, byte[] in, int outSize) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             long buffer = base + IOCTL_BUFFER;
             int inSize = in == null ? 0 : in.length;
@@ -214,7 +214,7 @@ final class TapChannel implements PacketChannel {
             }
             return returned;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
@@ -238,19 +238,27 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, -1L);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, Timeouts.waitNanos(timeout));
+    }
+
+    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return batches.readPackets(dsts, count);
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         if (dst.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
-        enter(readers);
+        gate.enterRead();
         try {
             if (Thread.currentThread().isInterrupted()) {
                 throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
@@ -258,8 +266,8 @@ final class TapChannel implements PacketChannel {
             }
             long deadline = 0;
             while (true) {
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 if (!readPosted) {
                     post();
@@ -283,7 +291,7 @@ final class TapChannel implements PacketChannel {
                         return deliver(dst, n);
                     }
                 } else if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
-                    throw closedException();
+                    throw gate.closedException("read");
                 } else if (r == Kernel32Io.WAIT_TIMEOUT) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw new DeviceInterruptedException("WaitForMultipleObjects", 0, "the thread waiting on "
@@ -298,7 +306,7 @@ final class TapChannel implements PacketChannel {
                 }
             }
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -313,8 +321,8 @@ final class TapChannel implements PacketChannel {
             int error = k32.GetLastError();
             if (error != WinErrors.ERROR_IO_PENDING) {
                 // Completed at once with an error: nothing is posted.
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 throw readFailure(error);
             }
@@ -335,8 +343,8 @@ final class TapChannel implements PacketChannel {
                 return 0; // a spurious wake: still pending
             }
             readPosted = false;
-            if (closed) {
-                throw closedException();
+            if (!gate.isOpen()) {
+                throw gate.closedException("read");
             }
             if (error == WinErrors.ERROR_OPERATION_ABORTED) {
                 return 0; // cancelled by someone else: post again
@@ -389,7 +397,7 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             int position = src.position();
             int length = src.limit() - position;
@@ -410,7 +418,7 @@ final class TapChannel implements PacketChannel {
             }
             if (!linkUp) {
                 // tap-windows6 accepts and silently drops writes while disconnected; say so instead.
-                throw new io.tuntap.TunTapException("write", 0, "write to " + deviceName + " refused: its link "
+                throw new io.tuntap.LinkDownException("write", 0, "write to " + deviceName + " refused: its link "
                         + "(media status) is down; bring it up with setUp(true)");
             }
             writeView.put(0, src, position, length);
@@ -430,13 +438,13 @@ final class TapChannel implements PacketChannel {
             src.position(position + length);
             return length;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
     private TunTapException writeError(int error) {
-        if (closed) {
-            return closedException();
+        if (!gate.isOpen()) {
+            return gate.closedException("write");
         }
         return WinErrors.of("WriteFile(" + path + ")", error, switch (error) {
             case WinErrors.ERROR_GEN_FAILURE, WinErrors.ERROR_DEVICE_NOT_CONNECTED, WinErrors.ERROR_DEVICE_REMOVED ->
@@ -452,21 +460,15 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        gate.close(() -> {
             k32.SetEvent(closeEvent);
             k32.CancelIoEx(handle, 0); // wakes a writer or control request waiting for completion
-            while (readers.get() > 0 || writers.get() > 0) {
-                LockSupport.parkNanos(100_000);
-            }
+        }, () -> {
             if (readPosted) {
                 // The driver may still write into the read buffer until the cancelled read completes.
                 k32.CancelIoEx(handle, base + READ_OVL);
@@ -482,18 +484,6 @@ final class TapChannel implements PacketChannel {
             NativeMemory.free(readBuffers[1]);
             NativeMemory.free(writeBuffer);
             NativeMemory.free(control);
-        }
-    }
-
-    private void enter(AtomicInteger side) throws DeviceClosedException {
-        side.incrementAndGet();
-        if (closed) {
-            side.decrementAndGet();
-            throw closedException();
-        }
-    }
-
-    private DeviceClosedException closedException() {
-        return new DeviceClosedException("read/write", 0, deviceName + " is closed");
+        });
     }
 }

@@ -47,7 +47,8 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
     /** What tap-windows6 devices support in both modes. */
     static final Set<Capability> COMMON_CAPABILITIES = Set.of(Capability.MTU, Capability.LINK_STATE,
             Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ATTACH, Capability.PERSISTENT,
-            Capability.ROUTES, Capability.ROUTE_METRICS, Capability.PEER_ADDRESSES, Capability.EVENTS);
+            Capability.ROUTES, Capability.ROUTE_METRICS, Capability.PEER_ADDRESSES, Capability.EVENTS,
+            Capability.BYPASS_ROUTES);
 
     private final TapChannel channel;
     private final TapAdapter adapter;

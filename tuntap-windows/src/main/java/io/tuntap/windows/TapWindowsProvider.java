@@ -161,4 +161,11 @@ public final class TapWindowsProvider implements TunTapProvider {
         WindowsPlatform p = platform();
         return TapAdapters.open(p.adapters(), config, adapter -> TapWindowsDevice.open(p.k32(), p.ip(), adapter, config));
     }
+
+    /** The system's routing table through IP Helper ({@code GetIpForwardTable2}, {@code CreateIpForwardEntry2}). */
+    @Override
+    public io.tuntap.spi.SystemRouteTable routeTable() throws TunTapException {
+        availability().ensureAvailable(name());
+        return new WindowsRouteTable(platform().ip());
+    }
 }

@@ -255,6 +255,12 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
         }
     }
 
+    /** The system's routing table through the same IP Helper. */
+    @Override
+    protected io.tuntap.spi.SystemRouteTable systemRouteTable() {
+        return new WindowsRouteTable(ipi.helper());
+    }
+
     @Override
     protected EventDispatcher.Source eventSource() {
         return events;

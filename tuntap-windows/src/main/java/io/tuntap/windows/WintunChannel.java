@@ -10,6 +10,7 @@ import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Wintun and is never closed here.
  */
 final class WintunChannel implements PacketChannel {
+    /** readPackets over the single read; used on the read side only. */
+    private final BatchReads batches = new BatchReads(this::read);
     private static final int SLICE_MILLIS = 100;
 
     private final WintunLibrary wintun;
@@ -120,12 +123,20 @@ final class WintunChannel implements PacketChannel {
 
     @Override
     public int read(ByteBuffer dst) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, -1L);
     }
 
     @Override
     public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        batches.throwDeferred();
         return read(dst, Timeouts.waitNanos(timeout));
+    }
+
+    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
+    @Override
+    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return batches.readPackets(dsts, count);
     }
 
     private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {

@@ -38,7 +38,7 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
 
     static final Set<Capability> CAPABILITIES = Set.of(Capability.TUN, Capability.CHOOSE_NAME, Capability.ATTACH,
             Capability.MTU, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
-            Capability.ROUTES, Capability.ROUTE_METRICS, Capability.EVENTS);
+            Capability.ROUTES, Capability.ROUTE_METRICS, Capability.EVENTS, Capability.BYPASS_ROUTES);
 
     private final WintunChannel channel;
     private final boolean created;

@@ -240,4 +240,11 @@ public final class WintunProvider implements TunTapProvider {
         WindowsPlatform p = platform();
         return WintunDevice.open(w, p.k32(), p.ip(), config);
     }
+
+    /** The system's routing table through IP Helper ({@code GetIpForwardTable2}, {@code CreateIpForwardEntry2}). */
+    @Override
+    public io.tuntap.spi.SystemRouteTable routeTable() throws TunTapException {
+        availability().ensureAvailable(name());
+        return new WindowsRouteTable(platform().ip());
+    }
 }

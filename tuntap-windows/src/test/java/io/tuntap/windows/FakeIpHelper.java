@@ -35,8 +35,11 @@ import java.util.UUID;
  * <p>Duplicate address detection: a new address is {@code IpDadStateTentative} until DAD has run on a connected
  * link for {@link #dadNanos}, then {@code IpDadStatePreferred}. DAD probes the link (RFC 4862 section 5.4: an
  * address stays tentative until its Neighbor Solicitations have gone unanswered), so while the adapter's media
- * is disconnected it does not progress, and an address added then stays tentative until the media connects;
- * Microsoft's NL_DAD_STATE ("The DAD state applies to both IPv4 and IPv6 addresses") covers both families.
+ * is disconnected it does not progress, and an address added then stays tentative until the media connects.
+ * The state is the row's {@code DadState} (learn.microsoft.com, "MIB_UNICASTIPADDRESS_ROW structure": the
+ * duplicate address detection state, an NL_DAD_STATE value, DAD being available for IPv6 and IPv4 addresses
+ * alike; .NET's DuplicateAddressDetectionState documents Tentative as an address not yet valid, to which
+ * packets sent are discarded).
  * {@link #tentativePollsWhileDisconnected} counts the reads of such a stuck address.
  */
 final class FakeIpHelper implements IpHelper {
@@ -111,6 +114,22 @@ final class FakeIpHelper implements IpHelper {
 
     private Interface byLuid(long luid) {
         return interfaces.get(luid);
+    }
+
+    /**
+     * The interface a route row names: "the InterfaceLuid or the InterfaceIndex member ... must be specified"
+     * (learn.microsoft.com, nf-netioapi-createipforwardentry2 and deleteipforwardentry2), the LUID first.
+     */
+    private Interface byRow(MibIpForwardRow2 row) {
+        if (row.InterfaceLuid != 0) {
+            return byLuid(row.InterfaceLuid);
+        }
+        for (Interface i : interfaces.values()) {
+            if (i.index == row.InterfaceIndex && row.InterfaceIndex != 0) {
+                return i;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -372,7 +391,7 @@ final class FakeIpHelper implements IpHelper {
 
     @Override
     public synchronized int CreateIpForwardEntry2(MibIpForwardRow2 row) {
-        Interface i = byLuid(row.InterfaceLuid);
+        Interface i = byRow(row);
         if (i == null) {
             return ERROR_NOT_FOUND;
         }
@@ -391,7 +410,7 @@ final class FakeIpHelper implements IpHelper {
 
     @Override
     public synchronized int DeleteIpForwardEntry2(MibIpForwardRow2 row) {
-        Interface i = byLuid(row.InterfaceLuid);
+        Interface i = byRow(row);
         if (i == null) {
             return ERROR_NOT_FOUND;
         }
@@ -404,6 +423,11 @@ final class FakeIpHelper implements IpHelper {
         List<MibIpForwardRow2> rows = new ArrayList<>();
         for (Interface i : interfaces.values()) {
             for (Object[] r : i.routes) {
+                // Family: AF_INET, AF_INET6, or AF_UNSPEC for both (nf-netioapi-getipforwardtable2).
+                boolean v4 = ((IpPrefix) r[0]).isIpv4();
+                if (family != SockaddrInet.AF_UNSPEC && (family == SockaddrInet.AF_INET) != v4) {
+                    continue;
+                }
                 MibIpForwardRow2 row = new MibIpForwardRow2();
                 row.InterfaceLuid = i.luid;
                 row.InterfaceIndex = i.index;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the IP Helper tables the backend reads: {@code MIB_UNICASTIPADDRESS_TABLE} from
- * {@code GetUnicastIpAddressTable} ({@link IpInterface#addresses(com.sun.jna.Pointer, long)}) and
+ * {@code GetUnicastIpAddressTable} ({@link IpInterface#addresses(com.sun.jna.Pointer, long)}, whose rows
+ * {@link IpInterface#prefix} takes apart, as it does the row of an address change notification) and
  * {@code MIB_IPFORWARD_TABLE2} from {@code GetIpForwardTable2} ({@link IpInterface#routes(com.sun.jna.Pointer,
  * long)}, each row then made a route by {@link WindowsDeviceBase#route}). The first byte of an input picks the
  * table (even: addresses, odd: routes); the rest are its rows, as many whole rows as it holds (at most

@@ -109,6 +109,33 @@ class RealWin32ReadOnlyTest {
     }
 
     @Test
+    void eachInterfaceRowAgreesWithTheConversions() {
+        // GetIfEntry2 (jna-platform's binding) is the interface table's view of each interface the address
+        // table names; the backend derives index, GUID and alias through the Convert* calls instead, so the
+        // two must agree. NET_LUID_LH documents IfType as the interface's IANA type, which MIB_IF_ROW2.Type
+        // also is.
+        com.sun.jna.platform.win32.IPHlpAPI iphlpapi = com.sun.jna.platform.win32.IPHlpAPI.INSTANCE;
+        for (long luid : unicastTable().stream().mapToLong(r -> r.InterfaceLuid).distinct().toArray()) {
+            com.sun.jna.platform.win32.IPHlpAPI.MIB_IF_ROW2 row = new com.sun.jna.platform.win32.IPHlpAPI.MIB_IF_ROW2();
+            row.InterfaceLuid = luid;
+            assertEquals(0, iphlpapi.GetIfEntry2(row), "GetIfEntry2 of LUID " + Long.toHexString(luid));
+            IntByReference index = new IntByReference();
+            assertEquals(0, ip.ConvertInterfaceLuidToIndex(new LongByReference(luid), index));
+            assertEquals(index.getValue(), row.InterfaceIndex);
+            Guid.GUID guid = new Guid.GUID();
+            assertEquals(0, ip.ConvertInterfaceLuidToGuid(new LongByReference(luid), guid));
+            assertEquals(guid.toGuidString(), row.InterfaceGuid.toGuidString());
+            try (Memory alias = new Memory(257 * 2)) {
+                alias.clear();
+                assertEquals(0, ip.ConvertInterfaceLuidToAlias(new LongByReference(luid), alias, 257));
+                assertEquals(alias.getWideString(0), com.sun.jna.Native.toString(row.Alias));
+            }
+            assertEquals(ifType(luid), row.Type, "IfType of the LUID and the row's Type");
+            assertTrue(row.Mtu > 0, "MTU " + row.Mtu);
+        }
+    }
+
+    @Test
     void theLoopbackAddressesAreOnTheLoopbackInterface() {
         List<MibUnicastIpAddressRow> loopback = new ArrayList<>();
         for (MibUnicastIpAddressRow row : unicastTable()) {

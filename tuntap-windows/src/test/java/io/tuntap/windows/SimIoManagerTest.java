@@ -47,6 +47,7 @@ class SimIoManagerTest {
             long bytes = base + 64;
             long out = base + 128;
             int pended = 0;
+            k32.holdCompletions();
             for (int i = 0; i < 4; i++) {
                 mem.clear();
                 mem.setLong(Overlapped.HEVENT, event);
@@ -57,7 +58,12 @@ class SimIoManagerTest {
                     pended++;
                     assertEquals(TuntapSim.STATUS_PENDING, mem.getLong(Overlapped.INTERNAL), "Internal is STATUS_PENDING");
                     assertEquals((byte) 0x5A, mem.getByte(128), "no output before completion");
+                    assertFalse(k32.GetOverlappedResult(h, ovl, bytes, false));
+                    assertEquals(WinErrors.ERROR_IO_INCOMPLETE, k32.GetLastError());
+                    assertEquals(Kernel32Io.WAIT_TIMEOUT, k32.WaitForSingleObject(event, 20));
+                    k32.releaseCompletions();
                     assertEquals(Kernel32Io.WAIT_OBJECT_0, k32.WaitForSingleObject(event, 5000));
+                    k32.holdCompletions();
                 }
                 assertTrue(k32.GetOverlappedResult(h, ovl, bytes, true));
                 assertEquals(12, mem.getInt(64), "bytes returned");

@@ -47,6 +47,9 @@ final class SimKernel32Io implements Kernel32Io {
     /** Every n-th control request completes later (0: none); the first never does. */
     volatile int pendEveryNthIoctl = 2;
     private int ioctls;
+    /** While set, control requests reported pending stay pending until {@link #releaseCompletions}. */
+    private boolean holdCompletions;
+    private final List<Runnable> heldCompletions = new ArrayList<>();
     /** Control requests reported pending so far. */
     final java.util.concurrent.atomic.AtomicInteger pendedIoctls = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.concurrent.ScheduledExecutorService COMPLETIONS =
@@ -370,7 +373,7 @@ final class SimKernel32Io implements Kernel32Io {
             op.deferred = true;
         }
         pendedIoctls.incrementAndGet();
-        COMPLETIONS.schedule(() -> {
+        Runnable completion = () -> {
             synchronized (lock) {
                 // Only while the caller still has the request: a closed handle's requests are gone.
                 if (ops.get(op.overlapped) == op && !op.done) {
@@ -383,8 +386,33 @@ final class SimKernel32Io implements Kernel32Io {
             if (bounce != null) {
                 bounce.close();
             }
-        }, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        };
+        synchronized (lock) {
+            if (holdCompletions) {
+                heldCompletions.add(completion);
+            } else {
+                COMPLETIONS.schedule(completion, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
         return fail(WinErrors.ERROR_IO_PENDING);
+    }
+
+    /** Keeps the control requests reported pending from now on pending, until {@link #releaseCompletions}. */
+    void holdCompletions() {
+        synchronized (lock) {
+            holdCompletions = true;
+        }
+    }
+
+    /** Completes the held control requests, on the completion thread, and stops holding. */
+    void releaseCompletions() {
+        List<Runnable> held;
+        synchronized (lock) {
+            holdCompletions = false;
+            held = new ArrayList<>(heldCompletions);
+            heldCompletions.clear();
+        }
+        held.forEach(COMPLETIONS::execute);
     }
 
     private boolean transfer(long handle, long buffer, int size, long bytesOut, long overlapped, boolean read) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tuntap.testkit.DatagramSocketPeer;
+import io.tuntap.testkit.RealKernel;
 import io.tuntap.testkit.TunTapDeviceContract;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,14 +18,14 @@ final class WindowsHost {
      * With {@code -D}{@value}{@code =true} (the Windows workflow sets it), what a test needs from the real
      * system (an installed adapter, wintun.dll) must be there: its absence fails the test instead of skipping it.
      */
-    static final String REQUIRE_REAL_KERNEL = "tuntap.requireRealKernel";
+    static final String REQUIRE_REAL_KERNEL = RealKernel.REQUIRE;
 
     private WindowsHost() {
     }
 
     /** Skips the test when {@code present} is false, saying why; fails it instead under {@link #REQUIRE_REAL_KERNEL}. */
     static void requireOrSkip(boolean present, Supplier<String> why) {
-        if (Boolean.getBoolean(REQUIRE_REAL_KERNEL)) {
+        if (RealKernel.required()) {
             assertTrue(present, () -> why.get() + " (required: -D" + REQUIRE_REAL_KERNEL + "=true)");
         } else {
             assumeTrue(present, why);

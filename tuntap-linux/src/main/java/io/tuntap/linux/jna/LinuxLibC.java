@@ -17,6 +17,12 @@ public interface LinuxLibC extends PosixLibC {
     int setns(int fd, int nstype);
 
     /**
+     * unshare(2): gives the calling thread new namespaces of the kinds in {@code flags} (CLONE_NEWNET: a new,
+     * empty network namespace). Returns 0 or -1 (EPERM without CAP_SYS_ADMIN, EINVAL, ENOMEM, ENOSPC).
+     */
+    int unshare(int flags);
+
+    /**
      * setsockopt(2) with an option value of {@code optlen} bytes at native address {@code optval}. Returns 0
      * or -1 (errno: EPERM for SO_RCVBUFFORCE without CAP_NET_ADMIN, EINVAL for an unknown netlink group).
      */

@@ -35,6 +35,9 @@ public final class LinuxLibCDirect extends DelegatingPosixLibC implements LinuxL
     public native int setns(int fd, int nstype);
 
     @Override
+    public native int unshare(int flags);
+
+    @Override
     public native int setsockopt(int fd, int level, int optname, long optval, int optlen);
 
     @Override

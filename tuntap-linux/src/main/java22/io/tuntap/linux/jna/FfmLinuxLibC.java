@@ -193,6 +193,11 @@ final class FfmLinuxLibC implements LinuxLibC {
     }
 
     @Override
+    public int unshare(int flags) {
+        return jna().unshare(flags);
+    }
+
+    @Override
     public int setsockopt(int fd, int level, int optname, long optval, int optlen) {
         return jna().setsockopt(fd, level, optname, optval, optlen);
     }

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap;
+
+/**
+ * A write was refused because the device's link is down ({@link TunTapDevice#setUp(boolean)} with false, or the
+ * administrator took it down). The packet was not sent; the device stays open, and writes work again once the link
+ * is up. A pump loop drops the packet, or waits for {@link DeviceEvent.LinkChanged}, and goes on.
+ */
+public class LinkDownException extends TunTapException {
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link TunTapException#TunTapException(String, int, String)}. */
+    public LinkDownException(String function, int errorCode, String message) {
+        super(function, errorCode, message);
+    }
+}
