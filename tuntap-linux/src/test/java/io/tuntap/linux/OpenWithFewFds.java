@@ -58,6 +58,9 @@ public final class OpenWithFewFds {
     public static void main(String[] args) throws Exception {
         int queues = Integer.parseInt(args[0]);
         List<String> failures = new ArrayList<>();
+        // The JDK's log formatter reads its time-zone data on its first record: have that happen now, not at a
+        // limit, where it would fail in the JDK rather than in the library.
+        System.getLogger("io.tuntap").log(System.Logger.Level.INFO, "OpenWithFewFds: " + queues + " queue(s)");
         attempt(queues); // everything loaded and probed at the full limit
         try (Memory rlim = new Memory(16)) {
             if (Limits.C.getrlimit(RLIMIT_NOFILE, rlim) != 0) {
