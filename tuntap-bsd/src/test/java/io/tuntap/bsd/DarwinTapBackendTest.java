@@ -214,4 +214,14 @@ class DarwinTapBackendTest {
         assertTrue(k.routes.stream().noneMatch(r -> r.destination().getHostAddress().equals("203.0.113.7")),
                 k.routes.toString());
     }
+
+    @Test
+    void anMtuAboveWhatFethTakesFailsTheOpenAndLeavesNothing() {
+        // if_fake.c feth_ioctl SIOCSIFMTU: EINVAL above feth_max_mtu (FETH_MAX_MTU_DEFAULT 2048).
+        FakeDarwin k = new FakeDarwin();
+        TunTapException e = assertThrows(TunTapException.class, () -> Fakes.open(k, DeviceConfig.tap().mtu(3000).build()));
+        assertTrue(e.getMessage().contains("SIOCSIFMTU"), e.getMessage());
+        assertTrue(k.interfaces.isEmpty(), k.interfaces.keySet().toString());
+        assertEquals(0, k.openFds());
+    }
 }
