@@ -96,7 +96,7 @@ class AdoptIT {
                 assertTrue(device instanceof TapDevice, device.toString());
                 assertEquals(DeviceMode.TAP, device.mode());
                 assertEquals("tad1", device.name());
-                assertEquals(Integer.parseInt(ns.exec("cat", "/sys/class/net/tad1/ifindex").output().strip()),
+                assertEquals(Integer.parseInt(ns.execOrFail("ip", "-o", "link", "show", "tad1").output().split(":")[0]),
                         device.index());
                 assertTrue(device.capabilities().contains(Capability.OFFLOAD), "IFF_VNET_HDR: " + device.capabilities());
                 assertTrue(device.capabilities().contains(Capability.MULTI_QUEUE), device.capabilities().toString());

@@ -75,7 +75,9 @@ class BypassRouteIT {
         assertEquals(IpPrefix.parse("0.0.0.0/0"), route.destination());
         assertEquals(InetAddress.getByName("192.0.2.1"), route.gateway().orElseThrow());
         assertEquals("up0", route.interfaceName());
-        assertEquals(ns.exec("cat", "/sys/class/net/up0/ifindex").output().strip(), String.valueOf(route.interfaceIndex()));
+        // 'ip -o link' starts each line with the index: "3: up0@gw0: <...".
+        assertEquals(ns.execOrFail("ip", "-o", "link", "show", "up0").output().split(":")[0],
+                String.valueOf(route.interfaceIndex()));
         assertEquals(100, route.metric().getAsInt());
         SystemRoute route6 = v6.orElseThrow();
         assertEquals(InetAddress.getByName("fd10::1"), route6.gateway().orElseThrow());
