@@ -216,7 +216,18 @@ public final class DeviceConfig {
                 + (options.isEmpty() ? "" : ", options=" + options) + "}";
     }
 
-    /** Builds a {@link DeviceConfig}. Not thread-safe. */
+    /**
+     * Builds a {@link DeviceConfig}. Not thread-safe.
+     *
+     * <p>One rule for mistakes, whatever the overload: a value that cannot exist (an address or route that does
+     * not parse, a prefix length of 33, a route with host bits set) fails where it is made, with
+     * {@link IllegalArgumentException}, as the value types ({@link IpPrefix}, {@link DeviceAddress},
+     * {@link Route}, {@link MacAddress}) do; so {@code address("10.0.0.1/33")} and
+     * {@code address(IpPrefix.parse("10.0.0.1/33"))} fail alike. A value that exists but does not fit this
+     * configuration (an MTU out of range, a MAC address on TUN, a route while the link stays down, an address
+     * listed twice) is reported by {@link #build()} with {@link InvalidConfigurationException}, which names the
+     * first such problem.
+     */
     public static final class Builder {
         private final DeviceMode mode;
         private String name;
@@ -305,15 +316,15 @@ public final class DeviceConfig {
 
         /**
          * Adds an address to assign on open, given as {@code "10.0.0.1/24"}, {@code "fd00::1/64"} or
-         * {@code "10.0.0.1/32 peer 10.0.0.2"} (see {@link DeviceAddress#parse(String)}).
+         * {@code "10.0.0.1/32 peer 10.0.0.2"}: the same as {@code address(DeviceAddress.parse(address))}, and
+         * failing the same way.
+         *
+         * @param address the address in text
+         * @return this builder
+         * @throws IllegalArgumentException if the text is not an address (see {@link DeviceAddress#parse(String)})
          */
         public Builder address(String address) {
-            try {
-                return address(DeviceAddress.parse(address));
-            } catch (IllegalArgumentException e) {
-                problem(e.getMessage());
-                return this;
-            }
+            return address(DeviceAddress.parse(address));
         }
 
         /** Adds a route to add through the device on open ({@link Capability#ROUTES}). Needs the link up. */

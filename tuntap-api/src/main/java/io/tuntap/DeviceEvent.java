@@ -46,4 +46,17 @@ public sealed interface DeviceEvent {
      */
     record Removed() implements DeviceEvent {
     }
+
+    /**
+     * The system dropped notifications before this subscription could read them (its queue overflowed under a
+     * burst of changes), so some changes were not reported one by one. The subscription has read the device's
+     * state again: the events that follow this one report how that state differs from what the events before it
+     * said, so that a listener that applies every event still ends with the device's state. A listener that
+     * keeps more than the events carry (routes, say) should read it again.
+     *
+     * @param reason what was lost and why, for logs, e.g. {@code "rtnetlink ENOBUFS: the receive buffer
+     *     overflowed"}
+     */
+    record EventsLost(String reason) implements DeviceEvent {
+    }
 }

@@ -24,7 +24,8 @@ import java.util.Set;
  *
  * <p>Backends are found with {@link java.util.ServiceLoader}. A provider states what it can do per
  * {@link DeviceMode} (Windows serves TUN with Wintun and TAP with
- * tap-windows6), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
+ * tap-windows6; macOS serves TUN with utun and TAP with a {@code feth} interface pair read and written through
+ * BPF, both from the one {@code "macos-utun"} provider), and {@link #open(DeviceConfig)} uses the available provider of highest priority that serves
  * the configuration's mode. {@code -Dtuntap.provider=NAME} forces one, {@code -Dtuntap.disable.NAME=true}
  * skips one, and {@link #diagnostics()} says what was found, which provider serves each mode, and why each
  * can or cannot serve. The choice is also logged through {@link System.Logger} ({@code io.tuntap}).

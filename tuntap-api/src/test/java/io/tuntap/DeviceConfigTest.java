@@ -84,12 +84,12 @@ class DeviceConfigTest {
         assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("01:00:5e:00:00:01"))).contains("multicast"));
         assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("ff:ff:ff:ff:ff:ff"))).contains("broadcast"));
         assertTrue(problem(DeviceConfig.tap().macAddress(MacAddress.parse("00:00:00:00:00:00"))).contains("names no interface"));
-        assertTrue(problem(DeviceConfig.tun().address("fe80::1%eth0/64")).contains("scope id"));
+        sameMistakeSameWay("fe80::1%eth0/64", "scope id");
         assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/24").address("10.0.0.1/24")).contains("twice"));
         assertTrue(problem(DeviceConfig.tun().mtu(1000).address("fd00::1/64")).contains("1280"));
-        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/33")).contains("prefix length 33"));
-        assertTrue(problem(DeviceConfig.tun().address("host.example")).contains("not an IP address literal"));
-        assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/32 peer fd00::2")).contains("different families"));
+        sameMistakeSameWay("10.0.0.1/33", "prefix length 33");
+        sameMistakeSameWay("host.example", "not an IP address literal");
+        sameMistakeSameWay("10.0.0.1/32 peer fd00::2", "different families");
         assertTrue(problem(DeviceConfig.tun().address("10.0.0.1/24").address("10.0.0.1/24 peer 10.0.0.9"))
                 .contains("twice"), "the same local address with and without a peer is listed twice");
         Route r = Route.onLink(IpPrefix.parse("10.8.0.0/16"));
@@ -100,5 +100,18 @@ class DeviceConfigTest {
     @Test
     void theFirstProblemIsTheOneReported() {
         assertTrue(problem(DeviceConfig.tun().mtu(1).queues(0)).contains("MTU 1"));
+    }
+
+    /**
+     * A malformed address fails at once with IllegalArgumentException, and the same way (type and message)
+     * whether the builder parses the text or the caller does: one error channel.
+     */
+    private static void sameMistakeSameWay(String text, String expected) {
+        IllegalArgumentException viaString = assertThrows(IllegalArgumentException.class,
+                () -> DeviceConfig.tun().address(text));
+        IllegalArgumentException viaValue = assertThrows(IllegalArgumentException.class,
+                () -> DeviceConfig.tun().address(DeviceAddress.parse(text)));
+        assertTrue(viaString.getMessage().contains(expected), viaString.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(viaValue.getMessage(), viaString.getMessage());
     }
 }

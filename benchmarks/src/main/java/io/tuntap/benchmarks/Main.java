@@ -20,6 +20,7 @@ public final class Main {
             "  forward LIB NS_A DEV_A NS_B DEV_B        LIB: tuntap, tuntap-vnet, tun-io, netty-tun",
             "  peer-tunnel DEV LOCAL_IP PORT REMOTE_IP PORT   a UDP tunnel on tun-io",
             "  jmh [JMH options]                        the per-call JMH benchmarks",
+            "  soak    SECONDS                          four devices, checked traffic, reopens, config changes",
             "DEV is an existing (persistent) TUN device, configured by the caller.");
 
     /** Runs one scenario; see {@link #USAGE}. */
@@ -37,6 +38,7 @@ public final class Main {
             case "forward" -> Forwarder.main(rest);
             case "peer-tunnel" -> TunIoTunnel.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "soak" -> Soak.main(rest);
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);

@@ -25,7 +25,8 @@ import java.util.Set;
  * OS matches.
  *
  * <p>A provider states what it can do per {@link DeviceMode}: one module may register a provider per driver
- * (Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN).
+ * (Windows: "wintun" for TUN, "tap-windows6" for TAP and TUN), or serve both modes with different kernel
+ * interfaces (macOS, "macos-utun": utun for TUN, a {@code feth} pair read and written through BPF for TAP).
  * {@link io.tuntap.TunTap#open(DeviceConfig)} picks, among available providers whose
  * {@link #capabilities(DeviceMode)} is not empty for the configuration's mode, the one of highest priority.
  *

@@ -68,27 +68,8 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
      */
     static BsdQueue open(PosixLibC libc, BsdAbi abi, int fd, String deviceName, boolean framed, int maxWrite)
             throws TunTapException {
-        try (Memory fds = new Memory(8)) {
-            if (libc.pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = libc.errno();
-                libc.close(fd);
-                throw BsdErrors.ofCommon("pipe", errno, "cannot create the pipe that lets close() wake a reader");
-            }
-            int r = fds.getInt(0);
-            int w = fds.getInt(4);
-            for (int end : new int[] {r, w}) {
-                int flags = libc.fcntl(end, BsdAbi.F_GETFL, 0);
-                if (flags < 0 || libc.fcntl(end, BsdAbi.F_SETFL, flags | BsdAbi.O_NONBLOCK) < 0
-                        || libc.fcntl(end, BsdAbi.F_SETFD, BsdAbi.FD_CLOEXEC) < 0) {
-                    int errno = libc.errno();
-                    libc.close(r);
-                    libc.close(w);
-                    libc.close(fd);
-                    throw BsdErrors.ofCommon("fcntl(pipe)", errno, "cannot make the wake-up pipe non-blocking");
-                }
-            }
-            return new BsdQueue(libc, abi, fd, r, w, deviceName, framed, maxWrite);
-        }
+        WakePipe pipe = WakePipe.open(libc, fd);
+        return new BsdQueue(libc, abi, fd, pipe.read(), pipe.write(), deviceName, framed, maxWrite);
     }
 
     private BsdQueue(PosixLibC libc, BsdAbi abi, int fd, int wakeRead, int wakeWrite, String deviceName,

@@ -34,7 +34,8 @@ final class DarwinSystem extends BsdSystem {
             // whose MAC feth_ioctl sets (SIOCSIFLLADDR); no peers, no persistence, no attaching. Frames are copied
             // out of the BPF buffer, so no zero copy.
             return EnumSet.of(Capability.TAP, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
-                    Capability.IPV6_ADDRESSES, Capability.SET_MAC_ADDRESS, Capability.EVENTS, Capability.ROUTES);
+                    Capability.IPV6_ADDRESSES, Capability.SET_MAC_ADDRESS, Capability.EVENTS, Capability.ROUTES,
+                    Capability.BYPASS_ROUTES);
         }
         return EnumSet.of(Capability.TUN, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
                 Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,

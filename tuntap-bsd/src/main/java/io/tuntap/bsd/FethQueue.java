@@ -60,27 +60,8 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
      * (what BIOCSBLEN answered), and creates the wake-up pipe. On failure closes {@code fd}.
      */
     static FethQueue open(PosixLibC libc, int fd, int bufferSize, String deviceName) throws TunTapException {
-        try (Memory fds = new Memory(8)) {
-            if (libc.pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = libc.errno();
-                libc.close(fd);
-                throw BsdErrors.ofCommon("pipe", errno, "cannot create the pipe that lets close() wake a reader");
-            }
-            int r = fds.getInt(0);
-            int w = fds.getInt(4);
-            for (int end : new int[] {r, w}) {
-                int flags = libc.fcntl(end, BsdAbi.F_GETFL, 0);
-                if (flags < 0 || libc.fcntl(end, BsdAbi.F_SETFL, flags | BsdAbi.O_NONBLOCK) < 0
-                        || libc.fcntl(end, BsdAbi.F_SETFD, BsdAbi.FD_CLOEXEC) < 0) {
-                    int errno = libc.errno();
-                    libc.close(r);
-                    libc.close(w);
-                    libc.close(fd);
-                    throw BsdErrors.ofCommon("fcntl(pipe)", errno, "cannot make the wake-up pipe non-blocking");
-                }
-            }
-            return new FethQueue(libc, fd, r, w, bufferSize, deviceName);
-        }
+        WakePipe pipe = WakePipe.open(libc, fd);
+        return new FethQueue(libc, fd, pipe.read(), pipe.write(), bufferSize, deviceName);
     }
 
     private FethQueue(PosixLibC libc, int fd, int wakeRead, int wakeWrite, int bufferSize, String deviceName) {

@@ -60,10 +60,17 @@ class AllocationTest {
 
         @Override
         public long read(int fd, long buf, long count) {
+            if (bpf != null) {
+                at(buf).write(0, bpf, 0, bpf.length);
+                return bpf.length;
+            }
             int n = (int) Math.min(count, packet.length - 4);
             at(buf).write(0, packet, 4, n);
             return n;
         }
+
+        /** Makes every read return this BPF buffer (records of bpf_hdr and frame) instead of one packet. */
+        byte[] bpf;
 
         @Override
         public long writev(int fd, long iov, int iovcnt) {
@@ -182,6 +189,59 @@ class AllocationTest {
             }
         }
         assertEquals(2L * OPS * (60 + 60 + 60 + 60 + 2), sink);
+        q.close();
+    }
+
+    @Test
+    void macOsTapReadsFramesOutOfOneBpfBufferAndWritesAllocatingNothing() throws Exception {
+        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
+        mx.setThreadAllocatedMemoryEnabled(true);
+
+        LoopKernel kernel = new LoopKernel();
+        // Three records as xnu's catchpacket lays them out: bpf_hdr (caplen @8, datalen @12, hdrlen @16 = 18),
+        // the frame, the next record at BPF_WORDALIGN (4) of the end: frames of 60, 61 and 64 bytes.
+        ByteBuffer b = ByteBuffer.allocate(160 + 18 + 64).order(java.nio.ByteOrder.nativeOrder());
+        int[] at = {0, 80, 160}; // 18 + 60 = 78 -> 80; 80 + 18 + 61 = 159 -> 160
+        int[] len = {60, 61, 64};
+        for (int i = 0; i < 3; i++) {
+            b.putInt(at[i] + 8, len[i]).putInt(at[i] + 12, len[i]).putShort(at[i] + 16, (short) 18);
+        }
+        kernel.bpf = b.array();
+        FethQueue q = FethQueue.open(kernel, 3, 4096, "feth0");
+        ByteBuffer directIn = ByteBuffer.allocateDirect(2000);
+        ByteBuffer heapIn = ByteBuffer.allocate(2000);
+        ByteBuffer directOut = ByteBuffer.allocateDirect(60);
+        ByteBuffer heapOut = ByteBuffer.allocate(60);
+        ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        long sink = 0;
+        for (int round = 0; round < 2; round++) {
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < OPS; i++) {
+                sink += q.read(directIn.clear());
+                sink += q.read(heapIn.clear());
+                sink += q.write(directOut.clear());
+                sink += q.write(heapOut.clear());
+                batch[0].clear();
+                batch[1].clear();
+                sink += q.readPackets(batch, 2);
+            }
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            if (round == 1) {
+                double perOp = allocated / (double) (OPS * 5);
+                assertTrue(perOp < 0.01, allocated + " bytes allocated over " + (OPS * 5) + " packet calls");
+            }
+        }
+        // Each pass: two single reads (the next two frames of 60, 61, 64 repeating), two writes of 60, a batch of 2.
+        long expected = 0;
+        for (long k = 0; k < 2L * OPS; k++) {
+            expected += len[(int) ((4 * k) % 3)] + len[(int) ((4 * k + 1) % 3)] + 60 + 60 + 2;
+        }
+        assertEquals(expected, sink);
+        assertEquals(0, q.droppedPackets(), "every record parsed");
         q.close();
     }
 }

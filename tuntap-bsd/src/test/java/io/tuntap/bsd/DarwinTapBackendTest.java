@@ -193,4 +193,35 @@ class DarwinTapBackendTest {
             assertTrue(e.getMessage().contains("ENXIO"), e.getMessage());
         }
     }
+
+    @Test
+    void aBypassRouteGoesThroughTheUplinkAndLeavesWithTheDevice() throws Exception {
+        FakeDarwin k = new FakeDarwin();
+        FakeKernel.Iface en0 = k.createInterface("en0", "en");
+        en0.flags |= io.tuntap.bsd.jna.BsdAbi.IFF_UP;
+        en0.addresses.add(new FakeKernel.Addr(java.net.InetAddress.getByName("192.168.1.2"), 24, null));
+        // RTF_UP | RTF_GATEWAY | RTF_STATIC, as route(8) adds a default route.
+        k.routes.add(new FakeKernel.RouteEntry(java.net.InetAddress.getByName("0.0.0.0"), 0,
+                java.net.InetAddress.getByName("192.168.1.1"), 0x1 | 0x2 | 0x800, en0.index, 0));
+        io.tuntap.SystemRoute server = new BsdRouteTable(Fakes.context(k))
+                .defaultRoute(java.net.StandardProtocolFamily.INET).orElseThrow()
+                .to(java.net.InetAddress.getByName("203.0.113.7"));
+        try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tap().build())) {
+            d.addBypassRoute(server);
+            assertTrue(k.routes.stream().anyMatch(r -> r.destination().getHostAddress().equals("203.0.113.7")
+                    && r.index() == en0.index), k.routes.toString());
+        }
+        assertTrue(k.routes.stream().noneMatch(r -> r.destination().getHostAddress().equals("203.0.113.7")),
+                k.routes.toString());
+    }
+
+    @Test
+    void anMtuAboveWhatFethTakesFailsTheOpenAndLeavesNothing() {
+        // if_fake.c feth_ioctl SIOCSIFMTU: EINVAL above feth_max_mtu (FETH_MAX_MTU_DEFAULT 2048).
+        FakeDarwin k = new FakeDarwin();
+        TunTapException e = assertThrows(TunTapException.class, () -> Fakes.open(k, DeviceConfig.tap().mtu(3000).build()));
+        assertTrue(e.getMessage().contains("SIOCSIFMTU"), e.getMessage());
+        assertTrue(k.interfaces.isEmpty(), k.interfaces.keySet().toString());
+        assertEquals(0, k.openFds());
+    }
 }

@@ -35,8 +35,8 @@ class RealKernelContractIT extends TunTapDeviceContract {
 
     @Override
     protected Set<DeviceMode> supportedModes() {
-        // macOS: utun only (TAP is not offered).
-        return HostOs.current() == HostOs.MACOS ? EnumSet.of(DeviceMode.TUN) : EnumSet.allOf(DeviceMode.class);
+        // Both modes everywhere; macOS TAP is a feth pair read and written through BPF.
+        return EnumSet.allOf(DeviceMode.class);
     }
 
     /** The provider the selector picks on this system is this backend's, and it is available. */
@@ -50,5 +50,6 @@ class RealKernelContractIT extends TunTapDeviceContract {
         };
         assertEquals(expected, TunTap.provider(DeviceMode.TUN).name(), TunTap.diagnostics());
         assertTrue(TunTap.provider(DeviceMode.TUN).availability().isAvailable(), TunTap.diagnostics());
+        assertEquals(expected, TunTap.provider(DeviceMode.TAP).name(), TunTap.diagnostics());
     }
 }

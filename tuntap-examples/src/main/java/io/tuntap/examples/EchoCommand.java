@@ -69,7 +69,13 @@ final class EchoCommand implements Command {
             if (o.has("mtu")) {
                 b.mtu(o.intValue("mtu", 0, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU));
             }
-            o.all("address").forEach(b::address);
+            for (String address : o.all("address")) {
+                try {
+                    b.address(address);
+                } catch (IllegalArgumentException e) { // not an address: the user's mistake
+                    throw new UsageException("echo: --address " + e.getMessage(), e);
+                }
+            }
             try {
                 return new EchoOptions(b.build(), o.get("netns", null), o.has("quiet"));
             } catch (InvalidConfigurationException e) {

@@ -62,7 +62,11 @@ record TunnelOptions(DeviceConfig device, InetSocketAddress local, InetSocketAdd
             b.mtu(o.intValue("mtu", 0, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU));
         }
         for (String address : o.all("address")) {
-            b.address(address);
+            try {
+                b.address(address);
+            } catch (IllegalArgumentException e) { // not an address: the user's mistake, as build() reports others
+                throw new UsageException("tunnel: --address " + e.getMessage(), e);
+            }
         }
         DeviceConfig device;
         try {

@@ -30,8 +30,8 @@ import java.util.Set;
  * notification with the last known state (link up, MTU, address set), so a notification that repeats the
  * state reports nothing. The receive buffer is {@value #RECEIVE_BUFFER} bytes ({@code SO_RCVBUFFORCE} where
  * allowed), room for thousands of notifications; if it overflows anyway, the kernel reports
- * {@code ENOBUFS}, and the thread reads the state again and reports the difference, so that the state seen
- * through events always catches up with the kernel's.
+ * {@code ENOBUFS}, and the thread publishes {@link DeviceEvent.EventsLost}, reads the state again and reports
+ * the difference, so that the state seen through events always catches up with the kernel's.
  */
 final class LinuxEvents implements EventDispatcher.Source {
     private static final System.Logger LOG = System.getLogger("io.tuntap");
@@ -311,10 +311,17 @@ final class LinuxEvents implements EventDispatcher.Source {
         }
     }
 
-    /** Reads the state again after lost notifications and reports what changed. */
+    /**
+     * Reads the state again after lost notifications and reports what changed, after a
+     * {@link DeviceEvent.EventsLost} that says so.
+     */
     private void resync() throws TunTapException {
         LOG.log(Level.DEBUG, () -> "tuntap: the event buffer of " + name + " overflowed; reading the state again");
         drain();
+        if (!removed) {
+            publish(new DeviceEvent.EventsLost("rtnetlink ENOBUFS: the receive buffer of " + name + "'s event "
+                    + "socket overflowed and the kernel dropped notifications; the state was read again"));
+        }
         State s;
         try {
             s = reader.read();

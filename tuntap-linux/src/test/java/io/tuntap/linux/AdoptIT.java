@@ -96,8 +96,9 @@ class AdoptIT {
                 assertTrue(device instanceof TapDevice, device.toString());
                 assertEquals(DeviceMode.TAP, device.mode());
                 assertEquals("tad1", device.name());
-                assertEquals(Integer.parseInt(ns.execOrFail("ip", "-o", "link", "show", "tad1").output().split(":")[0]),
-                        device.index());
+                // ip's own view inside the namespace ("7: tad1: <...>"); /sys there would show the host's.
+                String shown = ns.exec("ip", "-o", "link", "show", "dev", "tad1").output().strip();
+                assertEquals(Integer.parseInt(shown.substring(0, shown.indexOf(':'))), device.index(), shown);
                 assertTrue(device.capabilities().contains(Capability.OFFLOAD), "IFF_VNET_HDR: " + device.capabilities());
                 assertTrue(device.capabilities().contains(Capability.MULTI_QUEUE), device.capabilities().toString());
                 device.setUp(true);

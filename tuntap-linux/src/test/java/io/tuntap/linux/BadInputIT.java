@@ -117,8 +117,9 @@ class BadInputIT {
                         Thread.interrupted();
                     }
                     long millis = (System.nanoTime() - start) / 1_000_000;
-                    // No poll happens at all (LinuxQueueTest verifies that); 50 ms is only a loose bound here.
-                    assertTrue(millis < 50, millis + " ms");
+                    // No poll happens at all (LinuxQueueTest verifies that). Here only a bound far below a
+                    // blocked read's, with room for a loaded machine: 139 ms has been seen under load.
+                    assertTrue(millis < 2_000, millis + " ms");
                     assertTrue(tun.isOpen());
                 }
                 return null;
@@ -181,8 +182,9 @@ class BadInputIT {
                             DeviceConfig.tun().name("ttl0").openPolicy(OpenPolicy.CREATE_NEW).build()));
                     assertEquals(0, busy.errorCode(), "no system call failed: the name was found taken");
                 }
-                InvalidConfigurationException scoped = assertThrows(InvalidConfigurationException.class,
-                        () -> DeviceConfig.tun().address("fe80::1%ttl0/64").build());
+                // A malformed literal is refused by the builder at once, as IpPrefix.parse refuses it.
+                IllegalArgumentException scoped = assertThrows(IllegalArgumentException.class,
+                        () -> DeviceConfig.tun().address("fe80::1%ttl0/64"));
                 assertTrue(scoped.getMessage().contains("scope id"), scoped.getMessage());
                 assertFalse(scoped.getMessage().contains("not an IP address literal"), scoped.getMessage());
                 return null;

@@ -75,9 +75,9 @@ class BypassRouteIT {
         assertEquals(IpPrefix.parse("0.0.0.0/0"), route.destination());
         assertEquals(InetAddress.getByName("192.0.2.1"), route.gateway().orElseThrow());
         assertEquals("up0", route.interfaceName());
-        // 'ip -o link' starts each line with the index: "3: up0@gw0: <...".
-        assertEquals(ns.execOrFail("ip", "-o", "link", "show", "up0").output().split(":")[0],
-                String.valueOf(route.interfaceIndex()));
+        // ip's own view inside the namespace ("7: up0: <...>"); /sys there would show the host's.
+        String shown = ns.exec("ip", "-o", "link", "show", "dev", "up0").output().strip();
+        assertEquals(shown.substring(0, shown.indexOf(':')), String.valueOf(route.interfaceIndex()), shown);
         assertEquals(100, route.metric().getAsInt());
         SystemRoute route6 = v6.orElseThrow();
         assertEquals(InetAddress.getByName("fd10::1"), route6.gateway().orElseThrow());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tuntap.testkit.RequiresRealDevice;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * open a real device in a throwaway network namespace. Needs Linux, root and {@code ip}; skipped otherwise.
  */
 @Tag("privileged")
+@RequiresRealDevice(programs = "ip")
 class ModulePathIT {
 
     private static String run(String... command) throws IOException, InterruptedException {
@@ -37,13 +39,11 @@ class ModulePathIT {
 
     @Test
     void anApplicationModuleOpensADeviceThroughServiceLoader() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "needs Linux");
-        assumeTrue(Files.isWritable(Path.of("/run")) && "root".equals(System.getProperty("user.name")),
-                "needs root to create a network namespace");
+        assumeTrue(Files.isWritable(Path.of("/run")), "needs root to create a named network namespace");
         // Everything on this JVM's class path but the test framework and the test classes goes on the module path.
         List<String> modulePath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("junit") && !e.contains("opentest4j") && !e.contains("apiguardian")
-                        && !e.contains("surefire") && !e.contains("failsafe") && !e.endsWith("test-classes"))
+                        && !e.contains("surefire") && !e.contains("tuntap-testkit") && !e.contains("failsafe") && !e.endsWith("test-classes"))
                 .collect(Collectors.toList());
         String namespace = "tt-mp-" + ProcessHandle.current().pid() + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));

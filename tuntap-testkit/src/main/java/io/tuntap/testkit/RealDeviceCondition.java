@@ -11,7 +11,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The condition behind {@link RequiresRealDevice}: enabled where {@link RealDevices#whyUnavailable} finds nothing
- * missing, else disabled with its reason. Public only because JUnit reaches it through the annotation.
+ * missing, else disabled with its reason (or failed, with {@code -Dtuntap.requireRealKernel=true}: see
+ * {@link RealKernel}). Public only because JUnit reaches it through the annotation.
  */
 public final class RealDeviceCondition implements ExecutionCondition {
     /** Made by JUnit, for {@link RequiresRealDevice}. */
@@ -28,7 +29,7 @@ public final class RealDeviceCondition implements ExecutionCondition {
         RequiresRealDevice r = wanted.get();
         Optional<String> why = RealDevices.whyUnavailable(List.of(r.value()), List.of(r.capabilities()),
                 List.of(r.programs()));
-        return why.map(ConditionEvaluationResult::disabled).orElseGet(() -> ConditionEvaluationResult.enabled(
+        return why.map(RealKernel::cannotRun).orElseGet(() -> ConditionEvaluationResult.enabled(
                 "this process can open " + Arrays.toString(r.value()) + " devices here"));
     }
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Helpers for tests on real devices: whether this process can open one ({@link #whyUnavailable}), names no other
@@ -56,17 +57,32 @@ public final class RealDevices {
      */
     public static Optional<String> whyUnavailable(Collection<DeviceMode> modes, Collection<Capability> capabilities,
             Collection<String> programs) {
+        return whyUnavailable(modes, capabilities, programs, TunTap::provider, TunTap::diagnostics);
+    }
+
+    /** The library's chosen backend for a mode. */
+    @FunctionalInterface
+    interface Backends {
+        TunTapProvider provider(DeviceMode mode) throws NoProviderException;
+    }
+
+    /**
+     * {@link #whyUnavailable(Collection, Collection, Collection)} over given backends and diagnostics, so that the
+     * decision can be checked with each answer a backend may give.
+     */
+    static Optional<String> whyUnavailable(Collection<DeviceMode> modes, Collection<Capability> capabilities,
+            Collection<String> programs, Backends backends, Supplier<String> diagnostics) {
         for (DeviceMode mode : modes) {
             TunTapProvider provider;
             try {
-                provider = TunTap.provider(mode);
+                provider = backends.provider(mode);
             } catch (NoProviderException e) {
                 return Optional.of("no tuntap backend can open " + mode + " devices here: " + e.getMessage());
             }
             Availability a = provider.availability();
             if (!a.canCreateDevices()) {
                 return Optional.of("the " + provider.name() + " backend cannot create " + mode + " devices for this "
-                        + "process: " + a + "\n" + TunTap.diagnostics());
+                        + "process: " + a + "\n" + diagnostics.get());
             }
             Set<Capability> missing = EnumSet.noneOf(Capability.class);
             missing.addAll(capabilities);

@@ -11,6 +11,7 @@ import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.BatchReads;
+import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
@@ -19,8 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packet path of a tap-windows6 handle: overlapped {@code ReadFile}/{@code WriteFile} in native memory
@@ -85,11 +84,8 @@ final class TapChannel implements PacketChannel {
     private final Memory writeBuffer;
     private final ByteBuffer writeView;
 
-    private final Object closeLock = new Object();
-    private volatile boolean closed;
+    private final CloseGate gate;
     private volatile boolean linkUp = true;
-    private final AtomicInteger readers = new AtomicInteger();
-    private final AtomicInteger writers = new AtomicInteger();
 
     // Reader state, touched by the reading thread (and by close once readers have left).
     private boolean readPosted;
@@ -101,6 +97,7 @@ final class TapChannel implements PacketChannel {
         this.handle = handle;
         this.path = path;
         this.deviceName = deviceName;
+        this.gate = new CloseGate(deviceName);
         this.mode = mode;
         this.readEvent = events[0];
         this.writeEvent = events[1];
@@ -182,7 +179,7 @@ final class TapChannel implements PacketChannel {
      * the driver did not report were not written.
      */
     synchronized int ioctl(int code, String codeName, byte[] in, int outSize) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             long buffer = base + IOCTL_BUFFER;
             int inSize = in == null ? 0 : in.length;
@@ -217,7 +214,7 @@ final class TapChannel implements PacketChannel {
             }
             return returned;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
@@ -261,7 +258,7 @@ final class TapChannel implements PacketChannel {
         if (dst.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
-        enter(readers);
+        gate.enterRead();
         try {
             if (Thread.currentThread().isInterrupted()) {
                 throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
@@ -269,8 +266,8 @@ final class TapChannel implements PacketChannel {
             }
             long deadline = 0;
             while (true) {
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 if (!readPosted) {
                     post();
@@ -294,7 +291,7 @@ final class TapChannel implements PacketChannel {
                         return deliver(dst, n);
                     }
                 } else if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
-                    throw closedException();
+                    throw gate.closedException("read");
                 } else if (r == Kernel32Io.WAIT_TIMEOUT) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw new DeviceInterruptedException("WaitForMultipleObjects", 0, "the thread waiting on "
@@ -309,7 +306,7 @@ final class TapChannel implements PacketChannel {
                 }
             }
         } finally {
-            readers.decrementAndGet();
+            gate.exitRead();
         }
     }
 
@@ -324,8 +321,8 @@ final class TapChannel implements PacketChannel {
             int error = k32.GetLastError();
             if (error != WinErrors.ERROR_IO_PENDING) {
                 // Completed at once with an error: nothing is posted.
-                if (closed) {
-                    throw closedException();
+                if (!gate.isOpen()) {
+                    throw gate.closedException("read");
                 }
                 throw readFailure(error);
             }
@@ -346,8 +343,8 @@ final class TapChannel implements PacketChannel {
                 return 0; // a spurious wake: still pending
             }
             readPosted = false;
-            if (closed) {
-                throw closedException();
+            if (!gate.isOpen()) {
+                throw gate.closedException("read");
             }
             if (error == WinErrors.ERROR_OPERATION_ABORTED) {
                 return 0; // cancelled by someone else: post again
@@ -400,7 +397,7 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public int write(ByteBuffer src) throws TunTapException {
-        enter(writers);
+        gate.enterWrite();
         try {
             int position = src.position();
             int length = src.limit() - position;
@@ -441,13 +438,13 @@ final class TapChannel implements PacketChannel {
             src.position(position + length);
             return length;
         } finally {
-            writers.decrementAndGet();
+            gate.exitWrite();
         }
     }
 
     private TunTapException writeError(int error) {
-        if (closed) {
-            return closedException();
+        if (!gate.isOpen()) {
+            return gate.closedException("write");
         }
         return WinErrors.of("WriteFile(" + path + ")", error, switch (error) {
             case WinErrors.ERROR_GEN_FAILURE, WinErrors.ERROR_DEVICE_NOT_CONNECTED, WinErrors.ERROR_DEVICE_REMOVED ->
@@ -463,21 +460,15 @@ final class TapChannel implements PacketChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed;
+        return gate.isOpen();
     }
 
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        gate.close(() -> {
             k32.SetEvent(closeEvent);
             k32.CancelIoEx(handle, 0); // wakes a writer or control request waiting for completion
-            while (readers.get() > 0 || writers.get() > 0) {
-                LockSupport.parkNanos(100_000);
-            }
+        }, () -> {
             if (readPosted) {
                 // The driver may still write into the read buffer until the cancelled read completes.
                 k32.CancelIoEx(handle, base + READ_OVL);
@@ -493,18 +484,6 @@ final class TapChannel implements PacketChannel {
             NativeMemory.free(readBuffers[1]);
             NativeMemory.free(writeBuffer);
             NativeMemory.free(control);
-        }
-    }
-
-    private void enter(AtomicInteger side) throws DeviceClosedException {
-        side.incrementAndGet();
-        if (closed) {
-            side.decrementAndGet();
-            throw closedException();
-        }
-    }
-
-    private DeviceClosedException closedException() {
-        return new DeviceClosedException("read/write", 0, deviceName + " is closed");
+        });
     }
 }

@@ -81,8 +81,10 @@ public final class TapWindowsProvider implements TunTapProvider {
                         + ". The project's own driver (tuntap6) is test-signed only: it loads only on machines in test "
                         + "mode (bcdedit /set testsigning on, Secure Boot off)");
             }
-            return Availability.available("TAP and TUN (CONFIG_TUN) on " + adapters.size() + " adapter(s): "
-                    + TapAdapters.describe(adapters));
+            String found = "TAP and TUN (CONFIG_TUN) on " + adapters.size() + " adapter(s): "
+                    + TapAdapters.describe(adapters);
+            String notElevated = Elevation.notElevatedReason(p.elevation(), found);
+            return notElevated != null ? Availability.attachOnly(notElevated) : Availability.available(found);
         } catch (TunTapException e) {
             return Availability.unavailable("cannot list the network adapters: " + e.getMessage(), e);
         }

@@ -16,9 +16,22 @@ import io.tuntap.windows.win32.SetupApiNetAdapters;
  * @param k32 kernel32's device I/O
  * @param ip IP Helper
  * @param adapters SetupAPI and the registry
+ * @param elevation whether this process is elevated
  * @param problem why the bindings could not be loaded, or null
  */
-record WindowsPlatform(Kernel32Io k32, IpHelper ip, NetAdapterRegistry adapters, String problem) {
+record WindowsPlatform(Kernel32Io k32, IpHelper ip, NetAdapterRegistry adapters, Elevation elevation, String problem) {
+
+    /**
+     * Fakes for a process that is elevated, as the tests of what an Administrator can do assume.
+     *
+     * @param k32 kernel32's device I/O
+     * @param ip IP Helper
+     * @param adapters SetupAPI and the registry
+     * @param problem why the bindings could not be loaded, or null
+     */
+    WindowsPlatform(Kernel32Io k32, IpHelper ip, NetAdapterRegistry adapters, String problem) {
+        this(k32, ip, adapters, () -> true, problem);
+    }
 
     /** Why this system cannot have the Windows providers, or null if it can. */
     static String unsupportedReason() {
@@ -41,7 +54,8 @@ record WindowsPlatform(Kernel32Io k32, IpHelper ip, NetAdapterRegistry adapters,
                     return new WindowsPlatform(null, null, null, "this is a 32-bit JVM (os.arch="
                             + System.getProperty("os.arch") + "): the Windows backend needs a 64-bit JVM (x64 or ARM64)");
                 }
-                return new WindowsPlatform(Kernel32IoDirect.INSTANCE, IpHelper.load(), new SetupApiNetAdapters(), null);
+                return new WindowsPlatform(Kernel32IoDirect.INSTANCE, IpHelper.load(), new SetupApiNetAdapters(),
+                        Elevation.PROCESS_TOKEN, null);
             } catch (LinkageError | RuntimeException e) {
                 return new WindowsPlatform(null, null, null, "JNA could not bind kernel32, iphlpapi or setupapi: " + e
                         + ". Check that the jna artifact matches this CPU (os.arch=" + System.getProperty("os.arch")

@@ -132,9 +132,11 @@ public final class WintunProvider implements TunTapProvider {
         try {
             WintunLibrary w = binder.bind(dll);
             int v = w.WintunGetRunningDriverVersion();
-            return Availability.available("TUN through " + (testWintun != null ? "a test binding" : dll)
+            String found = "TUN through " + (testWintun != null ? "a test binding" : dll)
                     + (v == 0 ? " (driver not loaded yet: it is installed with the first adapter, as Administrator)"
-                            : ", driver " + ((v >>> 16) & 0xffff) + "." + (v & 0xffff) + " running"));
+                            : ", driver " + ((v >>> 16) & 0xffff) + "." + (v & 0xffff) + " running");
+            String notElevated = Elevation.notElevatedReason(platform().elevation(), found);
+            return notElevated != null ? Availability.attachOnly(notElevated) : Availability.available(found);
         } catch (UnsatisfiedLinkError e) {
             return Availability.unavailable(loadFailure(dll, e), e);
         } catch (RuntimeException | LinkageError e) {

@@ -60,6 +60,45 @@ class TapWindowsProviderTest {
     }
 
     @Test
+    void anUnelevatedProcessIsAttachOnlyAndSaysHowToElevate() {
+        registry.add("root\\tap0901", GUID, "OpenVPN TAP-Windows6");
+        Availability a = new TapWindowsProvider(new WindowsPlatform(driver, ip, registry, () -> false, null))
+                .availability();
+        assertTrue(a.isAvailable(), "still the backend for its modes, so that a create reports the privilege");
+        assertFalse(a.canCreateDevices(), a.toString());
+        assertTrue(a.detail().contains("not elevated") && a.detail().contains("Run as administrator")
+                && a.detail().contains("OpenVPN TAP-Windows6"), a.detail());
+        Availability elevated = new TapWindowsProvider(new WindowsPlatform(driver, ip, registry, () -> true, null))
+                .availability();
+        assertTrue(elevated.canCreateDevices(), elevated.toString());
+        assertFalse(elevated.detail().contains("elevated"), elevated.detail());
+    }
+
+    @Test
+    void aTokenThatCannotBeAskedIsReportedAsSuchNotAsElevated() {
+        registry.add("root\\tap0901", GUID, "OpenVPN TAP-Windows6");
+        Availability a = new TapWindowsProvider(new WindowsPlatform(driver, ip, registry, () -> {
+            throw new IllegalStateException("access denied");
+        }, null)).availability();
+        assertFalse(a.canCreateDevices(), a.toString());
+        assertTrue(a.detail().contains("cannot tell whether it is elevated") && a.detail().contains("access denied"),
+                a.detail());
+    }
+
+    @Test
+    void wintunOnAnUnelevatedProcessIsAttachOnlyToo() {
+        FakeWintun wintun = new FakeWintun(driver, ip);
+        Availability a = new WintunProvider(new WindowsPlatform(driver, ip, registry, () -> false, null), wintun)
+                .availability();
+        assertTrue(a.isAvailable(), a.toString());
+        assertFalse(a.canCreateDevices(), a.toString());
+        assertTrue(a.detail().contains("not elevated") && a.detail().contains("TUN through a test binding"),
+                a.detail());
+        assertTrue(new WintunProvider(new WindowsPlatform(driver, ip, registry, () -> true, null), wintun)
+                .availability().canCreateDevices());
+    }
+
+    @Test
     void noAdapterIsUnavailableWithTheWayToGetOne() {
         registry.add("{4D36E972-other}", UUID.randomUUID(), "Ethernet"); // some other driver
         Availability a = provider().availability();
