@@ -7,7 +7,7 @@ module io.tuntap.posix {
     requires transitive io.tuntap.api;
     requires com.sun.jna;
 
-    exports io.tuntap.posix;
+    exports io.tuntap.posix to io.tuntap.linux, io.tuntap.bsd, io.tuntap.solaris;
     // JNA registers the native methods of the direct-mapped class reflectively.
     opens io.tuntap.posix to com.sun.jna;
 }
