@@ -449,4 +449,45 @@ class FaultsIT {
             Leaks.assertNothingLost(before, MALLOC_SLACK, "an event overflow");
         }
     }
+
+    @ParameterizedTest(name = "{0} queue(s)")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void everyStepOfOpenMeetsAnExhaustedFdLimitCleanly(int queues) throws Exception {
+        try (TestNetwork ns = TestNetwork.create()) {
+            ns.execOrFail("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+            StringBuilder classPath = new StringBuilder();
+            for (Class<?> c : new Class<?>[] {OpenWithFewFds.class, LinuxDeviceImpl.class, TunTap.class,
+                    io.tuntap.posix.PosixLibC.class, com.sun.jna.Native.class, Packets.class,
+                    com.google.common.base.Preconditions.class}) {
+                String entry = java.nio.file.Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .toString();
+                if (classPath.indexOf(entry) < 0) {
+                    classPath.append(classPath.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
+                }
+            }
+            List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + ns.path().orElseThrow(),
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // Without container support the JIT's threads do not read cgroup files now and then: their
+                    // short-lived fds would otherwise show up in, or vanish from, the child's fd snapshots.
+                    "-XX:-UseContainerSupport"));
+            // The execution without io_uring runs the child without it too.
+            String ioUring = System.getProperty("tuntap.linux.io_uring");
+            if (ioUring != null) {
+                command.add("-Dtuntap.linux.io_uring=" + ioUring);
+            }
+            command.addAll(List.of("-cp", classPath.toString(), OpenWithFewFds.class.getName(),
+                    Integer.toString(queues)));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM ended");
+            System.out.println("FaultsIT, fd limit, " + queues + " queue(s):\n" + output.lines()
+                    .filter(l -> l.startsWith("k=") || l.startsWith("FAIL"))
+                    .map(l -> l.length() > 220 ? l.substring(0, 220) + "..." : l)
+                    .collect(java.util.stream.Collectors.joining("\n")));
+            assertEquals(0, p.exitValue(), output);
+            assertTrue(output.contains("k=0: DeviceNotFoundException") || output.contains("k=0: TunTapException"),
+                    "with no fd to spare the very first step fails: " + output);
+            assertTrue(output.lines().anyMatch(l -> l.matches("k=\\d+: opened.*")), output);
+        }
+    }
 }
