@@ -228,7 +228,11 @@ class FaultsIT {
 
     private static TestNetwork.Result run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.getOutputStream().close(); // both pipes closed here, not later by the JDK's reaper thread
+        String output;
+        try (java.io.InputStream out = p.getInputStream()) {
+            output = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
         return new TestNetwork.Result(p.exitValue(), output);
     }
@@ -478,7 +482,11 @@ class FaultsIT {
             command.addAll(List.of("-cp", classPath.toString(), OpenWithFewFds.class.getName(),
                     Integer.toString(queues)));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.getOutputStream().close(); // both pipes closed here, not later by the JDK's reaper thread
+            String output;
+            try (java.io.InputStream out = p.getInputStream()) {
+                output = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM ended");
             System.out.println("FaultsIT, fd limit, " + queues + " queue(s):\n" + output.lines()
                     .filter(l -> l.startsWith("k=") || l.startsWith("FAIL"))

@@ -13,6 +13,7 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.spi.IsolatedNetwork;
 import io.tuntap.spi.TunTapProvider;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -207,8 +208,14 @@ public final class TestNetwork implements AutoCloseable {
 
     private static Result runProgram(List<String> command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // Read to the end before waiting, so that a chatty program cannot block on a full pipe.
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Read to the end before waiting, so that a chatty program cannot block on a full pipe. Both pipes are
+        // closed here: left open, the JDK's process reaper thread closes them some time after waitFor returns,
+        // and a test's fd count taken in between sees fds that then vanish.
+        p.getOutputStream().close();
+        String output;
+        try (InputStream out = p.getInputStream()) {
+            output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        }
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
