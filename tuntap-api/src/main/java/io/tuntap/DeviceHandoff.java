@@ -43,6 +43,9 @@ public final class DeviceHandoff {
      *
      * @throws DeviceNotFoundException if nothing listens at {@code socket} within the timeout
      * @throws TunTapException if the sending fails
+     * @param device an open device
+     * @param socket the path where the receiver listens
+     * @param timeout how long to wait for the receiver to listen
      */
     public static void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
         Objects.requireNonNull(device, "device");
@@ -60,6 +63,8 @@ public final class DeviceHandoff {
      * @throws DeviceBusyException if {@code socket} exists already
      * @throws InvalidDescriptorException if what came is not a TUN/TAP descriptor (it is closed)
      * @throws TunTapException if nothing came in time, or receiving fails
+     * @param socket the path of the socket to create
+     * @param timeout how long to wait for a sender
      */
     public static TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
         Objects.requireNonNull(socket, "socket");

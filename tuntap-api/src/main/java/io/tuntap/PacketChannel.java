@@ -72,6 +72,7 @@ public interface PacketChannel extends Closeable {
      * @throws DeviceClosedException if the channel is or gets closed
      * @throws DeviceInterruptedException if the thread is interrupted while waiting, or was before the call
      * @throws TunTapException for any other failure
+     * @param dst where the packet goes, from its position
      */
     int read(ByteBuffer dst) throws TunTapException;
 
@@ -79,6 +80,9 @@ public interface PacketChannel extends Closeable {
      * Like {@link #read(ByteBuffer)}, but waits at most {@code timeout}.
      *
      * @return the packet's length, or 0 if no packet came in time
+     * @param dst where the packet goes, from its position
+     * @param timeout how long to wait at most; {@link Duration#ZERO} does not wait
+     * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     int read(ByteBuffer dst, Duration timeout) throws TunTapException;
 
@@ -93,6 +97,7 @@ public interface PacketChannel extends Closeable {
      * @throws DeviceClosedException if the channel is closed
      * @throws DeviceNotFoundException if the interface is gone
      * @throws TunTapException if the system refuses the packet for another reason
+     * @param src the packet, from its position to its limit
      */
     int write(ByteBuffer src) throws TunTapException;
 
@@ -100,17 +105,33 @@ public interface PacketChannel extends Closeable {
      * Reads one packet into {@code dst} from index 0.
      *
      * @return the packet's length
+     * @param dst where the packet goes, from index 0
+     * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     default int read(byte[] dst) throws TunTapException {
         return read(ByteBuffer.wrap(dst));
     }
 
-    /** Sends {@code length} bytes of {@code packet} from {@code offset} as one packet. */
+    /**
+     * Sends {@code length} bytes of {@code packet} from {@code offset} as one packet.
+     *
+     * @param packet holds the packet
+     * @param offset where the packet starts in {@code packet}
+     * @param length the packet's length
+     * @return the number of bytes sent
+     * @throws TunTapException as {@link #write(ByteBuffer)} throws
+     */
     default int write(byte[] packet, int offset, int length) throws TunTapException {
         return write(ByteBuffer.wrap(packet, offset, length));
     }
 
-    /** Sends the whole array as one packet. */
+    /**
+     * Sends the whole array as one packet.
+     *
+     * @param packet the packet
+     * @return the number of bytes sent
+     * @throws TunTapException as {@link #write(ByteBuffer)} throws
+     */
     default int write(byte[] packet) throws TunTapException {
         return write(packet, 0, packet.length);
     }
@@ -165,7 +186,11 @@ public interface PacketChannel extends Closeable {
         return count;
     }
 
-    /** False once {@link #close()} has been called. */
+    /**
+     * False once {@link #close()} has been called.
+     *
+     * @return whether the channel is still open
+     */
     boolean isOpen();
 
     /**

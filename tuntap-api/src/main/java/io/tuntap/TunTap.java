@@ -42,19 +42,34 @@ public final class TunTap {
      * @throws InvalidConfigurationException if the configuration sets an option of the chosen provider that
      *     it does not know
      * @throws TunTapException if opening or configuring fails; nothing is left behind
+     * @param config what to open: mode, name, addresses, routes, options
      */
     public static TunTapDevice open(DeviceConfig config) throws TunTapException {
         Objects.requireNonNull(config, "config");
         return provider(config.mode()).open(config);
     }
 
-    /** Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}. */
+    /**
+     * Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}.
+     *
+     * @param config a TUN configuration
+     * @return the open device
+     * @throws InvalidConfigurationException if the configuration is for TAP
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
+     */
     public static TunDevice openTun(DeviceConfig config) throws TunTapException {
         requireMode(config, DeviceMode.TUN);
         return (TunDevice) open(config);
     }
 
-    /** Opens a TAP device as configured; the configuration's mode must be {@link DeviceMode#TAP}. */
+    /**
+     * Opens a TAP device as configured; the configuration's mode must be {@link DeviceMode#TAP}.
+     *
+     * @param config a TAP configuration
+     * @return the open device
+     * @throws InvalidConfigurationException if the configuration is for TUN
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
+     */
     public static TapDevice openTap(DeviceConfig config) throws TunTapException {
         requireMode(config, DeviceMode.TAP);
         return (TapDevice) open(config);
@@ -64,6 +79,8 @@ public final class TunTap {
      * Opens (creating if needed) a TUN device, up, with no address.
      *
      * @param name the interface name, or null to let the system choose
+     * @return the open device
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
      */
     public static TunDevice openTun(String name) throws TunTapException {
         DeviceConfig.Builder b = DeviceConfig.tun();
@@ -77,6 +94,8 @@ public final class TunTap {
      * Opens (creating if needed) a TAP device, up, with no address.
      *
      * @param name the interface name, or null to let the system choose
+     * @return the open device
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
      */
     public static TapDevice openTap(String name) throws TunTapException {
         DeviceConfig.Builder b = DeviceConfig.tap();
@@ -158,12 +177,14 @@ public final class TunTap {
      * The provider that {@link #open(DeviceConfig)} uses for devices of this mode.
      *
      * @throws NoProviderException if none can serve; its message is the diagnostics report
+     * @param mode TUN or TAP
+     * @return the available provider of highest priority for the mode, or the one {@code -Dtuntap.provider} names
      */
     public static TunTapProvider provider(DeviceMode mode) throws NoProviderException {
         return selector().select(Objects.requireNonNull(mode, "mode"));
     }
 
-    /** Every provider found, available or not. */
+    /** {@return every provider found, available or not} */
     public static List<TunTapProvider> providers() {
         return selector().providers();
     }
@@ -173,6 +194,7 @@ public final class TunTap {
      * by every available provider.
      *
      * @throws TunTapException if a provider fails to list its devices
+     * @return the devices, provider by provider
      */
     public static List<DeviceInfo> devices() throws TunTapException {
         return selector().devices();
@@ -181,6 +203,8 @@ public final class TunTap {
     /**
      * A report of every provider found, whether it can serve here and why, its capabilities per mode, and
      * which provider serves each mode.
+     *
+     * @return the report, several lines of text
      */
     public static String diagnostics() {
         return selector().report();

@@ -21,6 +21,8 @@ public final class BatchChecks {
      * @throws IllegalArgumentException if {@code count} is out of range
      * @throws NullPointerException if {@code dsts} or one of the buffers used is null
      * @throws ReadOnlyBufferException if one of the buffers used is read-only
+     * @param dsts the buffers of a {@link io.tuntap.PacketChannel#readPackets} call
+     * @param count how many of them the call may fill
      */
     public static void checkReadBatch(ByteBuffer[] dsts, int count) {
         Objects.requireNonNull(dsts, "dsts");
@@ -44,6 +46,8 @@ public final class BatchChecks {
      *
      * @throws IllegalArgumentException if {@code count} is out of range
      * @throws NullPointerException if {@code srcs} or one of the buffers used is null
+     * @param srcs the packets of a {@link io.tuntap.PacketChannel#writePackets} call
+     * @param count how many of them to send
      */
     public static void checkWriteBatch(ByteBuffer[] srcs, int count) {
         Objects.requireNonNull(srcs, "srcs");

@@ -94,6 +94,9 @@ public final class ConfigChecks {
      * Checks that the provider has every capability the configuration needs.
      *
      * @throws UnsupportedFeatureException naming the first missing capability and the setting that needs it
+     * @param config the configuration to open
+     * @param provider the provider's name, for the message
+     * @param capabilities what the provider's devices of the configuration's mode can do here
      */
     public static void checkCapabilities(DeviceConfig config, String provider, Set<Capability> capabilities)
             throws UnsupportedFeatureException {
@@ -113,6 +116,9 @@ public final class ConfigChecks {
      * ignored, so that one configuration serves every system.
      *
      * @throws InvalidConfigurationException naming the first unknown option and the ones the provider knows
+     * @param config the configuration to open
+     * @param provider the provider's name, as options name it
+     * @param supported the options the provider reads
      */
     public static void checkOptions(DeviceConfig config, String provider, Set<DeviceOption<?>> supported)
             throws InvalidConfigurationException {

@@ -28,6 +28,7 @@ public interface SystemRouteTable extends AutoCloseable {
      *
      * @throws io.tuntap.DeviceBusyException if the route exists already
      * @throws TunTapException if the system refuses it
+     * @param route the route, with its gateway and interface
      */
     void add(SystemRoute route) throws TunTapException;
 
@@ -36,6 +37,7 @@ public interface SystemRouteTable extends AutoCloseable {
      *
      * @throws io.tuntap.DeviceNotFoundException if there is no such route
      * @throws TunTapException if the system refuses
+     * @param route the route as added or as read
      */
     void remove(SystemRoute route) throws TunTapException;
 

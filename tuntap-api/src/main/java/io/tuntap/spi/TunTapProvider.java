@@ -36,22 +36,33 @@ import java.util.Set;
  */
 public interface TunTapProvider {
 
-    /** A short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME} and by options. */
+    /** {@return a short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME} and by options} */
     String name();
 
-    /** Among available providers for a mode, the highest priority wins. Built-in providers use 100. */
+    /**
+     * Among available providers for a mode, the highest priority wins. Built-in providers use 100.
+     *
+     * @return the priority; built-in providers use 100, Wintun 110
+     */
     int priority();
 
-    /** Whether this provider can open devices here. Computed once and cached by the implementation. */
+    /**
+     * Whether this provider can open devices here. Computed once and cached by the implementation.
+     *
+     * @return whether and how this provider serves here, and why not
+     */
     Availability availability();
 
     /**
      * What devices of this mode from this provider can do here. Empty if unavailable or if the provider does
      * not serve this mode; otherwise it contains {@link Capability#TUN} or {@link Capability#TAP} for the mode.
+     *
+     * @param mode TUN or TAP
+     * @return the capabilities; empty where this provider does not serve the mode
      */
     Set<Capability> capabilities(DeviceMode mode);
 
-    /** The union of {@link #capabilities(DeviceMode)} over both modes, for reports. */
+    /** {@return the union of {@link #capabilities(DeviceMode)} over both modes, for reports} */
     default Set<Capability> capabilities() {
         Set<Capability> all = EnumSet.noneOf(Capability.class);
         for (DeviceMode mode : DeviceMode.values()) {
@@ -60,7 +71,7 @@ public interface TunTapProvider {
         return all;
     }
 
-    /** The backend options this provider reads (each with {@link DeviceOption#provider()} equal to {@link #name()}). */
+    /** {@return the backend options this provider reads (each with {@link DeviceOption#provider()} equal to {@link #name()})} */
     default Set<DeviceOption<?>> supportedOptions() {
         return Set.of();
     }
@@ -70,6 +81,7 @@ public interface TunTapProvider {
      * made. An unavailable provider returns an empty list.
      *
      * @throws TunTapException if the system cannot be asked
+     * @return the devices, in the system's order
      */
     List<DeviceInfo> devices() throws TunTapException;
 
@@ -82,6 +94,10 @@ public interface TunTapProvider {
      * that it does not know.
      *
      * <p>On failure nothing is left behind: no open handle, and no interface that this call created.
+     *
+     * @param config what to open
+     * @return the open device; close it when done
+     * @throws TunTapException naming the call, the cause and the fix; a subclass says which kind of failure
      */
     TunTapDevice open(DeviceConfig config) throws TunTapException;
 
@@ -108,6 +124,7 @@ public interface TunTapProvider {
      * @param fds the descriptors, at least one
      * @throws io.tuntap.InvalidDescriptorException if one is not an open TUN/TAP descriptor this backend can use
      * @throws TunTapException if the interface cannot be reached
+     * @return the device, owning the descriptors
      */
     default TunTapDevice adopt(int[] fds) throws TunTapException {
         throw ErrorMessages.unsupported("adopt", "provider '" + name() + "'", Capability.ADOPT,
@@ -119,6 +136,9 @@ public interface TunTapProvider {
      * {@code socket} ({@code SCM_RIGHTS}), waiting up to {@code timeout} for a receiver to listen there.
      *
      * @throws TunTapException if nothing listens in time or the sending fails
+     * @param device an open device of this provider
+     * @param socket the path of the receiver's socket
+     * @param timeout how long to wait for a receiver
      */
     default void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
         throw ErrorMessages.unsupported("DeviceHandoff.send", device.name(), Capability.ADOPT,
@@ -130,6 +150,9 @@ public interface TunTapProvider {
      * ({@code SCM_RIGHTS}) and adopts them as in {@link #adopt(int[])}, closing them if that fails.
      *
      * @throws TunTapException if nothing comes in time, or what came is not a TUN/TAP descriptor
+     * @param socket the path of the socket to listen on
+     * @param timeout how long to wait for a sender
+     * @return the received device, owning the descriptors
      */
     default TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
         throw ErrorMessages.unsupported("DeviceHandoff.receive", "provider '" + name() + "'", Capability.ADOPT,
@@ -141,6 +164,7 @@ public interface TunTapProvider {
      * system has them ({@link Capability#BYPASS_ROUTES}).
      *
      * @throws TunTapException if the system's routing interface cannot be opened
+     * @return the table
      */
     default SystemRouteTable routeTable() throws TunTapException {
         throw ErrorMessages.unsupported("TunTap.defaultRoute", "provider '" + name() + "'", Capability.BYPASS_ROUTES,
