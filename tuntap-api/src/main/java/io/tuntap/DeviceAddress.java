@@ -52,8 +52,8 @@ public final class DeviceAddress {
      *
      * @param local the interface's own address and the prefix length of the network behind the peer
      * @param peer the other end, of the same family as {@code local}
-     * @throws IllegalArgumentException if the families differ or the peer is the local address
      * @return the address with its peer
+     * @throws IllegalArgumentException if the families differ or the peer is the local address
      */
     public static DeviceAddress pointToPoint(IpPrefix local, InetAddress peer) {
         return new DeviceAddress(local, Objects.requireNonNull(peer, "peer"));
@@ -63,9 +63,9 @@ public final class DeviceAddress {
      * Parses {@code "10.0.0.1/24"}, or {@code "10.0.0.1/32 peer 10.0.0.2"} for a point-to-point address (the
      * form {@code ip addr} prints).
      *
-     * @throws IllegalArgumentException if the text is in neither form
      * @param text {@code "10.0.0.1/24"}, or {@code "10.0.0.1/32 peer 10.0.0.2"}
      * @return the address
+     * @throws IllegalArgumentException if the text is in neither form
      */
     public static DeviceAddress parse(String text) {
         Objects.requireNonNull(text, "text");

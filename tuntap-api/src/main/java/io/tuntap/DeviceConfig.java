@@ -459,8 +459,8 @@ public final class DeviceConfig {
         /**
          * Checks the configuration and builds it.
          *
-         * @throws InvalidConfigurationException naming the first problem found
          * @return the configuration
+         * @throws InvalidConfigurationException naming the first problem found
          */
         public DeviceConfig build() throws InvalidConfigurationException {
             if (firstProblem == null) {

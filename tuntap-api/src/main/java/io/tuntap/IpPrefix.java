@@ -35,9 +35,9 @@ public record IpPrefix(InetAddress address, int prefixLength) {
      * Parses {@code "address/length"}, or a bare address, which gets a host prefix (/32 or /128). Never
      * resolves host names.
      *
-     * @throws IllegalArgumentException if the text is not a literal address with an optional prefix length
      * @param text e.g. {@code "10.0.0.1/24"}, {@code "fd00::1/64"}, or an address alone
      * @return the prefix
+     * @throws IllegalArgumentException if the text is not a literal address with an optional prefix length
      */
     public static IpPrefix parse(String text) {
         Objects.requireNonNull(text, "text");

@@ -20,9 +20,9 @@ public final class MacAddress {
     /**
      * The address with these six bytes (copied).
      *
-     * @throws IllegalArgumentException if there are not exactly six
      * @param bytes six bytes, in transmission order; copied
      * @return the address
+     * @throws IllegalArgumentException if there are not exactly six
      */
     public static MacAddress of(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
@@ -35,9 +35,9 @@ public final class MacAddress {
     /**
      * Parses six hexadecimal bytes separated by {@code ':'} or {@code '-'}, e.g. {@code "02:00:5e:10:00:01"}.
      *
-     * @throws IllegalArgumentException if the text is not in that form
      * @param text the address in text, e.g. {@code "02:00:5e:10:00:01"} or {@code "02-00-5e-10-00-01"}
      * @return the address
+     * @throws IllegalArgumentException if the text is not in that form
      */
     public static MacAddress parse(String text) {
         Objects.requireNonNull(text, "text");

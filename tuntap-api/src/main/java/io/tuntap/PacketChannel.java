@@ -67,21 +67,21 @@ public interface PacketChannel extends Closeable {
      * Waits for the next packet and copies it into {@code dst} at its position, advancing the position by the
      * packet's length.
      *
+     * @param dst where the packet goes, from its position
      * @return the packet's length in bytes (always at least 1)
      * @throws PacketTooLargeException if the packet is longer than {@code dst.remaining()}; it is dropped
      * @throws DeviceClosedException if the channel is or gets closed
      * @throws DeviceInterruptedException if the thread is interrupted while waiting, or was before the call
      * @throws TunTapException for any other failure
-     * @param dst where the packet goes, from its position
      */
     int read(ByteBuffer dst) throws TunTapException;
 
     /**
      * Like {@link #read(ByteBuffer)}, but waits at most {@code timeout}.
      *
-     * @return the packet's length, or 0 if no packet came in time
      * @param dst where the packet goes, from its position
      * @param timeout how long to wait at most; {@link Duration#ZERO} does not wait
+     * @return the packet's length, or 0 if no packet came in time
      * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     int read(ByteBuffer dst, Duration timeout) throws TunTapException;
@@ -91,21 +91,21 @@ public interface PacketChannel extends Closeable {
      * limit. Hands the packet to the kernel or driver, or throws (see the class description on waiting for
      * room).
      *
+     * @param src the packet, from its position to its limit
      * @return the number of bytes sent
      * @throws PacketTooLargeException if the packet exceeds what the device takes in one write
      * @throws LinkDownException if the device's link is down
      * @throws DeviceClosedException if the channel is closed
      * @throws DeviceNotFoundException if the interface is gone
      * @throws TunTapException if the system refuses the packet for another reason
-     * @param src the packet, from its position to its limit
      */
     int write(ByteBuffer src) throws TunTapException;
 
     /**
      * Reads one packet into {@code dst} from index 0.
      *
-     * @return the packet's length
      * @param dst where the packet goes, from index 0
+     * @return the packet's length
      * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     default int read(byte[] dst) throws TunTapException {

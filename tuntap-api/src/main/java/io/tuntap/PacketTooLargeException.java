@@ -8,7 +8,9 @@ package io.tuntap;
 public class PacketTooLargeException extends TunTapException {
     private static final long serialVersionUID = 1L;
 
+    /** The length of the packet that did not fit, in bytes. */
     private final int packetLength;
+    /** The room the buffer had, in bytes. */
     private final int bufferCapacity;
 
     /**

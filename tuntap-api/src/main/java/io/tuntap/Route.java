@@ -47,10 +47,10 @@ public final class Route {
     /**
      * A route whose destination is on the device's link, without a gateway.
      *
-     * @throws IllegalArgumentException if the destination has host bits set (write {@code 10.8.0.0/16}, not
-     *     {@code 10.8.0.1/16}; see {@link IpPrefix#network()})
      * @param destination the network, its host bits clear
      * @return a route without a gateway and without a metric
+     * @throws IllegalArgumentException if the destination has host bits set (write {@code 10.8.0.0/16}, not
+     *     {@code 10.8.0.1/16}; see {@link IpPrefix#network()})
      */
     public static Route onLink(IpPrefix destination) {
         return new Route(destination, null, 0);
@@ -59,10 +59,10 @@ public final class Route {
     /**
      * A route to the destination through a gateway reached over the device.
      *
-     * @throws IllegalArgumentException if the destination has host bits set or the families differ
      * @param destination the network, its host bits clear
      * @param gateway the next hop, of the same family
      * @return a route through {@code gateway}, without a metric
+     * @throws IllegalArgumentException if the destination has host bits set or the families differ
      */
     public static Route via(IpPrefix destination, InetAddress gateway) {
         return new Route(destination, Objects.requireNonNull(gateway, "gateway"), 0);
@@ -112,8 +112,8 @@ public final class Route {
      * metric fails with {@link UnsupportedFeatureException}.
      *
      * @param metric 1 or more; 0 means the system's default
-     * @throws IllegalArgumentException if the metric is negative
      * @return this route with that metric
+     * @throws IllegalArgumentException if the metric is negative
      */
     public Route withMetric(int metric) {
         return new Route(destination, gateway, metric);

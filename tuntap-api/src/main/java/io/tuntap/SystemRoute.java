@@ -62,9 +62,9 @@ public record SystemRoute(Route route, String interfaceName, int interfaceIndex)
      * The route to one host ({@code /32} or {@code /128}) through this route's gateway and interface, without
      * a metric: the host route to a VPN server that keeps the tunnel's own packets off the tunnel.
      *
-     * @throws IllegalArgumentException if the host's family is not this route's
      * @param host the host, e.g. a VPN server's address
      * @return the host route
+     * @throws IllegalArgumentException if the host's family is not this route's
      */
     public SystemRoute to(InetAddress host) {
         Objects.requireNonNull(host, "host");
@@ -74,9 +74,9 @@ public record SystemRoute(Route route, String interfaceName, int interfaceIndex)
     /**
      * The route to another destination through this route's gateway and interface, without a metric.
      *
-     * @throws IllegalArgumentException if the destination has host bits set or its family is not this route's
      * @param destination the network, its host bits clear
      * @return a route to {@code destination} through this route's gateway and interface
+     * @throws IllegalArgumentException if the destination has host bits set or its family is not this route's
      */
     public SystemRoute toNetwork(IpPrefix destination) {
         Route r = route.gateway().isPresent() ? Route.via(destination, route.gateway().get())

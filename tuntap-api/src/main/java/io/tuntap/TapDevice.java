@@ -17,8 +17,8 @@ public interface TapDevice extends TunTapDevice {
     /**
      * Sets the device's MAC address.
      *
-     * @throws InvalidConfigurationException if the address is a multicast address
      * @param address the new address, unicast
+     * @throws InvalidConfigurationException if the address is a multicast address
      * @throws TunTapException if the system refuses it (no privilege, the link up where it must be down)
      */
     void setMacAddress(MacAddress address) throws TunTapException;

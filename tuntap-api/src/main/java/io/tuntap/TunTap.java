@@ -37,12 +37,12 @@ public final class TunTap {
     /**
      * Opens a device as configured, with the provider chosen for the configuration's mode.
      *
+     * @param config what to open: mode, name, addresses, routes, options
      * @return a {@link TunDevice} or a {@link TapDevice}, according to the configuration's mode
      * @throws NoProviderException if no backend can serve this mode on this system
      * @throws InvalidConfigurationException if the configuration sets an option of the chosen provider that
      *     it does not know
      * @throws TunTapException if opening or configuring fails; nothing is left behind
-     * @param config what to open: mode, name, addresses, routes, options
      */
     public static TunTapDevice open(DeviceConfig config) throws TunTapException {
         Objects.requireNonNull(config, "config");
@@ -176,9 +176,9 @@ public final class TunTap {
     /**
      * The provider that {@link #open(DeviceConfig)} uses for devices of this mode.
      *
-     * @throws NoProviderException if none can serve; its message is the diagnostics report
      * @param mode TUN or TAP
      * @return the available provider of highest priority for the mode, or the one {@code -Dtuntap.provider} names
+     * @throws NoProviderException if none can serve; its message is the diagnostics report
      */
     public static TunTapProvider provider(DeviceMode mode) throws NoProviderException {
         return selector().select(Objects.requireNonNull(mode, "mode"));
@@ -193,8 +193,8 @@ public final class TunTap {
      * The TUN and TAP devices that exist on this system, made by this library or by other programs, as listed
      * by every available provider.
      *
-     * @throws TunTapException if a provider fails to list its devices
      * @return the devices, provider by provider
+     * @throws TunTapException if a provider fails to list its devices
      */
     public static List<DeviceInfo> devices() throws TunTapException {
         return selector().devices();

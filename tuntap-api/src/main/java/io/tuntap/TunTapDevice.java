@@ -68,8 +68,8 @@ public interface TunTapDevice extends PacketChannel {
      * Sets the MTU ({@link Capability#MTU}), at most {@value DeviceConfig#MAX_MTU}; each system has its own
      * range, which the exception's message gives.
      *
-     * @throws InvalidConfigurationException if this device does not take that MTU
      * @param mtu the new MTU in bytes
+     * @throws InvalidConfigurationException if this device does not take that MTU
      * @throws TunTapException if the system refuses for another reason (no privilege, the interface gone)
      */
     void setMtu(int mtu) throws TunTapException;
@@ -104,8 +104,8 @@ public interface TunTapDevice extends PacketChannel {
      * Assigns an address, with a peer if it has one ({@link Capability#PEER_ADDRESSES}). Without a peer the
      * prefix is on-link, as on Linux.
      *
-     * @throws DeviceBusyException if the interface already has this local address
      * @param address the local address and prefix length, with its peer if any
+     * @throws DeviceBusyException if the interface already has this local address
      * @throws TunTapException if the system refuses it for another reason (no privilege, an address family it lacks)
      */
     void addAddress(DeviceAddress address) throws TunTapException;
@@ -113,8 +113,8 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Assigns an address without a peer: its prefix is on-link.
      *
-     * @throws DeviceBusyException if the interface already has it
      * @param address the local address and prefix length
+     * @throws DeviceBusyException if the interface already has it
      * @throws TunTapException if the system refuses it for another reason
      */
     default void addAddress(IpPrefix address) throws TunTapException {
@@ -124,8 +124,8 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Removes the address with this local address and prefix length, whatever its peer.
      *
-     * @throws DeviceNotFoundException if the interface does not have it
      * @param local the local address and prefix length to remove
+     * @throws DeviceNotFoundException if the interface does not have it
      * @throws TunTapException if the system refuses for another reason
      */
     void removeAddress(IpPrefix local) throws TunTapException;
@@ -143,9 +143,9 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Adds a route through this interface ({@link Capability#ROUTES}). The link must be up.
      *
+     * @param route the destination, and the gateway and metric if any
      * @throws DeviceBusyException if the same route exists
      * @throws UnsupportedFeatureException if the route has a metric and the system has no route metrics
-     * @param route the destination, and the gateway and metric if any
      * @throws TunTapException if the system refuses it for another reason (the link down, no privilege)
      */
     void addRoute(Route route) throws TunTapException;
@@ -153,8 +153,8 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Removes a route through this interface ({@link Capability#ROUTES}).
      *
-     * @throws DeviceNotFoundException if there is no such route
      * @param route the route as listed by {@link #routes()} or as added
+     * @throws DeviceNotFoundException if there is no such route
      * @throws TunTapException if the system refuses for another reason
      */
     void removeRoute(Route route) throws TunTapException;
@@ -169,10 +169,10 @@ public interface TunTapDevice extends PacketChannel {
      * device closes (or with {@link #removeBypassRoute}). A route that existed before is refused and never
      * removed: only what this device added is taken away.
      *
+     * @param route the route through another interface, e.g. {@code TunTap.defaultRoute(INET).orElseThrow().to(server)}
      * @throws DeviceBusyException if the same route exists already
      * @throws UnsupportedFeatureException if this backend cannot change routes of other interfaces
      * @throws TunTapException if the system refuses the route (the gateway unreachable, no privilege)
-     * @param route the route through another interface, e.g. {@code TunTap.defaultRoute(INET).orElseThrow().to(server)}
      */
     default void addBypassRoute(SystemRoute route) throws TunTapException {
         throw io.tuntap.spi.ErrorMessages.unsupported("addBypassRoute", name(), Capability.BYPASS_ROUTES,
@@ -182,9 +182,9 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Removes a route this device added with {@link #addBypassRoute} before it closes.
      *
+     * @param route a route this device added
      * @throws DeviceNotFoundException if this device did not add it, or it is gone from the table
      * @throws TunTapException if the system refuses
-     * @param route a route this device added
      */
     default void removeBypassRoute(SystemRoute route) throws TunTapException {
         throw io.tuntap.spi.ErrorMessages.unsupported("removeBypassRoute", name(), Capability.BYPASS_ROUTES,

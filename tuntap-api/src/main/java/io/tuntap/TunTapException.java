@@ -12,7 +12,9 @@ import java.io.IOException;
 public class TunTapException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed. */
     private final String function;
+    /** The operating system's error number, or 0. */
     private final int errorCode;
 
     /**

@@ -86,9 +86,9 @@ public final class ProviderSelector {
     /**
      * The provider to use for devices of this mode.
      *
-     * @throws NoProviderException with the diagnostics report if none can serve
      * @param mode TUN or TAP
      * @return the provider forced with {@code tuntap.provider}, else the available one of highest priority
+     * @throws NoProviderException with the diagnostics report if none can serve
      */
     public TunTapProvider select(DeviceMode mode) throws NoProviderException {
         String forced = forced();
@@ -132,8 +132,8 @@ public final class ProviderSelector {
      *
      * @param capability what the call needs, e.g. {@link Capability#ADOPT}
      * @param call the public call, for the message
-     * @throws NoProviderException with the diagnostics report if none can serve
      * @return the provider to ask
+     * @throws NoProviderException with the diagnostics report if none can serve
      */
     public TunTapProvider selectFor(Capability capability, String call) throws NoProviderException {
         String forced = forced();
@@ -169,8 +169,8 @@ public final class ProviderSelector {
     /**
      * The devices every available, enabled provider lists.
      *
-     * @throws TunTapException if a provider fails to list
      * @return the devices, provider by provider
+     * @throws TunTapException if a provider fails to list
      */
     public List<DeviceInfo> devices() throws TunTapException {
         List<DeviceInfo> all = new ArrayList<>();

@@ -100,8 +100,8 @@ public final class Availability {
     /**
      * Returns normally if available.
      *
-     * @throws UnsupportedFeatureException naming the provider and the reason, with the cause attached
      * @param providerName the provider's name, for the message
+     * @throws UnsupportedFeatureException naming the provider and the reason, with the cause attached
      */
     public void ensureAvailable(String providerName) throws UnsupportedFeatureException {
         if (!available) {

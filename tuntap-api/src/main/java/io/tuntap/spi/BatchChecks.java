@@ -18,11 +18,11 @@ public final class BatchChecks {
      * Checks a read batch: {@code count} in {@code 1..dsts.length}, no null buffer among the first
      * {@code count}, none read-only.
      *
+     * @param dsts the buffers of a {@link io.tuntap.PacketChannel#readPackets} call
+     * @param count how many of them the call may fill
      * @throws IllegalArgumentException if {@code count} is out of range
      * @throws NullPointerException if {@code dsts} or one of the buffers used is null
      * @throws ReadOnlyBufferException if one of the buffers used is read-only
-     * @param dsts the buffers of a {@link io.tuntap.PacketChannel#readPackets} call
-     * @param count how many of them the call may fill
      */
     public static void checkReadBatch(ByteBuffer[] dsts, int count) {
         Objects.requireNonNull(dsts, "dsts");
@@ -44,10 +44,10 @@ public final class BatchChecks {
      * Checks a write batch: {@code count} in {@code 0..srcs.length}, no null buffer among the first
      * {@code count}.
      *
-     * @throws IllegalArgumentException if {@code count} is out of range
-     * @throws NullPointerException if {@code srcs} or one of the buffers used is null
      * @param srcs the packets of a {@link io.tuntap.PacketChannel#writePackets} call
      * @param count how many of them to send
+     * @throws IllegalArgumentException if {@code count} is out of range
+     * @throws NullPointerException if {@code srcs} or one of the buffers used is null
      */
     public static void checkWriteBatch(ByteBuffer[] srcs, int count) {
         Objects.requireNonNull(srcs, "srcs");

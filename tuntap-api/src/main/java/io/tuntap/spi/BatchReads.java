@@ -21,10 +21,10 @@ public final class BatchReads {
         /**
          * Reads one packet, waiting at most {@code timeoutNanos} (negative: until one comes).
          *
-         * @return the packet's length, or 0 if none came in time
-         * @throws TunTapException as the queue's single read does
          * @param dst where the packet goes, from its position
          * @param timeoutNanos how long to wait at most, in nanoseconds; 0 does not wait
+         * @return the packet's length, or 0 if none came in time
+         * @throws TunTapException as the queue's single read does
          */
         int read(ByteBuffer dst, long timeoutNanos) throws TunTapException;
     }
@@ -126,9 +126,9 @@ public final class BatchReads {
      * checked the arguments ({@link BatchChecks#checkReadBatch}), holds its close gate and has called
      * {@link #throwDeferred()}.
      *
-     * @return the number of packets read, at least 1
      * @param dsts one buffer per packet
      * @param count how many of {@code dsts} to fill at most
+     * @return the number of packets read, at least 1
      * @throws TunTapException if the first read fails; a later failure is kept for the next read
      */
     public int fill(ByteBuffer[] dsts, int count) throws TunTapException {

@@ -41,9 +41,9 @@ public final class Timeouts {
      * (rounded up, so that a poll never returns just before it).
      *
      * @param deadline the {@link System#nanoTime()} at which the wait ends; ignored if {@code forever}
-     * @return the milliseconds to poll, or -1 if the deadline has passed
      * @param forever true if the wait has no deadline
      * @param maxMillis the longest a single poll may block
+     * @return the milliseconds to poll, or -1 if the deadline has passed
      */
     public static int pollSlice(long deadline, boolean forever, int maxMillis) {
         if (forever) {

@@ -80,8 +80,8 @@ public interface TunTapProvider {
      * The TUN and TAP devices of this provider's kind that exist on the system, including those other programs
      * made. An unavailable provider returns an empty list.
      *
-     * @throws TunTapException if the system cannot be asked
      * @return the devices, in the system's order
+     * @throws TunTapException if the system cannot be asked
      */
     List<DeviceInfo> devices() throws TunTapException;
 
@@ -122,9 +122,9 @@ public interface TunTapProvider {
      * caller's.
      *
      * @param fds the descriptors, at least one
+     * @return the device, owning the descriptors
      * @throws io.tuntap.InvalidDescriptorException if one is not an open TUN/TAP descriptor this backend can use
      * @throws TunTapException if the interface cannot be reached
-     * @return the device, owning the descriptors
      */
     default TunTapDevice adopt(int[] fds) throws TunTapException {
         throw ErrorMessages.unsupported("adopt", "provider '" + name() + "'", Capability.ADOPT,
@@ -135,10 +135,10 @@ public interface TunTapProvider {
      * Sends the descriptors of every queue of {@code device}, one of this provider's, over the Unix socket at
      * {@code socket} ({@code SCM_RIGHTS}), waiting up to {@code timeout} for a receiver to listen there.
      *
-     * @throws TunTapException if nothing listens in time or the sending fails
      * @param device an open device of this provider
      * @param socket the path of the receiver's socket
      * @param timeout how long to wait for a receiver
+     * @throws TunTapException if nothing listens in time or the sending fails
      */
     default void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
         throw ErrorMessages.unsupported("DeviceHandoff.send", device.name(), Capability.ADOPT,
@@ -149,10 +149,10 @@ public interface TunTapProvider {
      * Listens on a new Unix socket at {@code socket} (mode 0600), receives the descriptors one sender passes
      * ({@code SCM_RIGHTS}) and adopts them as in {@link #adopt(int[])}, closing them if that fails.
      *
-     * @throws TunTapException if nothing comes in time, or what came is not a TUN/TAP descriptor
      * @param socket the path of the socket to listen on
      * @param timeout how long to wait for a sender
      * @return the received device, owning the descriptors
+     * @throws TunTapException if nothing comes in time, or what came is not a TUN/TAP descriptor
      */
     default TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
         throw ErrorMessages.unsupported("DeviceHandoff.receive", "provider '" + name() + "'", Capability.ADOPT,
@@ -163,8 +163,8 @@ public interface TunTapProvider {
      * The system's routing table outside any device, in the calling thread's network namespace where the
      * system has them ({@link Capability#BYPASS_ROUTES}).
      *
-     * @throws TunTapException if the system's routing interface cannot be opened
      * @return the table
+     * @throws TunTapException if the system's routing interface cannot be opened
      */
     default SystemRouteTable routeTable() throws TunTapException {
         throw ErrorMessages.unsupported("TunTap.defaultRoute", "provider '" + name() + "'", Capability.BYPASS_ROUTES,
