@@ -216,7 +216,19 @@ public final class TunTap {
     }
 
     private static ProviderSelector selector() {
-        return ProviderSelector.load(TunTap.class.getClassLoader());
+        return Providers.SELECTOR;
+    }
+
+    /**
+     * The providers, found once, on first use: finding them again on every call would scan the class path
+     * each time and need file descriptors, which a process at its descriptor limit does not have, so that
+     * an open at that limit would report "no provider" instead of the open's own EMFILE.
+     */
+    private static final class Providers {
+        static final ProviderSelector SELECTOR = ProviderSelector.load(TunTap.class.getClassLoader());
+
+        private Providers() {
+        }
     }
 
     private static void requireMode(DeviceConfig config, DeviceMode mode) throws InvalidConfigurationException {
