@@ -83,6 +83,12 @@ abstract class AbstractBsdProvider implements TunTapProvider {
         return BsdTunTapDevice.open(probe().context, system, name(), config);
     }
 
+    /** Adopts a descriptor through {@link BsdAdopter}, for the systems that override {@code adopt}. */
+    TunTapDevice adoptWith(int[] fds) throws TunTapException {
+        availability().ensureAvailable(name());
+        return BsdAdopter.adopt(probe().context, system, fds);
+    }
+
     /** The routing table over {@code PF_ROUTE} ({@code NET_RT_DUMP}, {@code RTM_ADD}, {@code RTM_DELETE}). */
     @Override
     public io.tuntap.spi.SystemRouteTable routeTable() throws TunTapException {

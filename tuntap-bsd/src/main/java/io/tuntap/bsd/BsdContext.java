@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.BsdLibC;
 import io.tuntap.bsd.jna.Ifreq;
 import io.tuntap.posix.PosixLibC;
@@ -54,6 +55,24 @@ final class BsdContext {
                     "cannot open the socket that " + purpose);
         }
         return s;
+    }
+
+    /** An ioctl for interface {@code name}, the request buffer on a configuration socket; explains a failure. */
+    void ifIoctl(int socket, long request, Request r, String call, String what, String name)
+            throws TunTapException {
+        if (libc.ioctl(socket, request, r.address) >= 0) {
+            return;
+        }
+        int errno = libc.errno();
+        String fn = "ioctl(" + call + ") on " + name;
+        String explanation = switch (errno) {
+            case BsdErrno.EDESTADDRREQ -> what + ": " + name + " is point-to-point, and an IPv4 address there "
+                    + "needs the peer's address";
+            case BsdErrno.EINVAL -> what + ": the kernel rejected the value";
+            case BsdErrno.ENXIO, BsdErrno.ENODEV -> what + ": " + name + " no longer exists";
+            default -> BsdErrors.common(errno) != null ? what + ": " + BsdErrors.common(errno) : what;
+        };
+        throw BsdErrors.of(fn, errno, explanation);
     }
 
     /** The interface index of {@code name}, or 0 if there is no such interface. */

@@ -19,6 +19,7 @@ import io.tuntap.DevicePermissionException;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdErrno;
+import io.tuntap.spi.ErrorMessages;
 
 /**
  * The one place where a BSD or macOS errno becomes an exception; call sites give the cause and the fix. It
@@ -40,7 +41,7 @@ final class BsdErrors {
      * @param explanation what it means at this call site and what to do
      */
     static TunTapException of(String function, int errno, String explanation) {
-        String message = function + " failed with " + BsdErrno.name(errno) + " (errno " + errno + "): " + explanation;
+        String message = ErrorMessages.osError(function, BsdErrno.name(errno), "errno", errno, explanation);
         return switch (errno) {
             case EPERM, EACCES -> new DevicePermissionException(function, errno, message);
             case EBUSY, EEXIST -> new DeviceBusyException(function, errno, message);

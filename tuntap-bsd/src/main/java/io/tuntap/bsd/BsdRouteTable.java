@@ -8,6 +8,7 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.Ifaddrs;
 import io.tuntap.bsd.jna.RtMsghdr;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.SystemRouteTable;
 import java.net.StandardProtocolFamily;
 import java.util.Comparator;
@@ -33,7 +34,7 @@ final class BsdRouteTable implements SystemRouteTable {
     @Override
     public synchronized Optional<SystemRoute> defaultRoute(StandardProtocolFamily family) throws TunTapException {
         int af = family == StandardProtocolFamily.INET ? BsdAbi.AF_INET : ctx.abi.afInet6;
-        Optional<RtMsghdr.Dumped> best = BsdTunTapDevice.dump(ctx, af, "read the default route").stream()
+        Optional<RtMsghdr.Dumped> best = BsdRoutes.dump(ctx, af, "read the default route").stream()
                 .filter(d -> d.prefix() == 0 && (d.flags() & RtMsghdr.RTF_GATEWAY) != 0 && d.gateway() != null
                         && d.gateway().getClass() == d.destination().getClass())
                 .min(Comparator.comparingInt(RtMsghdr.Dumped::priority));
@@ -54,7 +55,7 @@ final class BsdRouteTable implements SystemRouteTable {
     /** The name of the interface with this index, from getifaddrs and if_nametoindex; null if there is none. */
     private String nameOf(int index) throws TunTapException {
         Set<String> names = new LinkedHashSet<>();
-        for (Ifaddrs.Entry e : BsdTunTapDevice.entries(ctx, null)) {
+        for (Ifaddrs.Entry e : BsdAddresses.entries(ctx, null)) {
             names.add(e.name());
         }
         for (String n : names) {
@@ -67,13 +68,13 @@ final class BsdRouteTable implements SystemRouteTable {
 
     @Override
     public synchronized void add(SystemRoute route) throws TunTapException {
-        BsdTunTapDevice.routeMessage(ctx, RtMsghdr.RTM_ADD, route.route(), priority(route, "addBypassRoute"),
+        BsdRoutes.message(ctx, RtMsghdr.RTM_ADD, route.route(), priority(route, "addBypassRoute"),
                 route.interfaceIndex(), route.interfaceName(), ++seq);
     }
 
     @Override
     public synchronized void remove(SystemRoute route) throws TunTapException {
-        BsdTunTapDevice.routeMessage(ctx, RtMsghdr.RTM_DELETE, route.route(), priority(route, "removeBypassRoute"),
+        BsdRoutes.message(ctx, RtMsghdr.RTM_DELETE, route.route(), priority(route, "removeBypassRoute"),
                 route.interfaceIndex(), route.interfaceName(), ++seq);
     }
 
@@ -83,12 +84,13 @@ final class BsdRouteTable implements SystemRouteTable {
             return 0;
         }
         if (ctx.abi.os != BsdAbi.Os.OPENBSD) {
-            throw new UnsupportedFeatureException(call, 0, route + ": " + ctx.abi + " has no route metrics; "
-                    + "add the route without a metric");
+            throw new UnsupportedFeatureException(call, 0, ErrorMessages.failed(call, route + ": " + ctx.abi
+                    + " has no route metrics; add the route without a metric"));
         }
         int metric = route.metric().getAsInt();
         if (metric >= 63) {
-            throw new InvalidConfigurationException(call, 0, route + ": OpenBSD route priorities go from 1 to 62");
+            throw new InvalidConfigurationException(call, 0, ErrorMessages.failed(call, route
+                    + ": OpenBSD route priorities go from 1 to 62"));
         }
         return metric;
     }

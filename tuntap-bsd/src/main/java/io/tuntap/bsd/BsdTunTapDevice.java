@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
-import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInfo;
@@ -13,20 +10,15 @@ import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
+import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
-import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.Ifaddrs;
-import io.tuntap.bsd.jna.Ifaliasreq;
 import io.tuntap.bsd.jna.Ifreq;
-import io.tuntap.bsd.jna.In6Aliasreq;
-import io.tuntap.bsd.jna.RtMsghdr;
-import io.tuntap.bsd.jna.Sockaddrs;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ConfigChecks;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import io.tuntap.spi.ErrorMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,10 +28,8 @@ import java.util.Set;
  * {@code AF_INET} (and, for IPv6 addresses, an {@code AF_INET6}) datagram socket. Configuration methods are
  * synchronized; the packet methods follow {@link io.tuntap.PacketChannel}'s one-reader-one-writer rule.
  *
- * <p>Longer than 400 lines for now: MTU, flags, addresses, persistence and routes each take a few ioctls or a
- * routing-socket message on the same sockets, and differ per BSD through {@link BsdAbi}. Routes
- * ({@code routes}, {@code addRoute}, {@code removeRoute} and the routing-socket messages) are the seam to cut
- * first if the file grows: they need only the context, the interface name, index and capabilities.
+ * <p>Addresses are {@link BsdAddresses}' and routes {@link BsdRoutes}'; this class checks the capabilities and
+ * keeps MTU, flags and persistence, which differ per BSD through {@link BsdAbi}.
  */
 abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice {
     private final BsdContext ctx;
@@ -47,9 +37,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     private final BsdSystem.Opened opened;
     private final DeviceQueue queue;
     private final int inetSocket;
-    private int inet6Socket = -1;
+    private final BsdRoutes routes;
+    private final BsdAddresses addresses;
     private BsdSystem.Ending ending;
-    private int routeSeq;
 
     BsdTunTapDevice(DeviceMode mode, BsdContext ctx, BsdSystem system, BsdSystem.Opened opened, DeviceQueue queue,
             int index, int inetSocket, Set<Capability> capabilities) {
@@ -60,6 +50,8 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         this.queue = queue;
         this.inetSocket = inetSocket;
         this.ending = opened.ending();
+        this.routes = new BsdRoutes(ctx, opened.name(), index, capabilities().contains(Capability.ROUTE_METRICS));
+        this.addresses = new BsdAddresses(ctx, opened.name(), opened.pointToPoint(), inetSocket, routes);
         attachQueues(List.of(queue));
     }
 
@@ -85,7 +77,8 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
             throws TunTapException {
         Set<Capability> caps = system.capabilities(config.mode());
         if (caps.isEmpty()) {
-            throw new UnsupportedFeatureException("open", 0, system.whyNot(config.mode()));
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(" + config.mode() + ")",
+                    system.whyNot(config.mode())));
         }
         ConfigChecks.check(config, provider, caps, Set.of());
         for (DeviceAddress a : config.addresses()) {
@@ -103,8 +96,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
             socket = ctx.socket(BsdAbi.AF_INET, "configures " + opened.name());
             int index = ctx.index(opened.name());
             if (index == 0) {
-                throw new DeviceNotFoundException("if_nametoindex", BsdErrno.ENXIO, "interface " + opened.name()
-                        + " vanished right after it was opened: another program destroyed it");
+                throw new DeviceNotFoundException("if_nametoindex", 0, ErrorMessages.failed("if_nametoindex("
+                        + opened.name() + ")", "interface " + opened.name() + " vanished right after it was opened: "
+                        + "another program destroyed it"));
             }
             device = config.mode() == DeviceMode.TUN
                     ? new BsdTunDevice(ctx, system, opened, queue, index, socket, caps)
@@ -145,7 +139,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
      */
     static List<DeviceInfo> list(BsdContext ctx, String provider) throws TunTapException {
         List<DeviceInfo> out = new ArrayList<>();
-        for (Ifaddrs.Entry e : entries(ctx, null)) {
+        for (Ifaddrs.Entry e : BsdAddresses.entries(ctx, null)) {
             if (e.linkAddress() == null) {
                 continue; // one AF_LINK entry per interface
             }
@@ -178,8 +172,9 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     /** KAME: an IPv6 address with a destination must be a /128. */
     private static void checkPeer(DeviceAddress a) throws InvalidConfigurationException {
         if (a.peer().isPresent() && !a.isIpv4() && a.local().prefixLength() != 128) {
-            throw new InvalidConfigurationException("addAddress", 0, a + ": on the BSDs and macOS an IPv6 address "
-                    + "with a peer must be a /128 (the kernel refuses other prefix lengths with a destination)");
+            throw new InvalidConfigurationException("addAddress", 0, ErrorMessages.failed("addAddress(" + a + ")",
+                    "on the BSDs and macOS an IPv6 address with a peer must be a /128 (the kernel refuses other "
+                    + "prefix lengths with a destination)"));
         }
     }
 
@@ -202,8 +197,8 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         int min = Math.max(DeviceConfig.MIN_MTU, abi.minMtu);
         int max = Math.min(DeviceConfig.MAX_MTU, abi.maxMtu);
         if (mtu < min || mtu > max) {
-            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is out of range: the " + abi
-                    + " driver takes " + min + " to " + max);
+            throw new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ")", "MTU "
+                    + mtu + " is out of range: the " + abi + " driver takes " + min + " to " + max));
         }
     }
 
@@ -267,151 +262,29 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     @Override
     public synchronized List<DeviceAddress> addresses() throws TunTapException {
         ensureOpen("addresses");
-        List<DeviceAddress> out = new ArrayList<>();
-        for (Ifaddrs.Entry e : interfaceEntries()) {
-            if (e.address() == null) {
-                continue;
-            }
-            IpPrefix local = new IpPrefix(e.address(), e.prefix());
-            // On a point-to-point interface the destination is the peer, unless it is the local address
-            // itself (which this backend uses for an address without peer).
-            boolean peer = (e.flags() & BsdAbi.IFF_POINTOPOINT) != 0 && e.destination() != null
-                    && !e.destination().equals(e.address())
-                    && e.destination().getClass() == e.address().getClass();
-            out.add(peer ? DeviceAddress.pointToPoint(local, e.destination()) : DeviceAddress.of(local));
-        }
-        return out;
+        return addresses.list();
     }
 
     /** This interface's getifaddrs entries. */
     final List<Ifaddrs.Entry> interfaceEntries() throws TunTapException {
-        return entries(ctx, name());
-    }
-
-    /** getifaddrs entries of {@code name} (all if null). */
-    static List<Ifaddrs.Entry> entries(BsdContext ctx, String name) throws TunTapException {
-        try (Memory head = new Memory(8)) {
-            head.setLong(0, 0);
-            if (ctx.bsd.getifaddrs(Pointer.nativeValue(head)) < 0) {
-                throw BsdErrors.ofCommon("getifaddrs", ctx.libc.errno(), "cannot list the interface addresses");
-            }
-            long list = head.getLong(0);
-            try {
-                return Ifaddrs.read(list, ctx.abi, name);
-            } finally {
-                ctx.bsd.freeifaddrs(list);
-            }
-        }
+        return BsdAddresses.entries(ctx, name());
     }
 
     @Override
     public synchronized void addAddress(DeviceAddress deviceAddress) throws TunTapException {
         ensureOpen("addAddress");
-        IpPrefix address = deviceAddress.local();
-        require(address.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
+        require(deviceAddress.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
         if (deviceAddress.peer().isPresent()) {
             require(Capability.PEER_ADDRESSES, "addAddress");
             checkPeer(deviceAddress);
         }
-        for (DeviceAddress existingAddress : addresses()) {
-            IpPrefix existing = existingAddress.local();
-            if (existing.address().equals(address.address())) {
-                // SIOCAIFADDR would silently replace it: report it as Linux does.
-                throw new DeviceBusyException("addAddress", BsdErrno.EEXIST, name() + " already has "
-                        + existing + "; remove it first to change its prefix");
-            }
-        }
-        if (address.isIpv4()) {
-            Inet4Address local = (Inet4Address) address.address();
-            // On a point-to-point interface the destination is required (FreeBSD: EDESTADDRREQ). Without a
-            // peer, the local address stands in, as OpenVPN's subnet form does on OpenBSD and macOS.
-            Inet4Address destination = deviceAddress.peer().map(Inet4Address.class::cast)
-                    .orElse(opened.pointToPoint() ? local : null);
-            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifaliasreqSize)) {
-                Ifaliasreq.put(r.view, ctx.abi, name(), local, destination, address.prefixLength());
-                ifIoctl(inetSocket, ctx.abi.siocaifaddr, r, "SIOCAIFADDR", "cannot add " + address);
-            }
-            if (opened.pointToPoint() && deviceAddress.peer().isEmpty()) {
-                prefixRoute(RtMsghdr.RTM_ADD, address);
-            }
-        } else {
-            int flags = ctx.abi.hasNoDad ? BsdAbi.IN6_IFF_NODAD : 0;
-            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.in6AliasreqSize)) {
-                In6Aliasreq.put(r.view, ctx.abi, name(), (Inet6Address) address.address(),
-                        deviceAddress.peer().map(Inet6Address.class::cast).orElse(null), address.prefixLength(), flags);
-                ifIoctl(inet6Socket(), ctx.abi.siocaifaddrIn6, r, "SIOCAIFADDR_IN6", "cannot add " + address);
-            }
-            if (opened.pointToPoint() && deviceAddress.peer().isEmpty()) {
-                prefixRoute(RtMsghdr.RTM_ADD, address);
-            }
-        }
-    }
-
-    /**
-     * Adds or deletes the on-link route of an address without peer on a point-to-point interface: there the
-     * kernel routes only the destination (here the local address itself), so without this route the rest of
-     * the prefix would not go through the device as it does on Linux. An {@code RTM_ADD}/{@code RTM_DELETE}
-     * on a routing socket, with the interface's own address as "gateway" (route(8) {@code -interface}). A
-     * host prefix needs none; a route that exists already (EEXIST) or is gone (ESRCH) is fine.
-     */
-    private void prefixRoute(int type, IpPrefix address) throws TunTapException {
-        if (address.prefixLength() == (address.isIpv4() ? 32 : 128)) {
-            return;
-        }
-        int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
-        if (s < 0) {
-            throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open a routing socket to "
-                    + "route " + address.network() + " through " + name());
-        }
-        String what = (type == RtMsghdr.RTM_ADD ? "RTM_ADD " : "RTM_DELETE ") + address.network() + " -interface "
-                + address.addressText();
-        try (BsdContext.Request r = new BsdContext.Request(512)) {
-            int length = RtMsghdr.putRoute(r.view, ctx.abi, type, ++routeSeq, address.network().address(),
-                    address.prefixLength(), address.address(), false);
-            if (ctx.libc.write(s, r.address, length) < 0) {
-                int errno = ctx.libc.errno();
-                boolean fine = type == RtMsghdr.RTM_ADD ? errno == BsdErrno.EEXIST : errno == BsdErrno.ESRCH;
-                if (!fine) {
-                    throw BsdErrors.ofCommon("write(PF_ROUTE, " + what + ")", errno, "cannot route "
-                            + address.network() + " through " + name() + ", a point-to-point interface; give the "
-                            + "address a peer, or add the route yourself");
-                }
-            }
-        } finally {
-            ctx.libc.close(s);
-        }
+        addresses.add(deviceAddress);
     }
 
     @Override
     public synchronized void removeAddress(IpPrefix address) throws TunTapException {
         ensureOpen("removeAddress");
-        boolean present = false;
-        boolean peered = false;
-        for (DeviceAddress existing : addresses()) {
-            if (existing.local().equals(address)) {
-                present = true;
-                peered = existing.peer().isPresent();
-            }
-        }
-        if (!present) {
-            throw new DeviceNotFoundException("removeAddress", BsdErrno.EADDRNOTAVAIL, name() + " does not have "
-                    + address.addressText());
-        }
-        if (opened.pointToPoint() && !peered) {
-            prefixRoute(RtMsghdr.RTM_DELETE, address);
-        }
-        if (address.isIpv4()) {
-            try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
-                Ifreq.clear(r.view, ctx.abi, name());
-                Sockaddrs.putIn(r.view, Ifreq.UNION, (Inet4Address) address.address());
-                ifIoctl(inetSocket, ctx.abi.siocdifaddr, r, "SIOCDIFADDR", "cannot remove " + address);
-            }
-        } else {
-            try (BsdContext.Request r = new BsdContext.Request(BsdAbi.IN6_IFREQ_SIZE)) {
-                In6Aliasreq.putIfreq(r.view, ctx.abi, name(), (Inet6Address) address.address());
-                ifIoctl(inet6Socket(), BsdAbi.SIOCDIFADDR_IN6, r, "SIOCDIFADDR_IN6", "cannot remove " + address);
-            }
-        }
+        addresses.remove(address);
     }
 
     @Override
@@ -427,29 +300,10 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         ending = system.changePersistence(ctx, opened, ending, persistent);
     }
 
-    private int inet6Socket() throws TunTapException {
-        if (inet6Socket < 0) {
-            inet6Socket = ctx.socket(ctx.abi.afInet6, "configures IPv6 on " + name());
-        }
-        return inet6Socket;
-    }
-
     /** An ioctl carrying the request buffer on a configuration socket; explains the failure. */
     final void ifIoctl(int socket, long request, BsdContext.Request r, String call, String what)
             throws TunTapException {
-        if (ctx.libc.ioctl(socket, request, r.address) >= 0) {
-            return;
-        }
-        int errno = ctx.libc.errno();
-        String fn = "ioctl(" + call + ") on " + name();
-        String explanation = switch (errno) {
-            case BsdErrno.EDESTADDRREQ -> what + ": " + name() + " is point-to-point, and an IPv4 address there "
-                    + "needs the peer's address";
-            case BsdErrno.EINVAL -> what + ": the kernel rejected the value";
-            case BsdErrno.ENXIO, BsdErrno.ENODEV -> what + ": " + name() + " no longer exists";
-            default -> BsdErrors.common(errno) != null ? what + ": " + BsdErrors.common(errno) : what;
-        };
-        throw BsdErrors.of(fn, errno, explanation);
+        ctx.ifIoctl(socket, request, r, call, what, name());
     }
 
     final BsdContext context() {
@@ -485,140 +339,33 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         }
         ctx.libc.close(inetSocket);
         synchronized (this) {
-            if (inet6Socket >= 0) {
-                ctx.libc.close(inet6Socket);
-            }
+            addresses.close();
         }
     }
 
     // ---- routes ---------------------------------------------------------------------------------
 
-    /**
-     * The routes through this interface, from a {@code sysctl} route dump ({@code NET_RT_DUMP}) filtered by
-     * the interface index. A route without {@code RTF_GATEWAY} is on-link; OpenBSD's priority is the metric,
-     * its default ({@code RTP_STATIC}, 8) shown as 0.
-     */
     @Override
-    public List<io.tuntap.Route> routes() throws TunTapException {
+    public synchronized List<Route> routes() throws TunTapException {
         ensureOpen("routes");
-        List<io.tuntap.Route> out = new ArrayList<>();
-        for (int family : new int[] {BsdAbi.AF_INET, ctx.abi.afInet6}) {
-            for (RtMsghdr.Dumped d : dump(ctx, family, "list the routes through " + name())) {
-                if (d.index() != index() || d.destination().isLinkLocalAddress()
-                        || d.destination().isMulticastAddress()) {
-                    continue;
-                }
-                IpPrefix destination = new IpPrefix(d.destination(), d.prefix()).network();
-                boolean viaGateway = (d.flags() & RtMsghdr.RTF_GATEWAY) != 0 && d.gateway() != null
-                        && d.gateway().getClass() == d.destination().getClass();
-                io.tuntap.Route r = viaGateway ? io.tuntap.Route.via(destination, d.gateway())
-                        : io.tuntap.Route.onLink(destination);
-                int metric = d.priority() == RtMsghdr.RTP_STATIC ? 0 : d.priority();
-                out.add(r.withMetric(metric));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The routes of {@code family}: sysctl {CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0}, sized first.
-     *
-     * @param why what the table is read for, for messages, e.g. "list the routes through tun0"
-     */
-    static List<RtMsghdr.Dumped> dump(BsdContext ctx, int family, String why) throws TunTapException {
-        try (Memory mib = new Memory(6 * 4); Memory size = new Memory(8)) {
-            int[] name = {RtMsghdr.CTL_NET, BsdAbi.AF_ROUTE, 0, family, RtMsghdr.NET_RT_DUMP, 0};
-            mib.write(0, name, 0, name.length);
-            for (int attempt = 0; attempt < 5; attempt++) {
-                size.setLong(0, 0);
-                if (ctx.bsd.sysctl(Pointer.nativeValue(mib), 6, 0, Pointer.nativeValue(size), 0, 0) < 0) {
-                    throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", ctx.libc.errno(), "cannot read the routing "
-                            + "table to " + why);
-                }
-                long needed = size.getLong(0) + 1024; // room for routes added meanwhile
-                try (Memory buf = new Memory(needed)) {
-                    size.setLong(0, needed);
-                    if (ctx.bsd.sysctl(Pointer.nativeValue(mib), 6, Pointer.nativeValue(buf),
-                            Pointer.nativeValue(size), 0, 0) < 0) {
-                        int errno = ctx.libc.errno();
-                        if (errno == BsdErrno.ENOMEM) {
-                            continue; // the table grew: size it again
-                        }
-                        throw BsdErrors.ofCommon("sysctl(NET_RT_DUMP)", errno, "cannot read the routing table "
-                                + "to " + why);
-                    }
-                    int length = (int) size.getLong(0);
-                    return RtMsghdr.readDump(buf.getByteBuffer(0, needed).order(java.nio.ByteOrder.nativeOrder()),
-                            length, ctx.abi);
-                }
-            }
-            throw BsdErrors.of("sysctl(NET_RT_DUMP)", BsdErrno.ENOMEM, "the routing table kept growing while "
-                    + "it was read; try again");
-        }
+        return routes.list();
     }
 
     @Override
-    public synchronized void addRoute(io.tuntap.Route route) throws TunTapException {
-        ensureOpen("addRoute");
-        require(Capability.ROUTES, "addRoute");
-        int priority = checkRoute(route, "addRoute");
-        routeMessage(ctx, RtMsghdr.RTM_ADD, route, priority, index(), name(), ++routeSeq);
+    public synchronized void addRoute(Route route) throws TunTapException {
+        changeRoute(true, route, "addRoute");
     }
 
     @Override
-    public synchronized void removeRoute(io.tuntap.Route route) throws TunTapException {
-        ensureOpen("removeRoute");
-        require(Capability.ROUTES, "removeRoute");
-        int priority = checkRoute(route, "removeRoute");
-        routeMessage(ctx, RtMsghdr.RTM_DELETE, route, priority, index(), name(), ++routeSeq);
+    public synchronized void removeRoute(Route route) throws TunTapException {
+        changeRoute(false, route, "removeRoute");
     }
 
-    /** The route's family must be served; a metric needs ROUTE_METRICS (OpenBSD: a priority of 1 to 62). */
-    private int checkRoute(io.tuntap.Route route, String call) throws TunTapException {
+    private void changeRoute(boolean add, Route route, String call) throws TunTapException {
+        ensureOpen(call);
+        require(Capability.ROUTES, call);
         require(route.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, call);
-        if (route.metric().isEmpty()) {
-            return 0;
-        }
-        int metric = route.metric().getAsInt();
-        if (!capabilities().contains(Capability.ROUTE_METRICS)) {
-            throw new UnsupportedFeatureException(call, 0, route + ": " + ctx.abi + " has no route metrics "
-                    + "(Capability.ROUTE_METRICS is absent); add the route without a metric");
-        }
-        if (metric >= 63) {
-            throw new InvalidConfigurationException(call, 0, route + ": OpenBSD route priorities go from 1 to 62");
-        }
-        return metric;
-    }
-
-    /** Adds or deletes a route through interface {@code index} ({@code name}) with one routing-socket message. */
-    static void routeMessage(BsdContext ctx, int type, io.tuntap.Route route, int priority, int index, String name,
-            int seq) throws TunTapException {
-        boolean add = type == RtMsghdr.RTM_ADD;
-        String call = "write(PF_ROUTE, " + (add ? "RTM_ADD " : "RTM_DELETE ") + route + " dev " + name + ")";
-        int s = ctx.libc.socket(BsdAbi.AF_ROUTE, BsdAbi.SOCK_RAW, 0);
-        if (s < 0) {
-            throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open a routing socket to "
-                    + (add ? "add " : "remove ") + route);
-        }
-        try (BsdContext.Request r = new BsdContext.Request(512)) {
-            int length = RtMsghdr.putUserRoute(r.view, ctx.abi, type, seq, route.destination().address(),
-                    route.destination().prefixLength(), route.gateway().orElse(null), index, priority);
-            if (ctx.libc.write(s, r.address, length) < 0) {
-                int errno = ctx.libc.errno();
-                if (add && errno == BsdErrno.EEXIST) {
-                    throw new DeviceBusyException("addRoute", errno, call + " failed with EEXIST: a route to "
-                            + route.destination() + " exists already; remove it first");
-                }
-                if (!add && errno == BsdErrno.ESRCH) {
-                    throw new DeviceNotFoundException("removeRoute", errno, call + " failed with ESRCH: there is "
-                            + "no such route");
-                }
-                throw BsdErrors.ofCommon(call, errno, "the kernel refused the route (is the gateway reachable "
-                        + "through " + name + "?)");
-            }
-        } finally {
-            ctx.libc.close(s);
-        }
+        routes.change(add, route, call);
     }
 
     /** The system's routing table, through this device's context. */

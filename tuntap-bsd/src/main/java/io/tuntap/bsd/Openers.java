@@ -10,6 +10,7 @@ import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.Ifreq;
+import io.tuntap.spi.ErrorMessages;
 
 /** Steps the per-system openers share. */
 final class Openers {
@@ -41,24 +42,25 @@ final class Openers {
         }
         if (anyName) {
             if (!requested.matches("[A-Za-z0-9._-]{1,15}") || requested.equals(driver)) {
-                throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a usable interface "
-                        + "name: use 1 to 15 letters, digits, '.', '_' or '-' (and not the bare driver name)");
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(" + requested + ")",
+                        "'" + requested + "' is not a usable interface name: use 1 to 15 letters, digits, '.', '_' "
+                        + "or '-' (and not the bare driver name)"));
             }
         } else if (UnitNames.unit(driver, requested) < 0) {
-            throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a name this system "
-                    + "gives a " + config.mode() + " device: " + rule + " (a unit number such as " + driver + "0); "
-                    + "choose such a name or none");
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(" + requested + ")", "'"
+                    + requested + "' is not a name this system gives a " + config.mode() + " device: " + rule
+                    + " (a unit number such as " + driver + "0); choose such a name or none"));
         }
         boolean exists = ctx.index(requested) != 0;
         if (exists && config.openPolicy() == OpenPolicy.CREATE_NEW) {
-            throw new DeviceBusyException("open", BsdErrno.EEXIST, "cannot create " + requested + ": an interface of "
-                    + "that name exists. Choose another unit, leave the name unset, or attach with "
-                    + "OpenPolicy.CREATE_OR_ATTACH");
+            throw new DeviceBusyException("open", 0, ErrorMessages.failed("open(" + requested + ")", "cannot create "
+                    + requested + ": an interface of that name exists. Choose another unit, leave the name unset, or "
+                    + "attach with OpenPolicy.CREATE_OR_ATTACH"));
         }
         if (!exists && config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-            throw new DeviceNotFoundException("open", BsdErrno.ENXIO, "cannot attach to " + requested + ": there is "
-                    + "no such interface. Create it (DeviceConfig.persistent(true)), or open with "
-                    + "OpenPolicy.CREATE_OR_ATTACH");
+            throw new DeviceNotFoundException("open", 0, ErrorMessages.failed("open(" + requested + ")", "cannot "
+                    + "attach to " + requested + ": there is no such interface. Create it (DeviceConfig.persistent"
+                    + "(true)), or open with OpenPolicy.CREATE_OR_ATTACH"));
         }
         return exists;
     }

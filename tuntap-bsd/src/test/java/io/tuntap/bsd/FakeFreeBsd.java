@@ -135,6 +135,10 @@ final class FakeFreeBsd extends FakeKernel {
             } else {
                 transientUnits.remove(i.name);
             }
+        } else if (is(request, abi.tungifhead, 4) && i.tun()) {
+            // if_tuntap.c@002829ea tunioctl, !l2tun switch: TUNGIFHEAD gives (tun_flags & TUN_IFHEAD) ? 1 : 0. A
+            // tap falls through to the common switch, whose default is ENOTTY (below).
+            at(arg, 4).putInt(0, i.ifhead ? 1 : 0);
         } else if (is(request, abi.gifname, 32)) {
             // tunioctl common switch, TUNGIFNAME: strlcpy of if_xname into ifr_name.
             ByteBuffer b = at(arg, 32);

@@ -393,6 +393,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if (f == null) {
             return fail(EBADF);
         }
+        if (fds.containsValue(f)) {
+            return 0; // another descriptor (a dup) still holds the open file: no last close yet
+        }
         if (f instanceof DeviceFd d) {
             d.iface.owner = null;
             d.iface.toUser.clear();
@@ -539,6 +542,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             return fail(EBADF);
         }
         return switch (cmd) {
+            // F_DUPFD (0, sys/sys/fcntl.h): a new number for the same open file, which shares its status flags.
+            case 0 -> newFd(f);
             case BsdAbi.F_GETFL -> f.statusFlags;
             case BsdAbi.F_SETFL -> {
                 f.statusFlags = (int) arg;

@@ -139,6 +139,8 @@ public final class BsdAbi {
     public final long siocsiflladdr;
     /** {@code TUNSIFHEAD}: {@code _IOW('t', 96, int)} FreeBSD, {@code _IOW('t', 66, int)} NetBSD; none elsewhere. */
     public final long tunsifhead;
+    /** {@code TUNGIFHEAD _IOR('t', 97, int)}: FreeBSD only (sys/net/if_tun.h, commit 039ea811636f). */
+    public final long tungifhead;
     /** {@code TUNSIFMODE}: number 94 FreeBSD, 93 OpenBSD, 88 NetBSD; none on macOS. */
     public final long tunsifmode;
     /** {@code TUNSIFPID _IO('t', 95)}: FreeBSD only. */
@@ -180,6 +182,7 @@ public final class BsdAbi {
         siocsifname = fb ? iow('i', 40, ifreqSize) : 0;
         siocsiflladdr = fb || mac ? iow('i', 60, ifreqSize) : ob ? iow('i', 31, ifreqSize) : 0;
         tunsifhead = fb ? iow('t', 96, 4) : nb ? iow('t', 66, 4) : 0;
+        tungifhead = fb ? ior('t', 97, 4) : 0;
         tunsifmode = fb ? iow('t', 94, 4) : ob ? iow('t', 93, 4) : nb ? iow('t', 88, 4) : 0;
         tunsifpid = fb ? io('t', 95) : 0;
         tunstransient = fb ? iow('t', 98, 4) : 0;
