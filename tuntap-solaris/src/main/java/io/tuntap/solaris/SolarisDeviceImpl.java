@@ -46,6 +46,12 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
         return new SolarisEvents(os, config, name(), index(), mode());
     }
 
+    /** The system's routing table ({@code RTM_ADD} and {@code RTM_DELETE} naming the gateway's interface). */
+    @Override
+    protected io.tuntap.spi.SystemRouteTable systemRouteTable() {
+        return new SolarisSystemRouteTable(os);
+    }
+
     @Override
     protected void closeDevice() {
         // The queue's close ran release(): unplumbed, every stream closed.

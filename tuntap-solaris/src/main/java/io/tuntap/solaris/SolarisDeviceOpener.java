@@ -32,11 +32,11 @@ final class SolarisDeviceOpener {
     /** What a tun unit can do. Not: names other than tunN, attaching, persistence, owners, queues, offload, routes. */
     static final Set<Capability> TUN_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TUN, Capability.MTU,
             Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
-            Capability.ROUTES, Capability.EVENTS, Capability.ZERO_COPY));
+            Capability.ROUTES, Capability.EVENTS, Capability.ZERO_COPY, Capability.BYPASS_ROUTES));
     /** What a tap unit can do: a broadcast link, so no peers; its MAC address is fixed by the driver. */
     static final Set<Capability> TAP_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.TAP, Capability.MTU,
             Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES, Capability.ROUTES,
-            Capability.EVENTS, Capability.ZERO_COPY));
+            Capability.EVENTS, Capability.ZERO_COPY, Capability.BYPASS_ROUTES));
 
     private static final Pattern UNIT_NAME = Pattern.compile("(tun|tap)(\\d{1,2})");
     /** How long the driver may take to answer DL_PHYS_ADDR_REQ. */

@@ -36,8 +36,34 @@ final class SolarisRouteTable {
     private SolarisRouteTable() {
     }
 
+    /** Receives the route tables of one MIB answer. */
+    interface Tables {
+        /**
+         * One table of routes.
+         *
+         * @param v6 whether it holds mib2_ipv6RouteEntry_t (else mib2_ipRouteEntry_t)
+         * @param b the table, native order
+         * @param length its length
+         * @param entrySize the size of one entry, as the kernel gave it
+         */
+        void table(boolean v6, ByteBuffer b, int length, int entrySize);
+    }
+
     /** The static routes through {@code ifName}. */
     static List<Route> read(SunOs os, String ifName) throws TunTapException {
+        List<Route> routes = new ArrayList<>();
+        walk(os, (v6, b, length, entrySize) -> {
+            if (v6) {
+                parseIpv6(b, length, entrySize, ifName, routes);
+            } else {
+                parseIpv4(b, length, entrySize, ifName, routes);
+            }
+        });
+        return routes;
+    }
+
+    /** Asks IP for its tables and hands every IPv4 and IPv6 route table to {@code tables}. */
+    static void walk(SunOs os, Tables tables) throws TunTapException {
         int fd = os.libc().open(Mib2.ARP_DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
         if (fd < 0) {
             throw SolarisErrors.ofCommon("open(" + Mib2.ARP_DEVICE + ")", os.libc().errno(), "cannot open IP's MIB "
@@ -68,7 +94,6 @@ final class SolarisRouteTable {
             }
             int v4Size = Mib2.IPV4_ENTRY;
             int v6Size = Mib2.IPV6_ENTRY;
-            List<Route> routes = new ArrayList<>();
             while (true) {
                 m.setInt(CTL_SIZE + Stropts.Strbuf.MAXLEN, CTL_SIZE);
                 m.setInt(CTL_SIZE + Stropts.Strbuf.LEN, 0);
@@ -93,7 +118,7 @@ final class SolarisRouteTable {
                 int table = ctl.getInt(Mib2.T_OPTMGMT_SIZE + 4);
                 int length = ctl.getInt(Mib2.T_OPTMGMT_SIZE + 8);
                 if (r == 0 && ctl.getInt(12) == Mib2.T_SUCCESS && length == 0) {
-                    return routes;
+                    return;
                 }
                 if (r != Stropts.MOREDATA || length <= 0) {
                     continue; // a table without data
@@ -114,9 +139,9 @@ final class SolarisRouteTable {
                     } else if (level == Mib2.MIB2_IP6 && table == 0 && got >= Mib2.IP6_ROUTE_ENTRY_SIZE + 4) {
                         v6Size = positive(b.getInt(Mib2.IP6_ROUTE_ENTRY_SIZE), v6Size);
                     } else if (level == Mib2.MIB2_IP && table == Mib2.MIB2_IP_ROUTE) {
-                        parseIpv4(b, got, v4Size, ifName, routes);
+                        tables.table(false, b, got, v4Size);
                     } else if (level == Mib2.MIB2_IP6 && table == Mib2.MIB2_IP6_ROUTE) {
-                        parseIpv6(b, got, v6Size, ifName, routes);
+                        tables.table(true, b, got, v6Size);
                     }
                 }
             }
@@ -185,9 +210,15 @@ final class SolarisRouteTable {
 
     /** Whether a DeviceName ({@code int o_length; char o_bytes[32]}) is the interface or one of its logical ones. */
     private static boolean onInterface(ByteBuffer b, int at, String ifName) {
+        String name = deviceName(b, at);
+        return !name.isEmpty() && (name.equals(ifName) || name.startsWith(ifName + ":"));
+    }
+
+    /** A DeviceName ({@code int o_length; char o_bytes[32]}) as text; empty when the entry names no interface. */
+    static String deviceName(ByteBuffer b, int at) {
         int n = b.getInt(at);
         if (n <= 0 || n > Mib2.OCTET_LENGTH) {
-            return false;
+            return "";
         }
         byte[] raw = new byte[n];
         b.get(at + 4, raw);
@@ -195,11 +226,10 @@ final class SolarisRouteTable {
         while (end < n && raw[end] != 0) {
             end++;
         }
-        String name = new String(raw, 0, end, StandardCharsets.US_ASCII);
-        return name.equals(ifName) || name.startsWith(ifName + ":");
+        return new String(raw, 0, end, StandardCharsets.US_ASCII);
     }
 
-    private static InetAddress address(ByteBuffer b, int at, int size) {
+    static InetAddress address(ByteBuffer b, int at, int size) {
         byte[] raw = new byte[size];
         b.get(at, raw);
         try {

@@ -57,6 +57,13 @@ public final class SolarisTunTapProvider implements TunTapProvider {
         return SolarisDevices.list(SolarisProbe.RESULT.kernel, name());
     }
 
+    /** The routing table: the default route from IP's MIB interface, changes over a routing socket. */
+    @Override
+    public io.tuntap.spi.SystemRouteTable routeTable() throws TunTapException {
+        availability().ensureAvailable(name());
+        return new SolarisSystemRouteTable(SolarisProbe.RESULT.kernel);
+    }
+
     @Override
     public TunTapDevice open(DeviceConfig config) throws TunTapException {
         availability().ensureAvailable(name());

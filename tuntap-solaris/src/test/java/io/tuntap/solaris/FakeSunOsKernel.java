@@ -919,6 +919,28 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return lif.address != null && !lif.address.isAnyLocalAddress();
     }
 
+    /**
+     * A physical interface of the host that is not a tun/tap unit (an uplink such as {@code e1000g0}), plumbed for
+     * the family of {@code address}, up, with that address and netmask; IP makes its interface route.
+     *
+     * @return its interface index
+     */
+    synchronized int plumbUplink(String name, String address, String netmask) {
+        try {
+            InetAddress a = InetAddress.getByName(address);
+            boolean v6 = a.getAddress().length == 16;
+            Ill ill = new Ill(name, v6, null, null);
+            Lif lif = ill.lifs.get(name);
+            lif.address = a;
+            lif.netmask = InetAddress.getByName(netmask);
+            lif.flags |= Sys.IFF_UP;
+            (v6 ? ills6 : ills4).put(name, ill);
+            return indexes.computeIfAbsent(name, n -> nextIndex++);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- IP's MIB interface (/dev/arp with tcp and udp pushed) ---------------------------------------
 
     /** Another program adds a static route through {@code ifName} (route add), IPv4 or IPv6. */
@@ -979,14 +1001,14 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         List<ByteBuffer> entries = new ArrayList<>();
         for (KernelRoute k : routes) {
             if (k.v6 == v6) {
-                entries.add(routeEntry(v6, k.dst, k.mask, k.gateway, k.flags, k.ifName));
+                entries.add(routeEntry(v6, k.dst, k.mask, k.gateway, k.flags, ireType(k), k.ifName));
             }
         }
         for (Ill ill : (v6 ? ills6 : ills4).values()) {
             for (Lif l : ill.lifs.values()) {
                 if (hasAddress(l) && l.netmask != null) {
                     entries.add(routeEntry(v6, network(l.address, l.netmask), l.netmask, l.address,
-                            RouteMessages.RTF_UP, l.name));
+                            RouteMessages.RTF_UP, IRE_IF_RESOLVER, l.name));
                 }
             }
         }
@@ -995,7 +1017,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             InetAddress hostMask = InetAddress.getByName(v6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
                     : "255.255.255.255");
             entries.add(routeEntry(v6, loopback, hostMask, loopback, RouteMessages.RTF_UP | RouteMessages.RTF_STATIC,
-                    "lo0"));
+                    IRE_LOOPBACK, "lo0"));
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
@@ -1004,9 +1026,40 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
         return all.array();
     }
 
-    /** One mib2_ipRouteEntry_t (156 bytes) or mib2_ipv6RouteEntry_t (152 bytes), fields as in mib2.h. */
+    /**
+     * The IRE type IP gives a route added over the routing socket: {@code ip_rt_add} and {@code ip_rt_add_v6}
+     * (illumos-gate usr/src/uts/common/inet/ip/ip_if.c, ip6_if.c) make an all-ones netmask IRE_HOST, an all-zeroes
+     * one IRE_DEFAULT, any other IRE_PREFIX; a route without RTF_GATEWAY ({@code route add -interface}) is an
+     * interface route. Values from usr/src/uts/common/inet/ip.h, "Router entry types".
+     */
+    private static int ireType(KernelRoute k) {
+        if ((k.flags & RouteMessages.RTF_GATEWAY) == 0) {
+            return IRE_IF_RESOLVER;
+        }
+        int bits = 0;
+        for (byte b : k.mask.getAddress()) {
+            bits += Integer.bitCount(b & 0xff);
+        }
+        return bits == 0 ? IRE_DEFAULT : bits == k.mask.getAddress().length * 8 ? IRE_HOST : IRE_PREFIX;
+    }
+
+    /** IRE_DEFAULT (ip.h). */
+    private static final int IRE_DEFAULT = 0x0002;
+    /** IRE_LOOPBACK (ip.h). */
+    private static final int IRE_LOOPBACK = 0x0008;
+    /** IRE_PREFIX (ip.h). */
+    private static final int IRE_PREFIX = 0x0010;
+    /** IRE_IF_RESOLVER (ip.h): both drivers report DL_ETHER, so their interface routes resolve. */
+    private static final int IRE_IF_RESOLVER = 0x0080;
+    /** IRE_HOST (ip.h). */
+    private static final int IRE_HOST = 0x0100;
+
+    /**
+     * One mib2_ipRouteEntry_t (156 bytes) or mib2_ipv6RouteEntry_t (152 bytes), fields as in mib2.h; an empty
+     * {@code ifName} gives {@code o_length} 0, as IP reports a route tied to no interface.
+     */
     private static ByteBuffer routeEntry(boolean v6, InetAddress dst, InetAddress mask, InetAddress nextHop, int flags,
-            String ifName) {
+            int ireType, String ifName) {
         ByteBuffer e = ByteBuffer.allocate(v6 ? 152 : 156).order(ByteOrder.nativeOrder());
         byte[] name = ifName.getBytes(StandardCharsets.US_ASCII);
         if (v6) {
@@ -1018,12 +1071,14 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
             e.putInt(16, prefix);
             e.putInt(24, name.length).put(28, name);
             e.put(60, nextHop.getAddress());
+            e.putInt(136, ireType);
             e.putInt(148, flags);
         } else {
             e.put(0, dst.getAddress());
             e.putInt(4, name.length).put(8, name);
             e.put(56, nextHop.getAddress());
             e.put(72, mask.getAddress());
+            e.putInt(100, ireType);
             e.putInt(112, flags);
         }
         return e;
@@ -1171,9 +1226,11 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                 if (ifIndex == null || ifIndex != index || ill == null) {
                     return error(Errno.ENXIO);
                 }
-                KernelRoute existing = routes.stream().filter(r -> r.dst.equals(dst) && r.mask.equals(mask))
-                        .findFirst().orElse(null);
+                // ip_rt_delete (ip_if.c) matches the destination, mask and gateway; on the ill of RTA_IFP.
+                KernelRoute existing = routes.stream().filter(r -> r.dst.equals(dst) && r.mask.equals(mask)
+                        && r.gateway.equals(gw)).findFirst().orElse(null);
                 if (type == RouteMessages.RTM_ADD) {
+                    // ip_rt_add (ip_if.c) looks for a duplicate with MATCH_IRE_MASK | MATCH_IRE_GW: EEXIST.
                     if (existing != null) {
                         return error(Errno.EEXIST);
                     }
@@ -1183,7 +1240,7 @@ final class FakeSunOsKernel implements PosixLibC, SolarisLibC {
                     }
                     routes.add(new KernelRoute(dst, mask, gw, flags, name, v6));
                 } else {
-                    if (existing == null || !existing.gateway.equals(gw) || !existing.ifName.equals(name)) {
+                    if (existing == null || !existing.ifName.equals(name)) {
                         return error(Errno.ESRCH);
                     }
                     routes.remove(existing);

@@ -57,6 +57,12 @@ public final class Mib2 {
     public static final int IPV4_MASK = 72;
     /** {@code ipRouteInfo.re_flags} (RTF_*). */
     public static final int IPV4_FLAGS = 112;
+    /**
+     * {@code ipRouteInfo.re_ire_type} (IRE_*): after ipRouteMask (72), ipRouteMetric5 (76) and re_max_frag, re_rtt,
+     * re_ref, re_frag_flag, re_src_addr (80 to 99) of {@code mib2_ipRouteEntry_t} (illumos-gate
+     * 3173664e967186de0a5f0e61548c25996fa6d37f, usr/src/uts/common/inet/mib2.h).
+     */
+    public static final int IPV4_IRE_TYPE = 100;
 
     /** {@code sizeof (mib2_ipv6RouteEntry_t)} when the kernel does not say. */
     public static final int IPV6_ENTRY = 152;
@@ -70,6 +76,16 @@ public final class Mib2 {
     public static final int IPV6_NEXT_HOP = 60;
     /** {@code ipv6RouteInfo.re_flags} (RTF_*). */
     public static final int IPV6_FLAGS = 148;
+    /**
+     * {@code ipv6RouteInfo.re_ire_type}: ipv6RouteInfo starts at 104, after ipv6RouteWeight; re_max_frag, re_rtt,
+     * re_ref, re_frag_flag (16 bytes) and the 16-byte re_src_addr come first (mib2.h, as above).
+     */
+    public static final int IPV6_IRE_TYPE = 136;
+
+    /** {@code IRE_DEFAULT}: a default route (illumos-gate usr/src/uts/common/inet/ip.h, "Router entry types"). */
+    public static final int IRE_DEFAULT = 0x0002;
+    /** {@code IRE_INTERFACE}: {@code IRE_IF_NORESOLVER (0x40) | IRE_IF_RESOLVER (0x80)}, an interface's prefix. */
+    public static final int IRE_INTERFACE = 0x0040 | 0x0080;
 
     private Mib2() {
     }
