@@ -37,7 +37,12 @@ public final class DeviceAddress {
         }
     }
 
-    /** An address without a peer: its prefix is on-link. */
+    /**
+     * An address without a peer: its prefix is on-link.
+     *
+     * @param local the interface's address and prefix length
+     * @return the address, without a peer
+     */
     public static DeviceAddress of(IpPrefix local) {
         return new DeviceAddress(local, null);
     }
@@ -47,6 +52,7 @@ public final class DeviceAddress {
      *
      * @param local the interface's own address and the prefix length of the network behind the peer
      * @param peer the other end, of the same family as {@code local}
+     * @return the address with its peer
      * @throws IllegalArgumentException if the families differ or the peer is the local address
      */
     public static DeviceAddress pointToPoint(IpPrefix local, InetAddress peer) {
@@ -57,6 +63,8 @@ public final class DeviceAddress {
      * Parses {@code "10.0.0.1/24"}, or {@code "10.0.0.1/32 peer 10.0.0.2"} for a point-to-point address (the
      * form {@code ip addr} prints).
      *
+     * @param text {@code "10.0.0.1/24"}, or {@code "10.0.0.1/32 peer 10.0.0.2"}
+     * @return the address
      * @throws IllegalArgumentException if the text is in neither form
      */
     public static DeviceAddress parse(String text) {
@@ -76,22 +84,22 @@ public final class DeviceAddress {
                 + "'address/length peer address'");
     }
 
-    /** The interface's own address and prefix length. */
+    /** {@return the interface's own address and prefix length} */
     public IpPrefix local() {
         return local;
     }
 
-    /** The point-to-point peer, if there is one. */
+    /** {@return the point-to-point peer, if there is one} */
     public Optional<InetAddress> peer() {
         return Optional.ofNullable(peer);
     }
 
-    /** True if this address has a point-to-point peer. */
+    /** {@return true if this address has a point-to-point peer} */
     public boolean isPointToPoint() {
         return peer != null;
     }
 
-    /** True for IPv4, false for IPv6. */
+    /** {@return true for IPv4, false for IPv6} */
     public boolean isIpv4() {
         return local.isIpv4();
     }

@@ -75,22 +75,27 @@ public final class DeviceConfig {
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
-    /** A builder for a TUN (layer 3, IP packets) device. */
+    /** {@return a builder for a TUN (layer 3, IP packets) device} */
     public static Builder tun() {
         return new Builder(DeviceMode.TUN);
     }
 
-    /** A builder for a TAP (layer 2, Ethernet frames) device. */
+    /** {@return a builder for a TAP (layer 2, Ethernet frames) device} */
     public static Builder tap() {
         return new Builder(DeviceMode.TAP);
     }
 
-    /** A builder for a device of the given mode. */
+    /**
+     * A builder for a device of the given mode.
+     *
+     * @param mode TUN or TAP
+     * @return the builder, with every setting at its default
+     */
     public static Builder builder(DeviceMode mode) {
         return new Builder(Objects.requireNonNull(mode, "mode"));
     }
 
-    /** A builder that starts from this configuration. */
+    /** {@return a builder that starts from this configuration} */
     public Builder toBuilder() {
         Builder b = new Builder(mode);
         b.name = name;
@@ -109,52 +114,64 @@ public final class DeviceConfig {
         return b;
     }
 
-    /** TUN or TAP. */
+    /**
+     * TUN or TAP.
+     *
+     * @return the device's mode
+     */
     public DeviceMode mode() {
         return mode;
     }
 
-    /** The exact interface name, or empty to let the operating system choose one. */
+    /** {@return the exact interface name, or empty to let the operating system choose one} */
     public Optional<String> name() {
         return Optional.ofNullable(name);
     }
 
-    /** The MTU to set on open, or empty to keep the system's default (1500 on most). */
+    /** {@return the MTU to set on open, or empty to keep the system's default (1500 on most)} */
     public OptionalInt mtu() {
         return mtu == 0 ? OptionalInt.empty() : OptionalInt.of(mtu);
     }
 
-    /** Whether the device outlives this handle ({@link Capability#PERSISTENT}; Linux {@code TUNSETPERSIST}). */
+    /** {@return whether the device outlives this handle ({@link Capability#PERSISTENT}; Linux {@code TUNSETPERSIST})} */
     public boolean persistent() {
         return persistent;
     }
 
-    /** The user id that may attach to the device without privileges, if set. */
+    /** {@return the user id that may attach to the device without privileges, if set} */
     public OptionalInt owner() {
         return owner < 0 ? OptionalInt.empty() : OptionalInt.of(owner);
     }
 
-    /** The group id whose members may attach to the device without privileges, if set. */
+    /** {@return the group id whose members may attach to the device without privileges, if set} */
     public OptionalInt group() {
         return group < 0 ? OptionalInt.empty() : OptionalInt.of(group);
     }
 
-    /** The number of packet queues: one handle each, on one interface. */
+    /** {@return the number of packet queues: one handle each, on one interface} */
     public int queues() {
         return queues;
     }
 
-    /** Whether to create the device, attach to an existing one, or either. */
+    /** {@return whether to create the device, attach to an existing one, or either} */
     public OpenPolicy openPolicy() {
         return openPolicy;
     }
 
-    /** Addresses to assign on open, in order. */
+    /**
+     * Addresses to assign on open, in order.
+     *
+     * @return the addresses, unmodifiable; empty if none
+     */
     public List<DeviceAddress> addresses() {
         return addresses;
     }
 
-    /** Routes to add through the device on open, in order, after the addresses and bringing the link up. */
+    /**
+     * Routes to add through the device on open, in order, after the addresses and bringing the link up.
+     *
+     * @return the routes, unmodifiable; empty if none
+     */
     public List<Route> routes() {
         return routes;
     }
@@ -170,22 +187,26 @@ public final class DeviceConfig {
         return Optional.ofNullable(option.type().cast(options.get(option)));
     }
 
-    /** Every backend option set, of every provider, in the order set. */
+    /** {@return every backend option set, of every provider, in the order set} */
     public Set<DeviceOption<?>> options() {
         return options.keySet();
     }
 
-    /** Whether to bring the link up on open. */
+    /** {@return whether to bring the link up on open} */
     public boolean up() {
         return up;
     }
 
-    /** The MAC address to set on a TAP device on open, if any. */
+    /** {@return the MAC address to set on a TAP device on open, if any} */
     public Optional<MacAddress> macAddress() {
         return Optional.ofNullable(macAddress);
     }
 
-    /** Kernel segmentation offload: {@link Offload#AUTO} unless set. */
+    /**
+     * Kernel segmentation offload: {@link Offload#AUTO} unless set.
+     *
+     * @return the offload setting
+     */
     public Offload offload() {
         return offload;
     }
@@ -249,13 +270,23 @@ public final class DeviceConfig {
             this.mode = mode;
         }
 
-        /** The exact interface name. Without it the system picks one (e.g. {@code tun0}). */
+        /**
+         * The exact interface name. Without it the system picks one (e.g. {@code tun0}).
+         *
+         * @param name the interface name; its rules are the system's (on Linux at most 15 characters)
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** The MTU to set on open, {@value #MIN_MTU} to {@value #MAX_MTU}. */
+        /**
+         * The MTU to set on open, {@value #MIN_MTU} to {@value #MAX_MTU}.
+         *
+         * @param mtu the MTU in bytes; out of range is reported by {@link #build()}
+         * @return this builder
+         */
         public Builder mtu(int mtu) {
             this.mtu = mtu;
             if (mtu < MIN_MTU || mtu > MAX_MTU) {
@@ -264,13 +295,23 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** Keep the device after the handle closes (default false: it goes away with the last handle). */
+        /**
+         * Keep the device after the handle closes (default false: it goes away with the last handle).
+         *
+         * @param persistent true to keep the device ({@link Capability#PERSISTENT})
+         * @return this builder
+         */
         public Builder persistent(boolean persistent) {
             this.persistent = persistent;
             return this;
         }
 
-        /** Let this user id attach later without privileges. */
+        /**
+         * Let this user id attach later without privileges.
+         *
+         * @param uid a user id, not negative
+         * @return this builder
+         */
         public Builder owner(int uid) {
             this.owner = uid;
             if (uid < 0) {
@@ -279,7 +320,12 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** Let members of this group id attach later without privileges. */
+        /**
+         * Let members of this group id attach later without privileges.
+         *
+         * @param gid a group id, not negative
+         * @return this builder
+         */
         public Builder group(int gid) {
             this.group = gid;
             if (gid < 0) {
@@ -288,7 +334,12 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** The number of packet queues (default 1). More than one needs {@link Capability#MULTI_QUEUE}. */
+        /**
+         * The number of packet queues (default 1). More than one needs {@link Capability#MULTI_QUEUE}.
+         *
+         * @param queues 1 or more, at most {@link #MAX_QUEUES}
+         * @return this builder
+         */
         public Builder queues(int queues) {
             this.queues = queues;
             if (queues < 1 || queues > MAX_QUEUES) {
@@ -297,18 +348,33 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** Create, attach, or either (default {@link OpenPolicy#CREATE_OR_ATTACH}). */
+        /**
+         * Create, attach, or either (default {@link OpenPolicy#CREATE_OR_ATTACH}).
+         *
+         * @param openPolicy what to do when the named device exists, or does not
+         * @return this builder
+         */
         public Builder openPolicy(OpenPolicy openPolicy) {
             this.openPolicy = Objects.requireNonNull(openPolicy, "openPolicy");
             return this;
         }
 
-        /** Adds an address without a peer to assign on open: its prefix is on-link. */
+        /**
+         * Adds an address without a peer to assign on open: its prefix is on-link.
+         *
+         * @param address the address and its prefix length
+         * @return this builder
+         */
         public Builder address(IpPrefix address) {
             return address(DeviceAddress.of(Objects.requireNonNull(address, "address")));
         }
 
-        /** Adds an address to assign on open, possibly with a point-to-point peer. */
+        /**
+         * Adds an address to assign on open, possibly with a point-to-point peer.
+         *
+         * @param address the address, with its peer if any
+         * @return this builder
+         */
         public Builder address(DeviceAddress address) {
             addresses.add(Objects.requireNonNull(address, "address"));
             return this;
@@ -327,7 +393,12 @@ public final class DeviceConfig {
             return address(DeviceAddress.parse(address));
         }
 
-        /** Adds a route to add through the device on open ({@link Capability#ROUTES}). Needs the link up. */
+        /**
+         * Adds a route to add through the device on open ({@link Capability#ROUTES}). Needs the link up.
+         *
+         * @param route the destination and, optionally, a gateway
+         * @return this builder
+         */
         public Builder route(Route route) {
             routes.add(Objects.requireNonNull(route, "route"));
             return this;
@@ -352,19 +423,34 @@ public final class DeviceConfig {
             return this;
         }
 
-        /** Bring the link up on open (default true). */
+        /**
+         * Bring the link up on open (default true).
+         *
+         * @param up false to leave the link down until {@link TunTapDevice#setUp(boolean)}
+         * @return this builder
+         */
         public Builder up(boolean up) {
             this.up = up;
             return this;
         }
 
-        /** The MAC address of a TAP device. Must be unicast. */
+        /**
+         * The MAC address of a TAP device. Must be unicast.
+         *
+         * @param macAddress a unicast address; a TUN device has none
+         * @return this builder
+         */
         public Builder macAddress(MacAddress macAddress) {
             this.macAddress = Objects.requireNonNull(macAddress, "macAddress");
             return this;
         }
 
-        /** Kernel segmentation offload (default {@link Offload#AUTO}). */
+        /**
+         * Kernel segmentation offload (default {@link Offload#AUTO}).
+         *
+         * @param offload whether to ask the kernel for segmentation offload
+         * @return this builder
+         */
         public Builder offload(Offload offload) {
             this.offload = Objects.requireNonNull(offload, "offload");
             return this;
@@ -373,6 +459,7 @@ public final class DeviceConfig {
         /**
          * Checks the configuration and builds it.
          *
+         * @return the configuration
          * @throws InvalidConfigurationException naming the first problem found
          */
         public DeviceConfig build() throws InvalidConfigurationException {

@@ -41,6 +41,9 @@ public final class DeviceHandoff {
      * waiting up to {@code timeout} for it to appear. The device stays open here: closing it afterwards closes
      * this process's descriptors only, and the interface lives on with the receiver's.
      *
+     * @param device an open device
+     * @param socket the path where the receiver listens
+     * @param timeout how long to wait for the receiver to listen
      * @throws DeviceNotFoundException if nothing listens at {@code socket} within the timeout
      * @throws TunTapException if the sending fails
      */
@@ -56,6 +59,8 @@ public final class DeviceHandoff {
      * {@code timeout} for one sender, receives its descriptors and adopts them as {@link TunTap#adopt(int)}
      * does; removes the socket again. The device owns the descriptors.
      *
+     * @param socket the path of the socket to create
+     * @param timeout how long to wait for a sender
      * @return a {@link TunDevice} or a {@link TapDevice}, as sent
      * @throws DeviceBusyException if {@code socket} exists already
      * @throws InvalidDescriptorException if what came is not a TUN/TAP descriptor (it is closed)

@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record DeviceInfo(String name, int index, DeviceMode mode, String provider) {
 
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param name the interface name
+     * @param index the interface index
+     * @param mode TUN or TAP
+     * @param provider the name of the provider that lists it
+     */
     public DeviceInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");

@@ -59,17 +59,17 @@ public final class DeviceOption<T> {
         return new DeviceOption<>(provider, name, type);
     }
 
-    /** The name of the provider that reads this option. */
+    /** {@return the name of the provider that reads this option} */
     public String provider() {
         return provider;
     }
 
-    /** The option's name within its provider. */
+    /** {@return the option's name within its provider} */
     public String name() {
         return name;
     }
 
-    /** The type of the option's value. */
+    /** {@return the type of the option's value} */
     public Class<T> type() {
         return type;
     }

@@ -9,7 +9,7 @@ package io.tuntap;
  */
 public interface EventSubscription extends AutoCloseable {
 
-    /** True until {@link #close()} is called or the device closes. */
+    /** {@return true until {@link #close()} is called or the device closes} */
     boolean isOpen();
 
     /** Stops delivery; idempotent, never throws. */

@@ -10,7 +10,13 @@ package io.tuntap;
 public class InvalidDescriptorException extends TunTapException {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link TunTapException#TunTapException(String, int, String)}. */
+    /**
+     * See {@link TunTapException#TunTapException(String, int, String)}.
+     *
+     * @param function the call that failed, e.g. {@code "ioctl(TUNSETIFF)"}
+     * @param errorCode the operating system's error number, or 0 if the failure did not come from one
+     * @param message the whole message: call, cause and fix
+     */
     public InvalidDescriptorException(String function, int errorCode, String message) {
         super(function, errorCode, message);
     }

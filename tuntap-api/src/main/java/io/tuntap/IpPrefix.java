@@ -16,7 +16,12 @@ import java.util.Objects;
  */
 public record IpPrefix(InetAddress address, int prefixLength) {
 
-    /** Checks the prefix length against the address family. */
+    /**
+     * Checks the prefix length against the address family.
+     *
+     * @param address the address, IPv4 or IPv6
+     * @param prefixLength 0 to 32 for IPv4, 0 to 128 for IPv6
+     */
     public IpPrefix {
         Objects.requireNonNull(address, "address");
         int max = maxPrefixLength(address);
@@ -30,6 +35,8 @@ public record IpPrefix(InetAddress address, int prefixLength) {
      * Parses {@code "address/length"}, or a bare address, which gets a host prefix (/32 or /128). Never
      * resolves host names.
      *
+     * @param text e.g. {@code "10.0.0.1/24"}, {@code "fd00::1/64"}, or an address alone
+     * @return the prefix
      * @throws IllegalArgumentException if the text is not a literal address with an optional prefix length
      */
     public static IpPrefix parse(String text) {
@@ -72,7 +79,7 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         }
     }
 
-    /** True for an IPv4 address, false for IPv6. */
+    /** {@return true for an IPv4 address, false for IPv6} */
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }
@@ -80,6 +87,8 @@ public record IpPrefix(InetAddress address, int prefixLength) {
     /**
      * This prefix with the host bits cleared, e.g. {@code 10.0.0.0/24} for {@code 10.0.0.1/24}: the form a
      * {@link Route} destination takes.
+     *
+     * @return the network prefix; this one if it has no host bits set
      */
     public IpPrefix network() {
         byte[] bytes = address.getAddress();
@@ -93,7 +102,11 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         }
     }
 
-    /** The address as text without the prefix length, e.g. {@code "fd00::1"}. */
+    /**
+     * The address as text without the prefix length, e.g. {@code "fd00::1"}.
+     *
+     * @return the address in the text form {@link InetAddress#getHostAddress()} gives
+     */
     public String addressText() {
         return IpLiterals.format(address);
     }

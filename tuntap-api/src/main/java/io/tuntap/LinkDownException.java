@@ -9,7 +9,13 @@ package io.tuntap;
 public class LinkDownException extends TunTapException {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link TunTapException#TunTapException(String, int, String)}. */
+    /**
+     * See {@link TunTapException#TunTapException(String, int, String)}.
+     *
+     * @param function the call that failed, e.g. {@code "ioctl(TUNSETIFF)"}
+     * @param errorCode the operating system's error number, or 0 if the failure did not come from one
+     * @param message the whole message: call, cause and fix
+     */
     public LinkDownException(String function, int errorCode, String message) {
         super(function, errorCode, message);
     }

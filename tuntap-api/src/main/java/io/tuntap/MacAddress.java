@@ -20,6 +20,8 @@ public final class MacAddress {
     /**
      * The address with these six bytes (copied).
      *
+     * @param bytes six bytes, in transmission order; copied
+     * @return the address
      * @throws IllegalArgumentException if there are not exactly six
      */
     public static MacAddress of(byte[] bytes) {
@@ -33,6 +35,8 @@ public final class MacAddress {
     /**
      * Parses six hexadecimal bytes separated by {@code ':'} or {@code '-'}, e.g. {@code "02:00:5e:10:00:01"}.
      *
+     * @param text the address in text, e.g. {@code "02:00:5e:10:00:01"} or {@code "02-00-5e-10-00-01"}
+     * @return the address
      * @throws IllegalArgumentException if the text is not in that form
      */
     public static MacAddress parse(String text) {
@@ -55,7 +59,7 @@ public final class MacAddress {
         return new MacAddress(b);
     }
 
-    /** A random unicast, locally administered address (the first byte is {@code x2}, {@code x6}, {@code xA} or {@code xE}). */
+    /** {@return a random unicast, locally administered address (the first byte is {@code x2}, {@code x6}, {@code xA} or {@code xE})} */
     public static MacAddress randomLocal() {
         byte[] b = new byte[LENGTH];
         new SecureRandom().nextBytes(b);
@@ -63,17 +67,17 @@ public final class MacAddress {
         return new MacAddress(b);
     }
 
-    /** A copy of the six bytes. */
+    /** {@return a copy of the six bytes} */
     public byte[] toByteArray() {
         return bytes.clone();
     }
 
-    /** True if this is a group (multicast or broadcast) address: such an address cannot name an interface. */
+    /** {@return true if this is a group (multicast or broadcast) address: such an address cannot name an interface} */
     public boolean isMulticast() {
         return (bytes[0] & 0x01) != 0;
     }
 
-    /** True if the locally-administered bit is set. */
+    /** {@return true if the locally-administered bit is set} */
     public boolean isLocallyAdministered() {
         return (bytes[0] & 0x02) != 0;
     }

@@ -67,6 +67,7 @@ public interface PacketChannel extends Closeable {
      * Waits for the next packet and copies it into {@code dst} at its position, advancing the position by the
      * packet's length.
      *
+     * @param dst where the packet goes, from its position
      * @return the packet's length in bytes (always at least 1)
      * @throws PacketTooLargeException if the packet is longer than {@code dst.remaining()}; it is dropped
      * @throws DeviceClosedException if the channel is or gets closed
@@ -78,7 +79,10 @@ public interface PacketChannel extends Closeable {
     /**
      * Like {@link #read(ByteBuffer)}, but waits at most {@code timeout}.
      *
+     * @param dst where the packet goes, from its position
+     * @param timeout how long to wait at most; {@link Duration#ZERO} does not wait
      * @return the packet's length, or 0 if no packet came in time
+     * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     int read(ByteBuffer dst, Duration timeout) throws TunTapException;
 
@@ -87,6 +91,7 @@ public interface PacketChannel extends Closeable {
      * limit. Hands the packet to the kernel or driver, or throws (see the class description on waiting for
      * room).
      *
+     * @param src the packet, from its position to its limit
      * @return the number of bytes sent
      * @throws PacketTooLargeException if the packet exceeds what the device takes in one write
      * @throws LinkDownException if the device's link is down
@@ -99,18 +104,34 @@ public interface PacketChannel extends Closeable {
     /**
      * Reads one packet into {@code dst} from index 0.
      *
+     * @param dst where the packet goes, from index 0
      * @return the packet's length
+     * @throws TunTapException as {@link #read(ByteBuffer)} throws
      */
     default int read(byte[] dst) throws TunTapException {
         return read(ByteBuffer.wrap(dst));
     }
 
-    /** Sends {@code length} bytes of {@code packet} from {@code offset} as one packet. */
+    /**
+     * Sends {@code length} bytes of {@code packet} from {@code offset} as one packet.
+     *
+     * @param packet holds the packet
+     * @param offset where the packet starts in {@code packet}
+     * @param length the packet's length
+     * @return the number of bytes sent
+     * @throws TunTapException as {@link #write(ByteBuffer)} throws
+     */
     default int write(byte[] packet, int offset, int length) throws TunTapException {
         return write(ByteBuffer.wrap(packet, offset, length));
     }
 
-    /** Sends the whole array as one packet. */
+    /**
+     * Sends the whole array as one packet.
+     *
+     * @param packet the packet
+     * @return the number of bytes sent
+     * @throws TunTapException as {@link #write(ByteBuffer)} throws
+     */
     default int write(byte[] packet) throws TunTapException {
         return write(packet, 0, packet.length);
     }
@@ -165,7 +186,11 @@ public interface PacketChannel extends Closeable {
         return count;
     }
 
-    /** False once {@link #close()} has been called. */
+    /**
+     * False once {@link #close()} has been called.
+     *
+     * @return whether the channel is still open
+     */
     boolean isOpen();
 
     /**

@@ -8,7 +8,9 @@ package io.tuntap;
 public class PacketTooLargeException extends TunTapException {
     private static final long serialVersionUID = 1L;
 
+    /** The length of the packet that did not fit, in bytes. */
     private final int packetLength;
+    /** The room the buffer had, in bytes. */
     private final int bufferCapacity;
 
     /**
@@ -23,12 +25,12 @@ public class PacketTooLargeException extends TunTapException {
         this.bufferCapacity = bufferCapacity;
     }
 
-    /** The length of the packet that did not fit, in bytes. */
+    /** {@return the length of the packet that did not fit, in bytes} */
     public int packetLength() {
         return packetLength;
     }
 
-    /** The room the buffer had, in bytes. */
+    /** {@return the room the buffer had, in bytes} */
     public int bufferCapacity() {
         return bufferCapacity;
     }

@@ -47,6 +47,8 @@ public final class Route {
     /**
      * A route whose destination is on the device's link, without a gateway.
      *
+     * @param destination the network, its host bits clear
+     * @return a route without a gateway and without a metric
      * @throws IllegalArgumentException if the destination has host bits set (write {@code 10.8.0.0/16}, not
      *     {@code 10.8.0.1/16}; see {@link IpPrefix#network()})
      */
@@ -57,6 +59,9 @@ public final class Route {
     /**
      * A route to the destination through a gateway reached over the device.
      *
+     * @param destination the network, its host bits clear
+     * @param gateway the next hop, of the same family
+     * @return a route through {@code gateway}, without a metric
      * @throws IllegalArgumentException if the destination has host bits set or the families differ
      */
     public static Route via(IpPrefix destination, InetAddress gateway) {
@@ -107,28 +112,29 @@ public final class Route {
      * metric fails with {@link UnsupportedFeatureException}.
      *
      * @param metric 1 or more; 0 means the system's default
+     * @return this route with that metric
      * @throws IllegalArgumentException if the metric is negative
      */
     public Route withMetric(int metric) {
         return new Route(destination, gateway, metric);
     }
 
-    /** The destination network. */
+    /** {@return the destination network} */
     public IpPrefix destination() {
         return destination;
     }
 
-    /** The gateway, or empty for an on-link route. */
+    /** {@return the gateway, or empty for an on-link route} */
     public Optional<InetAddress> gateway() {
         return Optional.ofNullable(gateway);
     }
 
-    /** The metric, or empty for the system's default. */
+    /** {@return the metric, or empty for the system's default} */
     public OptionalInt metric() {
         return metric == 0 ? OptionalInt.empty() : OptionalInt.of(metric);
     }
 
-    /** True for IPv4, false for IPv6. */
+    /** {@return true for IPv4, false for IPv6} */
     public boolean isIpv4() {
         return destination.isIpv4();
     }

@@ -27,7 +27,13 @@ import java.util.OptionalInt;
  */
 public record SystemRoute(Route route, String interfaceName, int interfaceIndex) {
 
-    /** Checks that every part is present and the index positive. */
+    /**
+     * Checks that every part is present and the index positive.
+     *
+     * @param route destination, gateway and metric
+     * @param interfaceName the name of the interface the route leaves through
+     * @param interfaceIndex that interface's index, positive
+     */
     public SystemRoute {
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -37,17 +43,17 @@ public record SystemRoute(Route route, String interfaceName, int interfaceIndex)
         }
     }
 
-    /** The destination network ({@code 0.0.0.0/0} or {@code ::/0} for a default route). */
+    /** {@return the destination network ({@code 0.0.0.0/0} or {@code ::/0} for a default route)} */
     public IpPrefix destination() {
         return route.destination();
     }
 
-    /** The gateway, or empty for a route straight onto the interface's link. */
+    /** {@return the gateway, or empty for a route straight onto the interface's link} */
     public Optional<InetAddress> gateway() {
         return route.gateway();
     }
 
-    /** The metric, or empty where the system gave none. */
+    /** {@return the metric, or empty where the system gave none} */
     public OptionalInt metric() {
         return route.metric();
     }
@@ -56,6 +62,8 @@ public record SystemRoute(Route route, String interfaceName, int interfaceIndex)
      * The route to one host ({@code /32} or {@code /128}) through this route's gateway and interface, without
      * a metric: the host route to a VPN server that keeps the tunnel's own packets off the tunnel.
      *
+     * @param host the host, e.g. a VPN server's address
+     * @return the host route
      * @throws IllegalArgumentException if the host's family is not this route's
      */
     public SystemRoute to(InetAddress host) {
@@ -66,6 +74,8 @@ public record SystemRoute(Route route, String interfaceName, int interfaceIndex)
     /**
      * The route to another destination through this route's gateway and interface, without a metric.
      *
+     * @param destination the network, its host bits clear
+     * @return a route to {@code destination} through this route's gateway and interface
      * @throws IllegalArgumentException if the destination has host bits set or its family is not this route's
      */
     public SystemRoute toNetwork(IpPrefix destination) {

@@ -7,13 +7,19 @@ package io.tuntap;
  */
 public interface TapDevice extends TunTapDevice {
 
-    /** The device's MAC address. */
+    /**
+     * {@return the device's MAC address}
+     *
+     * @throws TunTapException if the system cannot be asked, or the device is closed
+     */
     MacAddress macAddress() throws TunTapException;
 
     /**
      * Sets the device's MAC address.
      *
+     * @param address the new address, unicast
      * @throws InvalidConfigurationException if the address is a multicast address
+     * @throws TunTapException if the system refuses it (no privilege, the link up where it must be down)
      */
     void setMacAddress(MacAddress address) throws TunTapException;
 }

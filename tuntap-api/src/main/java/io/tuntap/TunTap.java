@@ -37,6 +37,7 @@ public final class TunTap {
     /**
      * Opens a device as configured, with the provider chosen for the configuration's mode.
      *
+     * @param config what to open: mode, name, addresses, routes, options
      * @return a {@link TunDevice} or a {@link TapDevice}, according to the configuration's mode
      * @throws NoProviderException if no backend can serve this mode on this system
      * @throws InvalidConfigurationException if the configuration sets an option of the chosen provider that
@@ -48,13 +49,27 @@ public final class TunTap {
         return provider(config.mode()).open(config);
     }
 
-    /** Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}. */
+    /**
+     * Opens a TUN device as configured; the configuration's mode must be {@link DeviceMode#TUN}.
+     *
+     * @param config a TUN configuration
+     * @return the open device
+     * @throws InvalidConfigurationException if the configuration is for TAP
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
+     */
     public static TunDevice openTun(DeviceConfig config) throws TunTapException {
         requireMode(config, DeviceMode.TUN);
         return (TunDevice) open(config);
     }
 
-    /** Opens a TAP device as configured; the configuration's mode must be {@link DeviceMode#TAP}. */
+    /**
+     * Opens a TAP device as configured; the configuration's mode must be {@link DeviceMode#TAP}.
+     *
+     * @param config a TAP configuration
+     * @return the open device
+     * @throws InvalidConfigurationException if the configuration is for TUN
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
+     */
     public static TapDevice openTap(DeviceConfig config) throws TunTapException {
         requireMode(config, DeviceMode.TAP);
         return (TapDevice) open(config);
@@ -64,6 +79,8 @@ public final class TunTap {
      * Opens (creating if needed) a TUN device, up, with no address.
      *
      * @param name the interface name, or null to let the system choose
+     * @return the open device
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
      */
     public static TunDevice openTun(String name) throws TunTapException {
         DeviceConfig.Builder b = DeviceConfig.tun();
@@ -77,6 +94,8 @@ public final class TunTap {
      * Opens (creating if needed) a TAP device, up, with no address.
      *
      * @param name the interface name, or null to let the system choose
+     * @return the open device
+     * @throws TunTapException as {@link #open(DeviceConfig)} throws
      */
     public static TapDevice openTap(String name) throws TunTapException {
         DeviceConfig.Builder b = DeviceConfig.tap();
@@ -159,13 +178,15 @@ public final class TunTap {
     /**
      * The provider that {@link #open(DeviceConfig)} uses for devices of this mode.
      *
+     * @param mode TUN or TAP
+     * @return the available provider of highest priority for the mode, or the one {@code -Dtuntap.provider} names
      * @throws NoProviderException if none can serve; its message is the diagnostics report
      */
     public static TunTapProvider provider(DeviceMode mode) throws NoProviderException {
         return selector().select(Objects.requireNonNull(mode, "mode"));
     }
 
-    /** Every provider found, available or not. */
+    /** {@return every provider found, available or not} */
     public static List<TunTapProvider> providers() {
         return selector().providers();
     }
@@ -174,6 +195,7 @@ public final class TunTap {
      * The TUN and TAP devices that exist on this system, made by this library or by other programs, as listed
      * by every available provider.
      *
+     * @return the devices, provider by provider
      * @throws TunTapException if a provider fails to list its devices
      */
     public static List<DeviceInfo> devices() throws TunTapException {
@@ -183,6 +205,8 @@ public final class TunTap {
     /**
      * A report of every provider found, whether it can serve here and why, its capabilities per mode, and
      * which provider serves each mode.
+     *
+     * @return the report, several lines of text
      */
     public static String diagnostics() {
         return selector().report();

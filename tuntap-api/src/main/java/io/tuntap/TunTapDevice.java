@@ -32,49 +32,71 @@ import java.util.function.Consumer;
  */
 public interface TunTapDevice extends PacketChannel {
 
-    /** TUN or TAP. */
+    /**
+     * TUN or TAP.
+     *
+     * @return the device's mode
+     */
     DeviceMode mode();
 
     /**
      * The interface name when the device was opened, e.g. {@code "tun0"}: the one asked for, or the one the
      * system chose. Other programs and users may rename an interface (Windows users always can), so
      * {@link #index()} is the identity; this name is not re-read.
+     *
+     * @return the name at open
      */
     String name();
 
-    /** The interface index the system gave the device: its identity while it exists. */
+    /** {@return the interface index the system gave the device: its identity while it exists} */
     int index();
 
-    /** Every queue of this device; element 0 is this object. */
+    /** {@return every queue of this device; element 0 is this object} */
     List<? extends PacketChannel> queues();
 
-    /** What this device supports on this system. */
+    /** {@return what this device supports on this system} */
     Set<Capability> capabilities();
 
-    /** The current MTU ({@link Capability#MTU}). */
+    /**
+     * {@return the current MTU ({@link Capability#MTU})}
+     *
+     * @throws TunTapException if the system cannot be asked, or the device is closed
+     */
     int mtu() throws TunTapException;
 
     /**
      * Sets the MTU ({@link Capability#MTU}), at most {@value DeviceConfig#MAX_MTU}; each system has its own
      * range, which the exception's message gives.
      *
+     * @param mtu the new MTU in bytes
      * @throws InvalidConfigurationException if this device does not take that MTU
+     * @throws TunTapException if the system refuses for another reason (no privilege, the interface gone)
      */
     void setMtu(int mtu) throws TunTapException;
 
-    /** True if the link is administratively up ({@link Capability#LINK_STATE}). */
+    /**
+     * {@return true if the link is administratively up ({@link Capability#LINK_STATE})}
+     *
+     * @throws TunTapException if the system cannot be asked, or the device is closed
+     */
     boolean isUp() throws TunTapException;
 
     /**
      * Brings the link up or down ({@link Capability#LINK_STATE}). While it is down, writes fail with
      * {@link TunTapException} on every system (where the kernel would drop such packets silently, the
      * library refuses them).
+     *
+     * @param up true to bring the link up, false to take it down
+     * @throws TunTapException if the system refuses (no privilege, the interface gone), or the device is closed
      */
     void setUp(boolean up) throws TunTapException;
 
     /**
      * The IPv4 and IPv6 addresses on the interface, including ones other programs assigned
      * ({@link Capability#IPV4_ADDRESSES}, {@link Capability#IPV6_ADDRESSES}).
+     *
+     * @return the addresses, in the system's order
+     * @throws TunTapException if the system cannot be asked, or the device is closed
      */
     List<DeviceAddress> addresses() throws TunTapException;
 
@@ -82,14 +104,18 @@ public interface TunTapDevice extends PacketChannel {
      * Assigns an address, with a peer if it has one ({@link Capability#PEER_ADDRESSES}). Without a peer the
      * prefix is on-link, as on Linux.
      *
+     * @param address the local address and prefix length, with its peer if any
      * @throws DeviceBusyException if the interface already has this local address
+     * @throws TunTapException if the system refuses it for another reason (no privilege, an address family it lacks)
      */
     void addAddress(DeviceAddress address) throws TunTapException;
 
     /**
      * Assigns an address without a peer: its prefix is on-link.
      *
+     * @param address the local address and prefix length
      * @throws DeviceBusyException if the interface already has it
+     * @throws TunTapException if the system refuses it for another reason
      */
     default void addAddress(IpPrefix address) throws TunTapException {
         addAddress(DeviceAddress.of(address));
@@ -98,7 +124,9 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Removes the address with this local address and prefix length, whatever its peer.
      *
+     * @param local the local address and prefix length to remove
      * @throws DeviceNotFoundException if the interface does not have it
+     * @throws TunTapException if the system refuses for another reason
      */
     void removeAddress(IpPrefix local) throws TunTapException;
 
@@ -106,21 +134,28 @@ public interface TunTapDevice extends PacketChannel {
      * The routes through this interface in the system's main routing table ({@link Capability#ROUTES}),
      * including those the system added for the interface's addresses. Metrics are listed as the system applied
      * them: a route added without one may be listed with the system's default (Linux gives IPv6 routes 1024).
+     *
+     * @return the routes, in the system's order
+     * @throws TunTapException if the routing table cannot be read, or the device is closed
      */
     List<Route> routes() throws TunTapException;
 
     /**
      * Adds a route through this interface ({@link Capability#ROUTES}). The link must be up.
      *
+     * @param route the destination, and the gateway and metric if any
      * @throws DeviceBusyException if the same route exists
      * @throws UnsupportedFeatureException if the route has a metric and the system has no route metrics
+     * @throws TunTapException if the system refuses it for another reason (the link down, no privilege)
      */
     void addRoute(Route route) throws TunTapException;
 
     /**
      * Removes a route through this interface ({@link Capability#ROUTES}).
      *
+     * @param route the route as listed by {@link #routes()} or as added
      * @throws DeviceNotFoundException if there is no such route
+     * @throws TunTapException if the system refuses for another reason
      */
     void removeRoute(Route route) throws TunTapException;
 
@@ -134,6 +169,7 @@ public interface TunTapDevice extends PacketChannel {
      * device closes (or with {@link #removeBypassRoute}). A route that existed before is refused and never
      * removed: only what this device added is taken away.
      *
+     * @param route the route through another interface, e.g. {@code TunTap.defaultRoute(INET).orElseThrow().to(server)}
      * @throws DeviceBusyException if the same route exists already
      * @throws UnsupportedFeatureException if this backend cannot change routes of other interfaces
      * @throws TunTapException if the system refuses the route (the gateway unreachable, no privilege)
@@ -146,6 +182,7 @@ public interface TunTapDevice extends PacketChannel {
     /**
      * Removes a route this device added with {@link #addBypassRoute} before it closes.
      *
+     * @param route a route this device added
      * @throws DeviceNotFoundException if this device did not add it, or it is gone from the table
      * @throws TunTapException if the system refuses
      */
@@ -154,7 +191,7 @@ public interface TunTapDevice extends PacketChannel {
                 "this backend cannot change routes of other interfaces");
     }
 
-    /** The routes this device added with {@link #addBypassRoute} and will remove when it closes. */
+    /** {@return the routes this device added with {@link #addBypassRoute} and will remove when it closes} */
     default List<SystemRoute> bypassRoutes() {
         return List.of();
     }
@@ -172,13 +209,20 @@ public interface TunTapDevice extends PacketChannel {
      */
     EventSubscription subscribe(Executor executor, Consumer<? super DeviceEvent> listener) throws TunTapException;
 
-    /** Whether the device outlives its last handle. */
+    /**
+     * {@return whether the device outlives its last handle}
+     *
+     * @throws TunTapException if the system cannot be asked, or the device is closed
+     */
     boolean isPersistent() throws TunTapException;
 
     /**
      * Makes the device persistent or not ({@link Capability#PERSISTENT}). Making an attached persistent
      * device non-persistent and closing it deletes the interface. Where persistence is fixed when the
      * interface is created (OpenBSD, NetBSD TAP clones), throws {@link UnsupportedFeatureException}.
+     *
+     * @param persistent true to keep the interface after the last handle closes
+     * @throws TunTapException if the system refuses (no privilege), or the device is closed
      */
     void setPersistent(boolean persistent) throws TunTapException;
 

@@ -12,7 +12,9 @@ import java.io.IOException;
 public class TunTapException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed. */
     private final String function;
+    /** The operating system's error number, or 0. */
     private final int errorCode;
 
     /**
@@ -26,19 +28,26 @@ public class TunTapException extends IOException {
         this.errorCode = errorCode;
     }
 
-    /** Like {@link #TunTapException(String, int, String)}, with the exception that caused this one. */
+    /**
+     * Like {@link #TunTapException(String, int, String)}, with the exception that caused this one.
+     *
+     * @param function the call that failed, e.g. {@code "ioctl(TUNSETIFF)"}
+     * @param errorCode the operating system's error number, or 0 if the failure did not come from one
+     * @param message the whole message: call, cause and fix
+     * @param cause the exception that caused this one
+     */
     public TunTapException(String function, int errorCode, String message, Throwable cause) {
         super(message, cause);
         this.function = function;
         this.errorCode = errorCode;
     }
 
-    /** The call that failed, such as {@code "open(/dev/net/tun)"} or {@code "rtnetlink RTM_NEWADDR"}. */
+    /** {@return the call that failed, such as {@code "open(/dev/net/tun)"} or {@code "rtnetlink RTM_NEWADDR"}} */
     public String function() {
         return function;
     }
 
-    /** The operating system's error number ({@code errno}, or a Windows error code); 0 if none. */
+    /** {@return the operating system's error number ({@code errno}, or a Windows error code); 0 if none} */
     public int errorCode() {
         return errorCode;
     }

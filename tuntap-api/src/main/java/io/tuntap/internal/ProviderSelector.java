@@ -53,7 +53,12 @@ public final class ProviderSelector {
         this.os = os;
     }
 
-    /** Loads the providers visible to this module with {@link ServiceLoader}. */
+    /**
+     * Loads the providers visible to this module with {@link ServiceLoader}.
+     *
+     * @param loader the class loader {@link ServiceLoader#load(Class, ClassLoader)} searches
+     * @return the selector over the providers found, and the failures of those that could not be loaded
+     */
     public static ProviderSelector load(ClassLoader loader) {
         List<TunTapProvider> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -73,7 +78,7 @@ public final class ProviderSelector {
         return new ProviderSelector(found, failures, System::getProperty, HostOs.current());
     }
 
-    /** Every provider found, in the order found. */
+    /** {@return every provider found, in the order found} */
     public List<TunTapProvider> providers() {
         return providers;
     }
@@ -81,6 +86,8 @@ public final class ProviderSelector {
     /**
      * The provider to use for devices of this mode.
      *
+     * @param mode TUN or TAP
+     * @return the provider forced with {@code tuntap.provider}, else the available one of highest priority
      * @throws NoProviderException with the diagnostics report if none can serve
      */
     public TunTapProvider select(DeviceMode mode) throws NoProviderException {
@@ -125,6 +132,7 @@ public final class ProviderSelector {
      *
      * @param capability what the call needs, e.g. {@link Capability#ADOPT}
      * @param call the public call, for the message
+     * @return the provider to ask
      * @throws NoProviderException with the diagnostics report if none can serve
      */
     public TunTapProvider selectFor(Capability capability, String call) throws NoProviderException {
@@ -161,6 +169,7 @@ public final class ProviderSelector {
     /**
      * The devices every available, enabled provider lists.
      *
+     * @return the devices, provider by provider
      * @throws TunTapException if a provider fails to list
      */
     public List<DeviceInfo> devices() throws TunTapException {
@@ -185,7 +194,7 @@ public final class ProviderSelector {
         return Boolean.parseBoolean(properties.apply(DISABLE_PREFIX + p.name()));
     }
 
-    /** A human-readable report: every provider found, whether it can serve, why, and what per mode. */
+    /** {@return a human-readable report: every provider found, whether it can serve, why, and what per mode} */
     public String report() {
         StringBuilder sb = new StringBuilder();
         sb.append("tuntap providers on ").append(os).append(" (os.name=")

@@ -78,7 +78,11 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
         this.queues = List.copyOf(all);
     }
 
-    /** Queue 0: the channel this device's packet methods use. */
+    /**
+     * Queue 0: the channel this device's packet methods use.
+     *
+     * @return the first queue
+     */
     protected final PacketChannel queue0() {
         return first;
     }

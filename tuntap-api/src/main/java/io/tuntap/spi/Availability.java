@@ -47,12 +47,23 @@ public final class Availability {
         return new Availability(true, false, reason, null);
     }
 
-    /** The provider cannot serve; {@code reason} says why and, where there is one, what would fix it. */
+    /**
+     * The provider cannot serve; {@code reason} says why and, where there is one, what would fix it.
+     *
+     * @param reason why not, and what would fix it
+     * @return the availability
+     */
     public static Availability unavailable(String reason) {
         return new Availability(false, false, reason, null);
     }
 
-    /** The provider cannot serve because of {@code cause}, e.g. a native library that failed to load. */
+    /**
+     * The provider cannot serve because of {@code cause}, e.g. a native library that failed to load.
+     *
+     * @param reason why not, and what would fix it
+     * @param cause the error met
+     * @return the availability
+     */
     public static Availability unavailable(String reason, Throwable cause) {
         return new Availability(false, false, reason, Objects.requireNonNull(cause, "cause"));
     }
@@ -76,12 +87,12 @@ public final class Availability {
         return canCreate;
     }
 
-    /** What the provider found: its resources if available, the reason and fix if not. */
+    /** {@return what the provider found: its resources if available, the reason and fix if not} */
     public String detail() {
         return detail;
     }
 
-    /** The error behind the unavailability, if there was one. */
+    /** {@return the error behind the unavailability, if there was one} */
     public Optional<Throwable> cause() {
         return Optional.ofNullable(cause);
     }
@@ -89,6 +100,7 @@ public final class Availability {
     /**
      * Returns normally if available.
      *
+     * @param providerName the provider's name, for the message
      * @throws UnsupportedFeatureException naming the provider and the reason, with the cause attached
      */
     public void ensureAvailable(String providerName) throws UnsupportedFeatureException {

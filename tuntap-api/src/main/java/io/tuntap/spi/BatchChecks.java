@@ -18,6 +18,8 @@ public final class BatchChecks {
      * Checks a read batch: {@code count} in {@code 1..dsts.length}, no null buffer among the first
      * {@code count}, none read-only.
      *
+     * @param dsts the buffers of a {@link io.tuntap.PacketChannel#readPackets} call
+     * @param count how many of them the call may fill
      * @throws IllegalArgumentException if {@code count} is out of range
      * @throws NullPointerException if {@code dsts} or one of the buffers used is null
      * @throws ReadOnlyBufferException if one of the buffers used is read-only
@@ -42,6 +44,8 @@ public final class BatchChecks {
      * Checks a write batch: {@code count} in {@code 0..srcs.length}, no null buffer among the first
      * {@code count}.
      *
+     * @param srcs the packets of a {@link io.tuntap.PacketChannel#writePackets} call
+     * @param count how many of them to send
      * @throws IllegalArgumentException if {@code count} is out of range
      * @throws NullPointerException if {@code srcs} or one of the buffers used is null
      */

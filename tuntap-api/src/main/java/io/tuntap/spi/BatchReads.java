@@ -21,6 +21,8 @@ public final class BatchReads {
         /**
          * Reads one packet, waiting at most {@code timeoutNanos} (negative: until one comes).
          *
+         * @param dst where the packet goes, from its position
+         * @param timeoutNanos how long to wait at most, in nanoseconds; 0 does not wait
          * @return the packet's length, or 0 if none came in time
          * @throws TunTapException as the queue's single read does
          */
@@ -30,7 +32,11 @@ public final class BatchReads {
     private final ReadOne readOne;
     private TunTapException deferred;
 
-    /** Batches over {@code readOne}, the queue's single-packet read. */
+    /**
+     * Batches over {@code readOne}, the queue's single-packet read.
+     *
+     * @param readOne reads one packet of the queue
+     */
     public BatchReads(ReadOne readOne) {
         this.readOne = readOne;
     }
@@ -38,6 +44,8 @@ public final class BatchReads {
     /**
      * Throws the exception kept from the last batch, once. Every read of the queue calls this first, so that a
      * packet dropped for its size is reported by the very next call.
+     *
+     * @throws TunTapException the exception the last batch met, if it met one
      */
     public void throwDeferred() throws TunTapException {
         TunTapException e = deferred;
@@ -47,7 +55,11 @@ public final class BatchReads {
         }
     }
 
-    /** Keeps {@code e} for the next read: the batch that met it returns what it read first. */
+    /**
+     * Keeps {@code e} for the next read: the batch that met it returns what it read first.
+     *
+     * @param e the failure that ended a batch after its first packet
+     */
     public void defer(TunTapException e) {
         deferred = e;
     }
@@ -57,6 +69,10 @@ public final class BatchReads {
      * then one packet.
      *
      * @param timeoutNanos as {@link Timeouts#waitNanos} gives it: 0 do not wait, negative wait for ever
+     * @param gate the queue's close gate
+     * @param dst where the packet goes, from its position
+     * @return the packet's length, or 0 if none came in time
+     * @throws TunTapException the exception kept from the last batch, or the single read's
      */
     public int read(CloseGate gate, ByteBuffer dst, long timeoutNanos) throws TunTapException {
         gate.enterRead();
@@ -71,6 +87,12 @@ public final class BatchReads {
     /**
      * {@link io.tuntap.PacketChannel#readPackets} through {@code gate}: checks the arguments, throws the
      * exception kept from the last batch, then {@link #fill}s.
+     *
+     * @param gate the queue's close gate
+     * @param dsts one buffer per packet
+     * @param count how many of {@code dsts} to fill at most
+     * @return the number of packets read, at least 1
+     * @throws TunTapException the exception kept from the last batch, or the first read's
      */
     public int readPackets(CloseGate gate, ByteBuffer[] dsts, int count) throws TunTapException {
         BatchChecks.checkReadBatch(dsts, count);
@@ -87,6 +109,11 @@ public final class BatchReads {
      * {@link io.tuntap.PacketChannel#readPackets} for a queue whose single read guards itself against close:
      * checks the arguments, throws the exception kept from the last batch, then {@link #fill}s. The queue's
      * {@code read} methods call {@link #throwDeferred()} first.
+     *
+     * @param dsts one buffer per packet
+     * @param count how many of {@code dsts} to fill at most
+     * @return the number of packets read, at least 1
+     * @throws TunTapException the exception kept from the last batch, or the first read's
      */
     public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
         BatchChecks.checkReadBatch(dsts, count);
@@ -99,7 +126,10 @@ public final class BatchReads {
      * checked the arguments ({@link BatchChecks#checkReadBatch}), holds its close gate and has called
      * {@link #throwDeferred()}.
      *
+     * @param dsts one buffer per packet
+     * @param count how many of {@code dsts} to fill at most
      * @return the number of packets read, at least 1
+     * @throws TunTapException if the first read fails; a later failure is kept for the next read
      */
     public int fill(ByteBuffer[] dsts, int count) throws TunTapException {
         readOne.read(dsts[0], -1L);

@@ -89,7 +89,11 @@ public final class CloseGate {
         }
     }
 
-    /** False once {@link #close(Runnable, Runnable)} has begun. */
+    /**
+     * False once {@link #close(Runnable, Runnable)} has begun.
+     *
+     * @return whether close has not begun
+     */
     public boolean isOpen() {
         return !closed;
     }
@@ -127,7 +131,7 @@ public final class CloseGate {
         return true;
     }
 
-    /** The number of calls inside right now, for tests and diagnostics. */
+    /** {@return the number of calls inside right now, for tests and diagnostics} */
     public int activeCalls() {
         return readers.get() + writers.get();
     }

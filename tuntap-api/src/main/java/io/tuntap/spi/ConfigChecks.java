@@ -93,6 +93,9 @@ public final class ConfigChecks {
     /**
      * Checks that the provider has every capability the configuration needs.
      *
+     * @param config the configuration to open
+     * @param provider the provider's name, for the message
+     * @param capabilities what the provider's devices of the configuration's mode can do here
      * @throws UnsupportedFeatureException naming the first missing capability and the setting that needs it
      */
     public static void checkCapabilities(DeviceConfig config, String provider, Set<Capability> capabilities)
@@ -112,6 +115,9 @@ public final class ConfigChecks {
      * Checks the options that name this provider: each must be one it supports. Options of other providers are
      * ignored, so that one configuration serves every system.
      *
+     * @param config the configuration to open
+     * @param provider the provider's name, as options name it
+     * @param supported the options the provider reads
      * @throws InvalidConfigurationException naming the first unknown option and the ones the provider knows
      */
     public static void checkOptions(DeviceConfig config, String provider, Set<DeviceOption<?>> supported)

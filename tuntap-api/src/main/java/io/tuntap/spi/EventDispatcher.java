@@ -100,7 +100,7 @@ public final class EventDispatcher {
         }
     }
 
-    /** True while at least one subscription is open. */
+    /** {@return true while at least one subscription is open} */
     public boolean hasSubscribers() {
         return !subscribers.isEmpty();
     }

@@ -33,12 +33,17 @@ public enum HostOs {
         this.backendArtifact = backendArtifact;
     }
 
-    /** The system this JVM runs on. */
+    /** {@return the system this JVM runs on} */
     public static HostOs current() {
         return fromOsName(System.getProperty("os.name", ""));
     }
 
-    /** Classifies a value of the {@code os.name} system property. */
+    /**
+     * Classifies a value of the {@code os.name} system property.
+     *
+     * @param osName e.g. {@code "Linux"}, {@code "Mac OS X"}, {@code "Windows 11"}
+     * @return the system; {@link #OTHER} for a name not recognised
+     */
     public static HostOs fromOsName(String osName) {
         String n = osName.toLowerCase(Locale.ROOT);
         if (n.startsWith("linux")) {
@@ -61,12 +66,12 @@ public enum HostOs {
         return OTHER;
     }
 
-    /** True for the systems whose backends share the POSIX libc seam (every one but Windows and OTHER). */
+    /** {@return true for the systems whose backends share the POSIX libc seam (every one but Windows and OTHER)} */
     public boolean isUnix() {
         return this != WINDOWS && this != OTHER;
     }
 
-    /** The Maven coordinates of the backend for this system, or null if there is none. */
+    /** {@return the Maven coordinates of the backend for this system, or null if there is none} */
     public String backendArtifact() {
         return backendArtifact;
     }

@@ -26,6 +26,7 @@ public interface SystemRouteTable extends AutoCloseable {
     /**
      * Adds a route to the main table through its gateway on its interface.
      *
+     * @param route the route, with its gateway and interface
      * @throws io.tuntap.DeviceBusyException if the route exists already
      * @throws TunTapException if the system refuses it
      */
@@ -34,6 +35,7 @@ public interface SystemRouteTable extends AutoCloseable {
     /**
      * Removes a route from the main table.
      *
+     * @param route the route as added or as read
      * @throws io.tuntap.DeviceNotFoundException if there is no such route
      * @throws TunTapException if the system refuses
      */

@@ -19,6 +19,9 @@ public final class Timeouts {
     /**
      * {@code timeout} in nanoseconds: 0 (do not wait) for zero or negative, -1 (wait for ever) for one too long
      * to have a deadline, else its length.
+     *
+     * @param timeout a read's timeout
+     * @return the nanoseconds to wait, 0 not to wait, or -1 to wait for ever
      */
     public static long waitNanos(Duration timeout) {
         if (timeout.isNegative()) {
@@ -38,6 +41,8 @@ public final class Timeouts {
      * (rounded up, so that a poll never returns just before it).
      *
      * @param deadline the {@link System#nanoTime()} at which the wait ends; ignored if {@code forever}
+     * @param forever true if the wait has no deadline
+     * @param maxMillis the longest a single poll may block
      * @return the milliseconds to poll, or -1 if the deadline has passed
      */
     public static int pollSlice(long deadline, boolean forever, int maxMillis) {

@@ -36,22 +36,33 @@ import java.util.Set;
  */
 public interface TunTapProvider {
 
-    /** A short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME} and by options. */
+    /** {@return a short unique name, such as {@code "linux"}, used by {@code -Dtuntap.provider=NAME} and by options} */
     String name();
 
-    /** Among available providers for a mode, the highest priority wins. Built-in providers use 100. */
+    /**
+     * Among available providers for a mode, the highest priority wins. Built-in providers use 100.
+     *
+     * @return the priority; built-in providers use 100, Wintun 110
+     */
     int priority();
 
-    /** Whether this provider can open devices here. Computed once and cached by the implementation. */
+    /**
+     * Whether this provider can open devices here. Computed once and cached by the implementation.
+     *
+     * @return whether and how this provider serves here, and why not
+     */
     Availability availability();
 
     /**
      * What devices of this mode from this provider can do here. Empty if unavailable or if the provider does
      * not serve this mode; otherwise it contains {@link Capability#TUN} or {@link Capability#TAP} for the mode.
+     *
+     * @param mode TUN or TAP
+     * @return the capabilities; empty where this provider does not serve the mode
      */
     Set<Capability> capabilities(DeviceMode mode);
 
-    /** The union of {@link #capabilities(DeviceMode)} over both modes, for reports. */
+    /** {@return the union of {@link #capabilities(DeviceMode)} over both modes, for reports} */
     default Set<Capability> capabilities() {
         Set<Capability> all = EnumSet.noneOf(Capability.class);
         for (DeviceMode mode : DeviceMode.values()) {
@@ -60,7 +71,7 @@ public interface TunTapProvider {
         return all;
     }
 
-    /** The backend options this provider reads (each with {@link DeviceOption#provider()} equal to {@link #name()}). */
+    /** {@return the backend options this provider reads (each with {@link DeviceOption#provider()} equal to {@link #name()})} */
     default Set<DeviceOption<?>> supportedOptions() {
         return Set.of();
     }
@@ -69,6 +80,7 @@ public interface TunTapProvider {
      * The TUN and TAP devices of this provider's kind that exist on the system, including those other programs
      * made. An unavailable provider returns an empty list.
      *
+     * @return the devices, in the system's order
      * @throws TunTapException if the system cannot be asked
      */
     List<DeviceInfo> devices() throws TunTapException;
@@ -82,6 +94,10 @@ public interface TunTapProvider {
      * that it does not know.
      *
      * <p>On failure nothing is left behind: no open handle, and no interface that this call created.
+     *
+     * @param config what to open
+     * @return the open device; close it when done
+     * @throws TunTapException naming the call, the cause and the fix; a subclass says which kind of failure
      */
     TunTapDevice open(DeviceConfig config) throws TunTapException;
 
@@ -106,6 +122,7 @@ public interface TunTapProvider {
      * caller's.
      *
      * @param fds the descriptors, at least one
+     * @return the device, owning the descriptors
      * @throws io.tuntap.InvalidDescriptorException if one is not an open TUN/TAP descriptor this backend can use
      * @throws TunTapException if the interface cannot be reached
      */
@@ -118,6 +135,9 @@ public interface TunTapProvider {
      * Sends the descriptors of every queue of {@code device}, one of this provider's, over the Unix socket at
      * {@code socket} ({@code SCM_RIGHTS}), waiting up to {@code timeout} for a receiver to listen there.
      *
+     * @param device an open device of this provider
+     * @param socket the path of the receiver's socket
+     * @param timeout how long to wait for a receiver
      * @throws TunTapException if nothing listens in time or the sending fails
      */
     default void send(TunTapDevice device, Path socket, Duration timeout) throws TunTapException {
@@ -129,6 +149,9 @@ public interface TunTapProvider {
      * Listens on a new Unix socket at {@code socket} (mode 0600), receives the descriptors one sender passes
      * ({@code SCM_RIGHTS}) and adopts them as in {@link #adopt(int[])}, closing them if that fails.
      *
+     * @param socket the path of the socket to listen on
+     * @param timeout how long to wait for a sender
+     * @return the received device, owning the descriptors
      * @throws TunTapException if nothing comes in time, or what came is not a TUN/TAP descriptor
      */
     default TunTapDevice receive(Path socket, Duration timeout) throws TunTapException {
@@ -140,6 +163,7 @@ public interface TunTapProvider {
      * The system's routing table outside any device, in the calling thread's network namespace where the
      * system has them ({@link Capability#BYPASS_ROUTES}).
      *
+     * @return the table
      * @throws TunTapException if the system's routing interface cannot be opened
      */
     default SystemRouteTable routeTable() throws TunTapException {
