@@ -123,9 +123,10 @@ public final class TunTap {
      * Unix socket (see {@link DeviceHandoff}, which does the passing too), by a service manager, or by
      * Android's {@code VpnService}. The device learns what it can from the descriptor (on Linux: name, TUN or
      * TAP, multi-queue and virtio-net header flags, with {@code TUNGETIFF}) and then behaves as one this
-     * library opened: packets, configuration, events, {@code close()}. The Linux backend and the FreeBSD one (tun
-     * and tap: the name with {@code TUNGIFNAME}, the mode from whether {@code TUNGIFHEAD} is answered) offer
-     * {@link Capability#ADOPT}; OpenBSD, NetBSD and macOS do not yet.
+     * library opened: packets, configuration, events, {@code close()}. The Linux backend, the FreeBSD one (tun
+     * and tap: the name with {@code TUNGIFNAME}, the mode from whether {@code TUNGIFHEAD} is answered) and the
+     * macOS one (a utun control socket: the name with {@code UTUN_OPT_IFNAME}) offer {@link Capability#ADOPT};
+     * OpenBSD and NetBSD do not yet.
      *
      * <p><b>Ownership.</b> The device owns the descriptor: its {@link TunTapDevice#close()} closes it, and
      * the caller must not use or close it after this call succeeds. Where other processes hold the same open

@@ -40,7 +40,7 @@ final class DarwinSystem extends BsdSystem {
         return EnumSet.of(Capability.TUN, Capability.MTU, Capability.LINK_STATE, Capability.IPV4_ADDRESSES,
                 Capability.IPV6_ADDRESSES, Capability.PEER_ADDRESSES,
                 Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
-                Capability.BYPASS_ROUTES);
+                Capability.BYPASS_ROUTES, Capability.ADOPT);
     }
 
     @Override

@@ -460,6 +460,11 @@ final class FakeDarwin extends FakeKernel {
     @Override
     public synchronized int getsockopt(int fd, int level, int name, long value, long len) {
         Fd f = fds.get(fd);
+        if (f != null && !(f instanceof SocketFd)) {
+            // xnu-11417.101.15 bsd/kern/uipc_syscalls.c getsockopt: file_socket refuses another file with
+            // ENOTSOCK (38, bsd/sys/errno.h). An IP socket: ip_ctloutput, EINVAL for a level other than IPPROTO_IP.
+            return failWith(38);
+        }
         if (!(f instanceof SocketFd s) || s.utun == null || level != CtlInfo.SYSPROTO_CONTROL
                 || name != CtlInfo.UTUN_OPT_IFNAME) {
             return failWith(EINVAL);
