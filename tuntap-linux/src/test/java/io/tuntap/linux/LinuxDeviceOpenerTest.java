@@ -7,7 +7,10 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.intThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -183,5 +186,28 @@ class LinuxDeviceOpenerTest {
         } finally {
             java.nio.file.Files.delete(node);
         }
+    }
+
+    @Test
+    void anFdLimitMetOnTheSecondQueueClosesEachFdOfTheOpenOnceAndNoOther() {
+        int wakeFd = 32;
+        int secondTunFd = 33;
+        when(libc.open(eq(IfTun.CLONE_DEVICE), anyInt())).thenReturn(TUN_FD, secondTunFd);
+        AtomicInteger eventfds = new AtomicInteger();
+        when(libc.eventfd(anyInt(), anyInt())).thenAnswer(i -> {
+            if (eventfds.getAndIncrement() == 0) {
+                return wakeFd;
+            }
+            failNext(Errno.EMFILE);
+            return -1;
+        });
+        TunTapException e = assertThrows(TunTapException.class,
+                () -> open(DeviceConfig.tun().name("tun9").queues(2).build()));
+        assertTrue(e.getMessage().startsWith("eventfd failed with EMFILE"), e.getMessage());
+        for (int fd : new int[] {NETLINK_FD, TUN_FD, wakeFd, secondTunFd}) {
+            verify(libc, times(1)).close(fd);
+        }
+        verify(libc, never()).close(intThat(fd -> fd != NETLINK_FD && fd != TUN_FD && fd != wakeFd
+                && fd != secondTunFd));
     }
 }
