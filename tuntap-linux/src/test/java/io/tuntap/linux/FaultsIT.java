@@ -55,10 +55,11 @@ class FaultsIT {
     private static final String HOST = "10.96.0.1";
     private static final String REMOTE = "10.96.0.2";
     /**
-     * Room for the JVM's own mallocs (the JIT's above all: 3 MiB seen over five rounds). The library's native
-     * memory is JNA blocks, which {@link Leaks} counts exactly; this bound only catches a gross leak elsewhere.
+     * Room for the JVM's own mallocs, the JIT compilers' arenas above all: 3 MiB over five rounds on an idle
+     * machine, up to 11 MiB at a load average of 9, as compilations move later. The library's native memory
+     * is JNA blocks, which {@link Leaks} counts exactly; this bound only catches a gross leak elsewhere.
      */
-    private static final long MALLOC_SLACK = 8L << 20;
+    private static final long MALLOC_SLACK = 32L << 20;
 
     /** The packet paths a fault must be met on. */
     enum Path {
