@@ -75,33 +75,17 @@ public abstract class LifecycleContract extends ContractHarness {
         for (int i = 0; i < closeWakeRepetitions(); i++) {
             try (DeviceUnderTest dut = openUnderTest(mode)) {
                 TunTapDevice d = dut.device();
-                AtomicReference<Throwable> thrown = new AtomicReference<>();
-                AtomicLong wokeAt = new AtomicLong();
-                CountDownLatch reading = new CountDownLatch(1);
-                Thread reader = new Thread(() -> {
-                    ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
-                    reading.countDown();
-                    try {
-                        while (true) {
-                            dst.clear();
-                            d.read(dst);
-                        }
-                    } catch (Throwable t) {
-                        wokeAt.set(System.nanoTime());
-                        thrown.set(t);
-                    }
-                }, "contract-reader-" + i);
-                reader.start();
-                assertTrue(reading.await(5, TimeUnit.SECONDS));
+                BlockedReader reader = new BlockedReader(d, "contract-reader-" + i);
                 Thread.sleep(1); // let it block
                 long start = System.nanoTime();
                 d.close();
-                reader.join(5000);
+                reader.thread.join(5000);
                 // Up to the reader's exception, not to the end of close(), which may go on tearing the
                 // device down after it has woken the reader.
-                times.record(wokeAt.get() - start);
-                assertFalse(reader.isAlive(), "repetition " + i + ": the reader is still blocked 5 s after close");
-                assertInstanceOf(DeviceClosedException.class, thrown.get(), "repetition " + i);
+                times.record(reader.endedAt.get() - start);
+                assertFalse(reader.thread.isAlive(),
+                        "repetition " + i + ": the reader is still blocked 5 s after close");
+                assertInstanceOf(DeviceClosedException.class, reader.thrown.get(), "repetition " + i);
             }
         }
         times.check(100, 1000);
@@ -113,30 +97,13 @@ public abstract class LifecycleContract extends ContractHarness {
         InetSocketAddress host = new InetSocketAddress(HOST_V4.address(), HOST_PORT);
         try (DeviceUnderTest dut = openUnderTest(mode); PeerSocket socket = dut.peer().bindUdp(host)) {
             TunTapDevice d = dut.device();
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicBoolean flagSet = new AtomicBoolean();
-            CountDownLatch reading = new CountDownLatch(1);
-            Thread reader = new Thread(() -> {
-                ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
-                reading.countDown();
-                try {
-                    while (true) {
-                        dst.clear();
-                        d.read(dst);
-                    }
-                } catch (Throwable t) {
-                    flagSet.set(Thread.currentThread().isInterrupted());
-                    thrown.set(t);
-                }
-            }, "contract-interrupted-reader");
-            reader.start();
-            assertTrue(reading.await(5, TimeUnit.SECONDS));
+            BlockedReader reader = new BlockedReader(d, "contract-interrupted-reader");
             Thread.sleep(20);
-            reader.interrupt();
-            reader.join(2000);
-            assertFalse(reader.isAlive(), "the interrupted reader returned");
-            assertInstanceOf(DeviceInterruptedException.class, thrown.get());
-            assertTrue(flagSet.get(), "the interrupt status is set again");
+            reader.thread.interrupt();
+            reader.thread.join(2000);
+            assertFalse(reader.thread.isAlive(), "the interrupted reader returned");
+            assertInstanceOf(DeviceInterruptedException.class, reader.thrown.get());
+            assertTrue(reader.interruptFlagSet.get(), "the interrupt status is set again");
             assertTrue(d.isOpen(), "an interrupt does not close the device");
 
             byte[] payload = payload(40, 7);
@@ -292,6 +259,35 @@ public abstract class LifecycleContract extends ContractHarness {
             TunTapDevice d = dut.device();
             assertSame(d, d.extension(TunTapDevice.class).orElseThrow(), "every device is its own TunTapDevice");
             assertTrue(d.extension(Runnable.class).isEmpty(), "an extension the device lacks is empty");
+        }
+    }
+
+    /** A thread that reads from the device until a read throws, and records how that read ended. */
+    private static final class BlockedReader {
+        final Thread thread;
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final AtomicLong endedAt = new AtomicLong();
+        final AtomicBoolean interruptFlagSet = new AtomicBoolean();
+
+        /** Starts the thread and returns once it is about to read. */
+        BlockedReader(TunTapDevice device, String name) throws InterruptedException {
+            CountDownLatch reading = new CountDownLatch(1);
+            thread = new Thread(() -> {
+                ByteBuffer dst = ByteBuffer.allocate(MAX_PACKET);
+                reading.countDown();
+                try {
+                    while (true) {
+                        dst.clear();
+                        device.read(dst);
+                    }
+                } catch (Throwable t) {
+                    endedAt.set(System.nanoTime());
+                    interruptFlagSet.set(Thread.currentThread().isInterrupted());
+                    thrown.set(t);
+                }
+            }, name);
+            thread.start();
+            assertTrue(reading.await(5, TimeUnit.SECONDS));
         }
     }
 }

@@ -173,7 +173,8 @@ public final class TestNetwork implements AutoCloseable {
      * Runs a program inside this network and waits for it (at most 60 s): a witness such as {@code ping},
      * {@code ip} or {@code tcpdump}. On Linux through {@code nsenter --net=PATH} (util-linux), which enters the
      * network namespace only: {@code /sys/class/net} there still shows the host's interfaces, so ask {@code ip}
-     * instead. Elsewhere on the host.
+     * instead. Elsewhere on the host. This is for a test's own witnesses only: the test kit itself never runs
+     * a program, and makes and configures the network and its devices through the library (unshare, rtnetlink).
      *
      * @param command the program and its arguments
      * @return its exit status and output
