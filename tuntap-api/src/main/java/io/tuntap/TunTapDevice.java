@@ -102,7 +102,9 @@ public interface TunTapDevice extends PacketChannel {
 
     /**
      * Assigns an address, with a peer if it has one ({@link Capability#PEER_ADDRESSES}). Without a peer the
-     * prefix is on-link, as on Linux.
+     * prefix is on-link, as on Linux. An IPv6 address can be bound to as soon as this returns while the link is
+     * up: Linux, the BSDs and macOS add it without duplicate address detection where the system has that
+     * option, and Windows waits for detection to finish.
      *
      * @param address the local address and prefix length, with its peer if any
      * @throws DeviceBusyException if the interface already has this local address

@@ -141,17 +141,20 @@ final class Rtnetlink implements AutoCloseable {
         return exchange(null, null);
     }
 
-    /** Adds an address; returns 0 or the kernel's errno (EEXIST: already there). */
+    /**
+     * Adds an address; returns 0 or the kernel's errno (EEXIST: already there). An IPv6 address goes without
+     * duplicate address detection, as the BSD backend adds it, so that it can be bound to when this returns.
+     */
     int addAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_NEWADDR, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL));
-        putAddressRequest(index, address);
+        putAddressRequest(index, address, address.local().isIpv4() ? 0 : Rtnl.IFA_F_NODAD);
         return exchange(null, null);
     }
 
     /** Removes an address; returns 0 or the kernel's errno (EADDRNOTAVAIL: not there). */
     int removeAddress(int index, DeviceAddress address) throws TunTapException {
         begin(RTM_DELADDR, (short) (NLM_F_REQUEST | NLM_F_ACK));
-        putAddressRequest(index, address);
+        putAddressRequest(index, address, 0);
         return exchange(null, null);
     }
 
@@ -194,11 +197,11 @@ final class Rtnetlink implements AutoCloseable {
         buf.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
     }
 
-    private void putAddressRequest(int index, DeviceAddress address) {
+    private void putAddressRequest(int index, DeviceAddress address, int flags) {
         IpPrefix prefix = address.local();
         byte[] local = prefix.address().getAddress();
         buf.put((byte) (prefix.isIpv4() ? Sys.AF_INET : Sys.AF_INET6)).put((byte) prefix.prefixLength())
-                .put((byte) 0).put((byte) 0).putInt(index);
+                .put((byte) flags).put((byte) 0).putInt(index);
         // As iproute2 does: IFA_LOCAL is the interface's own address and IFA_ADDRESS the peer; without a peer
         // both are the local address, and the prefix is on-link.
         putBytesAttribute(IFA_LOCAL, local);

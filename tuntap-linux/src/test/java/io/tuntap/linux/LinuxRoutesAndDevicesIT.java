@@ -15,7 +15,9 @@ import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.testkit.RequiresRealDevice;
 import io.tuntap.testkit.TestNetwork;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +99,33 @@ class LinuxRoutesAndDevicesIT {
             tun.removeAddress(p2p4.local());
             assertFalse(ip("addr", "show", "dev", "tr1").contains("10.73.0.1"));
         }
+    }
+
+    @Test
+    void anIpv6AddressCanBeBoundToWhenOpenReturns() throws Exception {
+        // Without IFA_F_NODAD the kernel marks the address tentative until its delayed DAD work runs: about a
+        // second on a tap, which probes the link; a moment on a tun, which does not. A bind then fails. The
+        // namespace turns DAD off for addresses the tests add with ip; here it is on, as on a host.
+        ns.execOrFail("sysctl", "-qw", "net.ipv6.conf.default.accept_dad=1");
+        ns.run(() -> {
+            try (TunTapDevice tap = TunTap.open(DeviceConfig.tap().name("tr3").address("fd74::1/64").build());
+                    TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tr4").address("fd75::1/64").build());
+                    DatagramSocket onTap = new DatagramSocket(new InetSocketAddress("fd74::1", 0));
+                    DatagramSocket onTun = new DatagramSocket(new InetSocketAddress("fd75::1", 0))) {
+                assertTrue(onTap.isBound() && onTun.isBound());
+                assertTrue(tap.isOpen() && tun.isOpen());
+            }
+            return null;
+        });
+        ns.run(() -> {
+            try (TunTapDevice tap = TunTap.open(DeviceConfig.tap().name("tr3").build())) {
+                tap.addAddress(IpPrefix.parse("fd76::1/64"));
+                String shown = ip("-6", "addr", "show", "dev", "tr3");
+                // The kernel's own link-local address is still tentative; the one added here is not.
+                assertTrue(shown.lines().anyMatch(l -> l.contains("fd76::1/64") && !l.contains("tentative")), shown);
+            }
+            return null;
+        });
     }
 
     @Test

@@ -70,6 +70,13 @@ public final class Rtnl {
 
     public static final short IFA_ADDRESS = 1;
     public static final short IFA_LOCAL = 2;
+    /**
+     * {@code ifa_flags} of an IPv6 address: no duplicate address detection (include/uapi/linux/if_addr.h). In
+     * net/ipv6/addrconf.c ipv6_add_addr, an address without it starts {@code IFA_F_TENTATIVE}, and the delayed
+     * addrconf_dad_work clears that later, even on a {@code IFF_NOARP} tun where no probe is sent: until then a
+     * socket cannot bind to it ({@code EADDRNOTAVAIL}).
+     */
+    public static final byte IFA_F_NODAD = 0x02;
 
     /** {@code ifi_flags}: administratively up. */
     public static final int IFF_UP = 0x1;
