@@ -13,8 +13,8 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar benchmarks.jar SCENARIO ...",
-            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
-            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
+            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch[N], tun-io, netty-tun, tuntap-netty",
+            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch[N], tun-io, netty-tun, tuntap-netty",
             "  queues  write|read DEV SIZE COUNT QUEUES RUNS   tuntap with N queues and N threads (multi_queue DEV)",
             "  calls   DEV COUNT RUNS                   ns per read() that finds the queue empty (one EAGAIN)",
             "  forward LIB NS_A DEV_A NS_B DEV_B        LIB: tuntap, tuntap-vnet, tun-io, netty-tun",
