@@ -2,6 +2,7 @@
 package io.tuntap.linux.jna;
 
 import com.sun.jna.Native;
+import io.tuntap.posix.ParkingPoller;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
@@ -107,6 +108,12 @@ final class FfmLinuxLibC implements LinuxLibC {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** The JNA binding's: the process's epoll poller. */
+    @Override
+    public ParkingPoller parkingPoller() {
+        return jna.parkingPoller();
     }
 
     @Override
