@@ -83,8 +83,12 @@ abstract class AbstractBsdProvider implements TunTapProvider {
         return BsdTunTapDevice.open(probe().context, system, name(), config);
     }
 
-    /** Adopts a descriptor through {@link BsdAdopter}, for the systems that override {@code adopt}. */
-    TunTapDevice adoptWith(int[] fds) throws TunTapException {
+    /**
+     * Takes over a tun or tap descriptor (a utun control socket on macOS), learning name and mode from it; see
+     * {@link BsdAdopter} for what each system answers.
+     */
+    @Override
+    public TunTapDevice adopt(int[] fds) throws TunTapException {
         availability().ensureAvailable(name());
         return BsdAdopter.adopt(probe().context, system, fds);
     }

@@ -213,6 +213,19 @@ final class FakeFreeBsd extends FakeKernel {
         }
     }
 
+    /**
+     * freebsd-src sys/dev/null/null.c (commit 039ea811636f) null_ioctl: FIONBIO is 0, anything else but
+     * DIOCSKERNELDUMP and FIOASYNC is ENOIOCTL, which devfs (sys/fs/devfs/devfs_vnops.c devfs_ioctl) hands the
+     * caller as ENOTTY.
+     */
+    @Override
+    void otherFdIoctl(Fd f, long request, long arg) throws Err {
+        if (f instanceof NullFd && is(request, io.tuntap.bsd.jna.BsdAbi.FIONBIO, 4)) {
+            return;
+        }
+        throw new Err(ENOTTY);
+    }
+
     @Override
     void otherSocketIoctl(SocketFd socket, long request, long arg) throws Err {
         if (is(request, abi.siocsifname, 32)) {

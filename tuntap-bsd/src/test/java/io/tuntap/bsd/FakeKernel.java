@@ -124,6 +124,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         int bytes;
     }
 
+    /** {@code /dev/null}: a character device of the memory driver that no tun/tap ioctl reaches. */
+    static final class NullFd extends Fd {
+    }
+
     static final class PipeFd extends Fd {
         final Pipe pipe;
         final boolean readEnd;
@@ -367,6 +371,11 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized int open(String path, int flags) {
         count("open");
+        if (path.equals("/dev/null")) {
+            NullFd f = new NullFd(); // mode 0666: anyone opens it
+            f.statusFlags = flags & BsdAbi.O_NONBLOCK;
+            return newFd(f);
+        }
         if (!root) {
             return fail(EPERM);
         }
@@ -824,6 +833,68 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
      */
     int minLinkLength(boolean gateway) {
         return 8;
+    }
+
+    // ---- fstat ------------------------------------------------------------------------------------
+
+    /**
+     * This OS's {@code struct stat}, literally: {sizeof, offset of st_mode, offset of st_rdev, width of dev_t};
+     * null where the backend never calls fstat.
+     */
+    int[] statLayout() {
+        return null;
+    }
+
+    /** This OS's {@code makedev(major, minor)}. */
+    long makedev(int major, int minor) {
+        throw new AssertionError("no device numbers on this fake");
+    }
+
+    /** The character major of {@code driver} ("tun", "tap", "mem"). */
+    int major(String driver) {
+        throw new AssertionError("no device numbers on this fake");
+    }
+
+    /** S_IFCHR, S_IFIFO and S_IFSOCK of sys/sys/stat.h (the same on every BSD). */
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFIFO = 0010000;
+    private static final int S_IFSOCK = 0140000;
+
+    @Override
+    public synchronized int fstat(int fd, long stat) {
+        count("fstat");
+        int[] l = statLayout();
+        if (l == null) {
+            throw new AssertionError("fstat is not called on " + abi);
+        }
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        ByteBuffer b = at(stat, l[0]);
+        for (int i = 0; i < l[0]; i++) {
+            b.put(i, (byte) 0x5a); // what the kernel does not set here must not be read
+        }
+        int mode;
+        long rdev = 0;
+        if (f instanceof DeviceFd d) {
+            mode = S_IFCHR | 0600;
+            rdev = makedev(major(d.iface.driver), unitOf(d.iface.driver, d.iface.name));
+        } else if (f instanceof NullFd) {
+            mode = S_IFCHR | 0666;
+            rdev = makedev(major("mem"), 2); // minor 2 of the memory driver: /dev/null
+        } else if (f instanceof PipeFd) {
+            mode = S_IFIFO | 0600;
+        } else {
+            mode = S_IFSOCK | 0777;
+        }
+        b.putInt(l[1], mode);
+        if (l[3] == 8) {
+            b.putLong(l[2], rdev);
+        } else {
+            b.putInt(l[2], (int) rdev);
+        }
+        return 0;
     }
 
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */

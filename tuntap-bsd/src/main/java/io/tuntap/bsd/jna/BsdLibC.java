@@ -32,4 +32,10 @@ public interface BsdLibC {
      * Returns 0 or -1 (ENOMEM when the room was too small).
      */
     int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
+
+    /**
+     * fstat(2) into the {@code struct stat} of {@link Stat#size} bytes at {@code stat}. Returns 0 or -1. Used on
+     * OpenBSD and NetBSD only, where the layout is known ({@link Stat}).
+     */
+    int fstat(int fd, long stat);
 }
