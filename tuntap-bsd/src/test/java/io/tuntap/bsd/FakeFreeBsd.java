@@ -52,6 +52,15 @@ final class FakeFreeBsd extends FakeKernel {
         return new int[] {152, 5, 8, 12, 8, 4, -1, -1};
     }
 
+    /**
+     * freebsd-src sys/sys/socket.h: CMSG_DATA at _ALIGN(12) = 16 (_ALIGNBYTES sizeof(register_t) - 1 on amd64),
+     * MSG_NOSIGNAL 0x20000, MSG_CMSG_CLOEXEC 0x40000.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x20000, 0x40000};
+    }
+
     @Override
     int ifreqSize() {
         return 32;

@@ -73,6 +73,15 @@ final class FakeNetBsd extends FakeKernel {
         return new int[] {120, 4, 8, 12, 8, 4, -1, -1};
     }
 
+    /**
+     * NetBSD/src sys/sys/socket.h 1.131.4.1: CMSG_DATA at __CMSG_ALIGN(12) = 16 (__ALIGNBYTES 7 on amd64),
+     * MSG_NOSIGNAL 0x400, MSG_CMSG_CLOEXEC 0x800.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x400, 0x800};
+    }
+
     @Override
     int ifreqSize() {
         return 144;

@@ -43,6 +43,15 @@ final class FakeOpenBsd extends FakeKernel {
         return new int[] {96, 5, 16, 12, 8, 6, 10, 4};
     }
 
+    /**
+     * openbsd/src sys/sys/socket.h 1.108: CMSG_DATA at _ALIGN(12) = 16 (_ALIGNBYTES 7 on amd64), MSG_NOSIGNAL
+     * 0x400, MSG_CMSG_CLOEXEC 0x800.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x400, 0x800};
+    }
+
     @Override
     int ifreqSize() {
         return 32;

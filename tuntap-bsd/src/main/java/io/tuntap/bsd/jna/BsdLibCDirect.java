@@ -40,6 +40,24 @@ public final class BsdLibCDirect implements BsdLibC {
     public native int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
 
     @Override
+    public native int bind(int fd, long addr, int len);
+
+    @Override
+    public native int listen(int fd, int backlog);
+
+    @Override
+    public native int accept(int fd, long addr, long addrlen);
+
+    @Override
+    public native long sendmsg(int fd, long msg, int flags);
+
+    @Override
+    public native long recvmsg(int fd, long msg, int flags);
+
+    @Override
+    public native int getpeereid(int fd, long uid, long gid);
+
+    @Override
     public int fstat(int fd, long stat) {
         return Fstat.fstat(fd, stat);
     }
