@@ -107,8 +107,11 @@ public abstract class VirtualThreadContract extends ContractHarness {
     /**
      * Waits until {@code t} is parked: its state WAITING or TIMED_WAITING with no native frame on its stack.
      * Fails if it is not within {@value #PARK_WAIT_SECONDS} s.
+     *
+     * @param t a started virtual thread about to wait
+     * @throws InterruptedException if the calling thread is interrupted
      */
-    protected static void awaitParked(Thread t) throws InterruptedException {
+    public static void awaitParked(Thread t) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PARK_WAIT_SECONDS);
         String last = "";
         while (System.nanoTime() < deadline) {
