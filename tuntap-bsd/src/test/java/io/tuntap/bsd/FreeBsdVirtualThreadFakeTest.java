@@ -2,10 +2,6 @@
 package io.tuntap.bsd;
 
 import io.tuntap.DeviceConfig;
-import io.tuntap.DeviceMode;
-import io.tuntap.MacAddress;
-import io.tuntap.TapDevice;
-import io.tuntap.testkit.ChannelPeer;
 import io.tuntap.testkit.VirtualThreadContract;
 
 /**
@@ -17,10 +13,6 @@ class FreeBsdVirtualThreadFakeTest extends VirtualThreadContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
-        FakeKernel kernel = new FakeFreeBsd(15);
-        BsdTunTapDevice device = Fakes.open(kernel, config);
-        MacAddress hostMac = config.mode() == DeviceMode.TAP ? ((TapDevice) device).macAddress() : null;
-        return new DeviceUnderTest(device, new ChannelPeer(kernel.host(device.name()), config.mode(), hostMac,
-                REMOTE_MAC), null);
+        return FreeBsdFakeContractTest.openOnFake(config);
     }
 }
