@@ -3,8 +3,6 @@ package io.tuntap.bsd;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.Route;

@@ -8,7 +8,6 @@ import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
-import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.LinkDownException;
@@ -109,10 +108,7 @@ final class LinuxErrors {
 
     /** A read whose buffer is too small for the packet, which was dropped. */
     static PacketTooLargeException readTooLarge(String device, int length, int room, int alwaysEnough) {
-        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + device,
-                "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
-                        + "dropped. Give read() a buffer with at least MTU bytes remaining (" + alwaysEnough
-                        + " is always enough)"));
+        return ErrorMessages.readTooLarge(device, length, room, 0, alwaysEnough);
     }
 
     /** A write of no bytes, refused before the system call. */
