@@ -66,6 +66,18 @@ public final class BsdErrno {
     public static final int ENOBUFS = 55; // FreeBSD :123, xnu :172
     /** Host is down. */
     public static final int EHOSTDOWN = 64; // FreeBSD :137, xnu :187
+    /** Broken pipe: the peer closed. */
+    public static final int EPIPE = 32; // FreeBSD :89, xnu :124
+    /** Socket operation on non-socket. */
+    public static final int ENOTSOCK = 38; // FreeBSD :103, xnu :137
+    /** Address already in use: a Unix socket's path exists. */
+    public static final int EADDRINUSE = 48; // FreeBSD :114, xnu :163
+    /** Connection reset by peer. */
+    public static final int ECONNRESET = 54; // FreeBSD :122, xnu :171
+    /** Socket is not connected. */
+    public static final int ENOTCONN = 57; // FreeBSD :125, xnu :174
+    /** Connection refused: nothing listens on the path. */
+    public static final int ECONNREFUSED = 61; // FreeBSD :129, xnu :180
 
     /** The table of the constants above. */
     public static final ErrorCodes TABLE = ErrorCodes.of("errno", MethodHandles.lookup());
