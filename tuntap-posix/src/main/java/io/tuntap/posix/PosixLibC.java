@@ -12,7 +12,8 @@ package io.tuntap.posix;
  *
  * <p>{@code ioctl} and {@code fcntl} are variadic in C. A fixed-arity binding passes the third argument the
  * way a variadic one is passed on x86-64 (System V) and on Linux and BSD arm64, but not on Apple arm64, whose
- * ABI puts variadic arguments on the stack: a macOS implementation must bind them as variadic.
+ * ABI puts variadic arguments on the stack: a macOS implementation must bind them as variadic, as
+ * {@link ForeignPosixLibC} does on every OS.
  */
 public interface PosixLibC {
 
