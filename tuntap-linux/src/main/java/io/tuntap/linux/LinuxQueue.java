@@ -270,19 +270,7 @@ final class LinuxQueue implements PacketChannel {
             if (uring == null || vnet == VnetMode.SPLIT) {
                 return batches.fill(dsts, count);
             }
-            Mechanism m = readChoice.next();
-            boolean timed = readChoice.sampling();
-            long start = timed ? System.nanoTime() : 0;
-            int waits = readWaits;
-            int n = m == Mechanism.IO_URING ? uring.readPackets(dsts, count) : UringBatchIo.NOT_HANDLED;
-            if (n == UringBatchIo.NOT_HANDLED) {
-                timed &= m == Mechanism.PLAIN; // io_uring declined (a heap buffer): no timing of either
-                n = batches.fill(dsts, count);
-            }
-            if (timed && waits == readWaits) {
-                readChoice.record(m, System.nanoTime() - start, n);
-            }
-            return n;
+            return chosenBatch(true, dsts, count);
         } finally {
             gate.exitRead();
         }
@@ -401,22 +389,7 @@ final class LinuxQueue implements PacketChannel {
             BatchChecks.checkWriteBatch(srcs, count);
             gate.enterWrite();
             try {
-                Mechanism m = writeChoice.next();
-                boolean timed = writeChoice.sampling();
-                long start = timed ? System.nanoTime() : 0;
-                int waits = writeWaits;
-                int n = m == Mechanism.IO_URING ? uring.writePackets(srcs, count) : UringBatchIo.NOT_HANDLED;
-                if (n == UringBatchIo.NOT_HANDLED) {
-                    timed &= m == Mechanism.PLAIN; // io_uring declined (a heap buffer): no timing of either
-                    for (int i = 0; i < count; i++) {
-                        writeOne(srcs[i]);
-                    }
-                    n = count;
-                }
-                if (timed && waits == writeWaits) {
-                    writeChoice.record(m, System.nanoTime() - start, n);
-                }
-                return n;
+                return chosenBatch(false, srcs, count);
             } finally {
                 gate.exitWrite();
             }
@@ -425,10 +398,7 @@ final class LinuxQueue implements PacketChannel {
         gate.enterWrite();
         try {
             if (offloadWriter == null || offloadWriter.refused()) {
-                for (int i = 0; i < count; i++) { // one pass of the gate for the batch
-                    writeOne(srcs[i]);
-                }
-                return count;
+                return writeEach(srcs, count);
             }
             for (int i = 0; i < count; i++) {
                 checkWriteLength(srcs[i], srcs[i].remaining());
@@ -438,6 +408,36 @@ final class LinuxQueue implements PacketChannel {
         } finally {
             gate.exitWrite();
         }
+    }
+
+    /**
+     * A batch of whole packets on the mechanism its direction's {@link BatchChoice} picks, timed when the choice
+     * asks (unless it waited in poll, or io_uring declined it for a heap buffer). Inside the gate.
+     */
+    private int chosenBatch(boolean reading, ByteBuffer[] buffers, int count) throws TunTapException {
+        BatchChoice choice = reading ? readChoice : writeChoice;
+        Mechanism m = choice.next();
+        boolean timed = choice.sampling();
+        long start = timed ? System.nanoTime() : 0;
+        int waits = reading ? readWaits : writeWaits;
+        int n = m != Mechanism.IO_URING ? UringBatchIo.NOT_HANDLED
+                : reading ? uring.readPackets(buffers, count) : uring.writePackets(buffers, count);
+        if (n == UringBatchIo.NOT_HANDLED) {
+            timed &= m == Mechanism.PLAIN;
+            n = reading ? batches.fill(buffers, count) : writeEach(buffers, count);
+        }
+        if (timed && waits == (reading ? readWaits : writeWaits)) {
+            choice.record(m, System.nanoTime() - start, n);
+        }
+        return n;
+    }
+
+    /** Writes the packets one by one, inside the caller's pass of the gate. */
+    private int writeEach(ByteBuffer[] srcs, int count) throws TunTapException {
+        for (int i = 0; i < count; i++) {
+            writeOne(srcs[i]);
+        }
+        return count;
     }
 
     /** True once the kernel refused a coalesced packet: from then on this queue writes packets one by one. */
