@@ -195,6 +195,24 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
                 + " backend does not offer it on this system");
     }
 
+    /**
+     * {@code setPersistent} for a device whose persistence is fixed: asking for what it is already does
+     * nothing, asking for the other fails.
+     *
+     * @param wanted what the caller asked for
+     * @param fixed whether this device persists
+     * @param why why it cannot change, and what to do instead
+     * @throws DeviceClosedException if the device is closed
+     * @throws UnsupportedFeatureException if {@code wanted} is not {@code fixed}, with error code 0
+     */
+    protected final void keepPersistence(boolean wanted, boolean fixed, String why) throws TunTapException {
+        ensureOpen("setPersistent");
+        if (wanted != fixed) {
+            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(" + wanted
+                    + ") on " + name, why));
+        }
+    }
+
     // ---- optional features --------------------------------------------------------------------------
 
     /** Throws {@link UnsupportedFeatureException} unless overridden. */

@@ -8,7 +8,6 @@ import io.tuntap.IpPrefix;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
-import io.tuntap.spi.ErrorMessages;
 import java.util.List;
 import java.util.Set;
 
@@ -153,10 +152,7 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent) {
-            throw ErrorMessages.unsupported("setPersistent", name(), Capability.PERSISTENT, "a unit of the STREAMS "
-                    + "tun/tap driver lives as long as its control stream; closing the device frees it");
-        }
+        keepPersistence(persistent, false, "a unit of the STREAMS tun/tap driver lives as long as its control "
+                + "stream; closing the device frees it");
     }
 }

@@ -15,7 +15,6 @@ import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.EventDispatcher;
@@ -240,11 +239,8 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(true) on "
-                    + name(), "a memory device lives only as long as its pair; it cannot be persistent"));
-        }
+        keepPersistence(persistent, false, "a memory device lives only as long as its pair; it cannot be "
+                + "persistent");
     }
 
     /** A TUN end: bare IP packets. */

@@ -9,7 +9,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
@@ -136,12 +135,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             if (config.up() && !config.addresses().isEmpty()) {
                 ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
             }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
+            device.addConfigured(config);
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -277,12 +271,8 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (!persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(false) on "
-                    + name(), "a tap-windows6 adapter is an installed device and always persists; remove it in "
-                    + "Device Manager or with the adapter removal of this library (administrator)"));
-        }
+        keepPersistence(persistent, true, "a tap-windows6 adapter is an installed device and always persists; "
+                + "remove it in Device Manager or with the adapter removal of this library (administrator)");
     }
 
     @Override

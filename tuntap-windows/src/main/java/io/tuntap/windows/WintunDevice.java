@@ -5,14 +5,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.platform.win32.Guid;
 import com.sun.jna.ptr.LongByReference;
 import io.tuntap.Capability;
-import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.OpenPolicy;
-import io.tuntap.Route;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
@@ -136,12 +134,7 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
             if (config.mtu().isPresent()) {
                 device.setMtu(config.mtu().getAsInt());
             }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
+            device.addConfigured(config);
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -228,13 +221,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent == created) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent("
-                    + persistent + ") on " + name(), "whether a Wintun adapter persists is fixed when it is opened: "
-                    + "one created by this library is removed when its device closes; open an existing adapter for "
-                    + "one that stays"));
-        }
+        keepPersistence(persistent, !created, "whether a Wintun adapter persists is fixed when it is opened: one "
+                + "created by this library is removed when its device closes; open an existing adapter for one that "
+                + "stays");
     }
 
     @Override
