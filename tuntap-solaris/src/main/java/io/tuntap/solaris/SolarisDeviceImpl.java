@@ -27,6 +27,8 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     SolarisDeviceImpl(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,
             DeviceMode mode) {
         super(mode, link.name, index, capabilities);
+        fixPersistence(false, "a unit of the STREAMS tun/tap driver lives as long as its control stream; closing the "
+                + "device frees it");
         this.link = link;
         this.os = os;
         this.config = config;
@@ -144,15 +146,4 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
         routes.remove(route);
     }
 
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return false;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        keepPersistence(persistent, false, "a unit of the STREAMS tun/tap driver lives as long as its control "
-                + "stream; closing the device frees it");
-    }
 }

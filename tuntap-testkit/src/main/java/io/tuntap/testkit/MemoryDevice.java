@@ -50,6 +50,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
 
     MemoryDevice(DeviceConfig config, String name, int index, Runnable onClose) {
         super(config.mode(), name, index, capabilities(config.mode()));
+        fixPersistence(false, "a memory device lives only as long as its pair; it cannot be persistent");
         this.onClose = onClose;
         this.mtu = config.mtu().orElse(1500);
         this.up = config.up();
@@ -229,18 +230,6 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
             throw new DeviceNotFoundException("removeRoute", 0, ErrorMessages.failed("removeRoute(" + route + ") on "
                     + name(), "there is no such route; it has " + routes));
         }
-    }
-
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return false;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        keepPersistence(persistent, false, "a memory device lives only as long as its pair; it cannot be "
-                + "persistent");
     }
 
     /** A TUN end: bare IP packets. */

@@ -45,6 +45,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
     private WintunDevice(String name, IpInterface ipi, UUID guid, String version, WintunChannel channel,
             boolean created) {
         super(DeviceMode.TUN, name, ipi, CAPABILITIES, guid, "wintun", version);
+        // An adapter this object created goes away on close; one it opened stays.
+        fixPersistence(!created, "whether a Wintun adapter persists is fixed when it is opened: one created by this "
+                + "library is removed when its device closes; open an existing adapter for one that stays");
         this.channel = channel;
         this.created = created;
         attachQueues(List.of(channel));
@@ -210,20 +213,6 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
                     + "Wintun adapter is connected exactly while a session is open; close the device to take the link "
                     + "down"));
         }
-    }
-
-    /** False for an adapter this object created (it goes away on close), true for one it opened. */
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return !created;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        keepPersistence(persistent, !created, "whether a Wintun adapter persists is fixed when it is opened: one "
-                + "created by this library is removed when its device closes; open an existing adapter for one that "
-                + "stays");
     }
 
     @Override
