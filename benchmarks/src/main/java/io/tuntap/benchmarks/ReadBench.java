@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 
 /**
  * Read throughput, drain style, as the C baseline {@code tunread}: a UDP socket fills the device's queue
@@ -161,53 +162,44 @@ final class ReadBench {
                 Counter counter = new Counter();
                 NettyTun tun = NettyTun.open(null, dev, counter);
                 tun.channel.config().setAutoRead(false);
-                return new Reader() {
-                    @Override
-                    public int drain(int queued) throws Exception {
-                        counter.expect(queued);
-                        tun.channel.read();
-                        counter.done.await();
-                        return queued;
-                    }
-
-                    @Override
-                    public void close() {
-                        tun.close();
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return tun.loopCpuNanos();
-                    }
-                };
+                return channelReader(counter, tun.channel, tun::loopCpuNanos, tun::close);
             }
             case "tuntap-netty": {
                 Counter counter = new Counter();
                 NettyTuntap tun = NettyTuntap.open(dev, 32, counter);
-                return new Reader() {
-                    @Override
-                    public int drain(int queued) throws Exception {
-                        counter.expect(queued);
-                        tun.channel.read();
-                        counter.done.await();
-                        return queued;
-                    }
-
-                    @Override
-                    public void close() {
-                        tun.close();
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return tun.loopCpuNanos();
-                    }
-                };
+                return channelReader(counter, tun.channel, tun::loopCpuNanos, tun::close);
             }
             default:
                 Main.usage(false);
                 throw new AssertionError();
         }
+    }
+
+    /**
+     * A Netty channel with auto-read off as a reader: each drain asks for a read and lets {@link Counter} ask for
+     * more until the queued count came; CPU time is the event loop thread's.
+     */
+    private static Reader channelReader(Counter counter, io.netty.channel.Channel channel, LongSupplier loopCpuNanos,
+            Runnable close) {
+        return new Reader() {
+            @Override
+            public int drain(int queued) throws Exception {
+                counter.expect(queued);
+                channel.read();
+                counter.done.await();
+                return queued;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+
+            @Override
+            public long cpuNanos() {
+                return loopCpuNanos.getAsLong();
+            }
+        };
     }
 
     /** Counts packets on the event loop and asks for more after each read burst until the expected count. */

@@ -99,13 +99,12 @@ final class NettyTunnel implements AutoCloseable {
     }
 
     /** Device to socket: each packet becomes one datagram to the connected peer. */
-    private static final class DeviceToSocket extends ChannelInboundHandlerAdapter {
+    private static final class DeviceToSocket extends Failures {
         private final Channel socket;
-        private final AtomicReference<Throwable> failure;
 
         DeviceToSocket(Channel socket, AtomicReference<Throwable> failure) {
+            super(failure);
             this.socket = socket;
-            this.failure = failure;
         }
 
         @Override
@@ -116,11 +115,6 @@ final class NettyTunnel implements AutoCloseable {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             socket.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failure.compareAndSet(null, cause); // a packet the device refused, say: the tunnel goes on
         }
     }
 
@@ -145,8 +139,8 @@ final class NettyTunnel implements AutoCloseable {
         }
     }
 
-    /** Keeps the first error of the socket's pipeline (a refused datagram, say). */
-    private static final class Failures extends ChannelInboundHandlerAdapter {
+    /** Keeps the first error of a pipeline (a packet the device refused, say): the tunnel goes on. */
+    private static class Failures extends ChannelInboundHandlerAdapter {
         private final AtomicReference<Throwable> failure;
 
         Failures(AtomicReference<Throwable> failure) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -49,6 +50,7 @@ class TunTapChannelIT {
     static final class Pinged extends ChannelInboundHandlerAdapter {
         private final EchoResponder responder = EchoResponder.forTun();
         final AtomicInteger answered = new AtomicInteger();
+        final BlockingQueue<ByteBuffer> packets = new LinkedBlockingQueue<>();
         final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
         final AtomicInteger inactive = new AtomicInteger();
@@ -56,6 +58,7 @@ class TunTapChannelIT {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf packet = (ByteBuf) msg;
+            packets.add(ByteBuffer.wrap(ByteBufUtil.getBytes(packet)));
             try {
                 ByteBuf reply = ctx.alloc().directBuffer(packet.readableBytes() + 64);
                 int n = responder.respond(packet.nioBuffer(), reply.nioBuffer(0, reply.capacity()));
@@ -108,154 +111,115 @@ class TunTapChannelIT {
         assertTrue(handler.errors.isEmpty(), () -> "errors: " + handler.errors);
     }
 
-    @Test
-    void pingIsAnsweredThroughTheEpollEventLoop(TestNetwork net) throws Exception {
-        pingIsAnswered(net, true, "10.77.1");
+    /** One path under test: its device, channel (registered, with a {@link Pinged} handler) and event loop. */
+    record Path(boolean epoll, String subnet, TunDevice tun, TunTapChannel channel, Pinged handler,
+            EventLoopGroup group) {
     }
 
-    @Test
-    void pingIsAnsweredThroughTheReaderThread(TestNetwork net) throws Exception {
-        pingIsAnswered(net, false, "10.77.2");
+    /** What a test does on each path. */
+    interface Scenario {
+        void run(Path path) throws Exception;
     }
 
-    private static void pingIsAnswered(TestNetwork net, boolean epoll, String subnet) throws Exception {
-        EventLoopGroup group = group(epoll);
-        try {
-            TunDevice tun = open(net, subnet);
-            TunTapChannel channel = new TunTapChannel(tun);
-            Pinged handler = new Pinged();
-            channel.pipeline().addLast(handler);
-            group.register(channel).sync();
-            assertEquals(epoll, channel.isEventLoopNative());
-            pingAnswered(net, subnet, handler);
-        } finally {
-            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+    /**
+     * Runs {@code scenario} on the epoll path, then on the reader-thread path, each with a device of its own in
+     * subnet {@code 10.77.firstSubnet} and the next one.
+     */
+    private static void onBothPaths(TestNetwork net, int firstSubnet, boolean autoRead, Scenario scenario)
+            throws Exception {
+        for (boolean epoll : List.of(true, false)) {
+            String subnet = "10.77." + (firstSubnet + (epoll ? 0 : 1));
+            EventLoopGroup group = group(epoll);
+            try {
+                TunDevice tun = open(net, subnet);
+                TunTapChannel channel = new TunTapChannel(tun);
+                channel.config().setAutoRead(autoRead);
+                Pinged handler = new Pinged();
+                channel.pipeline().addLast(handler);
+                group.register(channel).sync();
+                assertEquals(epoll, channel.isEventLoopNative());
+                scenario.run(new Path(epoll, subnet, tun, channel, handler, group));
+            } catch (AssertionError e) {
+                throw new AssertionError((epoll ? "epoll event loop: " : "reader thread: ") + e.getMessage(), e);
+            } finally {
+                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            }
         }
+    }
+
+    @Test
+    void pingIsAnswered(TestNetwork net) throws Exception {
+        onBothPaths(net, 1, true, p -> pingAnswered(net, p.subnet(), p.handler()));
     }
 
     @Test
     void deviceEventsArriveAsUserEvents(TestNetwork net) throws Exception {
-        for (boolean epoll : List.of(true, false)) {
-            EventLoopGroup group = group(epoll);
-            try {
-                TunDevice tun = open(net, epoll ? "10.77.3" : "10.77.4");
-                TunTapChannel channel = new TunTapChannel(tun);
-                Pinged handler = new Pinged();
-                channel.pipeline().addLast(handler);
-                group.register(channel).sync();
-                int mtu = tun.mtu() - 100;
-                tun.setMtu(mtu);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-                Object event;
-                do {
-                    event = handler.events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } while (event != null && !(event instanceof DeviceEvent.MtuChanged));
-                assertEquals(new DeviceEvent.MtuChanged(mtu), event, "epoll " + epoll);
-            } finally {
-                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-            }
-        }
+        onBothPaths(net, 3, true, p -> {
+            int mtu = p.tun().mtu() - 100;
+            p.tun().setMtu(mtu);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            Object event;
+            do {
+                event = p.handler().events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } while (event != null && !(event instanceof DeviceEvent.MtuChanged));
+            assertEquals(new DeviceEvent.MtuChanged(mtu), event);
+        });
     }
 
     @Test
     void closingTheChannelClosesTheDeviceAndTheInterfaceGoes(TestNetwork net) throws Exception {
-        for (boolean epoll : List.of(true, false)) {
-            EventLoopGroup group = group(epoll);
-            try {
-                TunDevice tun = open(net, epoll ? "10.77.5" : "10.77.6");
-                TunTapChannel channel = new TunTapChannel(tun);
-                Pinged handler = new Pinged();
-                channel.pipeline().addLast(handler);
-                group.register(channel).sync();
-                assertEquals(0, net.exec("ip", "link", "show", "dev", tun.name()).exitCode());
-                channel.close().sync();
-                assertFalse(channel.isOpen());
-                assertFalse(tun.isOpen());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-                while (handler.inactive.get() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(10); // channelInactive comes in a task after the close
-                }
-                assertEquals(1, handler.inactive.get());
-                assertNotEquals(0, net.exec("ip", "link", "show", "dev", tun.name()).exitCode(),
-                        "the interface is still there after its only handle closed");
-                assertTrue(handler.errors.isEmpty(), () -> "errors: " + handler.errors);
-            } finally {
-                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        onBothPaths(net, 5, true, p -> {
+            assertEquals(0, net.exec("ip", "link", "show", "dev", p.tun().name()).exitCode());
+            p.channel().close().sync();
+            assertFalse(p.channel().isOpen());
+            assertFalse(p.tun().isOpen());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (p.handler().inactive.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // channelInactive comes in a task after the close
             }
-        }
+            assertEquals(1, p.handler().inactive.get());
+            assertNotEquals(0, net.exec("ip", "link", "show", "dev", p.tun().name()).exitCode(),
+                    "the interface is still there after its only handle closed");
+            assertTrue(p.handler().errors.isEmpty(), () -> "errors: " + p.handler().errors);
+        });
     }
 
     @Test
     void shuttingTheEventLoopDownClosesTheChannel(TestNetwork net) throws Exception {
-        for (boolean epoll : List.of(true, false)) {
-            EventLoopGroup group = group(epoll);
-            TunDevice tun = open(net, epoll ? "10.77.7" : "10.77.8");
-            TunTapChannel channel = new TunTapChannel(tun);
-            channel.pipeline().addLast(new Pinged());
-            group.register(channel).sync();
-            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-            assertTrue(channel.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS), "epoll " + epoll);
-            assertFalse(tun.isOpen(), "epoll " + epoll);
-        }
+        onBothPaths(net, 7, true, p -> {
+            p.group().shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            assertTrue(p.channel().closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertFalse(p.tun().isOpen());
+        });
     }
 
     @Test
     void aPacketTheDeviceRefusesFailsItsWriteAndTheChannelGoesOn(TestNetwork net) throws Exception {
-        for (boolean epoll : List.of(true, false)) {
-            EventLoopGroup group = group(epoll);
-            try {
-                String subnet = epoll ? "10.77.9" : "10.77.10";
-                TunDevice tun = open(net, subnet);
-                TunTapChannel channel = new TunTapChannel(tun);
-                Pinged handler = new Pinged();
-                channel.pipeline().addLast(handler);
-                group.register(channel).sync();
-                // First nibble 1: neither IPv4 nor IPv6, which a TUN write refuses (PacketChannel's contract).
-                ChannelFuture write = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x10, 0, 0, 20}));
-                assertTrue(write.await(WAIT_SECONDS, TimeUnit.SECONDS));
-                assertInstanceOf(TunTapException.class, write.cause(), "epoll " + epoll);
-                assertTrue(channel.isOpen());
-                pingAnswered(net, subnet, handler);
-            } finally {
-                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-            }
-        }
+        onBothPaths(net, 9, true, p -> {
+            // First nibble 1: neither IPv4 nor IPv6, which a TUN write refuses (PacketChannel's contract).
+            ChannelFuture write = p.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x10, 0, 0, 20}));
+            assertTrue(write.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(TunTapException.class, write.cause());
+            assertTrue(p.channel().isOpen());
+            pingAnswered(net, p.subnet(), p.handler());
+        });
     }
 
     @Test
     void withAutoReadOffPacketsWaitForRead(TestNetwork net) throws Exception {
-        for (boolean epoll : List.of(true, false)) {
-            EventLoopGroup group = group(epoll);
-            try {
-                String subnet = epoll ? "10.77.11" : "10.77.12";
-                TunDevice tun = open(net, subnet);
-                TunTapChannel channel = new TunTapChannel(tun);
-                channel.config().setAutoRead(false);
-                BlockingQueue<ByteBuffer> packets = new LinkedBlockingQueue<>();
-                channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ByteBuf b = (ByteBuf) msg;
-                        packets.add(ByteBuffer.wrap(ByteBufUtil.getBytes(b)));
-                        b.release();
-                    }
-                });
-                group.register(channel).sync();
-                // One ping goes unanswered: nothing asked for it, so the packet stays in the queue.
-                net.exec("ping", "-c", "1", "-W", "1", subnet + ".2");
-                assertEquals(null, packets.poll(1, TimeUnit.SECONDS), "epoll " + epoll);
-                // The kernel may have queued packets of its own first: read until the echo request comes.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-                boolean echo = false;
-                while (!echo && System.nanoTime() < deadline) {
-                    channel.read();
-                    ByteBuffer p = packets.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-                    echo = p != null && Packets.parseEcho(p).isPresent();
-                }
-                assertTrue(echo, "epoll " + epoll + ": no echo request read after read()");
-            } finally {
-                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        onBothPaths(net, 11, false, p -> {
+            // One ping goes unanswered: nothing asked for it, so the packet stays in the queue.
+            net.exec("ping", "-c", "1", "-W", "1", p.subnet() + ".2");
+            assertNull(p.handler().packets.poll(1, TimeUnit.SECONDS));
+            // The kernel may have queued packets of its own first: read until the echo request comes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            boolean echo = false;
+            while (!echo && System.nanoTime() < deadline) {
+                p.channel().read();
+                ByteBuffer packet = p.handler().packets.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+                echo = packet != null && Packets.parseEcho(packet).isPresent();
             }
-        }
+            assertTrue(echo, "no echo request read after read()");
+        });
     }
 }
