@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.netty;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -11,7 +12,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The configuration of a {@link TunTapChannel}: Netty's own options plus {@link TunTapChannelOption#BATCH_SIZE}
  * and {@link TunTapChannelOption#READER_THREAD_FACTORY}. Packets are copied into buffers of the channel's
- * {@link io.netty.buffer.ByteBufAllocator} ({@link ChannelOption#ALLOCATOR}), direct and of the packet's size.
+ * {@link io.netty.buffer.ByteBufAllocator} ({@link ChannelOption#ALLOCATOR}; Netty's pooled allocator unless set),
+ * direct and of the packet's size.
  */
 public final class TunTapChannelConfig extends DefaultChannelConfig {
     /** The largest {@link TunTapChannelOption#BATCH_SIZE}. */
@@ -24,6 +26,9 @@ public final class TunTapChannelConfig extends DefaultChannelConfig {
 
     TunTapChannelConfig(TunTapChannel channel) {
         super(channel);
+        // Pooled direct buffers with per-thread caches: a packet's buffer comes from, and goes back to, the event
+        // loop's cache. Netty 4.2's default allocator (adaptive) can be set with ChannelOption.ALLOCATOR instead.
+        setAllocator(PooledByteBufAllocator.DEFAULT);
         readerThreads = new DefaultThreadFactory("tuntap-netty-" + channel.address().deviceName() + "-q"
                 + channel.address().queue(), true);
     }
