@@ -12,7 +12,6 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.posix.PosixCalls;
 import io.tuntap.posix.PosixLibC;
 import io.tuntap.testkit.ThreadAllocations;
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -68,13 +67,7 @@ class HostCallsAllocationIT {
             in.setByte(4, (byte) 0x60);
             long inAddress = Pointer.nativeValue(in);
             long outAddress = Pointer.nativeValue(out);
-            ByteBuffer directIn = ByteBuffer.allocateDirect(100); // shorter than a packet can be: readv
-            ByteBuffer heapIn = ByteBuffer.allocate(2000);
-            ByteBuffer directOut = ByteBuffer.allocateDirect(60);
-            directOut.put(0, (byte) 0x45);
-            ByteBuffer heapOut = ByteBuffer.allocate(60);
-            heapOut.put(0, (byte) 0x60);
-            ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+            PacketLoop loop = new PacketLoop(100); // shorter than a packet can be: readv
             long sink = 0;
             int framed = 0;
             for (int round = 0; round < 2; round++) { // the first round warms up (thread state, JIT)
@@ -83,15 +76,9 @@ class HostCallsAllocationIT {
                     for (int p = 0; p < 4; p++) {
                         sink += libc.write(peer, inAddress, 64);
                     }
-                    sink += q.read(directIn.clear());
-                    sink += q.read(heapIn.clear());
-                    batch[0].clear();
-                    batch[1].clear();
-                    sink += q.readPackets(batch, 2);
-                    sink += q.write(directOut.clear());
+                    sink += loop.pass(q);
                     sink += libc.read(peer, outAddress, 2048);
                     framed += out.getByte(3) == 2 && out.getByte(4) == 0x45 ? 1 : 0;
-                    sink += q.write(heapOut.clear());
                     sink += libc.read(peer, outAddress, 2048);
                     framed += out.getByte(3) == 28 && out.getByte(4) == 0x60 ? 1 : 0;
                 }
