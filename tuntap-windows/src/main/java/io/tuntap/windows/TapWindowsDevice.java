@@ -9,7 +9,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
@@ -53,6 +52,9 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
     TapWindowsDevice(TapChannel channel, IpInterface ipi, TapAdapter adapter, DeviceMode mode, String name,
             String version, int driverMtu, MacAddress mac, Set<Capability> capabilities) {
         super(mode, name, ipi, capabilities, adapter.guid(), adapter.driver(), version);
+        // A tap-windows6 adapter is an installed device that stays.
+        fixPersistence(true, "a tap-windows6 adapter is an installed device and always persists; remove it in "
+                + "Device Manager or with the adapter removal of this library (administrator)");
         this.channel = channel;
         this.adapter = adapter;
         this.version = version;
@@ -136,12 +138,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             if (config.up() && !config.addresses().isEmpty()) {
                 ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
             }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
+            device.addConfigured(config);
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -266,23 +263,6 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         channel.ioctl(TapIoctl.SET_MEDIA_STATUS, "TAP_WIN_IOCTL_SET_MEDIA_STATUS", in, 0);
         channel.setLinkUp(up);
         events.linkChanged(up);
-    }
-
-    /** Always true: a tap-windows6 adapter is a device that stays installed. */
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return true;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (!persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(false) on "
-                    + name(), "a tap-windows6 adapter is an installed device and always persists; remove it in "
-                    + "Device Manager or with the adapter removal of this library (administrator)"));
-        }
     }
 
     @Override
