@@ -67,4 +67,12 @@ public interface PosixLibC {
 
     /** The errno of this thread's last call through this interface. */
     int errno();
+
+    /**
+     * The poller with which virtual threads wait on this libc's fds (see {@link WakeablePoll}): by default the
+     * one made of {@code poll} ({@link PollParkingPoller#of}); a backend with a better call (epoll) names its own.
+     */
+    default ParkingPoller parkingPoller() {
+        return PollParkingPoller.of(this);
+    }
 }

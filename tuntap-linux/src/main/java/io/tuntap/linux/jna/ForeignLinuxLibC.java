@@ -5,6 +5,7 @@ import static java.lang.invoke.MethodType.methodType;
 
 import io.tuntap.posix.DelegatingPosixLibC;
 import io.tuntap.posix.ForeignPosixLibC;
+import io.tuntap.posix.ParkingPoller;
 import io.tuntap.posix.PosixCalls;
 import java.lang.invoke.MethodHandle;
 
@@ -33,6 +34,12 @@ final class ForeignLinuxLibC extends DelegatingPosixLibC implements LinuxLibC {
 
     private ForeignLinuxLibC() {
         super(PosixCalls.libc());
+    }
+
+    /** Virtual threads park with the process's epoll poller, as with the JNA binding. */
+    @Override
+    public ParkingPoller parkingPoller() {
+        return EpollParkingPoller.shared();
     }
 
     @Override
