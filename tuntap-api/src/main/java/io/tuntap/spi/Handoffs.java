@@ -48,12 +48,11 @@ public final class Handoffs {
      *
      * @param socket the path to listen on
      * @param call the call, for the message
-     * @param eexist the system's {@code EEXIST}, as the exception's code
-     * @throws DeviceBusyException if something is at {@code socket}
+     * @throws DeviceBusyException if something is at {@code socket} (error code 0: no call failed)
      */
-    public static void requireAbsent(Path socket, String call, int eexist) throws DeviceBusyException {
+    public static void requireAbsent(Path socket, String call) throws DeviceBusyException {
         if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new DeviceBusyException(call, eexist, ErrorMessages.failed(call, socket + " exists already; "
+            throw new DeviceBusyException(call, 0, ErrorMessages.failed(call, socket + " exists already; "
                     + "remove it (a receiver that died leaves its socket behind) or choose another path"));
         }
     }
@@ -106,16 +105,16 @@ public final class Handoffs {
      *
      * @param deadline the {@link System#nanoTime()} by which a receiver must listen
      * @param socket the receiver's path
-     * @param errnoName the symbolic name of the last connect's error, e.g. {@code "ENOENT"}
+     * @param errors the system's errno table
      * @param errno the last connect's error code
      * @throws DeviceNotFoundException if the deadline has passed
      * @throws DeviceInterruptedException if the thread is interrupted
      */
-    public static void pauseBeforeRetry(long deadline, Path socket, String errnoName, int errno)
+    public static void pauseBeforeRetry(long deadline, Path socket, ErrorCodes errors, int errno)
             throws TunTapException {
         if (System.nanoTime() - deadline >= 0) {
             String call = "connect(" + socket + ")";
-            throw new DeviceNotFoundException(call, errno, ErrorMessages.osError(call, errnoName, "errno", errno,
+            throw new DeviceNotFoundException(call, errno, errors.message(call, errno,
                     "no receiver listened at " + socket + " within the timeout; start the receiving program "
                     + "(DeviceHandoff.receive) first, or give more time"));
         }

@@ -77,7 +77,7 @@ final class BsdHandoff {
                         ? "this user may not connect to " + socket + "; run the sender as root or as the "
                         + "receiver's user" : "cannot connect to the receiver at " + socket);
             }
-            Handoffs.pauseBeforeRetry(deadline, socket, BsdErrno.name(errno), errno);
+            Handoffs.pauseBeforeRetry(deadline, socket, BsdErrno.TABLE, errno);
         }
     }
 
@@ -88,7 +88,7 @@ final class BsdHandoff {
     static TunTapDevice receive(BsdContext ctx, BsdSystem system, Path socket, Duration timeout)
             throws TunTapException {
         String call = "DeviceHandoff.receive(" + socket + ")";
-        Handoffs.requireAbsent(socket, call, BsdErrno.EEXIST);
+        Handoffs.requireAbsent(socket, call);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (BsdContext.Request address = sockaddr(socket, "DeviceHandoff.receive")) {
             int listener = unixSocket(ctx);

@@ -102,7 +102,7 @@ final class LinuxHandoff {
                         ? "this user may not connect to " + socket + "; run the sender as root or as the "
                         + "receiver's user" : "cannot connect to the receiver at " + socket);
             }
-            Handoffs.pauseBeforeRetry(deadline, socket, Errno.name(errno), errno);
+            Handoffs.pauseBeforeRetry(deadline, socket, Errno.TABLE, errno);
         }
     }
 
@@ -112,7 +112,7 @@ final class LinuxHandoff {
      */
     static TunTapDevice receive(LinuxLibC libc, Path socket, Duration timeout) throws TunTapException {
         String call = "DeviceHandoff.receive(" + socket + ")";
-        Handoffs.requireAbsent(socket, call, Errno.EEXIST);
+        Handoffs.requireAbsent(socket, call);
         long deadline = System.nanoTime() + timeout.toNanos();
         int listener = UnixSockets.socket(UnixSockets.AF_UNIX, UnixSockets.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
         if (listener < 0) {
