@@ -14,6 +14,8 @@ import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
+import io.tuntap.linux.uring.BatchChoice;
+import io.tuntap.linux.uring.BatchChoice.Mechanism;
 import io.tuntap.linux.uring.UringBatchIo;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.posix.WakeablePoll;
@@ -46,9 +48,10 @@ import java.time.Duration;
  * memory lives in {@link NativeBuffers}.
  *
  * <p>Where io_uring works ({@link UringSupport}), {@link #readPackets} and {@link #writePackets} of whole
- * packets in direct buffers, and offload's coalesced writes, go through {@link UringBatchIo}: one
- * {@code io_uring_enter} per batch instead of one system call per packet, with the same waits, errors and
- * order as here.
+ * packets in direct buffers may go through {@link UringBatchIo}: one {@code io_uring_enter} per batch instead
+ * of one system call per packet, with the same waits, errors and order as here. Which of the two a batch takes
+ * is chosen per direction by {@link BatchChoice} from the batches' own timings (a batch that waited in poll is
+ * no timing). Offload's coalesced writes always take the ring.
  *
  * <p>Closing never pulls an fd from under a running call: each call passes the queue's {@link CloseGate}, and
  * {@code close} first marks the queue closed, wakes waiters through the eventfd, waits for calls inside to
@@ -104,6 +107,12 @@ final class LinuxQueue implements PacketChannel {
     private final BatchReads batches = new BatchReads(this::readOne);
     /** The io_uring batch path, or null where batches take the plain path. */
     private final UringBatchIo uring;
+    /** Per direction, whether a batch of whole packets takes io_uring or one call per packet; null without a ring. */
+    private BatchChoice readChoice;
+    private BatchChoice writeChoice;
+    /** Waits in poll so far: a batch during which this moved waited for the device, so its time is no timing. */
+    private int readWaits;
+    private int writeWaits;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
@@ -163,6 +172,7 @@ final class LinuxQueue implements PacketChannel {
                 ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
                         deviceName + " queue " + index)
                 : null;
+        fixBatchMechanism(null);
         offloadReader = split ? new OffloadReader(buffers, this::receiveIntoScratch, this::tooLarge) : null;
         offloadWriter = split ? new OffloadWriter(buffers, this::sendPlain, uring == null ? null : uring::writeUnits,
                 udpSegmentation) : null;
@@ -175,6 +185,25 @@ final class LinuxQueue implements PacketChannel {
         }
         return vnet == VnetMode.SPLIT ? "io_uring for coalesced writes; plain reads (one read carries many packets)"
                 : "io_uring";
+    }
+
+    /** Which mechanism each direction's batches take now and the timings that chose it, for diagnostics. */
+    String batchMechanism() {
+        if (uring == null || vnet == VnetMode.SPLIT) {
+            return batchPath();
+        }
+        return readChoice + "; " + writeChoice;
+    }
+
+    /** Fixes the mechanism of both directions' batches (tests of one path), or with null measures them anew. */
+    void fixBatchMechanism(Mechanism mechanism) {
+        if (uring != null) {
+            String name = deviceName + " queue " + index;
+            readChoice = mechanism != null ? BatchChoice.fixed(mechanism)
+                    : new BatchChoice(name + " reads", "one read per packet");
+            writeChoice = mechanism != null ? BatchChoice.fixed(mechanism)
+                    : new BatchChoice(name + " writes", "one write per packet");
+        }
     }
 
     /** The device fd, for the device's own ioctls. */
@@ -238,13 +267,10 @@ final class LinuxQueue implements PacketChannel {
         try {
             poll.checkInterrupted();
             batches.throwDeferred();
-            if (uring != null && vnet != VnetMode.SPLIT) {
-                int n = uring.readPackets(dsts, count);
-                if (n != UringBatchIo.NOT_HANDLED) {
-                    return n;
-                }
+            if (uring == null || vnet == VnetMode.SPLIT) {
+                return batches.fill(dsts, count);
             }
-            return batches.fill(dsts, count);
+            return chosenBatch(true, dsts, count);
         } finally {
             gate.exitRead();
         }
@@ -311,6 +337,7 @@ final class LinuxQueue implements PacketChannel {
                 if (deadline == 0 && timeoutNanos > 0) {
                     deadline = System.nanoTime() + timeoutNanos;
                 }
+                readWaits++;
                 if (!poll.awaitReadable(deadline, timeoutNanos < 0)) {
                     return 0;
                 }
@@ -326,30 +353,34 @@ final class LinuxQueue implements PacketChannel {
     public int write(ByteBuffer src) throws TunTapException {
         gate.enterWrite();
         try {
-            int position = src.position();
-            int length = src.limit() - position;
-            checkWriteLength(src, length);
-            // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
-            int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
-            if (src.isDirect() && header == 0) {
-                send(true, buffers.writeAddress(src) + position, length);
-            } else if (src.isDirect()) {
-                writeIovecs.putLong(IOVEC_SIZE, buffers.writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
-                send(false, base + WRITE_IOVECS, 2);
-            } else {
-                long scratch = buffers.writeScratchAddress();
-                ByteBuffer view = buffers.writeScratchView();
-                view.put(header, src, position, length);
-                if (header > 0) {
-                    VirtioNetHdr.putPlain(view, 0);
-                }
-                send(true, scratch, header + length);
-            }
-            src.position(position + length);
-            return length;
+            return writeOne(src);
         } finally {
             gate.exitWrite();
         }
+    }
+
+    private int writeOne(ByteBuffer src) throws TunTapException {
+        int position = src.position();
+        int length = src.limit() - position;
+        checkWriteLength(src, length);
+        // In SPLIT mode the user's packet gets an all-zero header in front: "a plain packet".
+        int header = vnet == VnetMode.SPLIT ? VirtioNetHdr.SIZE : 0;
+        if (src.isDirect() && header == 0) {
+            send(true, buffers.writeAddress(src) + position, length);
+        } else if (src.isDirect()) {
+            writeIovecs.putLong(IOVEC_SIZE, buffers.writeAddress(src) + position).putLong(IOVEC_SIZE + 8, length);
+            send(false, base + WRITE_IOVECS, 2);
+        } else {
+            long scratch = buffers.writeScratchAddress();
+            ByteBuffer view = buffers.writeScratchView();
+            view.put(header, src, position, length);
+            if (header > 0) {
+                VirtioNetHdr.putPlain(view, 0);
+            }
+            send(true, scratch, header + length);
+        }
+        src.position(position + length);
+        return length;
     }
 
     @Override
@@ -358,20 +389,17 @@ final class LinuxQueue implements PacketChannel {
             BatchChecks.checkWriteBatch(srcs, count);
             gate.enterWrite();
             try {
-                int n = uring.writePackets(srcs, count);
-                if (n != UringBatchIo.NOT_HANDLED) {
-                    return n;
-                }
+                return chosenBatch(false, srcs, count);
             } finally {
                 gate.exitWrite();
             }
         }
-        if (offloadWriter == null || offloadWriter.refused()) {
-            return PacketChannel.super.writePackets(srcs, count);
-        }
         BatchChecks.checkWriteBatch(srcs, count);
         gate.enterWrite();
         try {
+            if (offloadWriter == null || offloadWriter.refused()) {
+                return writeEach(srcs, count);
+            }
             for (int i = 0; i < count; i++) {
                 checkWriteLength(srcs[i], srcs[i].remaining());
             }
@@ -380,6 +408,36 @@ final class LinuxQueue implements PacketChannel {
         } finally {
             gate.exitWrite();
         }
+    }
+
+    /**
+     * A batch of whole packets on the mechanism its direction's {@link BatchChoice} picks, timed when the choice
+     * asks (unless it waited in poll, or io_uring declined it for a heap buffer). Inside the gate.
+     */
+    private int chosenBatch(boolean reading, ByteBuffer[] buffers, int count) throws TunTapException {
+        BatchChoice choice = reading ? readChoice : writeChoice;
+        Mechanism m = choice.next();
+        boolean timed = choice.sampling();
+        long start = timed ? System.nanoTime() : 0;
+        int waits = reading ? readWaits : writeWaits;
+        int n = m != Mechanism.IO_URING ? UringBatchIo.NOT_HANDLED
+                : reading ? uring.readPackets(buffers, count) : uring.writePackets(buffers, count);
+        if (n == UringBatchIo.NOT_HANDLED) {
+            timed &= m == Mechanism.PLAIN;
+            n = reading ? batches.fill(buffers, count) : writeEach(buffers, count);
+        }
+        if (timed && waits == (reading ? readWaits : writeWaits)) {
+            choice.record(m, System.nanoTime() - start, n);
+        }
+        return n;
+    }
+
+    /** Writes the packets one by one, inside the caller's pass of the gate. */
+    private int writeEach(ByteBuffer[] srcs, int count) throws TunTapException {
+        for (int i = 0; i < count; i++) {
+            writeOne(srcs[i]);
+        }
+        return count;
     }
 
     /** True once the kernel refused a coalesced packet: from then on this queue writes packets one by one. */
@@ -417,6 +475,7 @@ final class LinuxQueue implements PacketChannel {
             }
             int errno = libc.errno();
             if (errno == Errno.EAGAIN) {
+                writeWaits++;
                 poll.awaitWritable();
             } else if (errno != Errno.EINTR) {
                 throw ioError("write", errno);
@@ -461,11 +520,13 @@ final class LinuxQueue implements PacketChannel {
     private final class BatchHost implements UringBatchIo.Host {
         @Override
         public void awaitReadable() throws TunTapException {
+            readWaits++;
             poll.awaitReadable(0, true);
         }
 
         @Override
         public void awaitWritable() throws TunTapException {
+            writeWaits++;
             poll.awaitWritable();
         }
 

@@ -9,7 +9,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
@@ -53,6 +52,9 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
     TapWindowsDevice(TapChannel channel, IpInterface ipi, TapAdapter adapter, DeviceMode mode, String name,
             String version, int driverMtu, MacAddress mac, Set<Capability> capabilities) {
         super(mode, name, ipi, capabilities, adapter.guid(), adapter.driver(), version);
+        // A tap-windows6 adapter is an installed device that stays.
+        fixPersistence(true, "a tap-windows6 adapter is an installed device and always persists; remove it in "
+                + "Device Manager or with the adapter removal of this library (administrator)");
         this.channel = channel;
         this.adapter = adapter;
         this.version = version;
@@ -96,8 +98,8 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             throw openError(k32.GetLastError(), path, label, adapter.driver());
         }
         TapChannel channel = TapChannel.open(k32, handle, path, label, config.mode());
-        TapWindowsDevice device = null;
-        try {
+        InetAddress[] tunConfig = tun;
+        return openConfigured(channel, config, () -> {
             TapReplies.Version v = TapReplies.version(reply(channel, TapIoctl.GET_VERSION, "TAP_WIN_IOCTL_GET_VERSION",
                     TapIoctl.VERSION_SIZE), "DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION) on " + path);
             int major = v.major();
@@ -113,44 +115,21 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
                     "DeviceIoControl(TAP_WIN_IOCTL_GET_MTU) on " + path);
             MacAddress mac = TapReplies.mac(reply(channel, TapIoctl.GET_MAC, "TAP_WIN_IOCTL_GET_MAC", TapIoctl.MAC_SIZE),
                     "DeviceIoControl(TAP_WIN_IOCTL_GET_MAC) on " + path);
-            if (tun != null) {
+            if (tunConfig != null) {
                 byte[] in = new byte[TapIoctl.TUN_SIZE];
-                System.arraycopy(tun[0].getAddress(), 0, in, TapIoctl.TUN_LOCAL_IP, 4);
-                System.arraycopy(tun[1].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETWORK, 4);
-                System.arraycopy(tun[2].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETMASK, 4);
+                System.arraycopy(tunConfig[0].getAddress(), 0, in, TapIoctl.TUN_LOCAL_IP, 4);
+                System.arraycopy(tunConfig[1].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETWORK, 4);
+                System.arraycopy(tunConfig[2].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETMASK, 4);
                 channel.ioctl(TapIoctl.CONFIG_TUN, "TAP_WIN_IOCTL_CONFIG_TUN", in, 0);
             }
             IpInterface ipi = IpInterface.ofGuid(ip, adapter.guid());
             String name = adapter.name() != null ? adapter.name() : ipi.alias();
             String version = major + "." + minor;
             Set<Capability> caps = capabilities(config.mode());
-            device = config.mode() == DeviceMode.TUN
+            return config.mode() == DeviceMode.TUN
                     ? new Tun(channel, ipi, adapter, name, version, driverMtu, mac, caps)
                     : new Tap(channel, ipi, adapter, name, version, driverMtu, mac, caps);
-            if (config.mtu().isPresent()) {
-                device.setMtu(config.mtu().getAsInt());
-            }
-            // The media first: duplicate address detection, which adding an address waits for, cannot finish
-            // on a disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
-            device.setUp(config.up());
-            if (config.up() && !config.addresses().isEmpty()) {
-                ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
-            }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
-            return device;
-        } catch (TunTapException | RuntimeException | Error e) {
-            if (device != null) {
-                device.close();
-            } else {
-                channel.close();
-            }
-            throw e;
-        }
+        });
     }
 
     static Set<Capability> capabilities(DeviceMode mode) {
@@ -268,20 +247,15 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         events.linkChanged(up);
     }
 
-    /** Always true: a tap-windows6 adapter is a device that stays installed. */
+    /**
+     * The media first: duplicate address detection, which adding an address waits for, cannot finish on a
+     * disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
+     */
     @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return true;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (!persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(false) on "
-                    + name(), "a tap-windows6 adapter is an installed device and always persists; remove it in "
-                    + "Device Manager or with the adapter removal of this library (administrator)"));
+    void beforeAddresses(DeviceConfig config) throws TunTapException {
+        setUp(config.up());
+        if (config.up() && !config.addresses().isEmpty()) {
+            ipInterface().awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
         }
     }
 

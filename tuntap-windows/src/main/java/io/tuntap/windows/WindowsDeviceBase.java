@@ -3,9 +3,11 @@ package io.tuntap.windows;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.IpPrefix;
+import io.tuntap.PacketChannel;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
@@ -53,6 +55,47 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
 
     /** The largest IP MTU the driver carries. */
     abstract int maxMtu();
+
+    /** Makes the device at open, from the channel it will own. */
+    interface Maker<D extends WindowsDeviceBase> {
+        /** @return the device, not yet configured */
+        D make() throws TunTapException;
+    }
+
+    /**
+     * Makes the device and applies the configuration: the MTU, then {@link #beforeAddresses}, then the addresses
+     * and routes. On any failure nothing is left: the device is closed (which closes the channel and removes what
+     * it added) or, when it was not made, the channel.
+     */
+    static <D extends WindowsDeviceBase> D openConfigured(PacketChannel channel, DeviceConfig config, Maker<D> maker)
+            throws TunTapException {
+        D device = null;
+        try {
+            device = maker.make();
+            if (config.mtu().isPresent()) {
+                device.setMtu(config.mtu().getAsInt());
+            }
+            device.beforeAddresses(config);
+            for (DeviceAddress a : config.addresses()) {
+                device.addConfigured(a);
+            }
+            for (Route r : config.routes()) {
+                device.addRoute(r);
+            }
+            return device;
+        } catch (TunTapException | RuntimeException | Error e) {
+            if (device != null) {
+                device.close();
+            } else {
+                channel.close();
+            }
+            throw e;
+        }
+    }
+
+    /** What open does between the MTU and the addresses: nothing unless a device says otherwise. */
+    void beforeAddresses(DeviceConfig config) throws TunTapException {
+    }
 
     /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
     final void addConfigured(DeviceAddress a) throws TunTapException {

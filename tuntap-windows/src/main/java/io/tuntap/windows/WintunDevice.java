@@ -5,14 +5,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.platform.win32.Guid;
 import com.sun.jna.ptr.LongByReference;
 import io.tuntap.Capability;
-import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.OpenPolicy;
-import io.tuntap.Route;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
@@ -47,6 +45,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
     private WintunDevice(String name, IpInterface ipi, UUID guid, String version, WintunChannel channel,
             boolean created) {
         super(DeviceMode.TUN, name, ipi, CAPABILITIES, guid, "wintun", version);
+        // An adapter this object created goes away on close; one it opened stays.
+        fixPersistence(!created, "whether a Wintun adapter persists is fixed when it is opened: one created by this "
+                + "library is removed when its device closes; open an existing adapter for one that stays");
         this.channel = channel;
         this.created = created;
         attachQueues(List.of(channel));
@@ -125,32 +126,16 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
                 d.events.removed();
             }
         });
-        WintunDevice device = null;
-        try {
+        boolean madeHere = created;
+        return openConfigured(channel, config, () -> {
             IpInterface ipi = waitForInterface(ip, luid, name);
             UUID guid = guidOf(ip, luid);
             int v = wintun.WintunGetRunningDriverVersion();
             String version = ((v >>> 16) & 0xffff) + "." + (v & 0xffff);
-            device = new WintunDevice(name, ipi, guid, version, channel, created);
+            WintunDevice device = new WintunDevice(name, ipi, guid, version, channel, madeHere);
             self.set(device);
-            if (config.mtu().isPresent()) {
-                device.setMtu(config.mtu().getAsInt());
-            }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
             return device;
-        } catch (TunTapException | RuntimeException | Error e) {
-            if (device != null) {
-                device.close();
-            } else {
-                channel.close();
-            }
-            throw e;
-        }
+        });
     }
 
     private static boolean aliasExists(IpHelper ip, String name) {
@@ -216,24 +201,6 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
             throw new UnsupportedFeatureException("setUp", 0, ErrorMessages.failed("setUp(false) on " + name(), "a "
                     + "Wintun adapter is connected exactly while a session is open; close the device to take the link "
                     + "down"));
-        }
-    }
-
-    /** False for an adapter this object created (it goes away on close), true for one it opened. */
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return !created;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent == created) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent("
-                    + persistent + ") on " + name(), "whether a Wintun adapter persists is fixed when it is opened: "
-                    + "one created by this library is removed when its device closes; open an existing adapter for "
-                    + "one that stays"));
         }
     }
 
