@@ -83,10 +83,43 @@ abstract class AbstractBsdProvider implements TunTapProvider {
         return BsdTunTapDevice.open(probe().context, system, name(), config);
     }
 
-    /** Adopts a descriptor through {@link BsdAdopter}, for the systems that override {@code adopt}. */
-    TunTapDevice adoptWith(int[] fds) throws TunTapException {
+    /**
+     * Takes over a tun or tap descriptor (a utun control socket on macOS), learning name and mode from it; see
+     * {@link BsdAdopter} for what each system answers.
+     */
+    @Override
+    public TunTapDevice adopt(int[] fds) throws TunTapException {
         availability().ensureAvailable(name());
         return BsdAdopter.adopt(probe().context, system, fds);
+    }
+
+    /**
+     * Sends the device's descriptor over a Unix socket ({@code SCM_RIGHTS}, {@link BsdHandoff}). A macOS TAP
+     * (a feth pair read through BPF) has no descriptor another process could adopt, and is refused.
+     */
+    @Override
+    public void send(TunTapDevice device, java.nio.file.Path socket, java.time.Duration timeout)
+            throws TunTapException {
+        availability().ensureAvailable(name());
+        if (!(device instanceof BsdTunTapDevice bsd) || bsd.context().abi != system.abi) {
+            throw new io.tuntap.InvalidConfigurationException("DeviceHandoff.send", 0, io.tuntap.spi.ErrorMessages
+                    .failed("DeviceHandoff.send(" + device.name() + ")", device.name() + " is not a device of the "
+                            + osName + " backend (" + device.getClass().getName() + "); send a device that TunTap "
+                            + "opened or adopted"));
+        }
+        if (!system.capabilities(device.mode()).contains(Capability.ADOPT)) {
+            throw io.tuntap.spi.ErrorMessages.unsupported("DeviceHandoff.send", device.name(), Capability.ADOPT,
+                    "a " + osName + " " + device.mode() + " device cannot be handed to another process: its "
+                            + "descriptor is not one another process could adopt");
+        }
+        BsdHandoff.send(probe().context, bsd, socket, timeout);
+    }
+
+    /** Receives a descriptor over a Unix socket ({@code SCM_RIGHTS}) and adopts it ({@link BsdHandoff}). */
+    @Override
+    public TunTapDevice receive(java.nio.file.Path socket, java.time.Duration timeout) throws TunTapException {
+        availability().ensureAvailable(name());
+        return BsdHandoff.receive(probe().context, system, socket, timeout);
     }
 
     /** The routing table over {@code PF_ROUTE} ({@code NET_RT_DUMP}, {@code RTM_ADD}, {@code RTM_DELETE}). */

@@ -300,6 +300,16 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         ending = system.changePersistence(ctx, opened, ending, persistent);
     }
 
+    /**
+     * The descriptor went to another process ({@code DeviceHandoff.send}), whose device now holds the
+     * interface: closing this handle must not destroy it.
+     */
+    synchronized void handedOver() {
+        if (ending == BsdSystem.Ending.BACKEND_DESTROYS) {
+            ending = BsdSystem.Ending.PERSISTS;
+        }
+    }
+
     /** An ioctl carrying the request buffer on a configuration socket; explains the failure. */
     final void ifIoctl(int socket, long request, BsdContext.Request r, String call, String what)
             throws TunTapException {

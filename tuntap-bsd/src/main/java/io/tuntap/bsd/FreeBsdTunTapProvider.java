@@ -14,12 +14,6 @@ public final class FreeBsdTunTapProvider extends AbstractBsdProvider {
         super(HostOs.FREEBSD, "FreeBSD", new FreeBsdSystem());
     }
 
-    /** Takes over a tun or tap descriptor ({@code TUNGIFNAME}, {@code TUNGIFHEAD}); see {@link BsdAdopter}. */
-    @Override
-    public io.tuntap.TunTapDevice adopt(int[] fds) throws io.tuntap.TunTapException {
-        return adoptWith(fds);
-    }
-
     @Override
     public String name() {
         return "freebsd";

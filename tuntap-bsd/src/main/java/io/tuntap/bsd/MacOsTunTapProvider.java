@@ -16,12 +16,6 @@ public final class MacOsTunTapProvider extends AbstractBsdProvider {
         super(HostOs.MACOS, "macOS", new DarwinSystem());
     }
 
-    /** Takes over a utun control socket ({@code UTUN_OPT_IFNAME}); see {@link BsdAdopter}. */
-    @Override
-    public io.tuntap.TunTapDevice adopt(int[] fds) throws io.tuntap.TunTapException {
-        return adoptWith(fds);
-    }
-
     @Override
     public String name() {
         return "macos-utun";

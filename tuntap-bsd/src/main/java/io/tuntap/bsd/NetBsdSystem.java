@@ -29,7 +29,7 @@ final class NetBsdSystem extends BsdSystem {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
                 Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
                 Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
-                Capability.BYPASS_ROUTES);
+                Capability.BYPASS_ROUTES, Capability.ADOPT);
         // No SET_MAC_ADDRESS: NetBSD sets link addresses with SIOCALIFADDR, which this backend does not send.
         c.add(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
         if (mode == DeviceMode.TUN) {

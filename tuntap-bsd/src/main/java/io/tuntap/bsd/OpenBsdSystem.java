@@ -27,7 +27,7 @@ final class OpenBsdSystem extends BsdSystem {
         Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
                 Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
                 Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES, Capability.ROUTE_METRICS,
-                Capability.BYPASS_ROUTES);
+                Capability.BYPASS_ROUTES, Capability.ADOPT);
         if (mode == DeviceMode.TUN) {
             c.add(Capability.TUN);
             c.add(Capability.PEER_ADDRESSES);

@@ -74,6 +74,12 @@ class DarwinAdoptTest {
     }
 
     @Test
+    void devNullIsRefusedWithEnotsockAndLeftOpen() {
+        FakeDarwin k = new FakeDarwin();
+        assertEquals(38, refused(k, k.open("/dev/null", BsdAbi.O_RDWR)), "ENOTSOCK: /dev/null is no socket");
+    }
+
+    @Test
     void anIpSocketIsRefusedWithEinvalAndLeftOpen() throws Exception {
         FakeDarwin k = new FakeDarwin();
         assertEquals(BsdErrno.EINVAL, refused(k, k.socket(BsdAbi.AF_INET, BsdAbi.SOCK_DGRAM, 0)));

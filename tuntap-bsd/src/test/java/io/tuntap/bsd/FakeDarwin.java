@@ -421,8 +421,20 @@ final class FakeDarwin extends FakeKernel {
         return super.readiness(f);
     }
 
+    /**
+     * xnu-11417.101.15 bsd/sys/socket.h:687-721: CMSG_DATA at __DARWIN_ALIGN32(12) = 12 (bsd/i386/_param.h,
+     * bsd/arm/_param.h: __DARWIN_ALIGNBYTES32 3), MSG_NOSIGNAL 0x80000 (line 637); no MSG_CMSG_CLOEXEC.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {12, 4, 0x80000, 0};
+    }
+
     @Override
     public synchronized int connect(int fd, long addr, int len) {
+        if (fds.get(fd) instanceof UnixFd) {
+            return super.connect(fd, addr, len);
+        }
         Fd f = fds.get(fd);
         if (!(f instanceof SocketFd s) || s.domain != CtlInfo.AF_SYSTEM || len != 32) {
             return failWith(EINVAL);

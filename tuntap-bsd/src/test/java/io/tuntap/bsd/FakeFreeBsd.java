@@ -52,6 +52,15 @@ final class FakeFreeBsd extends FakeKernel {
         return new int[] {152, 5, 8, 12, 8, 4, -1, -1};
     }
 
+    /**
+     * freebsd-src sys/sys/socket.h: CMSG_DATA at _ALIGN(12) = 16 (_ALIGNBYTES sizeof(register_t) - 1 on amd64),
+     * MSG_NOSIGNAL 0x20000, MSG_CMSG_CLOEXEC 0x40000.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x20000, 0x40000};
+    }
+
     @Override
     int ifreqSize() {
         return 32;
@@ -211,6 +220,19 @@ final class FakeFreeBsd extends FakeKernel {
         if ((i.flags & BsdAbi.IFF_POINTOPOINT) != 0 && dst == null) {
             throw new Err(EDESTADDRREQ);
         }
+    }
+
+    /**
+     * freebsd-src sys/dev/null/null.c (commit 039ea811636f) null_ioctl: FIONBIO is 0, anything else but
+     * DIOCSKERNELDUMP and FIOASYNC is ENOIOCTL, which devfs (sys/fs/devfs/devfs_vnops.c devfs_ioctl) hands the
+     * caller as ENOTTY.
+     */
+    @Override
+    void otherFdIoctl(Fd f, long request, long arg) throws Err {
+        if (f instanceof NullFd && is(request, io.tuntap.bsd.jna.BsdAbi.FIONBIO, 4)) {
+            return;
+        }
+        throw new Err(ENOTTY);
     }
 
     @Override

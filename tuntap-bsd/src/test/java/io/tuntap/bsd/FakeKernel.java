@@ -124,6 +124,10 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         int bytes;
     }
 
+    /** {@code /dev/null}: a character device of the memory driver that no tun/tap ioctl reaches. */
+    static final class NullFd extends Fd {
+    }
+
     static final class PipeFd extends Fd {
         final Pipe pipe;
         final boolean readEnd;
@@ -367,6 +371,11 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized int open(String path, int flags) {
         count("open");
+        if (path.equals("/dev/null")) {
+            NullFd f = new NullFd(); // mode 0666: anyone opens it
+            f.statusFlags = flags & BsdAbi.O_NONBLOCK;
+            return newFd(f);
+        }
         if (!root) {
             return fail(EPERM);
         }
@@ -393,20 +402,27 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if (f == null) {
             return fail(EBADF);
         }
-        if (fds.containsValue(f)) {
-            return 0; // another descriptor (a dup) still holds the open file: no last close yet
+        if (fds.containsValue(f) || inFlight(f)) {
+            return 0; // another descriptor (a dup, or one in flight) still holds the open file: no last close yet
         }
+        release(f);
+        pruneRoutes();
+        announce();
+        notifyAll();
+        return 0;
+    }
+
+    /** The last reference to an open file is gone: what the kernel does then. */
+    private void release(Fd f) {
         if (f instanceof DeviceFd d) {
             d.iface.owner = null;
             d.iface.toUser.clear();
             lastClose(d.iface);
         } else if (f instanceof SocketFd s && s.utun != null) {
             interfaces.remove(s.utun.name);
+        } else if (f instanceof UnixFd u) {
+            closeUnix(u);
         }
-        pruneRoutes();
-        announce();
-        notifyAll();
-        return 0;
     }
 
     private Iface packetIface(Fd f) throws Err {
@@ -590,6 +606,11 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
 
     /** POLLIN/POLLOUT of an fd now. */
     int readiness(Fd f) {
+        if (f instanceof UnixFd u) {
+            boolean in = u.listening ? !u.backlog.isEmpty()
+                    : !u.inbox.isEmpty() || u.peer == null || u.peer.closed;
+            return BsdAbi.POLLOUT | (in ? BsdAbi.POLLIN : 0);
+        }
         if (f instanceof SocketFd rs && rs.domain == BsdAbi.AF_ROUTE) {
             return BsdAbi.POLLOUT | (rs.messages.isEmpty() ? 0 : BsdAbi.POLLIN);
         }
@@ -629,6 +650,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         }
         if (domain == BsdAbi.AF_ROUTE && type == BsdAbi.SOCK_RAW) {
             return newFd(new SocketFd(domain, protocol));
+        }
+        if (domain == 1 && type == 1) { // AF_UNIX, SOCK_STREAM (sys/socket.h of each system)
+            return newFd(new UnixFd());
         }
         return otherSocket(domain, type, protocol);
     }
@@ -826,6 +850,68 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         return 8;
     }
 
+    // ---- fstat ------------------------------------------------------------------------------------
+
+    /**
+     * This OS's {@code struct stat}, literally: {sizeof, offset of st_mode, offset of st_rdev, width of dev_t};
+     * null where the backend never calls fstat.
+     */
+    int[] statLayout() {
+        return null;
+    }
+
+    /** This OS's {@code makedev(major, minor)}. */
+    long makedev(int major, int minor) {
+        throw new AssertionError("no device numbers on this fake");
+    }
+
+    /** The character major of {@code driver} ("tun", "tap", "mem"). */
+    int major(String driver) {
+        throw new AssertionError("no device numbers on this fake");
+    }
+
+    /** S_IFCHR, S_IFIFO and S_IFSOCK of sys/sys/stat.h (the same on every BSD). */
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFIFO = 0010000;
+    private static final int S_IFSOCK = 0140000;
+
+    @Override
+    public synchronized int fstat(int fd, long stat) {
+        count("fstat");
+        int[] l = statLayout();
+        if (l == null) {
+            throw new AssertionError("fstat is not called on " + abi);
+        }
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        ByteBuffer b = at(stat, l[0]);
+        for (int i = 0; i < l[0]; i++) {
+            b.put(i, (byte) 0x5a); // what the kernel does not set here must not be read
+        }
+        int mode;
+        long rdev = 0;
+        if (f instanceof DeviceFd d) {
+            mode = S_IFCHR | 0600;
+            rdev = makedev(major(d.iface.driver), unitOf(d.iface.driver, d.iface.name));
+        } else if (f instanceof NullFd) {
+            mode = S_IFCHR | 0666;
+            rdev = makedev(major("mem"), 2); // minor 2 of the memory driver: /dev/null
+        } else if (f instanceof PipeFd) {
+            mode = S_IFIFO | 0600;
+        } else {
+            mode = S_IFSOCK | 0777;
+        }
+        b.putInt(l[1], mode);
+        if (l[3] == 8) {
+            b.putLong(l[2], rdev);
+        } else {
+            b.putInt(l[2], (int) rdev);
+        }
+        return 0;
+    }
+
     /** A socket of another domain; EAFNOSUPPORT unless the OS has it. */
     int otherSocket(int domain, int type, int protocol) {
         return fail(EAFNOSUPPORT);
@@ -870,14 +956,346 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         return i.index;
     }
 
+    /** The effective uid of the calling thread, where a test set one; else 0 as root, 1000 otherwise. */
+    final ThreadLocal<Integer> threadUid = new ThreadLocal<>();
+
     @Override
     public int geteuid() {
-        return root ? 0 : 1000;
+        Integer uid = threadUid.get();
+        return uid != null ? uid : root ? 0 : 1000;
     }
 
     @Override
-    public int connect(int fd, long addr, int len) {
-        return fail(EINVAL);
+    public synchronized int connect(int fd, long addr, int len) {
+        Fd f = fds.get(fd);
+        if (!(f instanceof UnixFd u)) {
+            return fail(EINVAL);
+        }
+        try {
+            String path = unixPath(addr, len);
+            UnixFd listener = bound.get(path);
+            if (listener == null || !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+                return fail(io.tuntap.bsd.jna.BsdErrno.ENOENT); // namei of the path
+            }
+            if (!listener.listening || listener.closed) {
+                return fail(61); // ECONNREFUSED: unp_connect finds no listening socket
+            }
+            UnixFd server = new UnixFd();
+            server.peer = u;
+            u.peer = server;
+            server.peerUid = geteuid(); // what getpeereid gives the accepting side: the connector's credentials
+            u.peerUid = listener.ownUid; // and the connecting side: the listener's, taken at listen(2)
+            listener.backlog.addLast(server);
+            notifyAll();
+            return 0;
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+    }
+
+    // ---- Unix-domain stream sockets and SCM_RIGHTS ------------------------------------------------
+
+    /** A message on a Unix stream socket: its bytes and the open files it carries. */
+    record UnixMessage(byte[] data, List<Fd> rights) {
+    }
+
+    /** A Unix-domain stream socket: bound and listening, or one end of a connection. */
+    static final class UnixFd extends Fd {
+        String path;
+        boolean listening;
+        boolean closed;
+        int ownUid;
+        int peerUid = -1;
+        UnixFd peer;
+        final ArrayDeque<UnixFd> backlog = new ArrayDeque<>();
+        final ArrayDeque<UnixMessage> inbox = new ArrayDeque<>();
+    }
+
+    /** Listening sockets by path. */
+    private final Map<String, UnixFd> bound = new HashMap<>();
+
+    /**
+     * The path of a {@code struct sockaddr_un} of {@code len} bytes: sun_len, sun_family (AF_UNIX 1), sun_path
+     * up to its NUL or the length (sys/un.h of each system: 106 bytes at most).
+     */
+    private static String unixPath(long addr, int len) throws Err {
+        if (len < 3 || len > 106) {
+            throw new Err(EINVAL);
+        }
+        ByteBuffer b = at(addr, len);
+        if (b.get(1) != 1) {
+            throw new Err(EAFNOSUPPORT);
+        }
+        int end = 2;
+        while (end < len && b.get(end) != 0) {
+            end++;
+        }
+        byte[] p = new byte[end - 2];
+        b.get(2, p);
+        return new String(p, StandardCharsets.UTF_8);
+    }
+
+    /** bind(2): the kernel makes the socket's node in the file system, as a real file here. */
+    @Override
+    public synchronized int bind(int fd, long addr, int len) {
+        Fd f = fds.get(fd);
+        if (!(f instanceof UnixFd u)) {
+            return fail(f == null ? EBADF : EINVAL);
+        }
+        try {
+            String path = unixPath(addr, len);
+            java.nio.file.Path node = java.nio.file.Path.of(path);
+            if (bound.containsKey(path) || java.nio.file.Files.exists(node)) {
+                return fail(48); // EADDRINUSE
+            }
+            try {
+                java.nio.file.Files.createFile(node);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return fail(io.tuntap.bsd.jna.BsdErrno.ENOENT);
+            } catch (java.io.IOException e) {
+                return fail(io.tuntap.bsd.jna.BsdErrno.EACCES);
+            }
+            u.path = path;
+            bound.put(path, u);
+            return 0;
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+    }
+
+    @Override
+    public synchronized int listen(int fd, int backlog) {
+        if (!(fds.get(fd) instanceof UnixFd u) || u.path == null) {
+            return fail(EINVAL);
+        }
+        u.listening = true;
+        u.ownUid = geteuid();
+        return 0;
+    }
+
+    @Override
+    public synchronized int accept(int fd, long addr, long addrlen) {
+        if (!(fds.get(fd) instanceof UnixFd u) || !u.listening) {
+            return fail(EINVAL);
+        }
+        UnixFd next = u.backlog.pollFirst();
+        if (next == null) {
+            return fail(EAGAIN);
+        }
+        return newFd(next);
+    }
+
+    @Override
+    public synchronized int getpeereid(int fd, long uid, long gid) {
+        if (!(fds.get(fd) instanceof UnixFd u) || u.peer == null) {
+            return fail(57); // ENOTCONN
+        }
+        new Pointer(uid).setInt(0, u.peerUid);
+        new Pointer(gid).setInt(0, 0);
+        return 0;
+    }
+
+    /**
+     * This system's control-message rules, literally: {CMSG_DATA offset (CMSG_ALIGN(sizeof(struct cmsghdr))),
+     * CMSG_ALIGN's rounding, MSG_NOSIGNAL, MSG_CMSG_CLOEXEC}.
+     */
+    abstract int[] cmsgLayout();
+
+    /**
+     * The descriptors an SCM_RIGHTS control buffer of {@code clen} bytes carries, checked as this system's
+     * unp_internalize checks it; EINVAL for what it refuses, EBADF for a descriptor not open.
+     */
+    private List<Fd> internalize(ByteBuffer c, int clen) throws Err {
+        int[] l = cmsgLayout();
+        int dataOffset = l[0];
+        List<Integer> numbers = new ArrayList<>();
+        switch (abi.os) {
+            case FREEBSD -> {
+                // freebsd-src sys/kern/uipc_usrreq.c unp_internalize: every message of the buffer, stepping
+                // CMSG_SPACE(datalen); EINVAL for a header longer than what is left or a level not SOL_SOCKET.
+                int at = 0;
+                while (at + 12 <= clen) {
+                    int len = c.getInt(at);
+                    if (len < 12 || at + len > clen || c.getInt(at + 4) != 0xffff) {
+                        throw new Err(EINVAL);
+                    }
+                    int datalen = len - dataOffset;
+                    if (c.getInt(at + 8) == 1) {
+                        for (int i = 0; i < datalen / 4; i++) {
+                            numbers.add(c.getInt(at + dataOffset + 4 * i));
+                        }
+                    }
+                    at += dataOffset + (datalen + l[1] - 1) / l[1] * l[1];
+                }
+            }
+            case OPENBSD -> {
+                // openbsd/src sys/kern/uipc_usrreq.c unp_internalize: one message; SCM_RIGHTS at SOL_SOCKET, and
+                // cmsg_len equal to the buffer's length or to it rounded up ("two potential msg_controllen").
+                int len = c.getInt(0);
+                if (clen < dataOffset || len < dataOffset || c.getInt(8) != 1 || c.getInt(4) != 0xffff
+                        || !(len == clen || clen == (len + l[1] - 1) / l[1] * l[1])) {
+                    throw new Err(EINVAL);
+                }
+                for (int i = 0; i < (len - dataOffset) / 4; i++) {
+                    numbers.add(c.getInt(dataOffset + 4 * i));
+                }
+            }
+            case NETBSD -> {
+                // NetBSD/src sys/kern/uipc_usrreq.c unp_internalize: SCM_RIGHTS at SOL_SOCKET, cmsg_len no longer
+                // than the buffer and at least CMSG_ALIGN(sizeof(struct cmsghdr)).
+                int len = c.getInt(0);
+                if (c.getInt(8) != 1 || c.getInt(4) != 0xffff || len > clen || len < dataOffset) {
+                    throw new Err(EINVAL);
+                }
+                for (int i = 0; i < (len - dataOffset) / 4; i++) {
+                    numbers.add(c.getInt(dataOffset + 4 * i));
+                }
+            }
+            case DARWIN -> {
+                // xnu-11417.101.15 bsd/kern/uipc_usrreq.c:2502 unp_internalize: SCM_RIGHTS at SOL_SOCKET and
+                // cmsg_len equal to the control mbuf's length; the descriptors follow the 12-byte header.
+                int len = c.getInt(0);
+                if (c.getInt(8) != 1 || c.getInt(4) != 0xffff || len != clen) {
+                    throw new Err(EINVAL);
+                }
+                for (int i = 0; i < (len - 12) / 4; i++) {
+                    numbers.add(c.getInt(12 + 4 * i));
+                }
+            }
+        }
+        List<Fd> rights = new ArrayList<>();
+        for (int n : numbers) {
+            Fd f = fds.get(n);
+            if (f == null) {
+                throw new Err(EBADF);
+            }
+            rights.add(f);
+        }
+        return rights;
+    }
+
+    /**
+     * sendmsg(2) on a connected Unix stream socket: struct msghdr (48 bytes: msg_iov at 16, msg_iovlen at 24,
+     * msg_control at 32, msg_controllen at 40; sys/socket.h of each system), the iovecs gathered, the control
+     * buffer internalized.
+     */
+    @Override
+    public synchronized long sendmsg(int fd, long msg, int flags) {
+        count("sendmsg");
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        if (!(f instanceof UnixFd u)) {
+            return fail(38); // ENOTSOCK
+        }
+        if (u.peer == null) {
+            return fail(57); // ENOTCONN
+        }
+        if (u.peer.closed) {
+            if ((flags & cmsgLayout()[2]) == 0) {
+                throw new AssertionError("SIGPIPE: a write to a closed Unix socket without MSG_NOSIGNAL");
+            }
+            return fail(32); // EPIPE
+        }
+        ByteBuffer m = at(msg, 48);
+        long iov = m.getLong(16);
+        int iovlen = m.getInt(24);
+        long control = m.getLong(32);
+        int clen = m.getInt(40);
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < iovlen; i++) {
+            Pointer v = new Pointer(iov + 16L * i);
+            byte[] part = new Pointer(v.getLong(0)).getByteArray(0, (int) v.getLong(8));
+            data.write(part, 0, part.length);
+        }
+        try {
+            List<Fd> rights = clen == 0 ? List.of() : internalize(at(control, clen), clen);
+            u.peer.inbox.addLast(new UnixMessage(data.toByteArray(), rights));
+        } catch (Err e) {
+            return fail(e.errno);
+        }
+        notifyAll();
+        return data.size();
+    }
+
+    /**
+     * recvmsg(2): the next message's bytes into the first iovec, and its descriptors, newly numbered in this
+     * process, as one SCM_RIGHTS message at msg_control (cmsg_len CMSG_LEN, msg_controllen rounded with
+     * CMSG_ALIGN). A control buffer too short for them is not modelled: the test fails.
+     */
+    @Override
+    public synchronized long recvmsg(int fd, long msg, int flags) {
+        count("recvmsg");
+        Fd f = fds.get(fd);
+        if (f == null) {
+            return fail(EBADF);
+        }
+        if (!(f instanceof UnixFd u)) {
+            return fail(38);
+        }
+        ByteBuffer m = at(msg, 48);
+        UnixMessage next = u.inbox.pollFirst();
+        if (next == null) {
+            return u.peer == null || u.peer.closed ? 0 : fail(EAGAIN);
+        }
+        Pointer v = new Pointer(m.getLong(16));
+        int n = (int) Math.min(v.getLong(8), next.data().length);
+        new Pointer(v.getLong(0)).write(0, next.data(), 0, n);
+        m.putInt(44, 0);
+        int[] l = cmsgLayout();
+        if (next.rights().isEmpty()) {
+            m.putInt(40, 0);
+        } else {
+            int len = l[0] + 4 * next.rights().size();
+            int space = (len + l[1] - 1) / l[1] * l[1];
+            int room = m.getInt(40);
+            if (room < space) {
+                throw new AssertionError("a control buffer of " + room + " bytes for " + space + ": not modelled");
+            }
+            ByteBuffer c = at(m.getLong(32), space);
+            c.putInt(0, len);
+            c.putInt(4, 0xffff);
+            c.putInt(8, 1);
+            for (int i = 0; i < next.rights().size(); i++) {
+                Fd r = next.rights().get(i);
+                if ((flags & l[3]) != 0 && l[3] != 0) {
+                    r.closeOnExec = true;
+                }
+                c.putInt(l[0] + 4 * i, newFd(r));
+            }
+            m.putInt(40, space);
+        }
+        return n;
+    }
+
+    /** Whether {@code f} is carried by a message not yet received. */
+    private boolean inFlight(Fd f) {
+        for (Fd x : fds.values()) {
+            if (x instanceof UnixFd u && u.inbox.stream().anyMatch(msg -> msg.rights().contains(f))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The last close of a Unix socket: unbound, the peer sees the end, rights never received are released. */
+    private void closeUnix(UnixFd u) {
+        u.closed = true;
+        if (u.path != null && bound.get(u.path) == u) {
+            bound.remove(u.path); // the node stays in the file system until unlinked, as on a real system
+        }
+        for (UnixFd pending : u.backlog) {
+            pending.closed = true;
+        }
+        List<Fd> carried = new ArrayList<>();
+        u.inbox.forEach(msg -> carried.addAll(msg.rights()));
+        u.inbox.clear();
+        for (Fd r : carried) {
+            if (!fds.containsValue(r) && !inFlight(r)) {
+                release(r);
+            }
+        }
     }
 
     @Override

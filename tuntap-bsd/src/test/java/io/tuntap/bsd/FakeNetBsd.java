@@ -73,6 +73,15 @@ final class FakeNetBsd extends FakeKernel {
         return new int[] {120, 4, 8, 12, 8, 4, -1, -1};
     }
 
+    /**
+     * NetBSD/src sys/sys/socket.h 1.131.4.1: CMSG_DATA at __CMSG_ALIGN(12) = 16 (__ALIGNBYTES 7 on amd64),
+     * MSG_NOSIGNAL 0x400, MSG_CMSG_CLOEXEC 0x800.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x400, 0x800};
+    }
+
     @Override
     int ifreqSize() {
         return 144;
@@ -191,6 +200,8 @@ final class FakeNetBsd extends FakeKernel {
             ByteBuffer b = at(arg, 144);
             byte[] n = i.name.getBytes(StandardCharsets.US_ASCII);
             b.put(0, n).put(n.length, (byte) 0);
+        } else if (is(request, abi.tungifhead, 4) && i.tun()) {
+            at(arg, 4).putInt(0, i.ifhead ? 0x0400 : 0); // *(int *)data = tun_flags & TUN_IFHEAD (0x0400, if_tun.h)
         } else if (is(request, BsdAbi.FIONBIO, 4)) {
             // if_tun.c 1.173 tunioctl and if_tap.c@00e50b6c tap_dev_ioctl, case FIONBIO: the flag follows *data.
             if (at(arg, 4).getInt(0) != 0) {
@@ -249,6 +260,43 @@ final class FakeNetBsd extends FakeKernel {
     int[] mtuRange(Iface iface) {
         // if_tun.c 1.173 tun_ioctl SIOCSIFMTU: EINVAL above TUNMTU (1500) or below 576.
         return new int[] {576, 1500};
+    }
+
+    /**
+     * NetBSD/src sys/sys/stat.h and sys/sys/types.h (dev_t u64, mode_t u32, ino_t u64, nlink_t u32): st_dev at
+     * 0, st_mode at 8, st_rdev at 40, 152 bytes.
+     */
+    @Override
+    int[] statLayout() {
+        return new int[] {152, 8, 40, 8};
+    }
+
+    /** NetBSD/src sys/sys/types.h makedev. */
+    @Override
+    long makedev(int major, int minor) {
+        return ((major << 8) & 0x000fff00L) | ((minor << 12) & 0xfff00000L) | (minor & 0xffL);
+    }
+
+    /** NetBSD/src sys/arch/amd64/conf/majors.amd64: mem 2, tun 40; sys/conf/majors: tap 169. */
+    @Override
+    int major(String driver) {
+        return switch (driver) {
+            case "mem" -> 2;
+            case "tun" -> 40;
+            default -> 169;
+        };
+    }
+
+    /**
+     * NetBSD/src sys/dev/mm.c mm_ioctl (/dev/null): FIONBIO is 0 ("We never block anyway"), FIOSETOWN and the
+     * like ENOTTY, anything else EOPNOTSUPP (45).
+     */
+    @Override
+    void otherFdIoctl(Fd f, long request, long arg) throws Err {
+        if (f instanceof NullFd && is(request, BsdAbi.FIONBIO, 4)) {
+            return;
+        }
+        throw new Err(f instanceof NullFd ? 45 : ENOTTY);
     }
 
     @Override

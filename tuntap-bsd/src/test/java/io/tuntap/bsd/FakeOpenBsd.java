@@ -43,6 +43,15 @@ final class FakeOpenBsd extends FakeKernel {
         return new int[] {96, 5, 16, 12, 8, 6, 10, 4};
     }
 
+    /**
+     * openbsd/src sys/sys/socket.h 1.108: CMSG_DATA at _ALIGN(12) = 16 (_ALIGNBYTES 7 on amd64), MSG_NOSIGNAL
+     * 0x400, MSG_CMSG_CLOEXEC 0x800.
+     */
+    @Override
+    int[] cmsgLayout() {
+        return new int[] {16, 8, 0x400, 0x800};
+    }
+
     @Override
     int ifreqSize() {
         return 32;
@@ -88,8 +97,44 @@ final class FakeOpenBsd extends FakeKernel {
         }
     }
 
+    /**
+     * openbsd/src sys/sys/stat.h 1.26 with the types of sys/sys/_types.h (mode_t u32, dev_t i32, ino_t u64,
+     * nlink_t u32, blksize_t i32): st_mode at 0, st_rdev at 28, 128 bytes with __st_birthtim at 112.
+     */
+    @Override
+    int[] statLayout() {
+        return new int[] {128, 0, 28, 4};
+    }
+
+    /** openbsd/src sys/sys/types.h 1.49 makedev. */
+    @Override
+    long makedev(int major, int minor) {
+        return ((major & 0xff) << 8) | (minor & 0xff) | ((minor & 0xffff00L) << 8);
+    }
+
+    /** openbsd/src sys/arch/amd64/amd64/conf.c cdevsw: 2 mem (/dev/null minor 2), 40 tun, 93 tap. */
+    @Override
+    int major(String driver) {
+        return switch (driver) {
+            case "mem" -> 2;
+            case "tun" -> 40;
+            default -> 93;
+        };
+    }
+
     @Override
     void deviceIoctl(DeviceFd fd, long request, long arg) throws Err {
+        if (is(request, abi.tungifinfo, 12)) {
+            // if_tun.c 1.252 tun_dev_ioctl TUNGIFINFO: mtu, if_type (IFT_TUNNEL 0x83 from tun_create, IFT_ETHER 6
+            // from ether_ifattach for a tap), if_flags & TUN_IFF_FLAGS, baudrate (struct tuninfo, if_tun.h 1.18).
+            ByteBuffer b = at(arg, 12);
+            b.putInt(0, fd.iface.mtu);
+            b.putShort(4, (short) (fd.iface.tun() ? 0x83 : 0x6));
+            b.putShort(6, (short) (fd.iface.flags & (BsdAbi.IFF_POINTOPOINT | BsdAbi.IFF_MULTICAST
+                    | BsdAbi.IFF_BROADCAST)));
+            b.putInt(8, 0);
+            return;
+        }
         if (is(request, abi.tunsifmode, 4)) {
             // 1.252: only validates; the flags are fixed.
             int wanted = at(arg, 4).getInt(0);
@@ -143,6 +188,12 @@ final class FakeOpenBsd extends FakeKernel {
     @Override
     int minLinkLength(boolean gateway) {
         return gateway ? 32 : 4;
+    }
+
+    /** openbsd/src sys/arch/amd64/amd64/mem.c mmioctl: FIOASYNC is 0, anything else ENOTTY. */
+    @Override
+    void otherFdIoctl(Fd f, long request, long arg) throws Err {
+        throw new Err(ENOTTY);
     }
 
     @Override

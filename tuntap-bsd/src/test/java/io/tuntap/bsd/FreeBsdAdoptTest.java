@@ -99,6 +99,14 @@ class FreeBsdAdoptTest {
     }
 
     @Test
+    void devNullIsRefusedAndLeftOpen() {
+        FakeFreeBsd k = new FakeFreeBsd(15);
+        int fd = k.open("/dev/null", BsdAbi.O_RDWR);
+        // freebsd-src sys/dev/null/null.c null_ioctl: ENOIOCTL, which devfs gives the caller as ENOTTY.
+        assertEquals(BsdErrno.ENOTTY, assertRefusedAndLeftOpen(k, fd));
+    }
+
+    @Test
     void aSocketIsRefusedAndLeftOpen() throws Exception {
         FakeFreeBsd k = new FakeFreeBsd(15);
         assertTrue(assertRefusedAndLeftOpen(k, k.socket(BsdAbi.AF_INET, BsdAbi.SOCK_DGRAM, 0)) != 0);

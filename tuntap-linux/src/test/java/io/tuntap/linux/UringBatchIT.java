@@ -238,9 +238,11 @@ class UringBatchIT {
         assertFalse(reader.isDone(), "readPackets waits while no packet comes");
         long t0 = System.nanoTime();
         tun.close();
-        Throwable thrown = reader.get(2, TimeUnit.SECONDS);
+        Throwable thrown = reader.get(10, TimeUnit.SECONDS);
         assertInstanceOf(DeviceClosedException.class, thrown);
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "woke within a second");
+        // Woken, not timed out: the read had no deadline. The bound leaves room for a loaded machine and for
+        // close's wait until the kernel lets go of the ring's registered file.
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "woke within 5 s");
     }
 
     @Test

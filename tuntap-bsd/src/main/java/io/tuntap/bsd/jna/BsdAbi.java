@@ -97,6 +97,28 @@ public final class BsdAbi {
     /** {@code SIOCDIFADDR_IN6 _IOW('i', 25, struct in6_ifreq)}. */
     public static final long SIOCDIFADDR_IN6 = iow('i', 25, IN6_IFREQ_SIZE);
 
+    /** OpenBSD {@code sizeof(struct tuninfo)}: u_int, two u_short, u_int (sys/net/if_tun.h 1.18). */
+    public static final int TUNINFO_SIZE = 12;
+    /** Offset of {@code tuninfo.type}: the interface type, {@link #IFT_TUNNEL} for tun, {@link #IFT_ETHER} for tap. */
+    public static final int TUNINFO_TYPE = 4;
+    /**
+     * {@code IFT_ETHER}: 0x6 (openbsd/src sys/net/if_types.h); the type of a tap (tun_create with TUN_LAYER2
+     * calls ether_ifattach, which sets it).
+     */
+    public static final int IFT_ETHER = 0x6;
+    /** {@code IFT_TUNNEL}: 0x83 (openbsd/src sys/net/if_types.h); the type tun_create gives a tun. */
+    public static final int IFT_TUNNEL = 0x83;
+    /** {@code S_IFMT}: 0170000 (sys/sys/stat.h of every BSD). */
+    public static final int S_IFMT = 0170000;
+    /** {@code S_IFCHR}: 0020000, a character device. */
+    public static final int S_IFCHR = 0020000;
+    /** {@code S_IFIFO}: 0010000, a pipe or FIFO. */
+    public static final int S_IFIFO = 0010000;
+    /** {@code S_IFSOCK}: 0140000, a socket. */
+    public static final int S_IFSOCK = 0140000;
+    /** {@code S_IFREG}: 0100000, a regular file. */
+    public static final int S_IFREG = 0100000;
+
     // ---- per system -----------------------------------------------------------------------------
     /** Which system. */
     public final Os os;
@@ -139,8 +161,18 @@ public final class BsdAbi {
     public final long siocsiflladdr;
     /** {@code TUNSIFHEAD}: {@code _IOW('t', 96, int)} FreeBSD, {@code _IOW('t', 66, int)} NetBSD; none elsewhere. */
     public final long tunsifhead;
-    /** {@code TUNGIFHEAD _IOR('t', 97, int)}: FreeBSD only (sys/net/if_tun.h, commit 039ea811636f). */
+    /**
+     * {@code TUNGIFHEAD}: {@code _IOR('t', 97, int)} FreeBSD (sys/net/if_tun.h, commit 039ea811636f),
+     * {@code _IOR('t', 65, int)} NetBSD (sys/net/if_tun.h 1.22); none elsewhere.
+     */
     public final long tungifhead;
+    /**
+     * OpenBSD {@code TUNGIFINFO _IOR('t', 92, struct tuninfo)}, a 12-byte {@code struct tuninfo} of
+     * {@code u_int mtu}, {@code u_short type} at 4, {@code u_short flags} at 6, {@code u_int baudrate} at 8
+     * (openbsd/src sys/net/if_tun.h 1.18); answered by tun and tap alike (sys/net/if_tun.c 1.252
+     * tun_dev_ioctl). None elsewhere.
+     */
+    public final long tungifinfo;
     /** {@code TUNSIFMODE}: number 94 FreeBSD, 93 OpenBSD, 88 NetBSD; none on macOS. */
     public final long tunsifmode;
     /** {@code TUNSIFPID _IO('t', 95)}: FreeBSD only. */
@@ -182,7 +214,8 @@ public final class BsdAbi {
         siocsifname = fb ? iow('i', 40, ifreqSize) : 0;
         siocsiflladdr = fb || mac ? iow('i', 60, ifreqSize) : ob ? iow('i', 31, ifreqSize) : 0;
         tunsifhead = fb ? iow('t', 96, 4) : nb ? iow('t', 66, 4) : 0;
-        tungifhead = fb ? ior('t', 97, 4) : 0;
+        tungifhead = fb ? ior('t', 97, 4) : nb ? ior('t', 65, 4) : 0;
+        tungifinfo = ob ? ior('t', 92, TUNINFO_SIZE) : 0;
         tunsifmode = fb ? iow('t', 94, 4) : ob ? iow('t', 93, 4) : nb ? iow('t', 88, 4) : 0;
         tunsifpid = fb ? io('t', 95) : 0;
         tunstransient = fb ? iow('t', 98, 4) : 0;

@@ -59,6 +59,18 @@ public final class BsdErrno {
     public static final int ENOBUFS = 55;
     /** Host is down. */
     public static final int EHOSTDOWN = 64;
+    /** Broken pipe: the peer closed. */
+    public static final int EPIPE = 32;
+    /** Socket operation on non-socket. */
+    public static final int ENOTSOCK = 38;
+    /** Address already in use: a Unix socket's path exists. */
+    public static final int EADDRINUSE = 48;
+    /** Connection reset by peer. */
+    public static final int ECONNRESET = 54;
+    /** Socket is not connected. */
+    public static final int ENOTCONN = 57;
+    /** Connection refused: nothing listens on the path. */
+    public static final int ECONNREFUSED = 61;
 
     /** The symbolic name of {@code errno}, or {@code "errno N"}. */
     public static String name(int errno) {
@@ -87,6 +99,12 @@ public final class BsdErrno {
             case ENETDOWN -> "ENETDOWN";
             case ENOBUFS -> "ENOBUFS";
             case EHOSTDOWN -> "EHOSTDOWN";
+            case EPIPE -> "EPIPE";
+            case ENOTSOCK -> "ENOTSOCK";
+            case EADDRINUSE -> "EADDRINUSE";
+            case ECONNRESET -> "ECONNRESET";
+            case ENOTCONN -> "ENOTCONN";
+            case ECONNREFUSED -> "ECONNREFUSED";
             default -> "errno " + errno;
         };
     }

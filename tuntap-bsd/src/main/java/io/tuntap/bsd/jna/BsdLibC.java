@@ -32,4 +32,31 @@ public interface BsdLibC {
      * Returns 0 or -1 (ENOMEM when the room was too small).
      */
     int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
+
+    /**
+     * fstat(2) into the {@code struct stat} of {@link Stat#size} bytes at {@code stat}. Returns 0 or -1. Used on
+     * OpenBSD and NetBSD only, where the layout is known ({@link Stat}).
+     */
+    int fstat(int fd, long stat);
+
+    /** bind(2) to the {@code len}-byte sockaddr at {@code addr}. Returns 0 or -1 (EADDRINUSE: the path exists). */
+    int bind(int fd, long addr, int len);
+
+    /** listen(2). Returns 0 or -1. */
+    int listen(int fd, int backlog);
+
+    /** accept(2) without the peer's address ({@code addr} and {@code addrlen} 0). Returns a descriptor or -1. */
+    int accept(int fd, long addr, long addrlen);
+
+    /** sendmsg(2) of the {@code struct msghdr} at {@code msg} ({@link UnixRights}). Returns the bytes sent or -1. */
+    long sendmsg(int fd, long msg, int flags);
+
+    /** recvmsg(2) into the {@code struct msghdr} at {@code msg}. Returns the bytes received (0 at the end) or -1. */
+    long recvmsg(int fd, long msg, int flags);
+
+    /**
+     * getpeereid(3): the effective uid and gid of the peer of a connected Unix-domain socket, as u32 at
+     * {@code uid} and {@code gid}. Returns 0 or -1.
+     */
+    int getpeereid(int fd, long uid, long gid);
 }

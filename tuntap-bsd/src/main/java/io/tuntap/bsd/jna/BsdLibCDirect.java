@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd.jna;
 
+import com.sun.jna.FunctionMapper;
+import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import java.util.Map;
 
 /**
  * {@link BsdLibC} through JNA direct mapping. None of these functions is variadic, so the fixed-arity binding
@@ -34,4 +38,45 @@ public final class BsdLibCDirect implements BsdLibC {
 
     @Override
     public native int sysctl(long name, int namelen, long oldp, long oldlenp, long newp, long newlen);
+
+    @Override
+    public native int bind(int fd, long addr, int len);
+
+    @Override
+    public native int listen(int fd, int backlog);
+
+    @Override
+    public native int accept(int fd, long addr, long addrlen);
+
+    @Override
+    public native long sendmsg(int fd, long msg, int flags);
+
+    @Override
+    public native long recvmsg(int fd, long msg, int flags);
+
+    @Override
+    public native int getpeereid(int fd, long uid, long gid);
+
+    @Override
+    public int fstat(int fd, long stat) {
+        return Fstat.fstat(fd, stat);
+    }
+
+    /**
+     * fstat(2), bound on first use: NetBSD's libc exports it as {@code __fstat50} (sys/sys/stat.h:
+     * {@code int fstat(int, struct stat *) __RENAME(__fstat50)}), the others as {@code fstat}.
+     */
+    private static final class Fstat {
+        static {
+            String symbol = Platform.isNetBSD() ? "__fstat50" : "fstat";
+            FunctionMapper mapper = (library, method) -> method.getName().equals("fstat") ? symbol : method.getName();
+            Native.register(Fstat.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME,
+                    Map.of(Library.OPTION_FUNCTION_MAPPER, mapper)));
+        }
+
+        private Fstat() {
+        }
+
+        static native int fstat(int fd, long stat);
+    }
 }

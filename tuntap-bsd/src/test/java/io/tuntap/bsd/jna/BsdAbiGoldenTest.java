@@ -34,6 +34,7 @@ class BsdAbiGoldenTest {
                 new Row("FreeBSD TUNSIFHEAD", fb.tunsifhead, Ioc.iow('t', 96, 4), 0x80047460L, "wireguard-go tun_freebsd.go"),
                 new Row("FreeBSD TUNSIFMODE", fb.tunsifmode, Ioc.iow('t', 94, 4), 0x8004745eL, "wireguard-go"),
                 new Row("FreeBSD TUNSIFPID", fb.tunsifpid, Ioc.io('t', 95), 0x2000745fL, "wireguard-go"),
+                new Row("FreeBSD TUNGIFHEAD", fb.tungifhead, Ioc.ior('t', 97, 4), 0x40047461L, "by hand, if_tun.h"),
                 new Row("FreeBSD TUNGIFNAME", fb.gifname, Ioc.ior('t', 93, IFREQ), 0x4020745dL, "wireguard-go"),
                 // Untraced: no copy of FreeBSD 15's sys/net/if_tun.h with its definition was found; the formula
                 // is _IOW('t', 98, int) as one other project writes it, the literal that project's constant.
@@ -53,6 +54,9 @@ class BsdAbiGoldenTest {
                 new Row("FreeBSD SIOCSIFNAME", fb.siocsifname, Ioc.iow('i', 40, IFREQ), 0x80206928L, "golang/sys"),
                 new Row("FreeBSD SIOCSIFLLADDR", fb.siocsiflladdr, Ioc.iow('i', 60, IFREQ), 0x8020693cL, "golang/sys"),
                 // OpenBSD: sys/net/if_tun.h 1.18, sys/sys/sockio.h, sys/netinet6/in6_var.h 1.81
+                // By hand from if_tun.h 1.18: IOC_OUT 0x40000000 | 12 << 16 | 't' (0x74) << 8 | 92 (0x5c).
+                new Row("OpenBSD TUNGIFINFO", ob.tungifinfo, Ioc.ior('t', 92, BsdAbi.TUNINFO_SIZE), 0x400c745cL,
+                        "by hand, if_tun.h 1.18"),
                 new Row("OpenBSD TUNSIFMODE", ob.tunsifmode, Ioc.iow('t', 93, 4), 0x8004745dL, "wireguard-go"),
                 new Row("OpenBSD SIOCSIFMTU", ob.siocsifmtu, Ioc.iow('i', 127, IFREQ), 0x8020697fL,
                         "golang/sys zerrors_openbsd_amd64.go"),
@@ -66,6 +70,8 @@ class BsdAbiGoldenTest {
                 new Row("OpenBSD SIOCSIFFLAGS", ob.siocsifflags, Ioc.iow('i', 16, IFREQ), 0x80206910L, "golang/sys"),
                 // NetBSD: sys/net/if_tun.h 1.22, sys/net/if_tap.h, sys/sys/sockio.h (ifreq = 144)
                 new Row("NetBSD TUNSIFHEAD", nb.tunsifhead, Ioc.iow('t', 66, 4), 0x80047442L, "if_tun.h 1.22"),
+                // By hand: IOC_OUT 0x40000000 | 4 << 16 | 't' << 8 | 65 (0x41).
+                new Row("NetBSD TUNGIFHEAD", nb.tungifhead, Ioc.ior('t', 65, 4), 0x40047441L, "by hand, if_tun.h 1.22"),
                 new Row("NetBSD TUNSIFMODE", nb.tunsifmode, Ioc.iow('t', 88, 4), 0x80047458L, "if_tun.h 1.22"),
                 new Row("NetBSD TAPGIFNAME", nb.gifname, Ioc.ior('e', 0, NETBSD_IFREQ), 0x40906500L, "tun-rs netbsd"),
                 new Row("NetBSD SIOCSIFFLAGS", nb.siocsifflags, Ioc.iow('i', 16, NETBSD_IFREQ), 0x80906910L, "golang/sys"),
