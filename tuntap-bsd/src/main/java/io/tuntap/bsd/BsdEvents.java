@@ -14,7 +14,7 @@ import io.tuntap.posix.EventWatcher;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Watches one interface through a routing socket ({@code PF_ROUTE}): an {@link EventWatcher} thread polls the
@@ -32,8 +32,8 @@ final class BsdEvents implements EventDispatcher.Source {
     private final int index;
     private final boolean pointToPoint;
     private final State initial;
-    /** The running watcher, or null; guarded by this. */
-    private EventWatcher watcher;
+    /** The running watcher, or null. */
+    private final AtomicReference<EventWatcher> watcher = new AtomicReference<>();
 
     /** What the device looked like when watching started. */
     interface State {
@@ -73,9 +73,9 @@ final class BsdEvents implements EventDispatcher.Source {
             wakeWrite = fds.getInt(4);
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher = EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1,
+        watcher.set(EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1, BUFFER,
                 new Run(dispatcher, s, up, mtu), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
-                        "the watcher of " + name + " cannot wait for messages"));
+                        "the watcher of " + name + " cannot wait for messages")));
     }
 
     /**
@@ -84,14 +84,7 @@ final class BsdEvents implements EventDispatcher.Source {
      */
     @Override
     public void stop() {
-        EventWatcher w;
-        synchronized (this) {
-            w = watcher;
-            watcher = null;
-        }
-        if (w != null) {
-            w.stop();
-        }
+        EventWatcher.stop(watcher);
     }
 
     /**
@@ -102,8 +95,6 @@ final class BsdEvents implements EventDispatcher.Source {
     private final class Run implements EventWatcher.Handler {
         private final EventDispatcher dispatcher;
         private final int sock;
-        private final Memory buf = new Memory(BUFFER);
-        private final ByteBuffer view = buf.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
         private boolean lastUp;
         private int lastMtu;
 
@@ -115,8 +106,8 @@ final class BsdEvents implements EventDispatcher.Source {
         }
 
         @Override
-        public boolean readable() {
-            long length = ctx.libc.read(sock, Pointer.nativeValue(buf), BUFFER);
+        public boolean readable(long buffer, ByteBuffer view) {
+            long length = ctx.libc.read(sock, buffer, BUFFER);
             if (length <= 0) {
                 int errno = ctx.libc.errno();
                 if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
@@ -152,14 +143,8 @@ final class BsdEvents implements EventDispatcher.Source {
         }
 
         @Override
-        public boolean idle() {
-            return true; // never called: the thread waits for ever
-        }
-
-        @Override
         public void ended() {
             ctx.libc.close(sock);
-            buf.close();
         }
     }
 

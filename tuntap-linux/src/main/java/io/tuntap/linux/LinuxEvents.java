@@ -120,7 +120,7 @@ final class LinuxEvents implements EventDispatcher.Source {
         }
         // The eventfd is the run's wake-up handle: EventWatcher closes it as the thread ends.
         Run run = new Run();
-        run.watcher = EventWatcher.start(libc, fd, wake, wake, 8, Errno.EINTR, name, -1, run,
+        run.watcher = EventWatcher.start(libc, fd, wake, wake, 8, Errno.EINTR, name, -1, READ_SIZE, run,
                 errno -> LinuxErrors.ofCommon("poll(rtnetlink)", errno, "the event thread of " + name
                         + " cannot wait for notifications"));
         current = run;
@@ -154,16 +154,14 @@ final class LinuxEvents implements EventDispatcher.Source {
         libc.close(fd);
     }
 
-    /** The socket's side of one run: reads the notifications with a buffer of its own. */
+    /** The socket's side of one run: reads the notifications. */
     private final class Run implements EventWatcher.Handler {
-        private final Memory buffer = new Memory(READ_SIZE);
-        private final ByteBuffer view = buffer.getByteBuffer(0, READ_SIZE).order(ByteOrder.nativeOrder());
         /** Set by start, under the lock the thread's end takes too. */
         private EventWatcher watcher;
 
         @Override
-        public boolean readable() throws TunTapException {
-            long n = libc.recv(fd, Pointer.nativeValue(buffer), READ_SIZE, Sys.MSG_DONTWAIT);
+        public boolean readable(long buffer, ByteBuffer view) throws TunTapException {
+            long n = libc.recv(fd, buffer, READ_SIZE, Sys.MSG_DONTWAIT);
             if (n > 0) {
                 handle(view, (int) n);
                 return true;
@@ -180,11 +178,6 @@ final class LinuxEvents implements EventDispatcher.Source {
         }
 
         @Override
-        public boolean idle() {
-            return true; // never called: the thread waits for ever
-        }
-
-        @Override
         public void ended() {
             synchronized (LinuxEvents.this) {
                 if (current == this) {
@@ -194,7 +187,6 @@ final class LinuxEvents implements EventDispatcher.Source {
                     leaveGroups();
                 }
             }
-            buffer.close();
         }
     }
 

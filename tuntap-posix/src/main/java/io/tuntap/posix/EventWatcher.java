@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.posix;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
@@ -32,18 +37,23 @@ public final class EventWatcher {
         /**
          * The socket may be readable: read what is there and publish the events it gives.
          *
+         * @param buffer the run's native read buffer, made once per run, of the size given to {@code start}
+         * @param view a view of it in native order
          * @return false if the socket can tell no more (the interface is gone, the socket failed)
          * @throws TunTapException a failure that ends the run
          */
-        boolean readable() throws TunTapException;
+        boolean readable(long buffer, ByteBuffer view) throws TunTapException;
 
         /**
-         * Nothing came for the idle period: check the state another way if the backend needs to.
+         * Nothing came for the idle period: check the state another way if the backend needs to. A watcher that
+         * waits for ever never calls it.
          *
          * @return false if the socket can tell no more
          * @throws TunTapException a failure that ends the run
          */
-        boolean idle() throws TunTapException;
+        default boolean idle() throws TunTapException {
+            return true;
+        }
 
         /** The run ended (stopped or failed): release what the run holds, besides the wake-up handle. */
         void ended();
@@ -55,11 +65,13 @@ public final class EventWatcher {
     private final CloseGate gate;
     private final WakeablePoll poll;
     private final Thread thread;
+    private final Memory buffer;
+    private final ByteBuffer view;
     /** Guarded by this. */
     private boolean ended;
 
     private EventWatcher(IntFunction<TunTapException> pollFailure, PosixLibC libc, int fd, int wakeRead,
-            int wakeWrite, int wakeBytes, int eintr, String name, int idleMillis, Handler handler) {
+            int wakeWrite, int wakeBytes, int eintr, String name, int idleMillis, int bufferSize, Handler handler) {
         this.name = name;
         this.idleMillis = idleMillis;
         this.handler = handler;
@@ -77,6 +89,8 @@ public final class EventWatcher {
             }
         };
         this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, failures);
+        this.buffer = new Memory(bufferSize);
+        this.view = buffer.getByteBuffer(0, bufferSize).order(ByteOrder.nativeOrder());
         this.thread = new Thread(this::run, "tuntap-events-" + name);
         thread.setDaemon(true);
     }
@@ -90,13 +104,14 @@ public final class EventWatcher {
      * @param eintr the host's EINTR
      * @param name the device, for the thread's name and messages
      * @param idleMillis how long to wait for a message before {@link Handler#idle()}; negative: for ever
+     * @param bufferSize the size of the native buffer the handler reads messages into
      * @param pollFailure the backend's exception for a failed poll, from its errno
      * @return the running watcher
      */
     public static EventWatcher start(PosixLibC libc, int fd, int wakeRead, int wakeWrite, int wakeBytes, int eintr,
-            String name, int idleMillis, Handler handler, IntFunction<TunTapException> pollFailure) {
+            String name, int idleMillis, int bufferSize, Handler handler, IntFunction<TunTapException> pollFailure) {
         EventWatcher watcher = new EventWatcher(pollFailure, libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, name,
-                idleMillis, handler);
+                idleMillis, bufferSize, handler);
         watcher.thread.start();
         return watcher;
     }
@@ -111,7 +126,8 @@ public final class EventWatcher {
                 }
                 boolean forever = idleMillis < 0;
                 long deadline = forever ? 0 : System.nanoTime() + idleMillis * 1_000_000L;
-                listening = poll.awaitReadable(deadline, forever) ? handler.readable() : handler.idle();
+                listening = poll.awaitReadable(deadline, forever)
+                        ? handler.readable(Pointer.nativeValue(buffer), view) : handler.idle();
             }
         } catch (DeviceClosedException e) {
             // stop() closed the gate: the normal end.
@@ -124,6 +140,7 @@ public final class EventWatcher {
                     handler.ended();
                 } finally {
                     poll.close();
+                    buffer.close();
                 }
             }
         }
@@ -156,8 +173,15 @@ public final class EventWatcher {
         }
     }
 
-    /** True while the thread runs; for tests. */
-    public boolean isRunning() {
-        return thread.isAlive();
+    /**
+     * Stops the watcher in {@code slot}, if there is one, and empties the slot: a backend's {@code stop()}.
+     *
+     * @param slot where the backend keeps its running watcher
+     */
+    public static void stop(AtomicReference<EventWatcher> slot) {
+        EventWatcher watcher = slot.getAndSet(null);
+        if (watcher != null) {
+            watcher.stop();
+        }
     }
 }

@@ -55,8 +55,7 @@ public abstract class PosixQueue implements PacketChannel {
     private final String what;
 
     private final BatchReads batches = new BatchReads(this::readOne);
-    private final QueueReader reader;
-    private final QueueWriter writer;
+    private final QueueLoops loops;
 
     /**
      * A queue over {@code fd}, woken through the given handle (see {@link WakeablePoll}); owns all three fds.
@@ -72,8 +71,7 @@ public abstract class PosixQueue implements PacketChannel {
         this.what = what;
         this.gate = new CloseGate(what);
         this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new QueueFailures(this));
-        this.reader = new QueueReader(this, poll, readScratchSize);
-        this.writer = new QueueWriter(this, poll, writeScratchSize);
+        this.loops = new QueueLoops(this, poll, readScratchSize, writeScratchSize);
     }
 
     /**
@@ -194,19 +192,19 @@ public abstract class PosixQueue implements PacketChannel {
 
     /** One packet from the device into {@code dst} (0: none in time); one too large is reported, never cut. */
     protected final int readFromDevice(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        return reader.readFromDevice(dst, timeoutNanos);
+        return loops.readFromDevice(dst, timeoutNanos);
     }
 
     /** The device's next read, whole, into the read scratch buffer: its length, or 0 if none came in time. */
     protected final int readIntoScratch(long timeoutNanos) throws TunTapException {
-        return reader.readIntoScratch(timeoutNanos);
+        return loops.readIntoScratch(timeoutNanos);
     }
 
     @Override
     public final int write(ByteBuffer src) throws TunTapException {
         gate.enterWrite();
         try {
-            return writer.write(src);
+            return loops.write(src);
         } finally {
             gate.exitWrite();
         }
@@ -222,7 +220,7 @@ public abstract class PosixQueue implements PacketChannel {
                 return count;
             }
             for (int i = 0; i < count; i++) {
-                writer.write(srcs[i]);
+                loops.write(srcs[i]);
             }
             return count;
         } finally {
@@ -232,7 +230,7 @@ public abstract class PosixQueue implements PacketChannel {
 
     /** Writes {@code length} bytes at {@code address} as they are (the backend framed them), as a write waits. */
     protected final void sendFramed(long address, int length) throws TunTapException {
-        writer.send(null, 0, address, length);
+        loops.send(null, 0, address, length);
     }
 
     /** Waits until the device may have a packet: for a backend's own batch reads. */
@@ -260,28 +258,28 @@ public abstract class PosixQueue implements PacketChannel {
         gate.close(poll::wake, () -> {
             release();
             poll.close();
-            reader.memory.close();
-            writer.memory.close();
+            loops.readMemory.close();
+            loops.writeMemory.close();
         });
     }
 
     /** The read side's native scratch buffer, made at first use; its size is the constructor's. */
     protected final long readScratchAddress() {
-        return reader.memory.scratchAddress();
+        return loops.readMemory.scratchAddress();
     }
 
     /** A view of the read scratch buffer, in native order; valid after {@link #readScratchAddress()}. */
     protected final ByteBuffer readScratchView() {
-        return reader.memory.scratchView();
+        return loops.readMemory.scratchView();
     }
 
     /** The write side's native scratch buffer, made at first use; its size is the constructor's. */
     protected final long writeScratchAddress() {
-        return writer.memory.scratchAddress();
+        return loops.writeMemory.scratchAddress();
     }
 
     /** A view of the write scratch buffer, in native order; valid after {@link #writeScratchAddress()}. */
     protected final ByteBuffer writeScratchView() {
-        return writer.memory.scratchView();
+        return loops.writeMemory.scratchView();
     }
 }

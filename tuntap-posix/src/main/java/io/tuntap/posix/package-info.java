@@ -4,7 +4,7 @@
  * an interface so that unit tests can put a fake kernel behind it, and {@link io.tuntap.posix.PosixLibCDirect},
  * the real calls; {@link io.tuntap.posix.WakeablePoll}, the wait on a device fd that close can wake;
  * {@link io.tuntap.posix.PosixQueue}, the queue written once over each backend's framing (its read and write
- * loops in {@code QueueReader} and {@code QueueWriter}); {@link io.tuntap.posix.EventWatcher}, the event thread
+ * loops in {@code QueueLoops}); {@link io.tuntap.posix.EventWatcher}, the event thread
  * of every backend, waiting on its notification socket through the same poll; and
  * {@link io.tuntap.posix.DirectAddresses}, the direct-buffer address cache. Not API.
  */

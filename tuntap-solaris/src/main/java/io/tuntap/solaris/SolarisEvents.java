@@ -16,8 +16,8 @@ import io.tuntap.solaris.jna.Sys;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The device's events from a routing socket ({@code socket(AF_ROUTE, SOCK_RAW, 0)}), read by an
@@ -41,8 +41,8 @@ final class SolarisEvents implements EventDispatcher.Source {
     private final String name;
     private final int index;
     private final DeviceMode mode;
-    /** The running watcher, or null; guarded by this. */
-    private EventWatcher watcher;
+    /** The running watcher, or null. */
+    private final AtomicReference<EventWatcher> watcher = new AtomicReference<>();
 
     SolarisEvents(SunOs os, IfConfig config, String name, int index, DeviceMode mode) {
         this.os = os;
@@ -81,21 +81,14 @@ final class SolarisEvents implements EventDispatcher.Source {
             throw e;
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher = EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
-                new Run(dispatcher, fd, up, mtu), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
-                        "the event thread of " + name + " cannot wait for messages"));
+        watcher.set(EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
+                BUFFER, new Run(dispatcher, fd, up, mtu), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
+                        "the event thread of " + name + " cannot wait for messages")));
     }
 
     @Override
     public void stop() {
-        EventWatcher w;
-        synchronized (this) {
-            w = watcher;
-            watcher = null;
-        }
-        if (w != null) {
-            w.stop();
-        }
+        EventWatcher.stop(watcher);
     }
 
     /**
@@ -105,8 +98,6 @@ final class SolarisEvents implements EventDispatcher.Source {
     private final class Run implements EventWatcher.Handler {
         private final EventDispatcher dispatcher;
         private final int fd;
-        private final Memory memory = new Memory(BUFFER);
-        private final ByteBuffer message = memory.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
         private int up;
         private int mtu;
 
@@ -118,8 +109,8 @@ final class SolarisEvents implements EventDispatcher.Source {
         }
 
         @Override
-        public boolean readable() {
-            long n = os.libc().read(fd, Pointer.nativeValue(memory), BUFFER);
+        public boolean readable(long buffer, ByteBuffer message) {
+            long n = os.libc().read(fd, buffer, BUFFER);
             if (n >= RouteMessages.INDEX + 2
                     && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
                     && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
@@ -180,7 +171,6 @@ final class SolarisEvents implements EventDispatcher.Source {
         @Override
         public void ended() {
             os.libc().close(fd);
-            memory.close();
         }
     }
 
