@@ -7,6 +7,8 @@
  * Reads use a non-blocking fd, so a read with nothing queued completes at once with -EAGAIN, as read() does.
  * Also prints how many threads the process has at the end: more than one would mean the kernel handed
  * requests to io_uring worker threads instead of running them in the caller.
+ * With TUNURING_LINK=1 in the environment, the writes of a batch are linked (IOSQE_IO_LINK), as tuntap links
+ * them so that a failed packet stops the rest of its batch: the cost of that ordering, measured alone.
  */
 #include "common.h"
 #include "uring.h"
@@ -32,6 +34,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: tunuring write DEV SIZE COUNT RUNS BATCH | read DEV SIZE COUNT RUNS BATCH DST_IP\n");
         return 2;
     }
+    const char *link_env = getenv("TUNURING_LINK");
+    int link = link_env && !strcmp(link_env, "1");
     const char *dev = argv[2];
     int size = atoi(argv[3]);
     long count = atol(argv[4]);
@@ -53,7 +57,10 @@ int main(int argc, char **argv) {
             double t0 = now_s(), c0 = cpu_s();
             for (long i = 0; i < count; i += batch) {
                 unsigned n = count - i < batch ? (unsigned)(count - i) : batch;
-                for (unsigned j = 0; j < n; j++) ring_prep(&r, IORING_OP_WRITE, pkt, size, 0, j);
+                for (unsigned j = 0; j < n; j++) {
+                    uint8_t flags = link && j + 1 < n ? IOSQE_IO_LINK : 0;
+                    ring_prep_flags(&r, IORING_OP_WRITE, flags, pkt, size, 0, j);
+                }
                 if (ring_submit_wait(&r, n) != (int)n) die("io_uring_enter");
                 for (unsigned j = 0; j < n; j++) {
                     uint64_t tag;

@@ -55,12 +55,14 @@ static inline int ring_init(struct ring *r, unsigned entries, int tun_fd) {
     return 0;
 }
 
-/* Queues one read or write of LEN bytes at BUF on registered file 0; returns nothing, the caller counts. */
-static inline void ring_prep(struct ring *r, uint8_t opcode, void *buf, unsigned len, int rw_flags, uint64_t user_data) {
+/* Queues one read or write of LEN bytes at BUF on registered file 0, with the SQE flags FLAGS besides
+ * IOSQE_FIXED_FILE (IOSQE_IO_LINK: the next request starts only once this one completed whole). */
+static inline void ring_prep_flags(struct ring *r, uint8_t opcode, uint8_t flags, void *buf, unsigned len, int rw_flags,
+                                   uint64_t user_data) {
     unsigned tail = *r->sq_tail;
     struct io_uring_sqe *sqe = &r->sqes[tail & *r->sq_mask];
     sqe->opcode = opcode;
-    sqe->flags = IOSQE_FIXED_FILE;
+    sqe->flags = IOSQE_FIXED_FILE | flags;
     sqe->ioprio = 0;
     sqe->fd = 0;
     sqe->off = (uint64_t)-1; /* the file's own position: none for a character device */
@@ -74,6 +76,11 @@ static inline void ring_prep(struct ring *r, uint8_t opcode, void *buf, unsigned
     sqe->addr3 = 0;
     sqe->__pad2[0] = 0;
     __atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+}
+
+/* Queues one read or write of LEN bytes at BUF on registered file 0; returns nothing, the caller counts. */
+static inline void ring_prep(struct ring *r, uint8_t opcode, void *buf, unsigned len, int rw_flags, uint64_t user_data) {
+    ring_prep_flags(r, opcode, 0, buf, len, rw_flags, user_data);
 }
 
 /* Submits N queued requests and waits for all N completions; returns io_uring_enter's result. */

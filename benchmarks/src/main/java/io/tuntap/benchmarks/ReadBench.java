@@ -131,6 +131,7 @@ final class ReadBench {
 
                     @Override
                     public void close() {
+                        System.err.println("tuntap batch mechanism at the end: " + Stats.batchMechanism(tun));
                         tun.close();
                     }
                 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.benchmarks;
 
+import io.tuntap.PacketChannel;
+import io.tuntap.linux.LinuxDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,11 @@ final class Stats {
     /** Which path tuntap's batch calls and native calls take in this JVM, as the provider reports it. */
     static String batchPath() {
         return new io.tuntap.linux.LinuxTunTapProvider().availability().detail();
+    }
+
+    /** Which mechanism the first queue's batches take now and the timings that chose it (Linux only). */
+    static String batchMechanism(PacketChannel channel) {
+        return channel instanceof LinuxDevice linux ? linux.batchMechanism(0) : "not a Linux device";
     }
 
     static double median(double[] values) {

@@ -67,6 +67,7 @@ final class WriteBench {
                         }
                         record(pps, cpu, r, count, t0, c0);
                     }
+                    System.err.println("tuntap batch mechanism at the end: " + Stats.batchMechanism(tun));
                 }
             }
             case "tun-io" -> {

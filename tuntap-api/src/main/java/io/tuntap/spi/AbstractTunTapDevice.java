@@ -41,6 +41,8 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
     private PacketChannel first;
     private EventDispatcher events;
     private volatile boolean closed;
+    private volatile boolean persists;
+    private volatile String fixedPersistenceWhy = "this backend cannot keep the interface after its device closes";
     /** Guards {@link #bypass}; held across the system call so that close sees every route added. */
     private final Object bypassLock = new Object();
     /** The routes {@link #addBypassRoute} added, which close removes. */
@@ -193,6 +195,37 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
     protected final void require(Capability needed, String call) throws UnsupportedFeatureException {
         ConfigChecks.require(capabilities, needed, call, name, "the " + getClass().getSimpleName()
                 + " backend does not offer it on this system");
+    }
+
+    /**
+     * Fixes whether this device persists, for a backend where that cannot change; call it from the constructor.
+     * {@link #isPersistent} then answers {@code persists}, and {@link #setPersistent} accepts that value and
+     * refuses the other with {@code why}. Without it the device does not persist. A backend whose devices can
+     * change overrides both methods.
+     *
+     * @param persists whether the interface outlives this device
+     * @param why why that cannot change, and what to do instead
+     */
+    protected final void fixPersistence(boolean persists, String why) {
+        this.persists = persists;
+        this.fixedPersistenceWhy = why;
+    }
+
+    /** Whether the interface outlives this device, as {@link #fixPersistence} fixed it. */
+    @Override
+    public boolean isPersistent() throws TunTapException {
+        ensureOpen("isPersistent");
+        return persists;
+    }
+
+    /** Accepts what {@link #fixPersistence} fixed, refuses the other with error code 0. */
+    @Override
+    public void setPersistent(boolean persistent) throws TunTapException {
+        ensureOpen("setPersistent");
+        if (persistent != persists) {
+            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent("
+                    + persistent + ") on " + name, fixedPersistenceWhy));
+        }
     }
 
     // ---- optional features --------------------------------------------------------------------------

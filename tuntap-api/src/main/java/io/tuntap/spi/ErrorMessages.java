@@ -3,6 +3,7 @@ package io.tuntap.spi;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceClosedException;
+import io.tuntap.PacketTooLargeException;
 import io.tuntap.UnsupportedFeatureException;
 
 /**
@@ -72,5 +73,23 @@ public final class ErrorMessages {
     public static UnsupportedFeatureException unsupported(String call, String what, Capability missing, String why) {
         return new UnsupportedFeatureException(call, 0, failed(call + " on " + what, "this device lacks "
                 + "Capability." + missing + ": " + why + "; check capabilities() before calling"));
+    }
+
+    /**
+     * The exception for a read whose buffer was too small for the packet, which was dropped.
+     *
+     * @param device the device, e.g. {@code "tun0"}
+     * @param length the packet's length
+     * @param room the room the buffer had
+     * @param frameHeader the bytes a frame has beyond the MTU (18 for an Ethernet header and VLAN tag), else 0
+     * @param alwaysEnough a buffer size that always suffices, or 0 if there is none to give
+     * @return the exception, with error code 0
+     */
+    public static PacketTooLargeException readTooLarge(String device, int length, int room, int frameHeader,
+            int alwaysEnough) {
+        return new PacketTooLargeException("read", length, room, failed("read from " + device, "the packet has "
+                + length + " bytes but the buffer had room for " + room + "; the packet was dropped. Give read() a "
+                + "buffer with at least MTU" + (frameHeader > 0 ? " + " + frameHeader : "") + " bytes remaining"
+                + (alwaysEnough > 0 ? " (" + alwaysEnough + " is always enough)" : "")));
     }
 }

@@ -112,4 +112,149 @@ class CloseGateTest {
             assertFalse(violation.get(), "no call ran inside after release (round " + round + ")");
         }
     }
+
+    @Test
+    void aCallInsideAnotherOnTheSameThreadIsCountedUntilBothLeave() throws Exception {
+        CloseGate gate = new CloseGate("nested");
+        gate.enterRead(); // takes the side's slot
+        gate.enterRead(); // the slot is this thread's already: the slow path's counter
+        assertEquals(2, gate.activeCalls());
+        gate.exitRead(); // whichever leaves first frees the slot; the count stays right
+        assertEquals(1, gate.activeCalls());
+        AtomicBoolean released = new AtomicBoolean();
+        Thread closer = new Thread(() -> gate.close(() -> { }, () -> released.set(true)));
+        closer.start();
+        closer.join(300);
+        assertFalse(released.get(), "released while a call was still inside");
+        assertTrue(closer.isAlive(), "close waits for the call inside");
+        gate.exitRead();
+        closer.join(10_000);
+        assertFalse(closer.isAlive());
+        assertTrue(released.get());
+        assertEquals(0, gate.activeCalls());
+    }
+
+    @Test
+    void closeWaitsForASecondCallOnATakenSideAfterTheFirstLeft() throws Exception {
+        CloseGate gate = new CloseGate("two readers");
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch secondInside = new CountDownLatch(1);
+        CountDownLatch firstMayLeave = new CountDownLatch(1);
+        CountDownLatch secondMayLeave = new CountDownLatch(1);
+        AtomicBoolean secondActive = new AtomicBoolean();
+        AtomicBoolean releasedWhileInside = new AtomicBoolean();
+        Thread first = new Thread(() -> {
+            try {
+                gate.enterRead();
+                firstInside.countDown();
+                firstMayLeave.await();
+                gate.exitRead();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread second = new Thread(() -> {
+            try {
+                assertTrue(firstInside.await(10, TimeUnit.SECONDS));
+                gate.enterRead(); // the slot is the first reader's: the slow path
+                secondActive.set(true);
+                secondInside.countDown();
+                secondMayLeave.await();
+                secondActive.set(false);
+                gate.exitRead();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        first.start();
+        second.start();
+        assertTrue(secondInside.await(10, TimeUnit.SECONDS));
+        assertEquals(2, gate.activeCalls());
+        Thread closer = new Thread(() -> gate.close(() -> { },
+                () -> releasedWhileInside.set(secondActive.get())));
+        closer.start();
+        firstMayLeave.countDown();
+        first.join(10_000);
+        closer.join(300);
+        assertTrue(closer.isAlive(), "close waits for the second reader, on the counter");
+        secondMayLeave.countDown();
+        closer.join(10_000);
+        second.join(10_000);
+        assertFalse(closer.isAlive());
+        assertFalse(releasedWhileInside.get(), "the handles were released only after the second reader left");
+        assertEquals(0, gate.activeCalls());
+    }
+
+    /**
+     * Both paths at once under close: per side one thread that mostly has the slot, one that competes for it,
+     * and calls nested inside calls. Every call checks, while inside, that the handle it stands for has not
+     * been released. Nothing here waits on timing: whatever the interleaving, a violation is a broken gate.
+     */
+    @Test
+    void slotAndCounterRacingWithCloseNeverRunInsideAReleasedGate() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            CloseGate gate = new CloseGate("stress");
+            AtomicBoolean released = new AtomicBoolean();
+            AtomicBoolean violation = new AtomicBoolean();
+            AtomicInteger calls = new AtomicInteger();
+            Thread[] threads = new Thread[4];
+            for (int t = 0; t < threads.length; t++) {
+                boolean reading = t < 2;
+                boolean nesting = t % 2 == 1;
+                threads[t] = new Thread(() -> {
+                    while (true) {
+                        try {
+                            enter(gate, reading);
+                        } catch (DeviceClosedException e) {
+                            return;
+                        }
+                        try {
+                            if (nesting) {
+                                enter(gate, reading);
+                                if (released.get()) {
+                                    violation.set(true);
+                                }
+                                exit(gate, reading);
+                            }
+                            if (released.get()) {
+                                violation.set(true);
+                            }
+                        } catch (DeviceClosedException e) {
+                            // the inner call was refused; the outer one is still inside and leaves below
+                        } finally {
+                            exit(gate, reading);
+                        }
+                        calls.incrementAndGet();
+                    }
+                });
+                threads[t].start();
+            }
+            while (calls.get() < 100) {
+                Thread.onSpinWait();
+            }
+            gate.close(() -> { }, () -> released.set(true));
+            for (Thread t : threads) {
+                t.join(30_000);
+                assertFalse(t.isAlive());
+            }
+            assertFalse(violation.get(), "no call ran inside after release (round " + round + ")");
+            assertEquals(0, gate.activeCalls(), "every call left");
+        }
+    }
+
+    private static void enter(CloseGate gate, boolean reading) throws DeviceClosedException {
+        if (reading) {
+            gate.enterRead();
+        } else {
+            gate.enterWrite();
+        }
+    }
+
+    private static void exit(CloseGate gate, boolean reading) {
+        if (reading) {
+            gate.exitRead();
+        } else {
+            gate.exitWrite();
+        }
+    }
 }

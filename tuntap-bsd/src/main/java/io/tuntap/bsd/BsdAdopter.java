@@ -112,7 +112,7 @@ final class BsdAdopter {
             }
             int index = ctx.index(name);
             if (index == 0) {
-                throw new DeviceNotFoundException("if_nametoindex", BsdErrno.ENXIO, ErrorMessages.failed(
+                throw new DeviceNotFoundException("if_nametoindex", 0, ErrorMessages.failed(
                         "if_nametoindex(" + name + ")", "the interface of descriptor " + fd + " is not in this "
                                 + "system's view (destroyed, or in another jail or vnet)"));
             }
@@ -269,6 +269,6 @@ final class BsdAdopter {
 
     private static InvalidDescriptorException invalid(String call, int errno, String causeAndFix) {
         return new InvalidDescriptorException(call, errno, errno == 0 ? ErrorMessages.failed(call, causeAndFix)
-                : ErrorMessages.osError(call, BsdErrno.name(errno), "errno", errno, causeAndFix));
+                : BsdErrno.TABLE.message(call, errno, causeAndFix));
     }
 }

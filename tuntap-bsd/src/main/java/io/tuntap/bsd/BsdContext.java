@@ -70,7 +70,7 @@ final class BsdContext {
                     + "needs the peer's address";
             case BsdErrno.EINVAL -> what + ": the kernel rejected the value";
             case BsdErrno.ENXIO, BsdErrno.ENODEV -> what + ": " + name + " no longer exists";
-            default -> BsdErrors.common(errno) != null ? what + ": " + BsdErrors.common(errno) : what;
+            default -> BsdErrors.POSIX.common(errno) != null ? what + ": " + BsdErrors.POSIX.common(errno) : what;
         };
         throw BsdErrors.of(fn, errno, explanation);
     }

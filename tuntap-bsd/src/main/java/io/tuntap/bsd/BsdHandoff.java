@@ -93,8 +93,8 @@ final class BsdHandoff {
                         + "receiver's user" : "cannot connect to the receiver at " + socket);
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new DeviceNotFoundException("connect(" + socket + ")", errno, ErrorMessages.osError("connect("
-                        + socket + ")", BsdErrno.name(errno), "errno", errno, "no receiver listened at " + socket
+                throw new DeviceNotFoundException("connect(" + socket + ")", errno, BsdErrno.TABLE.message("connect("
+                        + socket + ")", errno, "no receiver listened at " + socket
                         + " within the timeout; start the receiving program (DeviceHandoff.receive) first, or "
                         + "give more time"));
             }
@@ -116,7 +116,7 @@ final class BsdHandoff {
             throws TunTapException {
         String call = "DeviceHandoff.receive(" + socket + ")";
         if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new DeviceBusyException(call, BsdErrno.EEXIST, ErrorMessages.failed(call, socket + " exists "
+            throw new DeviceBusyException(call, 0, ErrorMessages.failed(call, socket + " exists "
                     + "already; remove it (a receiver that died leaves its socket behind) or choose another path"));
         }
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -6,6 +6,8 @@ import io.tuntap.bsd.jna.BsdLibC;
 import io.tuntap.bsd.jna.BsdLibCDirect;
 import io.tuntap.bsd.jna.CtlInfo;
 import io.tuntap.bsd.jna.DarwinLibC;
+import io.tuntap.bsd.jna.ForeignBsdLibC;
+import io.tuntap.posix.PosixCalls;
 import io.tuntap.posix.PosixLibC;
 import io.tuntap.posix.PosixLibCDirect;
 import io.tuntap.spi.Availability;
@@ -46,13 +48,22 @@ final class BsdProbe {
         PosixLibC libc;
         BsdLibC bsd;
         try {
-            libc = abi.os == BsdAbi.Os.DARWIN ? new DarwinLibC() : PosixLibCDirect.INSTANCE;
-            bsd = BsdLibCDirect.INSTANCE;
+            // The foreign function binding passes the variadic ioctl and fcntl as variadic on every ABI; on JNA,
+            // macOS needs DarwinLibC for them (Apple arm64).
+            if (PosixCalls.foreign()) {
+                libc = PosixCalls.libc();
+                bsd = ForeignBsdLibC.INSTANCE;
+            } else {
+                libc = abi.os == BsdAbi.Os.DARWIN ? new DarwinLibC() : PosixLibCDirect.INSTANCE;
+                bsd = BsdLibCDirect.INSTANCE;
+            }
         } catch (LinkageError | RuntimeException e) {
             return new BsdProbe(Availability.unavailable(nativeFix(abi.os, e), e), null);
         }
         BsdContext ctx = new BsdContext(libc, bsd, abi);
-        return new BsdProbe(probe(ctx), ctx);
+        Availability found = probe(ctx);
+        return new BsdProbe(found.canCreateDevices()
+                ? Availability.available(found.detail() + "; native calls: " + PosixCalls.binding()) : found, ctx);
     }
 
     /** Probes through {@code ctx}; visible for tests with a fake kernel. */

@@ -200,10 +200,7 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
 
     @Override
     protected PacketTooLargeException tooLarge(int length, int room) {
-        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + deviceName,
-                "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
-                        + "dropped. Give read() a buffer with at least MTU bytes remaining (" + (MAX_PACKET - 64)
-                        + " is always enough)"));
+        return ErrorMessages.readTooLarge(deviceName, length, room, 0, MAX_PACKET - 64);
     }
 
     @Override

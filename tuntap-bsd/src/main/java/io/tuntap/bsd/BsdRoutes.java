@@ -3,8 +3,6 @@ package io.tuntap.bsd;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.Route;
@@ -142,12 +140,11 @@ final class BsdRoutes {
             if (ctx.libc.write(s, r.address, length) < 0) {
                 int errno = ctx.libc.errno();
                 if (add && errno == BsdErrno.EEXIST) {
-                    throw new DeviceBusyException("addRoute", errno, ErrorMessages.osError(call, "EEXIST", "errno",
-                            errno, "a route to " + route.destination() + " exists already; remove it first"));
+                    throw BsdErrors.of(call, errno, "a route to " + route.destination() + " exists already; remove "
+                            + "it first");
                 }
                 if (!add && errno == BsdErrno.ESRCH) {
-                    throw new DeviceNotFoundException("removeRoute", errno, ErrorMessages.osError(call, "ESRCH",
-                            "errno", errno, "there is no such route"));
+                    throw BsdErrors.of(call, errno, "there is no such route; see routes() for the routes there are");
                 }
                 throw BsdErrors.ofCommon(call, errno, "the kernel refused the route (is the gateway reachable "
                         + "through " + name + "?)");

@@ -11,6 +11,7 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.CtlInfo;
+import io.tuntap.spi.ErrorMessages;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -57,20 +58,23 @@ final class DarwinSystem extends BsdSystem {
             return FethPair.open(ctx, config);
         }
         if (config.persistent()) {
-            throw new UnsupportedFeatureException("open", 0, "a utun interface lives exactly as long as the socket "
-                    + "that made it; macOS has no persistent TUN device");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(persistent TUN)",
+                    "a utun interface lives exactly as long as the socket "
+                    + "that made it; macOS has no persistent TUN device"));
         }
         if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-            throw new UnsupportedFeatureException("open", 0, "a utun interface belongs to the socket that made it; "
-                    + "another process cannot attach to it. Open with OpenPolicy.CREATE_NEW or CREATE_OR_ATTACH");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(ATTACH_EXISTING)",
+                    "a utun interface belongs to the socket that made it; "
+                    + "another process cannot attach to it. Open with OpenPolicy.CREATE_NEW or CREATE_OR_ATTACH"));
         }
         String requested = config.name().orElse(null);
         int unit = 0;
         if (requested != null) {
             int n = UnitNames.unit("utun", requested);
             if (n < 0) {
-                throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a utun name: macOS "
-                        + "names them utunN (e.g. utun7); choose such a name or none");
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(" + requested + ")",
+                        "'" + requested + "' is not a utun name: macOS "
+                        + "names them utunN (e.g. utun7); choose such a name or none"));
             }
             unit = n + 1; // sc_unit 0 means "any"; unit N + 1 is utunN
         }

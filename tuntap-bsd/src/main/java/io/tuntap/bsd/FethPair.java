@@ -11,6 +11,7 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.FethRequest;
 import io.tuntap.bsd.jna.Ifreq;
+import io.tuntap.spi.ErrorMessages;
 
 /**
  * macOS TAP: a pair of {@code feth} interfaces (xnu's "fake ethernet", {@code bsd/net/if_fake.c}) whose one end
@@ -43,18 +44,21 @@ final class FethPair {
 
     static BsdSystem.Opened open(BsdContext ctx, DeviceConfig config) throws TunTapException {
         if (config.persistent()) {
-            throw new UnsupportedFeatureException("open", 0, "a macOS TAP device (a feth pair read through BPF) "
-                    + "is destroyed when it is closed; macOS has no persistent TAP device");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(persistent TAP)",
+                    "a macOS TAP device (a feth pair read through BPF) "
+                    + "is destroyed when it is closed; macOS has no persistent TAP device"));
         }
         if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-            throw new UnsupportedFeatureException("open", 0, "a macOS TAP device is a feth pair this backend "
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(ATTACH_EXISTING)",
+                    "a macOS TAP device is a feth pair this backend "
                     + "creates; attaching to an existing one is not offered. Open with OpenPolicy.CREATE_NEW or "
-                    + "CREATE_OR_ATTACH");
+                    + "CREATE_OR_ATTACH"));
         }
         String requested = config.name().orElse(null);
         if (requested != null && UnitNames.unit("feth", requested) < 0) {
-            throw new InvalidConfigurationException("open", 0, "'" + requested + "' is not a feth name: a macOS TAP "
-                    + "device is a feth interface named fethN (e.g. feth3); choose such a name or none");
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(" + requested + ")",
+                    "'" + requested + "' is not a feth name: a macOS TAP "
+                    + "device is a feth interface named fethN (e.g. feth3); choose such a name or none"));
         }
         int s = ctx.socket(BsdAbi.AF_INET, "creates the feth pair");
         String device = null;

@@ -7,7 +7,6 @@ import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.Bpf;
-import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.posix.PosixLibC;
 import io.tuntap.posix.PosixQueue;
@@ -173,9 +172,7 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
 
     @Override
     protected PacketTooLargeException tooLarge(int length, int room) {
-        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + deviceName,
-                "the frame has " + length + " bytes but the buffer had room for " + room + "; the frame was dropped. "
-                        + "Give read() a buffer with at least MTU + 18 bytes remaining"));
+        return ErrorMessages.readTooLarge(deviceName, length, room, 18, 0);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
+import io.tuntap.spi.ErrorMessages;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -103,9 +104,10 @@ final class NetBsdSystem extends BsdSystem {
         boolean existed = Openers.checkName(ctx, config, "tap", requested, "NetBSD names them tapN");
         if (requested == null) {
             if (config.persistent()) {
-                throw new UnsupportedFeatureException("open", 0, "a tap cloned from /dev/tap goes away with its fd "
+                throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(persistent tap)",
+                        "a tap cloned from /dev/tap goes away with its fd "
                         + "on NetBSD; for a persistent one, ask for a unit name (e.g. tap0), which is made with "
-                        + "SIOCIFCREATE and stays");
+                        + "SIOCIFCREATE and stays"));
             }
             int fd = Openers.openNode(ctx, "/dev/tap", "a new tap interface", "the tap driver is missing from this "
                     + "kernel (pseudo-device tap)");

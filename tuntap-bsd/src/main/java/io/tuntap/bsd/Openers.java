@@ -35,8 +35,9 @@ final class Openers {
             boolean anyName) throws TunTapException {
         if (requested == null) {
             if (config.openPolicy() == OpenPolicy.ATTACH_EXISTING) {
-                throw new InvalidConfigurationException("open", 0, "OpenPolicy.ATTACH_EXISTING needs the name of "
-                        + "an existing device, e.g. " + driver + "0");
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(ATTACH_EXISTING)",
+                        "OpenPolicy.ATTACH_EXISTING needs the name of "
+                        + "an existing device, e.g. " + driver + "0"));
             }
             return false;
         }

@@ -13,6 +13,11 @@ class FreeBsdFakeContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openOnFake(config);
+    }
+
+    /** A device on a fresh FreeBSD 15 fake kernel, whose host side is the peer. */
+    static DeviceUnderTest openOnFake(DeviceConfig config) throws Exception {
         FakeKernel kernel = new FakeFreeBsd(15);
         BsdTunTapDevice device = Fakes.open(kernel, config);
         MacAddress hostMac = config.mode() == DeviceMode.TAP ? ((TapDevice) device).macAddress() : null;

@@ -182,6 +182,6 @@ final class LinuxAdopter {
 
     private static InvalidDescriptorException invalid(String call, int errno, String causeAndFix) {
         return new InvalidDescriptorException(call, errno, errno == 0 ? ErrorMessages.failed(call, causeAndFix)
-                : ErrorMessages.osError(call, Errno.name(errno), "errno", errno, causeAndFix));
+                : Errno.TABLE.message(call, errno, causeAndFix));
     }
 }

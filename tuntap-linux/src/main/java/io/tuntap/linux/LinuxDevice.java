@@ -67,4 +67,16 @@ public interface LinuxDevice extends TunTapDevice {
 
     /** What kernel offload did so far, summed over every queue. */
     OffloadStatistics offloadStatistics();
+
+    /**
+     * How a queue's {@code readPackets} and {@code writePackets} reach the kernel now, and why: per direction,
+     * io_uring (one {@code io_uring_enter} per batch) or one system call per packet, whichever the queue's own
+     * batches measured faster on this host, with the figures of its last measurement. Batches re-measure both
+     * now and then and follow the host. Without io_uring (unavailable, or switched off) it is {@code "plain"}.
+     *
+     * @param queue the queue's index, 0 to {@code queues().size() - 1}
+     * @return one line of text, for logs and diagnostics
+     * @throws IndexOutOfBoundsException if there is no such queue
+     */
+    String batchMechanism(int queue);
 }

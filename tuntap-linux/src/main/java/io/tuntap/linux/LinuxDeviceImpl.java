@@ -203,6 +203,11 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     }
 
     @Override
+    public String batchMechanism(int queue) {
+        return queues.get(queue).batchMechanism();
+    }
+
+    @Override
     public OffloadStatistics offloadStatistics() {
         long superPackets = 0;
         long coalesced = 0;

@@ -247,7 +247,7 @@ final class LinuxDeviceOpener {
                 case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> "the kernel's tun driver is not available: load it "
                         + "with 'modprobe tun' (kernel option CONFIG_TUN), or in a container pass the device in "
                         + "(e.g. --device /dev/net/tun)";
-                default -> LinuxErrors.common(errno) != null ? LinuxErrors.common(errno) : "cannot open the tun driver";
+                default -> LinuxErrors.POSIX.common(errno) != null ? LinuxErrors.POSIX.common(errno) : "cannot open the tun driver";
             });
         }
         try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {

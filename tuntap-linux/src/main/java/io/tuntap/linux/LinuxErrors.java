@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.linux;
 
-import static io.tuntap.linux.jna.Errno.EACCES;
 import static io.tuntap.linux.jna.Errno.EADDRNOTAVAIL;
-import static io.tuntap.linux.jna.Errno.EBUSY;
-import static io.tuntap.linux.jna.Errno.EEXIST;
-import static io.tuntap.linux.jna.Errno.EMFILE;
-import static io.tuntap.linux.jna.Errno.ENFILE;
 import static io.tuntap.linux.jna.Errno.ENODEV;
-import static io.tuntap.linux.jna.Errno.ENOENT;
-import static io.tuntap.linux.jna.Errno.ENXIO;
-import static io.tuntap.linux.jna.Errno.EOPNOTSUPP;
-import static io.tuntap.linux.jna.Errno.EPERM;
 
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
-import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.LinkDownException;
@@ -27,6 +17,7 @@ import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.linux.jna.Errno;
+import io.tuntap.posix.PosixErrors;
 import io.tuntap.spi.ErrorMessages;
 import java.util.Locale;
 
@@ -48,6 +39,9 @@ final class LinuxErrors {
             + "uid or group (made once by root with DeviceConfig.owner(uid).persistent(true), or "
             + "'ip tuntap add dev NAME mode tun user YOU')";
 
+    /** The errno translator over the Linux errno table. */
+    static final PosixErrors POSIX = new PosixErrors(Errno.TABLE, PRIVILEGE_FIX);
+
     /**
      * An exception for a failed native call.
      *
@@ -56,38 +50,22 @@ final class LinuxErrors {
      * @param explanation what it means at this call site and what to do, e.g. {@code "tun0 is in use: ..."}
      */
     static TunTapException of(String function, int errno, String explanation) {
-        return typed(function, errno, ErrorMessages.osError(function, Errno.name(errno), "errno", errno, explanation));
-    }
-
-    /** The exception type the errno picks, with a message already made. */
-    private static TunTapException typed(String function, int errno, String message) {
-        return switch (errno) {
-            case EPERM, EACCES -> new DevicePermissionException(function, errno, message);
-            case EBUSY, EEXIST -> new DeviceBusyException(function, errno, message);
-            case ENOENT, ENODEV, ENXIO, EADDRNOTAVAIL -> new DeviceNotFoundException(function, errno, message);
-            case EOPNOTSUPP -> new UnsupportedFeatureException(function, errno, message);
-            default -> new TunTapException(function, errno, message);
-        };
-    }
-
-    /** An explanation for errno values that mean the same at every call site, or null. */
-    static String common(int errno) {
-        return switch (errno) {
-            case EPERM, EACCES -> "permission denied: " + PRIVILEGE_FIX;
-            case EMFILE, ENFILE -> "too many open files: close unused devices or raise the limit (ulimit -n)";
-            default -> null;
-        };
+        return POSIX.of(function, errno, explanation);
     }
 
     /** {@link #of} with the explanation shared by all call sites for this errno if there is one, else {@code otherwise}. */
     static TunTapException ofCommon(String function, int errno, String otherwise) {
-        String common = common(errno);
-        return of(function, errno, common != null ? common : otherwise);
+        return POSIX.ofCommon(function, errno, otherwise);
+    }
+
+    /** The message of a failed call, in the one format. */
+    private static String message(String function, int errno, String causeAndFix) {
+        return Errno.TABLE.message(function, errno, causeAndFix);
     }
 
     /** A failed {@code RTM_NEWROUTE} or {@code RTM_DELROUTE}. */
     static TunTapException route(String function, int errno, Route route, String device) {
-        String message = ErrorMessages.osError(function, Errno.name(errno), "errno", errno, switch (errno) {
+        String message = message(function, errno, switch (errno) {
             case Errno.EEXIST -> device + " already has the route " + route + "; remove it first or leave it";
             case Errno.ESRCH -> device + " has no route " + route + "; see routes() for the routes it has";
             case Errno.ENETDOWN -> device + " is down; bring it up with setUp(true) before adding routes";
@@ -96,12 +74,12 @@ final class LinuxErrors {
                     + "on-link route to it, first";
             case Errno.EINVAL -> "the kernel refused the route " + route + " on " + device + " (a gateway that is "
                     + "one of the host's own addresses, or IPv6 disabled on the interface)";
-            default -> common(errno) != null ? common(errno) : "cannot change the routes of " + device;
+            default -> POSIX.common(errno) != null ? POSIX.common(errno) : "cannot change the routes of " + device;
         });
         return switch (errno) {
             case Errno.ENETUNREACH, Errno.EINVAL -> new InvalidConfigurationException(function, errno, message);
             case Errno.ESRCH -> new DeviceNotFoundException(function, errno, message);
-            default -> typed(function, errno, message);
+            default -> POSIX.typed(function, errno, message);
         };
     }
 
@@ -109,8 +87,7 @@ final class LinuxErrors {
     static TunTapException carrier(int errno, String device) {
         String function = "ioctl(TUNSETCARRIER) on " + device;
         if (errno == Errno.EINVAL || errno == Errno.ENOTTY) {
-            return new UnsupportedFeatureException(function, errno, ErrorMessages.osError(function, Errno.name(errno),
-                    "errno", errno, "this kernel cannot switch a TUN/TAP carrier; TUNSETCARRIER needs Linux 5.0 or "
+            return new UnsupportedFeatureException(function, errno, message(function, errno, "this kernel cannot switch a TUN/TAP carrier; TUNSETCARRIER needs Linux 5.0 or "
                             + "later"));
         }
         return ofCommon(function, errno, "cannot switch the carrier of " + device);
@@ -120,8 +97,8 @@ final class LinuxErrors {
     static TunTapException queue(int errno, String device, int queue, boolean enable) {
         String function = "ioctl(TUNSETQUEUE) on " + device + " queue " + queue;
         if (errno == Errno.EINVAL) {
-            return new InvalidConfigurationException(function, errno, ErrorMessages.osError(function, "EINVAL",
-                    "errno", errno, "queue " + queue + " cannot be " + (enable ? "attached" : "detached") + ": "
+            return new InvalidConfigurationException(function, errno, message(function, errno,
+                    "queue " + queue + " cannot be " + (enable ? "attached" : "detached") + ": "
                             + device + " is a single-queue device (open it with queues(n) for several), or the "
                             + "queue is " + (enable ? "attached" : "detached") + " already"));
         }
@@ -131,10 +108,7 @@ final class LinuxErrors {
 
     /** A read whose buffer is too small for the packet, which was dropped. */
     static PacketTooLargeException readTooLarge(String device, int length, int room, int alwaysEnough) {
-        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + device,
-                "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
-                        + "dropped. Give read() a buffer with at least MTU bytes remaining (" + alwaysEnough
-                        + " is always enough)"));
+        return ErrorMessages.readTooLarge(device, length, room, 0, alwaysEnough);
     }
 
     /** A write of no bytes, refused before the system call. */
@@ -190,13 +164,11 @@ final class LinuxErrors {
         if (errno == Errno.EIO && call.startsWith("write")) {
             // tun_get_user() in drivers/net/tun.c (torvalds/linux 143d9963) returns -EIO first thing when the
             // interface lacks IFF_UP: the link is down, and nothing else gives EIO on this path.
-            return new LinkDownException(function, errno, ErrorMessages.osError(function, Errno.name(errno), "errno",
-                    errno, explanation));
+            return new LinkDownException(function, errno, message(function, errno, explanation));
         }
         if (errno == Errno.EBADFD) {
             // As configuration calls report a vanished interface (mtu() and the like).
-            return new DeviceNotFoundException(function, errno, ErrorMessages.osError(function, Errno.name(errno),
-                    "errno", errno, explanation));
+            return new DeviceNotFoundException(function, errno, message(function, errno, explanation));
         }
         return of(function, errno, explanation);
     }
@@ -288,7 +260,7 @@ final class LinuxErrors {
      */
     static DeviceNotFoundException linkGone(String name, String what) {
         String call = "rtnetlink RTM_GETLINK";
-        return new DeviceNotFoundException(call, ENODEV, ErrorMessages.osError(call, "ENODEV", "errno", ENODEV,
+        return new DeviceNotFoundException(call, ENODEV, message(call, ENODEV,
                 "interface " + name + " " + what + ": another program deleted it (or 'ip link del'); close this "
                         + "handle and open the device again"));
     }
@@ -308,21 +280,18 @@ final class LinuxErrors {
     /** The kernel refused an MTU with EINVAL. */
     static InvalidConfigurationException mtuRefused(String name, int mtu, int errno) {
         String call = "rtnetlink RTM_SETLINK IFLA_MTU";
-        return new InvalidConfigurationException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno",
-                errno, name + " does not accept MTU " + mtu + " (a TAP device takes at most 65521, the Ethernet "
+        return new InvalidConfigurationException(call, errno, message(call, errno, name + " does not accept MTU " + mtu + " (a TAP device takes at most 65521, the Ethernet "
                         + "header counts too)"));
     }
 
     /** {@code RTM_NEWADDR} answered EEXIST. */
     static DeviceBusyException addressExists(String call, String name, IpPrefix local, int errno) {
-        return new DeviceBusyException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno", errno,
-                name + " already has " + local + "; remove it first or skip adding it"));
+        return new DeviceBusyException(call, errno, message(call, errno, name + " already has " + local + "; remove it first or skip adding it"));
     }
 
     /** {@code RTM_NEWADDR} of an IPv6 address answered EACCES: IPv6 is off on the interface. */
     static UnsupportedFeatureException ipv6Disabled(String call, String name, int errno) {
-        return new UnsupportedFeatureException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno",
-                errno, "IPv6 is disabled on " + name + " (sysctl net.ipv6.conf." + name + ".disable_ipv6=1, or IPv6 "
+        return new UnsupportedFeatureException(call, errno, message(call, errno, "IPv6 is disabled on " + name + " (sysctl net.ipv6.conf." + name + ".disable_ipv6=1, or IPv6 "
                         + "is off system-wide); enable it, or use IPv4 addresses"));
     }
 
@@ -330,7 +299,7 @@ final class LinuxErrors {
     static DeviceNotFoundException addressMissing(String call, String name, IpPrefix local, int errno) {
         String causeAndFix = name + " does not have " + local + "; see addresses() for what it has";
         return new DeviceNotFoundException(call, errno, errno == 0 ? ErrorMessages.failed(call, causeAndFix)
-                : ErrorMessages.osError(call, Errno.name(errno), "errno", errno, causeAndFix));
+                : message(call, errno, causeAndFix));
     }
 
     /** A multicast, broadcast or all-zero MAC address, refused before asking the kernel. */
@@ -345,8 +314,8 @@ final class LinuxErrors {
         String call = "rtnetlink RTM_SETLINK IFLA_ADDRESS";
         if (errno == EADDRNOTAVAIL) {
             // eth_prepare_mac_addr_change: the kernel takes only valid unicast Ethernet addresses.
-            return new InvalidConfigurationException(call, errno, ErrorMessages.osError(call, "EADDRNOTAVAIL",
-                    "errno", errno, "the kernel refused " + address + " for " + name + " as no valid unicast "
+            return new InvalidConfigurationException(call, errno, message(call, errno,
+                    "the kernel refused " + address + " for " + name + " as no valid unicast "
                             + "Ethernet address (all-zero, multicast or broadcast); use a unicast, non-zero one, "
                             + "e.g. " + MacAddress.randomLocal()));
         }
@@ -376,7 +345,6 @@ final class LinuxErrors {
     /** {@code open} of a namespace file answered ENOENT. */
     static DeviceNotFoundException noSuchNamespace(String path, int errno) {
         String call = "open(" + path + ")";
-        return new DeviceNotFoundException(call, errno, ErrorMessages.osError(call, Errno.name(errno), "errno", errno,
-                "no such network namespace; create it with 'ip netns add NAME'"));
+        return new DeviceNotFoundException(call, errno, message(call, errno, "no such network namespace; create it with 'ip netns add NAME'"));
     }
 }

@@ -13,7 +13,7 @@ import io.tuntap.linux.jna.NativeCalls;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.linux.offload.GsoSplitter;
 import io.tuntap.linux.offload.VirtioNetHdr;
-import io.tuntap.linux.uring.UringBatchIo;
+import io.tuntap.linux.uring.BatchChoice.Mechanism;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.posix.PosixQueue;
 import java.nio.ByteBuffer;
@@ -33,8 +33,9 @@ import java.nio.ByteOrder;
  * ({@link OffloadReader}) and {@link #writePackets} coalesces ({@link OffloadWriter}).
  *
  * <p>Where io_uring works ({@link UringSupport}), {@link #readPackets} and {@link #writePackets} of whole packets
- * in direct buffers, and offload's coalesced writes, go through {@link UringBatchIo}: one {@code io_uring_enter}
- * per batch instead of one system call per packet, waiting through this queue's poll.
+ * in direct buffers may go through the ring, one {@code io_uring_enter} per batch instead of one system call per
+ * packet, as each direction's timings choose ({@link LinuxBatches}); offload's coalesced writes always take it.
+ * Either way they wait through this queue's poll.
  */
 final class LinuxQueue extends PosixQueue {
     /** The read scratch: a whole read for heap buffers and offload (a header and a 64 KiB super-packet). */
@@ -66,7 +67,7 @@ final class LinuxQueue extends PosixQueue {
     private final OffloadReader offloadReader;
     private final OffloadWriter offloadWriter;
     /** The io_uring batch path, or null where batches take the plain path. */
-    private final UringBatchIo uring;
+    private final LinuxBatches uring;
 
     /**
      * Takes ownership of {@code fd} (already set up with TUNSETIFF) and creates the wake-up eventfd.
@@ -117,13 +118,12 @@ final class LinuxQueue extends PosixQueue {
         writeIovecs.putLong(0, base + ZERO_HEADER).putLong(8, VirtioNetHdr.SIZE);
         // Rings only over the real kernel: a test's fake libc keeps the plain path.
         uring = ioUring && libc == NativeCalls.libc() && UringSupport.get().enabled()
-                ? new UringBatchIo(NativeCalls.ioUring(), libc, fd, largestPacket, new BatchHost(),
-                        deviceName + " queue " + index)
+                ? new LinuxBatches(libc, fd, batchHost(), sizes, deviceName, index, vnet == VnetMode.RAW)
                 : null;
         offloadReader = zeroHeader ? new OffloadReader(this::readScratchView, this::readIntoScratch, this::tooLarge)
                 : null;
         offloadWriter = zeroHeader ? new OffloadWriter(this::writeScratchAddress, this::writeScratchView,
-                this::sendFramed, uring == null ? null : uring::writeUnits, udpSegmentation) : null;
+                this::sendFramed, uring == null ? null : uring.ring()::writeUnits, udpSegmentation) : null;
     }
 
     /** Which path {@link #readPackets} and {@link #writePackets} take here, for diagnostics and tests. */
@@ -132,6 +132,18 @@ final class LinuxQueue extends PosixQueue {
             return "plain";
         }
         return zeroHeader ? "io_uring for coalesced writes; plain reads (one read carries many packets)" : "io_uring";
+    }
+
+    /** Which mechanism each direction's batches take now and the timings that chose it, for diagnostics. */
+    String batchMechanism() {
+        return uring == null || zeroHeader ? batchPath() : uring.toString();
+    }
+
+    /** Fixes the mechanism of both directions' batches (tests of one path), or with null measures them anew. */
+    void fixBatchMechanism(Mechanism mechanism) {
+        if (uring != null) {
+            uring.fix(mechanism);
+        }
     }
 
     /** The device fd, for the device's own ioctls. */
@@ -195,7 +207,7 @@ final class LinuxQueue extends PosixQueue {
     @Override
     protected int readBatch(ByteBuffer[] dsts, int count) throws TunTapException {
         // With offload, one plain read already carries many packets.
-        return uring != null && !zeroHeader ? uring.readPackets(dsts, count) : BATCH_NOT_HANDLED;
+        return uring != null && !zeroHeader ? uring.read(dsts, count) : BATCH_NOT_HANDLED;
     }
 
     @Override
@@ -227,7 +239,7 @@ final class LinuxQueue extends PosixQueue {
     @Override
     protected int writeBatch(ByteBuffer[] srcs, int count) throws TunTapException {
         if (uring != null && !zeroHeader) {
-            return uring.writePackets(srcs, count);
+            return uring.write(srcs, count);
         }
         if (offloadWriter == null || offloadWriter.refused()) {
             return BATCH_NOT_HANDLED;
@@ -263,38 +275,5 @@ final class LinuxQueue extends PosixQueue {
     @Override
     protected TunTapException ioError(String call, int errno) {
         return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW);
-    }
-
-    /** The queue's waits and errors, lent to the io_uring batch path. */
-    private final class BatchHost implements UringBatchIo.Host {
-        @Override
-        public void awaitReadable() throws TunTapException {
-            LinuxQueue.this.awaitReadable();
-        }
-
-        @Override
-        public void awaitWritable() throws TunTapException {
-            LinuxQueue.this.awaitWritable();
-        }
-
-        @Override
-        public void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
-            checkWrite(src, src.position(), length);
-        }
-
-        @Override
-        public TunTapException ioError(String call, int errno, String context) {
-            return LinuxErrors.packetIo(call, errno, deviceName, index, vnet == VnetMode.RAW, context);
-        }
-
-        @Override
-        public PacketTooLargeException tooLarge(int length, int room) {
-            return LinuxQueue.this.tooLarge(length, room);
-        }
-
-        @Override
-        public void defer(PacketTooLargeException e) {
-            LinuxQueue.this.defer(e);
-        }
     }
 }

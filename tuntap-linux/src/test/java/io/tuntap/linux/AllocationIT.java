@@ -64,25 +64,31 @@ class AllocationIT {
             ByteBuffer in = ByteBuffer.allocateDirect(65600);
 
             // Warm-up: until C2 has compiled the path (on Java 22+ the foreign-function call stubs allocate until
-            // then).
+            // then, and on a loaded machine C2 gets to them late). So after the warm-up, measure passes until one
+            // allocates nothing, a few at most: a path that allocates per packet fails every pass.
+            // One object per packet would be at least 16 bytes a packet. A few hundred bytes in all can come
+            // from the JIT finishing its work during the measurement; that is not per packet.
             for (int w = 0; w < 5; w++) {
                 writePackets(tun, out, PACKETS);
             }
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            writePackets(tun, out, PACKETS);
-            long writeBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
+            long writeBytes = Long.MAX_VALUE;
+            for (int pass = 0; pass < 5 && writeBytes >= PACKETS / 4; pass++) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                writePackets(tun, out, PACKETS);
+                writeBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertTrue(writeBytes < PACKETS / 4, "writes allocated " + writeBytes + " bytes for " + PACKETS + " packets");
 
             fillQueue(PACKETS);
             assertEquals(PACKETS, drain(tun, in)); // warm-up
-            fillQueue(PACKETS);
-            before = THREADS.getCurrentThreadAllocatedBytes();
-            int read = drain(tun, in);
-            long readBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-
-            assertEquals(PACKETS, read);
-            // One object per packet would be at least 16 bytes a packet. A few hundred bytes in all can come
-            // from the JIT finishing its work during the measurement; that is not per packet.
-            assertTrue(writeBytes < PACKETS / 4, "writes allocated " + writeBytes + " bytes for " + PACKETS + " packets");
+            long readBytes = Long.MAX_VALUE;
+            for (int pass = 0; pass < 5 && readBytes >= PACKETS / 4; pass++) {
+                fillQueue(PACKETS);
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                int read = drain(tun, in);
+                readBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
+                assertEquals(PACKETS, read);
+            }
             assertTrue(readBytes < PACKETS / 4, "reads allocated " + readBytes + " bytes for " + PACKETS + " packets");
         }
     }

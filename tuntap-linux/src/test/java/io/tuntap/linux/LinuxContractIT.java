@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Tag;
 class LinuxContractIT extends TunTapDeviceContract {
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openInNamespace(config);
+    }
+
+    /** A device opened in a fresh namespace, whose kernel stack is the peer; closing it deletes the namespace. */
+    static DeviceUnderTest openInNamespace(DeviceConfig config) throws Exception {
         TestNetwork ns = TestNetwork.create();
         try {
             TunTapDevice device = ns.run(() -> TunTap.open(config));

@@ -18,6 +18,8 @@ import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
+import io.tuntap.linux.uring.BatchChoice;
+import io.tuntap.linux.uring.BatchChoice.Mechanism;
 import io.tuntap.linux.uring.UringSupport;
 import io.tuntap.testkit.Packets;
 import io.tuntap.testkit.RequiresRealDevice;
@@ -56,6 +58,9 @@ class UringBatchIT {
         ns = TestNetwork.create();
         tun = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttu0").offload(Offload.OFF)
                 .address(HOST + "/24").build()));
+        // The ring's own behaviour, batch after batch (where there is a ring); the measured choice between the
+        // two mechanisms has a test of its own below.
+        queue().fixBatchMechanism(Mechanism.IO_URING);
         ns.execOrFail("ip", "link", "set", "ttu0", "txqueuelen", "10000");
         // No IPv6 on the device: the kernel's own solicitations would come between the test's packets.
         ns.execOrFail("sysctl", "-q", "-w", "net.ipv6.conf.ttu0.disable_ipv6=1");
@@ -128,6 +133,53 @@ class UringBatchIT {
             assertTrue(tun.read(in, java.time.Duration.ofSeconds(2)) > 0, "packet " + i + " came back");
             assertEquals(i, sequenceOf(in.flip()), "packet " + i + " in order");
         }
+    }
+
+    @Test
+    void batchesMeasureBothMechanismsChooseOneAndKeepEveryPacketInOrder() throws Exception {
+        queue().fixBatchMechanism(null); // measured, as a device opens by default
+        ns.execOrFail("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        ns.execOrFail("sysctl", "-q", "-w", "net.ipv4.conf.all.send_redirects=0");
+        ns.execOrFail("sysctl", "-q", "-w", "net.ipv4.conf.ttu0.send_redirects=0");
+        int perBatch = 8;
+        // Past the warm-up, through one probe, and on: the batches switch between the mechanisms on the way.
+        int batches = BatchChoice.WARM_UP + BatchChoice.PROBE + 64;
+        ByteBuffer[] out = new ByteBuffer[perBatch];
+        ByteBuffer[] in = new ByteBuffer[perBatch];
+        for (int i = 0; i < perBatch; i++) {
+            out[i] = ByteBuffer.allocateDirect(128);
+            in[i] = ByteBuffer.allocateDirect(2048);
+        }
+        InetSocketAddress from = new InetSocketAddress(REMOTE, 5000);
+        InetSocketAddress to = new InetSocketAddress("10.93.0.3", 9);
+        int next = 0;
+        for (int b = 0; b < batches; b++) {
+            for (int i = 0; i < perBatch; i++) {
+                out[i].clear().put(Packets.udp(from, to, sequencePayload(b * perBatch + i))).flip();
+            }
+            assertEquals(perBatch, tun.writePackets(out, perBatch));
+            // Forwarding runs inside each write: the packets are queued on the device when the batch returns.
+            int got = 0;
+            while (got < perBatch) {
+                for (ByteBuffer d : in) {
+                    d.clear();
+                }
+                int n = tun.readPackets(in, perBatch - got);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(next++, sequenceOf(in[i].flip()), "batch " + b + ": every packet, in order");
+                }
+                got += n;
+            }
+        }
+        String mechanism = queue().batchMechanism();
+        if (UringSupport.get().enabled()) {
+            assertTrue(mechanism.contains("reads: ") && mechanism.contains("writes: "), mechanism);
+            assertEquals(2, mechanism.split("measured ", -1).length - 1,
+                    "both directions chose from their own timings: " + mechanism);
+        } else {
+            assertEquals("plain", mechanism);
+        }
+        assertTrue(((LinuxDevice) tun).batchMechanism(0).equals(mechanism), "the device reports it");
     }
 
     @Test

@@ -4,7 +4,8 @@ package io.tuntap.posix;
 /**
  * A {@link PosixLibC} that passes every call to another one: the base of a libc binding that adds calls of its
  * own OS (Linux's eventfd and setns) or binds a few differently (macOS's variadic ioctl and fcntl), so that the
- * POSIX calls are bound once, in {@link PosixLibCDirect}. The calls are final-field delegations that the JIT
+ * POSIX calls are bound once, in {@link PosixLibCDirect} (JNA) or {@link ForeignPosixLibC} (the foreign function
+ * API; see {@link PosixCalls}). The calls are final-field delegations that the JIT
  * inlines: the packet path pays nothing for the hop.
  */
 public abstract class DelegatingPosixLibC implements PosixLibC {

@@ -20,6 +20,9 @@ public final class DirectAddresses {
 
     private final ByteBuffer[] buffers = new ByteBuffer[SLOTS];
     private final long[] addresses = new long[SLOTS];
+    /** The buffer asked for last and its address: a loop over one buffer reads only this object's line. */
+    private ByteBuffer last;
+    private long lastAddress;
 
     /** An empty cache. */
     public DirectAddresses() {
@@ -27,6 +30,16 @@ public final class DirectAddresses {
 
     /** The address of {@code buffer}'s first byte (index 0, not its position). */
     public long of(ByteBuffer buffer) {
+        if (buffer == last) {
+            return lastAddress;
+        }
+        long address = lookUp(buffer);
+        last = buffer;
+        lastAddress = address;
+        return address;
+    }
+
+    private long lookUp(ByteBuffer buffer) {
         int home = System.identityHashCode(buffer) & (SLOTS - 1);
         int free = -1;
         for (int p = 0; p < PROBES; p++) {
@@ -48,6 +61,7 @@ public final class DirectAddresses {
 
     /** Forgets every buffer. */
     public void clear() {
+        last = null;
         Arrays.fill(buffers, null);
     }
 }

@@ -12,7 +12,8 @@ package io.tuntap.posix;
  *
  * <p>{@code ioctl} and {@code fcntl} are variadic in C. A fixed-arity binding passes the third argument the
  * way a variadic one is passed on x86-64 (System V) and on Linux and BSD arm64, but not on Apple arm64, whose
- * ABI puts variadic arguments on the stack: a macOS implementation must bind them as variadic.
+ * ABI puts variadic arguments on the stack: a macOS implementation must bind them as variadic, as
+ * {@link ForeignPosixLibC} does on every OS.
  */
 public interface PosixLibC {
 
@@ -66,4 +67,12 @@ public interface PosixLibC {
 
     /** The errno of this thread's last call through this interface. */
     int errno();
+
+    /**
+     * The poller with which virtual threads wait on this libc's fds (see {@link WakeablePoll}): by default the
+     * one made of {@code poll} ({@link PollParkingPoller#of}); a backend with a better call (epoll) names its own.
+     */
+    default ParkingPoller parkingPoller() {
+        return PollParkingPoller.of(this);
+    }
 }

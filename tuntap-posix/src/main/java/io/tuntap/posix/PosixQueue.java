@@ -54,8 +54,10 @@ public abstract class PosixQueue implements PacketChannel {
     private final WakeablePoll poll;
     private final String what;
 
-    private final BatchReads batches = new BatchReads(this::readOne);
+    /** readPackets one by one, with the exception kept for the next call; used by {@link BatchHost} too. */
+    final BatchReads batches = new BatchReads(this::readOne);
     private final QueueLoops loops;
+    private final BatchHost batchHost;
 
     /**
      * A queue over {@code fd}, woken through the given handle (see {@link WakeablePoll}); owns all three fds.
@@ -72,6 +74,7 @@ public abstract class PosixQueue implements PacketChannel {
         this.gate = new CloseGate(what);
         this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new QueueFailures(this));
         this.loops = new QueueLoops(this, poll, readScratchSize, writeScratchSize);
+        this.batchHost = new BatchHost(this, loops, poll);
     }
 
     /**
@@ -233,19 +236,9 @@ public abstract class PosixQueue implements PacketChannel {
         loops.send(null, 0, address, length);
     }
 
-    /** Waits until the device may have a packet: for a backend's own batch reads. */
-    protected final void awaitReadable() throws TunTapException {
-        poll.awaitReadable(0, true);
-    }
-
-    /** Waits until the device may take a packet: for a backend's own batch writes. */
-    protected final void awaitWritable() throws TunTapException {
-        poll.awaitWritable();
-    }
-
-    /** Keeps {@code e} for the next read call, so that the packets a batch read with it are returned first. */
-    protected final void defer(PacketTooLargeException e) {
-        batches.defer(e);
+    /** What the backend's own batch path borrows from this queue: its waits, loops and deferral. */
+    protected final BatchHost batchHost() {
+        return batchHost;
     }
 
     @Override

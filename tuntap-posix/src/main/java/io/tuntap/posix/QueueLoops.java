@@ -18,6 +18,9 @@ final class QueueLoops {
     private final WakeablePoll poll;
     final NativeSide readMemory;
     final NativeSide writeMemory;
+    /** Waits in poll so far, per side; each touched only by its side's thread. */
+    int readWaits;
+    int writeWaits;
 
     QueueLoops(PosixQueue queue, WakeablePoll poll, int readScratchSize, int writeScratchSize) {
         this.queue = queue;
@@ -69,6 +72,7 @@ final class QueueLoops {
             if (deadline == 0 && timeoutNanos > 0) {
                 deadline = System.nanoTime() + timeoutNanos;
             }
+            readWaits++;
             boolean ready = n == PosixQueue.NOT_READY
                     ? poll.pause(deadline, timeoutNanos < 0, NOT_READY_PAUSE_MILLIS)
                     : poll.awaitReadable(deadline, timeoutNanos < 0);
@@ -103,6 +107,7 @@ final class QueueLoops {
                 return;
             }
             if (r == PosixQueue.AGAIN) {
+                writeWaits++;
                 poll.awaitWritable();
             }
         }

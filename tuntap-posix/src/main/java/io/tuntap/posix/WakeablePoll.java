@@ -7,6 +7,7 @@ import io.tuntap.DeviceInterruptedException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.Timeouts;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A non-blocking device fd that a thread can wait on and be woken from: {@code poll} on [device, wake-up
@@ -22,6 +23,12 @@ import io.tuntap.spi.Timeouts;
  * {@link #close()} (then the device fd) as the release step, so that neither fd is closed under a running
  * {@code poll}. The {@code struct pollfd} pairs live in native memory made once; nothing is allocated per
  * wait. One reader and one writer may wait at once (each has its own pair).
+ *
+ * <p>A virtual thread (Java 21 and later) does not wait in {@code poll}, which would pin its carrier thread for
+ * as long: it arms the device fd with the process's {@link ParkingPoller} (its libc's,
+ * {@link PosixLibC#parkingPoller()}) and parks until the poller reports the fd ready, its deadline passes, it is
+ * interrupted ({@link Thread#interrupt()} unparks it) or {@link #wake()} unparks it. The outcomes are those of
+ * the platform-thread wait, and nothing holds a monitor while it parks.
  */
 public final class WakeablePoll {
     /** How long one poll may block before re-checking the thread's interrupt status. */
@@ -68,6 +75,8 @@ public final class WakeablePoll {
     private final Failures failures;
     private final Memory memory = new Memory(SIZE);
     private final long base = Pointer.nativeValue(memory);
+    // The device fd's watch for virtual threads; null on a JDK without them (or a libc without a poller).
+    private final Parking parking;
 
     /**
      * Waits on {@code fd} with the given wake-up handle. Takes ownership of the handle's fds, not of {@code fd}.
@@ -101,6 +110,8 @@ public final class WakeablePoll {
         // 1 as a native-order 64-bit counter for an eventfd; its first byte is the byte written into a pipe
         // on little-endian hosts, and any byte wakes a pipe's reader.
         memory.setLong(WAKE_VALUE, 1L);
+        ParkingPoller poller = VirtualThreads.exist() ? libc.parkingPoller() : null;
+        this.parking = poller == null ? null : poller.watch(fd);
     }
 
     /**
@@ -130,13 +141,27 @@ public final class WakeablePoll {
         if (wait < 0) {
             return false;
         }
-        libc.poll(base + READ_POLL + POLLFD_SIZE, 1, wait);
+        if (parking != null && VirtualThreads.isVirtual(Thread.currentThread())) {
+            // Parks for the slice; wake() unparks it.
+            parking.waiter(Parking.READABLE, Thread.currentThread());
+            try {
+                afterWait("read");
+                LockSupport.parkNanos(this, wait * 1_000_000L);
+            } finally {
+                parking.waiter(Parking.READABLE, null);
+            }
+        } else {
+            libc.poll(base + READ_POLL + POLLFD_SIZE, 1, wait);
+        }
         afterWait("read");
         return true;
     }
 
     private boolean await(int pollFds, int count, long deadline, boolean forever, int sliceMillis, String call)
             throws TunTapException {
+        if (parking != null && VirtualThreads.isVirtual(Thread.currentThread())) {
+            return park(pollFds == READ_POLL ? Parking.READABLE : Parking.WRITABLE, deadline, forever, call);
+        }
         while (true) {
             int wait = Timeouts.pollSlice(deadline, forever, sliceMillis);
             if (wait < 0) {
@@ -159,6 +184,42 @@ public final class WakeablePoll {
         }
     }
 
+    /**
+     * The virtual thread's wait: arms the fd for {@code bit} with the poller and parks, as often as it is
+     * unparked without that bit ready (the other side's event, a spurious return), until the deadline.
+     */
+    private boolean park(int bit, long deadline, boolean forever, String call) throws TunTapException {
+        parking.waiter(bit, Thread.currentThread());
+        try {
+            while (true) {
+                int errno = parking.arm(bit);
+                if (errno != 0) {
+                    throw failures.ioError(parking.failedCall(), errno);
+                }
+                // After arming: a close from now on unparks this thread, one before is seen here.
+                afterWait(call);
+                if (forever) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+                if (!gate.isOpen()) {
+                    throw gate.closedException(call);
+                }
+                if (parking.takeFired(bit)) {
+                    return true;
+                }
+                checkInterrupted();
+            }
+        } finally {
+            parking.waiter(bit, null);
+        }
+    }
+
     private void afterWait(String call) throws TunTapException {
         if (!gate.isOpen()) {
             throw gate.closedException(call);
@@ -176,6 +237,10 @@ public final class WakeablePoll {
     /** Wakes every waiter, now and later: the close gate's wake-up step. */
     public void wake() {
         libc.write(wakeWrite, base + WAKE_VALUE, wakeBytes);
+        if (parking != null) {
+            // Before the owner closes the device fd: the poller stops watching it, and parked threads wake.
+            parking.remove();
+        }
     }
 
     /** Closes the wake-up handle and frees the memory: part of the close gate's release step. */

@@ -141,7 +141,7 @@ final class IfConfig {
             if (existing == null && target == null) {
                 target = logical; // a logical interface without an address: reuse it (tun0 itself at first)
             } else if (existing != null && existing.local().address().equals(local.address())) {
-                throw new DeviceBusyException("addAddress", Errno.EEXIST, ErrorMessages.failed("addAddress("
+                throw new DeviceBusyException("addAddress", 0, ErrorMessages.failed("addAddress("
                         + address + ") on " + name, logical + " already has " + existing));
             }
         }

@@ -8,7 +8,6 @@ import io.tuntap.IpPrefix;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
-import io.tuntap.spi.ErrorMessages;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +27,8 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     SolarisDeviceImpl(SunOs os, SolarisLink link, IfConfig config, int index, Set<Capability> capabilities, int[] pipe,
             DeviceMode mode) {
         super(mode, link.name, index, capabilities);
+        fixPersistence(false, "a unit of the STREAMS tun/tap driver lives as long as its control stream; closing the "
+                + "device frees it");
         this.link = link;
         this.os = os;
         this.config = config;
@@ -145,18 +146,4 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
         routes.remove(route);
     }
 
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return false;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent) {
-            throw ErrorMessages.unsupported("setPersistent", name(), Capability.PERSISTENT, "a unit of the STREAMS "
-                    + "tun/tap driver lives as long as its control stream; closing the device frees it");
-        }
-    }
 }

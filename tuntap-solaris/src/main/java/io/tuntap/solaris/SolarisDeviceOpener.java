@@ -177,7 +177,7 @@ final class SolarisDeviceOpener {
                 }
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
-                    throw new TunTapException("getmsg", Errno.ETIME, ErrorMessages.failed("getmsg(" + call + ")",
+                    throw new TunTapException("getmsg", 0, ErrorMessages.failed("getmsg(" + call + ")",
                             "the tap driver did not answer within " + DLPI_TIMEOUT_MILLIS + " ms"));
                 }
                 os.libc().poll(Pointer.nativeValue(m), 1, (int) Math.min(left, 100));

@@ -212,8 +212,8 @@ final class SolarisLink {
                     return ppa;
                 }
             }
-            throw new DeviceBusyException("ioctl(I_STR TUNNEWPPA)", Errno.EEXIST, "ioctl(I_STR TUNNEWPPA) on "
-                    + device + ": all " + IfTun.TUNMAXPPA + " units of the driver (" + prefix(mode) + "0 to "
+            // Each unit's TUNNEWPPA failed with EEXIST: the last answer stands for them all.
+            throw SolarisErrors.of("ioctl(I_STR TUNNEWPPA) on " + device, Errno.EEXIST, "all " + IfTun.TUNMAXPPA + " units of the driver (" + prefix(mode) + "0 to "
                     + prefix(mode) + (IfTun.TUNMAXPPA - 1) + ") are in use; close a device, or unplumb interfaces "
                     + "left behind by a crashed program ('ifconfig " + prefix(mode) + "N unplumb')");
         }

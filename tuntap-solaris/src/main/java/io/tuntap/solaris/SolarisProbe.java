@@ -3,8 +3,9 @@ package io.tuntap.solaris;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceMode;
+import io.tuntap.posix.PosixCalls;
 import io.tuntap.posix.PosixLibC;
-import io.tuntap.posix.PosixLibCDirect;
+import io.tuntap.solaris.jna.ForeignSolarisLibC;
 import io.tuntap.solaris.jna.IfTun;
 import io.tuntap.solaris.jna.SolarisLibC;
 import io.tuntap.solaris.jna.SolarisLibCDirect;
@@ -62,15 +63,16 @@ final class SolarisProbe {
         PosixLibC libc;
         SolarisLibC streams;
         try {
-            libc = PosixLibCDirect.INSTANCE;
-            streams = SolarisLibCDirect.INSTANCE;
+            libc = PosixCalls.libc();
+            streams = PosixCalls.foreign() ? ForeignSolarisLibC.INSTANCE : SolarisLibCDirect.INSTANCE;
         } catch (LinkageError | RuntimeException e) {
             return new SolarisProbe(Availability.unavailable("JNA could not bind the C library's calls (getmsg, "
                     + "putmsg, ioctl): " + e + ". Check that the jna artifact has a native library for this CPU "
                     + "(os.arch=" + System.getProperty("os.arch") + ") and that jna.tmpdir is writable", e),
                     Set.of(), null);
         }
-        return new SolarisProbe(nodes.availability, nodes.modes, new SunOs(libc, streams));
+        return new SolarisProbe(Availability.available(nodes.availability.detail() + "; native calls: "
+                + PosixCalls.binding()), nodes.modes, new SunOs(libc, streams));
     }
 
     /**

@@ -200,10 +200,7 @@ final class SolarisQueue extends PosixQueue {
 
     @Override
     protected PacketTooLargeException tooLarge(int length, int room) {
-        return new PacketTooLargeException("read", length, room, ErrorMessages.failed("read from " + deviceName,
-                "the packet has " + length + " bytes but the buffer had room for " + room + "; the packet was "
-                        + "dropped. Give read() a buffer with at least MTU bytes remaining (" + IfTun.MAX_PACKET
-                        + " is always enough here)"));
+        return ErrorMessages.readTooLarge(deviceName, length, room, 0, IfTun.MAX_PACKET);
     }
 
     @Override

@@ -21,6 +21,11 @@ class SolarisFakeKernelContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openOnFake(config);
+    }
+
+    /** A device on a fresh fake kernel, whose stack is the peer; closing it checks that nothing is left. */
+    static DeviceUnderTest openOnFake(DeviceConfig config) throws Exception {
         FakeSunOsKernel kernel = new FakeSunOsKernel();
         TunTapDevice device = new SolarisDeviceOpener(new SunOs(kernel, kernel)).open(config);
         MacAddress hostMac = config.mode() == DeviceMode.TAP ? ((TapDevice) device).macAddress() : null;

@@ -15,7 +15,6 @@ import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
-import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.EventDispatcher;
@@ -51,6 +50,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
 
     MemoryDevice(DeviceConfig config, String name, int index, Runnable onClose) {
         super(config.mode(), name, index, capabilities(config.mode()));
+        fixPersistence(false, "a memory device lives only as long as its pair; it cannot be persistent");
         this.onClose = onClose;
         this.mtu = config.mtu().orElse(1500);
         this.up = config.up();
@@ -229,21 +229,6 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
         if (!routes.remove(route)) {
             throw new DeviceNotFoundException("removeRoute", 0, ErrorMessages.failed("removeRoute(" + route + ") on "
                     + name(), "there is no such route; it has " + routes));
-        }
-    }
-
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return false;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent(true) on "
-                    + name(), "a memory device lives only as long as its pair; it cannot be persistent"));
         }
     }
 

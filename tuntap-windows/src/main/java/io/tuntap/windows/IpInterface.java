@@ -15,6 +15,7 @@ import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.windows.win32.DnsInterfaceSettings;
 import io.tuntap.windows.win32.IpHelper;
 import io.tuntap.windows.win32.IpTables;
@@ -152,13 +153,15 @@ final class IpInterface {
     /** Sets the IP MTU of {@code family}, checked against {@code maxMtu} (what the driver carries). */
     synchronized void setMtu(short family, int mtu, int maxMtu) throws TunTapException {
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
-            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is out of range: use "
-                    + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU);
+            throw new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ") on "
+                    + label, "MTU " + mtu + " is out of range: use " + DeviceConfig.MIN_MTU + " to "
+                    + DeviceConfig.MAX_MTU));
         }
         if (mtu > maxMtu) {
-            throw new InvalidConfigurationException("setMtu", 0, "MTU " + mtu + " is more than the driver of "
-                    + label + " carries (" + maxMtu + "); a larger one needs the adapter's MTU property raised "
-                    + "(tap-windows6: advanced property MTU, then disable and enable the adapter)");
+            throw new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ") on "
+                    + label, "MTU " + mtu + " is more than the driver of " + label + " carries (" + maxMtu + "); a "
+                    + "larger one needs the adapter's MTU property raised (tap-windows6: advanced property MTU, then "
+                    + "disable and enable the adapter)"));
         }
         MibIpInterfaceRow row = row(family);
         row.NlMtu = mtu;
@@ -175,7 +178,9 @@ final class IpInterface {
 
     synchronized void setMetric(int metric) throws TunTapException {
         if (metric < 0) {
-            throw new InvalidConfigurationException("setInterfaceMetric", 0, "metric " + metric + " is negative");
+            throw new InvalidConfigurationException("setInterfaceMetric", 0, ErrorMessages.failed(
+                    "setInterfaceMetric(" + metric + ") on " + label, "the metric is negative; use 0 (automatic) or "
+                    + "more"));
         }
         for (short family : new short[] {SockaddrInet.AF_INET, SockaddrInet.AF_INET6}) {
             MibIpInterfaceRow row = row(family);
@@ -274,8 +279,7 @@ final class IpInterface {
         String call = "CreateUnicastIpAddressEntry(" + prefix + ")";
         int error = ip.CreateUnicastIpAddressEntry(row);
         if (error == WinErrors.ERROR_OBJECT_ALREADY_EXISTS) {
-            throw new DeviceBusyException(call, error, call + " failed with ERROR_OBJECT_ALREADY_EXISTS: " + label
-                    + " already has " + prefix + "; remove it first or skip adding it");
+            throw WinErrors.of(call, error, label + " already has " + prefix + "; remove it first or skip adding it");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot add " + prefix + " to " + label
                     + (prefix.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
@@ -300,13 +304,12 @@ final class IpInterface {
     synchronized void removeAddress(IpPrefix prefix) throws TunTapException {
         String call = "DeleteUnicastIpAddressEntry(" + prefix + ")";
         if (!addresses().contains(prefix)) {
-            throw new DeviceNotFoundException(call, WinErrors.ERROR_NOT_FOUND, call + ": " + label + " does not have "
-                    + prefix + "; see addresses() for what it has");
+            throw new DeviceNotFoundException(call, 0, ErrorMessages.failed(call, label + " does not have " + prefix
+                    + "; see addresses() for what it has"));
         }
         int error = ip.DeleteUnicastIpAddressEntry(addressRow(prefix));
         if (error == WinErrors.ERROR_NOT_FOUND) {
-            throw new DeviceNotFoundException(call, error, call + " failed with ERROR_NOT_FOUND: " + label
-                    + " does not have " + prefix + "; see addresses() for what it has");
+            throw WinErrors.of(call, error, label + " does not have " + prefix + "; see addresses() for what it has");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot remove " + prefix + " from " + label);
         }
@@ -336,8 +339,7 @@ final class IpInterface {
                 + gateway.getHostAddress()) + ")";
         int error = ip.CreateIpForwardEntry2(routeRow(destination, gateway, metric));
         if (error == WinErrors.ERROR_OBJECT_ALREADY_EXISTS) {
-            throw new DeviceBusyException(call, error, call + " failed with ERROR_OBJECT_ALREADY_EXISTS: the "
-                    + "route exists already");
+            throw WinErrors.of(call, error, "the route exists already; remove it first or leave it");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot add the route");
         }
@@ -347,8 +349,8 @@ final class IpInterface {
         String call = "DeleteIpForwardEntry2(" + destination + ")";
         int error = ip.DeleteIpForwardEntry2(routeRow(destination, gateway, 0));
         if (error == WinErrors.ERROR_NOT_FOUND) {
-            throw new DeviceNotFoundException(call, error, call + " failed with ERROR_NOT_FOUND: no such route on "
-                    + label);
+            throw WinErrors.of(call, error, "there is no such route on " + label + "; see routes() for the routes "
+                    + "there are");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot remove the route");
         }
@@ -400,9 +402,9 @@ final class IpInterface {
                 try {
                     error = ip.SetInterfaceDnsSettings(new Guid.GUID.ByValue(guid(guid)), settings);
                 } catch (UnsatisfiedLinkError e) {
-                    throw new UnsupportedFeatureException("SetInterfaceDnsSettings", WinErrors.ERROR_PROC_NOT_FOUND,
-                            "SetInterfaceDnsSettings is missing from iphlpapi.dll: setting DNS servers needs "
-                                    + "Windows 10 version 2004 (build 19041) or later", e);
+                    throw new UnsupportedFeatureException("SetInterfaceDnsSettings", 0, ErrorMessages.failed(
+                            "SetInterfaceDnsSettings", "iphlpapi.dll lacks it: setting DNS servers needs Windows 10 "
+                            + "version 2004 (build 19041) or later"), e);
                 }
                 if (error != 0) {
                     throw WinErrors.ofCommon("SetInterfaceDnsSettings(" + familyName(family) + ")", error,

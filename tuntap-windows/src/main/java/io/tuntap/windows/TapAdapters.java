@@ -7,6 +7,7 @@ import io.tuntap.DeviceNotFoundException;
 import io.tuntap.OpenPolicy;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.windows.win32.NetAdapterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,15 +81,17 @@ final class TapAdapters {
             for (TapAdapter a : adapters) {
                 if (wanted.equalsIgnoreCase(a.name()) || wanted.equalsIgnoreCase(a.guidText())) {
                     if (config.openPolicy() == OpenPolicy.CREATE_NEW) {
-                        throw new DeviceBusyException("open", 0, "adapter '" + wanted + "' exists already and "
-                                + "CREATE_NEW was asked for; use CREATE_OR_ATTACH to open it");
+                        throw new DeviceBusyException("open", 0, ErrorMessages.failed("open(" + wanted + ")",
+                                "adapter '" + wanted + "' exists already and CREATE_NEW was asked for; use "
+                                + "CREATE_OR_ATTACH to open it"));
                     }
                     return opener.open(a);
                 }
             }
-            throw new DeviceNotFoundException("open", 0, "no " + String.join("/", ids) + " adapter is named '" + wanted
-                    + "'; there are: " + describe(adapters) + ". Name an existing adapter (its connection name or "
-                    + "{GUID}), leave the name unset to take a free one, or " + HOW_TO_GET);
+            throw new DeviceNotFoundException("open", 0, ErrorMessages.failed("open(" + wanted + ")", "no "
+                    + String.join("/", ids) + " adapter is named '" + wanted + "'; there are: " + describe(adapters)
+                    + ". Name an existing adapter (its connection name or {GUID}), leave the name unset to take a "
+                    + "free one, or " + HOW_TO_GET));
         }
         DeviceBusyException busy = null;
         for (TapAdapter a : adapters) {
@@ -103,9 +106,10 @@ final class TapAdapters {
         if (config.option(TapWindowsOptions.CREATE_ADAPTER).orElse(false)) {
             return opener.open(create(registry, ids.get(0)));
         }
-        String message = (adapters.isEmpty() ? "no " + String.join("/", ids) + " adapter is installed"
+        String message = ErrorMessages.failed("open",
+                (adapters.isEmpty() ? "no " + String.join("/", ids) + " adapter is installed"
                 : "every " + String.join("/", ids) + " adapter is in use (" + describe(adapters) + ")")
-                + "; " + HOW_TO_GET;
+                + "; " + HOW_TO_GET);
         throw busy != null ? new DeviceBusyException("open", 0, message, busy)
                 : new DeviceNotFoundException("open", 0, message);
     }

@@ -4,21 +4,14 @@ package io.tuntap.windows;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.DeviceClosedException;
-import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
-import io.tuntap.InvalidConfigurationException;
-import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
-import io.tuntap.spi.BatchReads;
-import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
-import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.Overlapped;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,9 +38,7 @@ import java.util.concurrent.TimeUnit;
  * events and buffers, and close is correct only because it knows every one of them (the order above), so the
  * life cycle of that native memory stays in one class.
  */
-final class TapChannel implements PacketChannel {
-    /** readPackets over the single read; used on the read side only. */
-    private final BatchReads batches = new BatchReads(this::read);
+final class TapChannel extends WindowsChannel {
     /**
      * Room for any frame: tap-windows6's registry MTU may be up to 65536, plus an Ethernet header with a VLAN
      * tag; a read buffer smaller than the frame would make the driver drop it.
@@ -71,7 +62,6 @@ final class TapChannel implements PacketChannel {
     private final Kernel32Io k32;
     private final long handle;
     private final String path;
-    private final String deviceName;
     private final DeviceMode mode;
     private final long readEvent;
     private final long writeEvent;
@@ -84,7 +74,6 @@ final class TapChannel implements PacketChannel {
     private final Memory writeBuffer;
     private final ByteBuffer writeView;
 
-    private final CloseGate gate;
     private volatile boolean linkUp = true;
 
     // Reader state, touched by the reading thread (and by close once readers have left).
@@ -93,11 +82,10 @@ final class TapChannel implements PacketChannel {
 
     private TapChannel(Kernel32Io k32, long handle, String path, String deviceName, DeviceMode mode, long[] events,
             Memory control, Memory[] reads, Memory write) {
+        super(deviceName);
         this.k32 = k32;
         this.handle = handle;
         this.path = path;
-        this.deviceName = deviceName;
-        this.gate = new CloseGate(deviceName);
         this.mode = mode;
         this.readEvent = events[0];
         this.writeEvent = events[1];
@@ -208,9 +196,9 @@ final class TapChannel implements PacketChannel {
             }
             int returned = control.getInt(IOCTL_BYTES);
             if (outSize > 0 && returned != outSize) {
-                throw new TunTapException(call, 0, call + " returned " + returned + " bytes where its reply has "
-                        + outSize + ": the driver is not tap-windows6-compatible, or broken; use OpenVPN's "
-                        + "tap-windows6 or the project's tuntap6");
+                throw new TunTapException(call, 0, ErrorMessages.failed(call, "it returned " + returned + " bytes "
+                        + "where its reply has " + outSize + ": the driver is not tap-windows6-compatible, or broken; "
+                        + "use OpenVPN's tap-windows6 or the project's tuntap6"));
             }
             return returned;
         } finally {
@@ -237,76 +225,36 @@ final class TapChannel implements PacketChannel {
     // ---- reading ----------------------------------------------------------------------------------
 
     @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        batches.throwDeferred();
-        return read(dst, -1L);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        batches.throwDeferred();
-        return read(dst, Timeouts.waitNanos(timeout));
-    }
-
-    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
-    @Override
-    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        return batches.readPackets(dsts, count);
-    }
-
-    private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
-        }
-        gate.enterRead();
-        try {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
-                        "the thread was interrupted before the read; the device is still open"));
+    int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        long deadline = 0;
+        while (true) {
+            if (!gate.isOpen()) {
+                throw gate.closedException("read");
             }
-            long deadline = 0;
-            while (true) {
-                if (!gate.isOpen()) {
-                    throw gate.closedException("read");
-                }
-                if (!readPosted) {
-                    post();
-                }
-                int wait;
-                if (timeoutNanos == 0) {
-                    wait = 0;
-                } else if (timeoutNanos < 0) {
-                    wait = SLICE_MILLIS;
-                } else {
-                    if (deadline == 0) {
-                        deadline = System.nanoTime() + timeoutNanos;
-                    }
-                    long left = deadline - System.nanoTime();
-                    wait = left <= 0 ? 0 : (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
-                }
-                int r = k32.WaitForMultipleObjects(2, base + READ_WAIT, false, wait);
-                if (r == Kernel32Io.WAIT_OBJECT_0) {
-                    int n = complete();
-                    if (n > 0) {
-                        return deliver(dst, n);
-                    }
-                } else if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
-                    throw gate.closedException("read");
-                } else if (r == Kernel32Io.WAIT_TIMEOUT) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new DeviceInterruptedException("WaitForMultipleObjects", 0, "the thread waiting on "
-                                + deviceName + " was interrupted; the device is still open and its read stays posted");
-                    }
-                    if (timeoutNanos == 0 || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
-                        return 0;
-                    }
-                } else {
-                    throw WinErrors.of("WaitForMultipleObjects(" + deviceName + ")", k32.GetLastError(),
-                            "waiting for a packet failed");
-                }
+            if (!readPosted) {
+                post();
             }
-        } finally {
-            gate.exitRead();
+            int wait;
+            if (timeoutNanos == 0) {
+                wait = 0;
+            } else if (timeoutNanos < 0) {
+                wait = SLICE_MILLIS;
+            } else {
+                if (deadline == 0) {
+                    deadline = System.nanoTime() + timeoutNanos;
+                }
+                long left = deadline - System.nanoTime();
+                wait = left <= 0 ? 0 : (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+            }
+            int r = k32.WaitForMultipleObjects(2, base + READ_WAIT, false, wait);
+            if (waitedForData(r, k32, "the device is still open and its read stays posted")) {
+                int n = complete();
+                if (n > 0) {
+                    return deliver(dst, n);
+                }
+            } else if (timeoutNanos == 0 || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
+                return 0;
+            }
         }
     }
 
@@ -366,9 +314,7 @@ final class TapChannel implements PacketChannel {
         int position = dst.position();
         int room = dst.limit() - position;
         if (n > room) {
-            throw new PacketTooLargeException("read", n, room, "read from " + deviceName + ": the packet has " + n
-                    + " bytes but the buffer had room for " + room + "; the packet was dropped. Give read() a "
-                    + "buffer with at least MTU + 18 bytes remaining (" + (BUFFER_SIZE - 64) + " is always enough)");
+            throw ErrorMessages.readTooLarge(deviceName, n, room, 18, BUFFER_SIZE - 64);
         }
         dst.put(position, readViews[filled], 0, n);
         dst.position(position + n);
@@ -378,9 +324,10 @@ final class TapChannel implements PacketChannel {
     private TunTapException readFailure(int error) {
         if (error == WinErrors.ERROR_MORE_DATA) {
             // The driver frees a frame larger than the read buffer and completes the read with 0 bytes.
-            return new PacketTooLargeException("ReadFile", BUFFER_SIZE + 1, BUFFER_SIZE, "ReadFile on " + path
-                    + " failed with ERROR_MORE_DATA: the driver had a frame larger than " + BUFFER_SIZE
-                    + " bytes and dropped it; lower the adapter's MTU in its advanced properties");
+            // A PacketTooLargeException has no error code of its own, so the message names the one ReadFile gave.
+            return new PacketTooLargeException("ReadFile", BUFFER_SIZE + 1, BUFFER_SIZE, ErrorMessages.failed(
+                    "ReadFile(" + path + ")", "ERROR_MORE_DATA: the driver had a frame larger than " + BUFFER_SIZE
+                    + " bytes and dropped it; lower the adapter's MTU in its advanced properties"));
         }
         return readError(error);
     }
@@ -400,26 +347,11 @@ final class TapChannel implements PacketChannel {
         gate.enterWrite();
         try {
             int position = src.position();
-            int length = src.limit() - position;
-            if (length <= 0) {
-                throw new InvalidConfigurationException("write", 0, "write to " + deviceName
-                        + ": the buffer has no bytes between position and limit; a packet needs at least one");
-            }
-            if (length > BUFFER_SIZE) {
-                throw new PacketTooLargeException("write", length, BUFFER_SIZE, "write to " + deviceName + ": "
-                        + length + " bytes is more than the driver takes in one write (" + BUFFER_SIZE + ")");
-            }
-            if (mode == DeviceMode.TUN) {
-                int version = (src.get(position) & 0xff) >>> 4;
-                if (version != 4 && version != 6) {
-                    throw new InvalidConfigurationException("write", 0, "write to " + deviceName + ": a TUN "
-                            + "device takes IPv4 or IPv6 packets, but the first byte says version " + version);
-                }
-            }
+            int length = WriteChecks.check(src, deviceName, mode == DeviceMode.TUN, BUFFER_SIZE, "the driver");
             if (!linkUp) {
                 // tap-windows6 accepts and silently drops writes while disconnected; say so instead.
-                throw new io.tuntap.LinkDownException("write", 0, "write to " + deviceName + " refused: its link "
-                        + "(media status) is down; bring it up with setUp(true)");
+                throw new io.tuntap.LinkDownException("write", 0, ErrorMessages.failed("write to " + deviceName,
+                        "its link (media status) is down; bring it up with setUp(true)"));
             }
             writeView.put(0, src, position, length);
             control.setLong(WRITE_OVL + Overlapped.INTERNAL, 0);
@@ -457,11 +389,6 @@ final class TapChannel implements PacketChannel {
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------
-
-    @Override
-    public boolean isOpen() {
-        return gate.isOpen();
-    }
 
     @Override
     public void close() {

@@ -6,17 +6,14 @@ import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
-import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.IpPrefix;
 import io.tuntap.MacAddress;
-import io.tuntap.Route;
 import io.tuntap.TapDevice;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
-import io.tuntap.spi.AbstractTunTapDevice;
-import io.tuntap.spi.EventDispatcher;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.windows.win32.IpHelper;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.SockaddrInet;
@@ -24,12 +21,8 @@ import io.tuntap.windows.win32.TapIoctl;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * A device on a tap-windows6-compatible adapter (OpenVPN's {@code tap0901}, the project's {@code tuntap6}):
@@ -59,6 +52,9 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
     TapWindowsDevice(TapChannel channel, IpInterface ipi, TapAdapter adapter, DeviceMode mode, String name,
             String version, int driverMtu, MacAddress mac, Set<Capability> capabilities) {
         super(mode, name, ipi, capabilities, adapter.guid(), adapter.driver(), version);
+        // A tap-windows6 adapter is an installed device that stays.
+        fixPersistence(true, "a tap-windows6 adapter is an installed device and always persists; remove it in "
+                + "Device Manager or with the adapter removal of this library (administrator)");
         this.channel = channel;
         this.adapter = adapter;
         this.version = version;
@@ -83,12 +79,14 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         String path = TapIoctl.devicePath(adapter.guidText());
         String label = adapter.name() != null ? "'" + adapter.name() + "'" : adapter.guidText();
         if (config.queues() > 1) {
-            throw new UnsupportedFeatureException("open", 0, "a tap-windows6 adapter has one queue; "
-                    + config.queues() + " were asked for");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(" + label + ")", "a "
+                    + "tap-windows6 adapter has one queue; " + config.queues() + " were asked for: open it with "
+                    + "queues(1)"));
         }
         if (config.macAddress().isPresent()) {
-            throw new UnsupportedFeatureException("open", 0, "tap-windows6 takes its MAC address from the "
-                    + "adapter's NetworkAddress property when the adapter starts; set it there, not at open");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(" + label + ")",
+                    "tap-windows6 takes its MAC address from the adapter's NetworkAddress property when the adapter "
+                    + "starts; set it there, not at open"));
         }
         InetAddress[] tun = null;
         if (config.mode() == DeviceMode.TUN) {
@@ -107,10 +105,11 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             int major = v.major();
             int minor = v.minor();
             if (major < TapIoctl.MIN_MAJOR || (major == TapIoctl.MIN_MAJOR && minor < TapIoctl.MIN_MINOR)) {
-                throw new UnsupportedFeatureException("DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION)", 0, "the driver of "
-                        + label + " (" + adapter.componentId() + ") is version " + major + "." + minor + ", older than "
+                throw new UnsupportedFeatureException("DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION)", 0,
+                        ErrorMessages.failed("open(" + label + ")", "the driver of " + label + " ("
+                        + adapter.componentId() + ") is version " + major + "." + minor + ", older than "
                         + TapIoctl.MIN_MAJOR + "." + TapIoctl.MIN_MINOR + ", the oldest this library supports: install "
-                        + "a current TAP-Windows driver (OpenVPN's tap-windows6 9.21 or later)");
+                        + "a current TAP-Windows driver (OpenVPN's tap-windows6 9.21 or later)"));
             }
             int driverMtu = TapReplies.mtu(reply(channel, TapIoctl.GET_MTU, "TAP_WIN_IOCTL_GET_MTU", TapIoctl.MTU_SIZE),
                     "DeviceIoControl(TAP_WIN_IOCTL_GET_MTU) on " + path);
@@ -139,12 +138,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             if (config.up() && !config.addresses().isEmpty()) {
                 ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
             }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
+            device.addConfigured(config);
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -190,9 +184,10 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
                 throw new IllegalStateException(e); // lengths are always 4
             }
         }
-        throw new InvalidConfigurationException("open", 0, "a TUN device on a tap-windows6 adapter needs an IPv4 "
-                + "address in its configuration: the driver's TUN mode (TAP_WIN_IOCTL_CONFIG_TUN) is set up with "
-                + "one; add one with DeviceConfig.Builder.address, or use Wintun for an IPv6-only TUN device");
+        throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(TUN)", "a TUN device on a "
+                + "tap-windows6 adapter needs an IPv4 address in its configuration: the driver's TUN mode "
+                + "(TAP_WIN_IOCTL_CONFIG_TUN) is set up with one; add one with DeviceConfig.Builder.address, or use "
+                + "Wintun for an IPv6-only TUN device"));
     }
 
     /**
@@ -210,12 +205,11 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         return switch (error) {
             // tap-windows6 refuses a second handle with STATUS_UNSUCCESSFUL, which Win32 reports as 31.
             case WinErrors.ERROR_GEN_FAILURE, WinErrors.ERROR_SHARING_VIOLATION, WinErrors.ERROR_BUSY ->
-                    new DeviceBusyException(call, error, call + " failed with " + WinErrors.name(error) + " (Win32 error "
-                            + error + "): adapter " + label + " is already open in another program or handle (the "
-                            + "driver allows one); close it there, or use another adapter");
-            case WinErrors.ERROR_FILE_NOT_FOUND, WinErrors.ERROR_PATH_NOT_FOUND -> new DeviceNotFoundException(call,
-                    error, call + " failed with " + WinErrors.name(error) + ": adapter " + label + " is disabled or "
-                            + "was removed; enable it in Network Connections");
+                    new DeviceBusyException(call, error, WinErrors.message(call, error, "adapter " + label + " is "
+                            + "already open in another program or handle (the driver allows one); close it there, or "
+                            + "use another adapter"));
+            case WinErrors.ERROR_FILE_NOT_FOUND, WinErrors.ERROR_PATH_NOT_FOUND -> WinErrors.of(call, error,
+                    "adapter " + label + " is disabled or was removed; enable it in Network Connections");
             case WinErrors.ERROR_ACCESS_DENIED -> WinErrors.of(call, error, switch (driver) {
                 case "tuntap6" -> "adapter " + label + " is the project's tuntap6, whose control device admits only "
                         + "SYSTEM and Administrators (security descriptor " + TUNTAP6_SDDL + ")";
@@ -271,23 +265,6 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         events.linkChanged(up);
     }
 
-    /** Always true: a tap-windows6 adapter is a device that stays installed. */
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return true;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (!persistent) {
-            throw new UnsupportedFeatureException("setPersistent", 0, "a tap-windows6 adapter is an installed "
-                    + "device and always persists; remove it in Device Manager or with the adapter removal of this "
-                    + "library (administrator)");
-        }
-    }
-
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + name() + ", " + adapter.guidText() + ", " + adapter.componentId()
@@ -311,8 +288,9 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
 
         @Override
         public void setMacAddress(MacAddress address) throws TunTapException {
-            throw new UnsupportedFeatureException("setMacAddress", 0, "tap-windows6 takes its MAC address from the "
-                    + "adapter's NetworkAddress property when the adapter starts; it cannot change while open");
+            throw new UnsupportedFeatureException("setMacAddress", 0, ErrorMessages.failed("setMacAddress(" + address
+                    + ")", "tap-windows6 takes its MAC address from the adapter's NetworkAddress property when the "
+                    + "adapter starts; it cannot change while open"));
         }
     }
 }

@@ -8,10 +8,15 @@ import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.spi.ErrorCodes;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The one place where a Win32 error code becomes an exception. Call sites give the explanation and fix that
- * fit their call; the code picks the exception type. Returns the exception, never throws it.
+ * fit their call; the code picks the exception type. Returns the exception, never throws it. The codes are those
+ * of {@code winerror.h}, as wine-mirror/wine 00902009 {@code include/winerror.h} defines them (5010, which that
+ * part of the file was not read for, as Microsoft's windows-sys 0.34.0 {@code Win32::Foundation} gives it); the
+ * class holds no other {@code int} constants, since {@link #TABLE} reads them all.
  */
 final class WinErrors {
     static final int ERROR_SUCCESS = 0;
@@ -53,42 +58,17 @@ final class WinErrors {
     static final String ADMIN_FIX = "run the JVM as Administrator (an elevated process); creating adapters and "
             + "changing addresses, routes, MTU or DNS needs it";
 
+    /** The table of the codes above. */
+    static final ErrorCodes TABLE = ErrorCodes.of("error", MethodHandles.lookup());
+
     /** The symbolic name of a Win32 error code, or {@code "error N"}. */
     static String name(int code) {
-        return switch (code) {
-            case ERROR_SUCCESS -> "ERROR_SUCCESS";
-            case ERROR_INVALID_FUNCTION -> "ERROR_INVALID_FUNCTION";
-            case ERROR_FILE_NOT_FOUND -> "ERROR_FILE_NOT_FOUND";
-            case ERROR_PATH_NOT_FOUND -> "ERROR_PATH_NOT_FOUND";
-            case ERROR_ACCESS_DENIED -> "ERROR_ACCESS_DENIED";
-            case ERROR_INVALID_HANDLE -> "ERROR_INVALID_HANDLE";
-            case ERROR_NOT_ENOUGH_MEMORY -> "ERROR_NOT_ENOUGH_MEMORY";
-            case ERROR_INVALID_DATA -> "ERROR_INVALID_DATA";
-            case ERROR_NOT_READY -> "ERROR_NOT_READY";
-            case ERROR_BAD_COMMAND -> "ERROR_BAD_COMMAND";
-            case ERROR_GEN_FAILURE -> "ERROR_GEN_FAILURE";
-            case ERROR_SHARING_VIOLATION -> "ERROR_SHARING_VIOLATION";
-            case ERROR_HANDLE_EOF -> "ERROR_HANDLE_EOF";
-            case ERROR_NOT_SUPPORTED -> "ERROR_NOT_SUPPORTED";
-            case ERROR_INVALID_PARAMETER -> "ERROR_INVALID_PARAMETER";
-            case ERROR_BUFFER_OVERFLOW -> "ERROR_BUFFER_OVERFLOW";
-            case ERROR_INSUFFICIENT_BUFFER -> "ERROR_INSUFFICIENT_BUFFER";
-            case ERROR_MOD_NOT_FOUND -> "ERROR_MOD_NOT_FOUND";
-            case ERROR_PROC_NOT_FOUND -> "ERROR_PROC_NOT_FOUND";
-            case ERROR_BUSY -> "ERROR_BUSY";
-            case ERROR_ALREADY_EXISTS -> "ERROR_ALREADY_EXISTS";
-            case ERROR_BAD_EXE_FORMAT -> "ERROR_BAD_EXE_FORMAT";
-            case ERROR_MORE_DATA -> "ERROR_MORE_DATA";
-            case ERROR_NO_MORE_ITEMS -> "ERROR_NO_MORE_ITEMS";
-            case ERROR_OPERATION_ABORTED -> "ERROR_OPERATION_ABORTED";
-            case ERROR_IO_INCOMPLETE -> "ERROR_IO_INCOMPLETE";
-            case ERROR_IO_PENDING -> "ERROR_IO_PENDING";
-            case ERROR_DEVICE_NOT_CONNECTED -> "ERROR_DEVICE_NOT_CONNECTED";
-            case ERROR_NOT_FOUND -> "ERROR_NOT_FOUND";
-            case ERROR_DEVICE_REMOVED -> "ERROR_DEVICE_REMOVED";
-            case ERROR_OBJECT_ALREADY_EXISTS -> "ERROR_OBJECT_ALREADY_EXISTS";
-            default -> "error " + code;
-        };
+        return TABLE.name(code);
+    }
+
+    /** The message of a failed call, in the one format ({@code "CALL failed with NAME (error N): ..."}). */
+    static String message(String function, int code, String causeAndFix) {
+        return TABLE.message(function, code, causeAndFix);
     }
 
     /**
@@ -99,7 +79,7 @@ final class WinErrors {
      * @param explanation what it means at this call site and what to do
      */
     static TunTapException of(String function, int code, String explanation) {
-        String message = function + " failed with " + name(code) + " (Win32 error " + code + "): " + explanation;
+        String message = message(function, code, explanation);
         return switch (code) {
             case ERROR_ACCESS_DENIED -> new DevicePermissionException(function, code, message);
             case ERROR_BUSY, ERROR_SHARING_VIOLATION, ERROR_ALREADY_EXISTS, ERROR_OBJECT_ALREADY_EXISTS ->

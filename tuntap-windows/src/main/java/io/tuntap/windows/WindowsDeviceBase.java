@@ -3,6 +3,7 @@ package io.tuntap.windows;
 
 import io.tuntap.Capability;
 import io.tuntap.DeviceAddress;
+import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.IpPrefix;
@@ -54,8 +55,21 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     /** The largest IP MTU the driver carries. */
     abstract int maxMtu();
 
+    /**
+     * The addresses and routes of the configuration, at open, after the MTU and the media state: on failure the
+     * caller closes the device, which removes what this added.
+     */
+    final void addConfigured(DeviceConfig config) throws TunTapException {
+        for (DeviceAddress a : config.addresses()) {
+            addConfigured(a);
+        }
+        for (Route r : config.routes()) {
+            addRoute(r);
+        }
+    }
+
     /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
-    final void addConfigured(DeviceAddress a) throws TunTapException {
+    private void addConfigured(DeviceAddress a) throws TunTapException {
         for (IpPrefix have : ipi.addresses()) {
             if (have.equals(a.local())) {
                 return;

@@ -2,8 +2,6 @@
 package io.tuntap.windows;
 
 import com.sun.jna.ptr.PointerByReference;
-import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceNotFoundException;
 import io.tuntap.Route;
 import io.tuntap.SystemRoute;
 import io.tuntap.TunTapException;
@@ -100,12 +98,10 @@ final class WindowsRouteTable implements SystemRouteTable {
         String call = "CreateIpForwardEntry2(" + route + ")";
         int error = ip.CreateIpForwardEntry2(row(route));
         if (error == WinErrors.ERROR_OBJECT_ALREADY_EXISTS) {
-            throw new DeviceBusyException(call, error, call + " failed with ERROR_OBJECT_ALREADY_EXISTS (error "
-                    + error + "): the route exists already; it is left as it is");
+            throw WinErrors.of(call, error, "the route exists already; it is left as it is");
         } else if (error == WinErrors.ERROR_NOT_FOUND) {
-            throw new DeviceNotFoundException(call, error, call + " failed with ERROR_NOT_FOUND (error " + error
-                    + "): there is no interface #" + route.interfaceIndex() + " (" + route.interfaceName() + ") any "
-                    + "more; read the default route again");
+            throw WinErrors.of(call, error, "there is no interface #" + route.interfaceIndex() + " ("
+                    + route.interfaceName() + ") any more; read the default route again");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot add the route");
         }
@@ -116,8 +112,7 @@ final class WindowsRouteTable implements SystemRouteTable {
         String call = "DeleteIpForwardEntry2(" + route + ")";
         int error = ip.DeleteIpForwardEntry2(row(route));
         if (error == WinErrors.ERROR_NOT_FOUND) {
-            throw new DeviceNotFoundException(call, error, call + " failed with ERROR_NOT_FOUND (error " + error
-                    + "): there is no such route");
+            throw WinErrors.of(call, error, "there is no such route; it was removed already");
         } else if (error != 0) {
             throw WinErrors.ofCommon(call, error, "cannot remove the route");
         }

@@ -3,20 +3,13 @@ package io.tuntap.windows;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.tuntap.DeviceInterruptedException;
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.InvalidConfigurationException;
-import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
-import io.tuntap.spi.CloseGate;
-import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.WintunLibrary;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,9 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * adapter handle; an adapter this object created goes away with it. The session's read event belongs to
  * Wintun and is never closed here.
  */
-final class WintunChannel implements PacketChannel {
+final class WintunChannel extends WindowsChannel {
     /** readPackets over the single read; used on the read side only. */
-    private final BatchReads batches = new BatchReads(this::read);
     private static final int SLICE_MILLIS = 100;
 
     private final WintunLibrary wintun;
@@ -44,9 +36,7 @@ final class WintunChannel implements PacketChannel {
     private final long adapter;
     private final long session;
     private final long closeEvent;
-    private final String deviceName;
     private final Runnable onRemoved;
-    private final CloseGate gate;
     /** [read packet size: 4][pad 4][wait handles: read event, close event] */
     private final Memory control;
     private final long base;
@@ -64,6 +54,7 @@ final class WintunChannel implements PacketChannel {
 
     private WintunChannel(WintunLibrary wintun, Kernel32Io k32, long adapter, long session, long closeEvent,
             Memory control, String deviceName, Runnable onRemoved) {
+        super(deviceName);
         this.wintun = wintun;
         this.k32 = k32;
         this.adapter = adapter;
@@ -71,9 +62,7 @@ final class WintunChannel implements PacketChannel {
         this.closeEvent = closeEvent;
         this.control = control;
         this.base = Pointer.nativeValue(control);
-        this.deviceName = deviceName;
         this.onRemoved = onRemoved;
-        this.gate = new CloseGate(deviceName);
         control.setLong(8, wintun.WintunGetReadWaitEvent(session));
         control.setLong(16, closeEvent);
     }
@@ -122,71 +111,31 @@ final class WintunChannel implements PacketChannel {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws TunTapException {
-        batches.throwDeferred();
-        return read(dst, -1L);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, Duration timeout) throws TunTapException {
-        batches.throwDeferred();
-        return read(dst, Timeouts.waitNanos(timeout));
-    }
-
-    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
-    @Override
-    public int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
-        return batches.readPackets(dsts, count);
-    }
-
-    private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
-        if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
-        }
-        gate.enterRead();
-        try {
-            long deadline = 0;
-            if (Thread.currentThread().isInterrupted()) {
-                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
-                        "the thread was interrupted before the read; the device is still open"));
+    int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        long deadline = 0;
+        while (true) {
+            if (!gate.isOpen()) {
+                throw gate.closedException("read");
             }
-            while (true) {
-                if (!gate.isOpen()) {
-                    throw gate.closedException("read");
-                }
-                long packet = wintun.WintunReceivePacket(session, base);
-                if (packet != 0) {
-                    return deliver(dst, packet, control.getInt(0));
-                }
-                int error = wintun.GetLastError();
-                if (error != WinErrors.ERROR_NO_MORE_ITEMS) {
-                    throw ringError("WintunReceivePacket", error);
-                }
-                if (timeoutNanos == 0) {
-                    return 0;
-                }
-                if (deadline == 0 && timeoutNanos > 0) {
-                    deadline = System.nanoTime() + timeoutNanos;
-                }
-                int wait = Timeouts.pollSlice(deadline, timeoutNanos < 0, SLICE_MILLIS);
-                if (wait < 0) {
-                    return 0;
-                }
-                int r = k32.WaitForMultipleObjects(2, base + 8, false, wait);
-                if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
-                    throw gate.closedException("read");
-                } else if (r == Kernel32Io.WAIT_TIMEOUT) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new DeviceInterruptedException("WaitForMultipleObjects", 0, "the thread waiting on "
-                                + deviceName + " was interrupted; the device is still open");
-                    }
-                } else if (r != Kernel32Io.WAIT_OBJECT_0) {
-                    throw WinErrors.of("WaitForMultipleObjects(" + deviceName + ")", k32.GetLastError(),
-                            "waiting for a packet failed");
-                }
+            long packet = wintun.WintunReceivePacket(session, base);
+            if (packet != 0) {
+                return deliver(dst, packet, control.getInt(0));
             }
-        } finally {
-            gate.exitRead();
+            int error = wintun.GetLastError();
+            if (error != WinErrors.ERROR_NO_MORE_ITEMS) {
+                throw ringError("WintunReceivePacket", error);
+            }
+            if (timeoutNanos == 0) {
+                return 0;
+            }
+            if (deadline == 0 && timeoutNanos > 0) {
+                deadline = System.nanoTime() + timeoutNanos;
+            }
+            int wait = Timeouts.pollSlice(deadline, timeoutNanos < 0, SLICE_MILLIS);
+            if (wait < 0) {
+                return 0;
+            }
+            waitedForData(k32.WaitForMultipleObjects(2, base + 8, false, wait), k32, "the device is still open");
         }
     }
 
@@ -195,9 +144,7 @@ final class WintunChannel implements PacketChannel {
             int position = dst.position();
             int room = dst.limit() - position;
             if (size > room) {
-                throw new PacketTooLargeException("read", size, room, "read from " + deviceName + ": the packet has "
-                        + size + " bytes but the buffer had room for " + room + "; the packet was dropped. Give read() "
-                        + "a buffer with at least MTU bytes remaining (65535 is always enough)");
+                throw ErrorMessages.readTooLarge(deviceName, size, room, 0, 65535);
             }
             if (dst.isDirect()) {
                 k32.RtlMoveMemory(address(dst, true) + position, packet, size);
@@ -236,20 +183,7 @@ final class WintunChannel implements PacketChannel {
         gate.enterWrite();
         try {
             int position = src.position();
-            int length = src.limit() - position;
-            if (length <= 0) {
-                throw new InvalidConfigurationException("write", 0, "write to " + deviceName
-                        + ": the buffer has no bytes between position and limit; a packet needs at least one");
-            }
-            if (length > WintunLibrary.MAX_IP_PACKET_SIZE) {
-                throw new PacketTooLargeException("write", length, WintunLibrary.MAX_IP_PACKET_SIZE, "write to "
-                        + deviceName + ": " + length + " bytes is more than a Wintun ring carries (65535)");
-            }
-            int version = (src.get(position) & 0xff) >>> 4;
-            if (version != 4 && version != 6) {
-                throw new InvalidConfigurationException("write", 0, "write to " + deviceName + ": a TUN device "
-                        + "takes IPv4 or IPv6 packets, but the first byte says version " + version);
-            }
+            int length = WriteChecks.check(src, deviceName, true, WintunLibrary.MAX_IP_PACKET_SIZE, "a Wintun ring");
             long packet = wintun.WintunAllocateSendPacket(session, length);
             if (packet == 0) {
                 int error = wintun.GetLastError();
@@ -285,17 +219,11 @@ final class WintunChannel implements PacketChannel {
         }
         if (error == WinErrors.ERROR_HANDLE_EOF) {
             onRemoved.run();
-            return new DeviceNotFoundException(call, error, call + " on " + deviceName + " failed with "
-                    + "ERROR_HANDLE_EOF (Win32 error 38): the adapter is being removed (disabled, uninstalled, or "
-                    + "its driver stopped); close this device and open a new one");
+            return WinErrors.of(call + " on " + deviceName, error, "the adapter is being removed (disabled, "
+                    + "uninstalled, or its driver stopped); close this device and open a new one");
         }
         return WinErrors.of(call + "(" + deviceName + ")", error, error == WinErrors.ERROR_INVALID_DATA
                 ? "the session's ring is corrupt; close the device and open it again" : "unexpected failure of the session");
-    }
-
-    @Override
-    public boolean isOpen() {
-        return gate.isOpen();
     }
 
     @Override

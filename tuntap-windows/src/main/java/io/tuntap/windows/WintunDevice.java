@@ -5,17 +5,16 @@ import com.sun.jna.Memory;
 import com.sun.jna.platform.win32.Guid;
 import com.sun.jna.ptr.LongByReference;
 import io.tuntap.Capability;
-import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.OpenPolicy;
-import io.tuntap.Route;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.UnsupportedFeatureException;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.windows.win32.IpHelper;
 import io.tuntap.windows.win32.Kernel32Io;
 import io.tuntap.windows.win32.WintunLibrary;
@@ -46,6 +45,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
     private WintunDevice(String name, IpInterface ipi, UUID guid, String version, WintunChannel channel,
             boolean created) {
         super(DeviceMode.TUN, name, ipi, CAPABILITIES, guid, "wintun", version);
+        // An adapter this object created goes away on close; one it opened stays.
+        fixPersistence(!created, "whether a Wintun adapter persists is fixed when it is opened: one created by this "
+                + "library is removed when its device closes; open an existing adapter for one that stays");
         this.channel = channel;
         this.created = created;
         attachQueues(List.of(channel));
@@ -56,9 +58,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
         int capacity = config.option(WintunOptions.RING_CAPACITY).orElse(DEFAULT_RING_CAPACITY);
         if (capacity < WintunLibrary.MIN_RING_CAPACITY || capacity > WintunLibrary.MAX_RING_CAPACITY
                 || Integer.bitCount(capacity) != 1) {
-            throw new InvalidConfigurationException("open", 0, "Wintun ring capacity " + capacity + " is not a power "
-                    + "of two from " + WintunLibrary.MIN_RING_CAPACITY + " (128 KiB) to " + WintunLibrary.MAX_RING_CAPACITY
-                    + " (64 MiB); WintunOptions.RING_CAPACITY");
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open", "Wintun ring capacity "
+                    + capacity + " is not a power of two from " + WintunLibrary.MIN_RING_CAPACITY + " (128 KiB) to "
+                    + WintunLibrary.MAX_RING_CAPACITY + " (64 MiB); set WintunOptions.RING_CAPACITY to one"));
         }
         return capacity;
     }
@@ -70,14 +72,15 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
     static WintunDevice open(WintunLibrary wintun, Kernel32Io k32, IpHelper ip, DeviceConfig config)
             throws TunTapException {
         if (config.mode() != DeviceMode.TUN) {
-            throw new UnsupportedFeatureException("open", 0, "Wintun carries IP packets only (TUN); use the "
-                    + "tap-windows6 provider for a TAP device");
+            throw new UnsupportedFeatureException("open", 0, ErrorMessages.failed("open(TAP)", "Wintun carries IP "
+                    + "packets only (TUN); use the tap-windows6 provider for a TAP device"));
         }
         int capacity = ringCapacity(config);
         String name = config.name().orElse(DEFAULT_NAME);
         if (name.length() >= WintunLibrary.MAX_ADAPTER_NAME) {
-            throw new InvalidConfigurationException("open", 0, "Wintun adapter names have at most "
-                    + (WintunLibrary.MAX_ADAPTER_NAME - 1) + " characters; '" + name + "' has " + name.length());
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open(" + name + ")", "Wintun "
+                    + "adapter names have at most " + (WintunLibrary.MAX_ADAPTER_NAME - 1) + " characters; '" + name
+                    + "' has " + name.length() + ": choose a shorter one"));
         }
         String tunnelType = config.option(WintunOptions.TUNNEL_TYPE).orElse(DEFAULT_TUNNEL_TYPE);
         UUID requested = config.option(WintunOptions.ADAPTER_GUID).orElse(null);
@@ -88,14 +91,15 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
             adapter = wintun.WintunOpenAdapter(name);
             if (adapter == 0 && policy == OpenPolicy.ATTACH_EXISTING) {
                 int error = wintun.GetLastError();
-                throw new DeviceNotFoundException("WintunOpenAdapter(" + name + ")", error, "WintunOpenAdapter(" + name
-                        + ") failed with " + WinErrors.name(error) + ": there is no Wintun adapter named '" + name
-                        + "'; create one with openPolicy CREATE_OR_ATTACH (as Administrator)");
+                String call = "WintunOpenAdapter(" + name + ")";
+                throw new DeviceNotFoundException(call, error, WinErrors.message(call, error, "there is no Wintun "
+                        + "adapter named '" + name + "'; create one with openPolicy CREATE_OR_ATTACH (as "
+                        + "Administrator)"));
             }
         } else if (aliasExists(ip, name)) {
-            throw new DeviceBusyException("open", WinErrors.ERROR_ALREADY_EXISTS, "an interface named '" + name
-                    + "' exists already and CREATE_NEW was asked for (Wintun would rename the other one); pick "
-                    + "another name or use CREATE_OR_ATTACH");
+            throw new DeviceBusyException("open", 0, ErrorMessages.failed("open(" + name + ")", "an interface named '"
+                    + name + "' exists already and CREATE_NEW was asked for (Wintun would rename the other one); pick "
+                    + "another name or use CREATE_OR_ATTACH"));
         }
         if (adapter == 0) {
             adapter = wintun.WintunCreateAdapter(name, tunnelType, requested);
@@ -133,12 +137,7 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
             if (config.mtu().isPresent()) {
                 device.setMtu(config.mtu().getAsInt());
             }
-            for (DeviceAddress a : config.addresses()) {
-                device.addConfigured(a);
-            }
-            for (Route r : config.routes()) {
-                device.addRoute(r);
-            }
+            device.addConfigured(config);
             return device;
         } catch (TunTapException | RuntimeException | Error e) {
             if (device != null) {
@@ -164,9 +163,11 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
                 return IpInterface.ofLuid(ip, luid);
             } catch (DeviceNotFoundException e) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new DeviceNotFoundException("ConvertInterfaceLuidToIndex", e.errorCode(), "the IP interface "
-                            + "of Wintun adapter '" + name + "' did not appear within 10 s: TCP/IP may be unbound from "
-                            + "it", e);
+                    String causeAndFix = "the IP interface of Wintun adapter '" + name + "' did not appear within "
+                            + "10 s: TCP/IP may be unbound from it; bind it in the adapter's properties";
+                    throw new DeviceNotFoundException("ConvertInterfaceLuidToIndex", e.errorCode(), e.errorCode() == 0
+                            ? ErrorMessages.failed("ConvertInterfaceLuidToIndex", causeAndFix)
+                            : WinErrors.message("ConvertInterfaceLuidToIndex", e.errorCode(), causeAndFix), e);
                 }
                 try {
                     Thread.sleep(20);
@@ -208,24 +209,9 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
     public void setUp(boolean up) throws TunTapException {
         ensureOpen("setUp");
         if (!up) {
-            throw new UnsupportedFeatureException("setUp", 0, "a Wintun adapter is connected exactly while a session "
-                    + "is open; close the device to take the link down");
-        }
-    }
-
-    /** False for an adapter this object created (it goes away on close), true for one it opened. */
-    @Override
-    public boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return !created;
-    }
-
-    @Override
-    public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent == created) {
-            throw new UnsupportedFeatureException("setPersistent", 0, "whether a Wintun adapter persists is fixed when "
-                    + "it is opened: one created by this library is removed when its device closes");
+            throw new UnsupportedFeatureException("setUp", 0, ErrorMessages.failed("setUp(false) on " + name(), "a "
+                    + "Wintun adapter is connected exactly while a session is open; close the device to take the link "
+                    + "down"));
         }
     }
 

@@ -11,6 +11,7 @@ import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.Availability;
 import io.tuntap.spi.ConfigChecks;
+import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.TunTapProvider;
 import io.tuntap.windows.win32.LoaderFolders;
 import io.tuntap.windows.win32.WintunLibrary;
@@ -154,12 +155,14 @@ public final class WintunProvider implements TunTapProvider {
     /** A DLL the user named: it must be an absolute path to a file. */
     private static Path named(Path dll, String by) throws InvalidConfigurationException {
         if (!dll.isAbsolute()) {
-            throw new InvalidConfigurationException("open", 0, by + " names " + dll + ", a relative path, which "
-                    + "Windows would resolve against the working directory: name wintun.dll by its absolute path");
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                    by + " names " + dll + ", a relative path, which "
+                    + "Windows would resolve against the working directory: name wintun.dll by its absolute path"));
         }
         if (!Files.isRegularFile(dll)) {
-            throw new InvalidConfigurationException("open", 0, by + " names " + dll + ", but there is no such file: "
-                    + HOW_TO_GET);
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                    by + " names " + dll + ", but there is no such file: "
+                    + HOW_TO_GET));
         }
         return dll;
     }
@@ -170,8 +173,9 @@ public final class WintunProvider implements TunTapProvider {
         try {
             folders = testFolders != null ? testFolders : LoaderFolders.applicationAndSystem32();
         } catch (RuntimeException | LinkageError e) {
-            throw new InvalidConfigurationException("open", 0, "cannot tell where to look for wintun.dll (" + e
-                    + "): " + HOW_TO_GET);
+            throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                    "cannot tell where to look for wintun.dll (" + e
+                    + "): " + HOW_TO_GET));
         }
         for (Path folder : folders) {
             Path dll = folder.resolve("wintun.dll");
@@ -179,9 +183,10 @@ public final class WintunProvider implements TunTapProvider {
                 return dll;
             }
         }
-        throw new InvalidConfigurationException("open", 0, "no wintun.dll in " + folders.stream().map(Path::toString)
+        throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                "no wintun.dll in " + folders.stream().map(Path::toString)
                 .collect(java.util.stream.Collectors.joining(" or ")) + " (the working directory and PATH are not "
-                + "searched, for safety): " + HOW_TO_GET);
+                + "searched, for safety): " + HOW_TO_GET));
     }
 
     private WindowsPlatform platform() {
@@ -222,15 +227,18 @@ public final class WintunProvider implements TunTapProvider {
             try {
                 wanted = named(config.option(WintunOptions.LIBRARY).get(), "WintunOptions.LIBRARY");
             } catch (InvalidPathException e) {
-                throw new InvalidConfigurationException("open", 0, "WintunOptions.LIBRARY: " + e.getMessage());
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                        "WintunOptions.LIBRARY: " + e.getMessage()));
             }
             try {
                 w = binder.bind(wanted);
             } catch (IllegalStateException e) {
-                throw new InvalidConfigurationException("open", 0, "WintunOptions.LIBRARY " + wanted + ": "
-                        + e.getMessage());
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                        "WintunOptions.LIBRARY " + wanted + ": "
+                        + e.getMessage()));
             } catch (UnsatisfiedLinkError e) {
-                throw new InvalidConfigurationException("open", 0, "WintunOptions.LIBRARY " + loadFailure(wanted, e));
+                throw new InvalidConfigurationException("open", 0, ErrorMessages.failed("open",
+                        "WintunOptions.LIBRARY " + loadFailure(wanted, e)));
             }
             ConfigChecks.check(config, name(), config.mode() == DeviceMode.TUN ? WintunDevice.CAPABILITIES : Set.of(),
                     supportedOptions());

@@ -14,7 +14,8 @@ import io.tuntap.posix.PosixLibCDirect;
  * parameter, so these two are bound through a JNA interface whose Java methods are variadic: JNA then tells
  * libffi how many arguments are fixed ({@code ffi_prep_cif_var}), and the third one goes where the callee's
  * {@code va_arg} looks for it. On macOS x86-64 both bindings are equivalent; this one costs an interface call
- * (argument boxing and reflection), which only configuration calls pay: the packet path has neither.
+ * (argument boxing and reflection), which only configuration calls pay: the packet path has neither. Used with
+ * JNA only: the foreign function binding ({@code PosixCalls}) passes both as variadic itself.
  */
 public final class DarwinLibC extends DelegatingPosixLibC {
 

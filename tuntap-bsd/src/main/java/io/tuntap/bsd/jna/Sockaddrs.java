@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd.jna;
 
+import io.tuntap.posix.InetSockaddrs;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
@@ -77,26 +77,16 @@ public final class Sockaddrs {
      */
     public static InetAddress get(ByteBuffer b, int offset, BsdAbi abi) {
         int family = b.get(offset + 1) & 0xff;
-        byte[] raw;
-        if (family == BsdAbi.AF_INET) {
-            raw = new byte[4];
-            b.get(offset + 4, raw);
-        } else if (family == abi.afInet6) {
-            raw = new byte[16];
-            b.get(offset + 8, raw);
-            if ((raw[0] & 0xff) == 0xfe && (raw[1] & 0xc0) == 0x80) {
-                // KAME kernels embed a link-local address's scope (the interface index) in bytes 2-3.
-                raw[2] = 0;
-                raw[3] = 0;
-            }
-        } else {
+        if (family != BsdAbi.AF_INET && family != abi.afInet6) {
             return null;
         }
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes are always an address", e);
+        byte[] raw = InetSockaddrs.addressBytes(b, offset, family == abi.afInet6);
+        if (raw.length == 16 && (raw[0] & 0xff) == 0xfe && (raw[1] & 0xc0) == 0x80) {
+            // KAME kernels embed a link-local address's scope (the interface index) in bytes 2-3.
+            raw[2] = 0;
+            raw[3] = 0;
         }
+        return InetSockaddrs.address(raw);
     }
 
     /**

@@ -4,6 +4,7 @@ package io.tuntap.linux.jna;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import io.tuntap.posix.DelegatingPosixLibC;
+import io.tuntap.posix.ParkingPoller;
 import io.tuntap.posix.PosixLibCDirect;
 
 /**
@@ -26,6 +27,12 @@ public final class LinuxLibCDirect extends DelegatingPosixLibC implements LinuxL
 
     private LinuxLibCDirect() {
         super(PosixLibCDirect.INSTANCE);
+    }
+
+    /** Virtual threads park with the process's epoll poller. */
+    @Override
+    public ParkingPoller parkingPoller() {
+        return EpollParkingPoller.shared();
     }
 
     @Override

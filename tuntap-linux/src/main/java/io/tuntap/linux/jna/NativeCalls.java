@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.linux.jna;
 
+import io.tuntap.posix.PosixCalls;
+
 /**
- * Picks the bindings of the packet path. On Java 17 to 21 these are the JNA direct-mapped classes. The
- * multi-release jar carries a second version of this class for Java 22 and later
- * ({@code META-INF/versions/22}), which binds the hot calls (read, write, readv, writev, poll and
- * io_uring_enter) with the foreign function API and keeps JNA for the rest.
+ * Picks the bindings of the backend's calls as {@link PosixCalls} picks them for every Unix backend: JNA direct
+ * mapping on Java 17 to 21 ({@link LinuxLibCDirect}, {@link IoUringSysDirect}), the foreign function API on
+ * Java 22 and later ({@link ForeignLinuxLibC}, {@link ForeignIoUringSys}) unless
+ * {@code -Dtuntap.ffm=false}.
  */
 public final class NativeCalls {
     private NativeCalls() {
@@ -13,16 +15,16 @@ public final class NativeCalls {
 
     /** The libc calls of the backend. */
     public static LinuxLibC libc() {
-        return LinuxLibCDirect.INSTANCE;
+        return PosixCalls.foreign() ? ForeignLinuxLibC.INSTANCE : LinuxLibCDirect.INSTANCE;
     }
 
     /** The io_uring system calls. */
     public static IoUringSys ioUring() {
-        return IoUringSysDirect.INSTANCE;
+        return PosixCalls.foreign() ? ForeignIoUringSys.INSTANCE : IoUringSysDirect.INSTANCE;
     }
 
-    /** Which binding {@link #libc()} and {@link #ioUring()} use, for diagnostics: {@code "JNA"} here. */
+    /** Which binding {@link #libc()} and {@link #ioUring()} use and why, for diagnostics. */
     public static String binding() {
-        return "JNA direct mapping";
+        return PosixCalls.binding();
     }
 }

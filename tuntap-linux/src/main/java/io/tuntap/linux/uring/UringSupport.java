@@ -15,7 +15,8 @@ import java.lang.System.Logger.Level;
 import java.util.Locale;
 
 /**
- * Whether packet batches go through io_uring in this process, found once: switched off with the system
+ * Whether packet batches may go through io_uring in this process (each queue then chooses between io_uring and
+ * one call per packet from its own timings: {@link BatchChoice}), found once: switched off with the system
  * property {@value #PROPERTY}{@code =false}, or tried for real. The probe makes a ring, registers a fresh
  * {@code /dev/net/tun} fd (attached to no device) and submits one read and one write with {@code RWF_NOWAIT}
  * on it: the kernel must answer both with EBADFD (no device attached), which shows that it runs io_uring at
@@ -120,8 +121,9 @@ public final class UringSupport {
                 }
             }
         }
-        return new UringSupport(true, "io_uring (one io_uring_enter per batch of readPackets/writePackets; switch "
-                + "off with -D" + PROPERTY + "=false)");
+        return new UringSupport(true, "io_uring or one system call per packet, whichever each queue's batches "
+                + "measure faster on this host (LinuxDevice.batchMechanism says which and why; switch io_uring off "
+                + "with -D" + PROPERTY + "=false)");
     }
 
     private static String explain(TunTapException e) {

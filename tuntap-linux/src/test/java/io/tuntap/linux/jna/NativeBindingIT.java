@@ -12,8 +12,8 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * The packet path's bindings as this JVM picks them from the multi-release jar: JNA on Java 17 to 21, the
- * foreign function API on Java 22 and later (the build runs this class on both). Each call is made for real on
+ * The backend's bindings as this JVM picks them from tuntap-posix's multi-release jar: JNA on Java 17 to 21,
+ * the foreign function API on Java 22 and later (the build runs this class on both). Each call is made for real on
  * an eventfd and a pipe, including its failure, to show that errno comes back from the right binding. Needs no
  * privileges; an integration test because the multi-release jar only exists after packaging.
  */
@@ -23,10 +23,13 @@ class NativeBindingIT {
     @Test
     void theBindingMatchesTheJavaVersion() {
         boolean versioned = NativeCalls.class.getClassLoader()
-                .getResource("META-INF/versions/22/io/tuntap/linux/jna/NativeCalls.class") != null;
-        boolean off = "false".equalsIgnoreCase(System.getProperty("tuntap.linux.ffm"));
+                .getResource("META-INF/versions/22/io/tuntap/posix/PosixCalls.class") != null;
+        boolean off = "false".equalsIgnoreCase(System.getProperty("tuntap.ffm"));
         boolean foreign = Runtime.version().feature() >= 22 && versioned && !off;
         assertEquals(foreign, NativeCalls.binding().startsWith("foreign function API"), NativeCalls.binding());
+        assertEquals(foreign, NativeCalls.libc() instanceof ForeignLinuxLibC, NativeCalls.libc().getClass().getName());
+        assertEquals(foreign, NativeCalls.ioUring() instanceof ForeignIoUringSys,
+                NativeCalls.ioUring().getClass().getName());
         if (Runtime.version().feature() >= 22 && !off) {
             assertTrue(versioned, "on Java 22+ the tests run against the multi-release jar with its Java 22 classes");
         }
@@ -98,6 +101,38 @@ class NativeBindingIT {
                 libc.close(in);
                 libc.close(out);
             }
+        }
+    }
+
+    /**
+     * Each Linux call's failure, after a POSIX call failed otherwise: errno() gives the last call's, whichever
+     * interface made it (one capture per thread). The failures need no privileges and change nothing: eventfd
+     * with a flag outside EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE (fs/eventfd.c: EINVAL), calls on fd -1
+     * (EBADF; mmap(2): "fd is not a valid file descriptor (and MAP_ANONYMOUS was not set)").
+     */
+    @Test
+    void theLinuxCallsShareErrnoWithThePosixCalls() {
+        LinuxLibC libc = NativeCalls.libc();
+        IoUringSys sys = NativeCalls.ioUring();
+        try (Memory m = new Memory(256)) {
+            long p = Pointer.nativeValue(m);
+            assertEquals(-1, libc.read(-1, p, 8));
+            assertEquals(-1, libc.eventfd(0, 2));
+            assertEquals(Errno.EINVAL, libc.errno(), "eventfd with an unknown flag");
+            assertEquals(-1, libc.setns(-1, 0));
+            assertEquals(Errno.EBADF, libc.errno(), "setns on fd -1");
+            assertEquals(-1, libc.fcntl(-2, 3, 0));
+            assertEquals(-1, libc.setsockopt(-1, 1, 2, p, 4));
+            assertEquals(Errno.EBADF, libc.errno(), "setsockopt on fd -1");
+            assertEquals(-1, libc.eventfd(0, 2));
+            assertEquals(-1, libc.bind(-1, p, 16));
+            assertEquals(Errno.EBADF, libc.errno(), "bind on fd -1");
+            assertEquals(-1, libc.eventfd(0, 2));
+            assertEquals(-1, sys.mmap(0, 4096, 1, 2, -1, 0));
+            assertEquals(Errno.EBADF, sys.errno(), "mmap(PROT_READ, MAP_PRIVATE) of fd -1");
+            assertEquals(-1, libc.eventfd(0, 2));
+            assertEquals(-1, sys.io_uring_enter(-1, 0, 0, 0));
+            assertEquals(Errno.EBADF, sys.errno(), "io_uring_enter on fd -1");
         }
     }
 }

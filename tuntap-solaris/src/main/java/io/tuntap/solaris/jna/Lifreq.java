@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.solaris.jna;
 
+import io.tuntap.posix.InetSockaddrs;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -111,21 +112,10 @@ public final class Lifreq {
      */
     public static InetAddress getSockaddr(ByteBuffer b, int offset) {
         int family = b.getShort(offset);
-        byte[] raw;
-        if (family == Sys.AF_INET) {
-            raw = new byte[4];
-            b.get(offset + 4, raw);
-        } else if (family == Sys.AF_INET6) {
-            raw = new byte[16];
-            b.get(offset + 8, raw);
-        } else {
+        if (family != Sys.AF_INET && family != Sys.AF_INET6) {
             return null;
         }
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes are always an address", e);
-        }
+        return InetSockaddrs.address(InetSockaddrs.addressBytes(b, offset, family == Sys.AF_INET6));
     }
 
     /** The netmask of a prefix length as an address of {@code family}'s size (4 or 16 bytes). */

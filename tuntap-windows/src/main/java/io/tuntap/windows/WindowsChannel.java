@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.tuntap.windows;
+
+import io.tuntap.DeviceInterruptedException;
+import io.tuntap.PacketChannel;
+import io.tuntap.TunTapException;
+import io.tuntap.spi.BatchReads;
+import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.ErrorMessages;
+import io.tuntap.spi.Timeouts;
+import io.tuntap.windows.win32.Kernel32Io;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.time.Duration;
+
+/**
+ * What the two Windows channels (tap-windows6's overlapped file, Wintun's rings) share: the read methods of
+ * {@link PacketChannel} over one {@link #receive} each channel implements, the close gate, and the meaning of a
+ * wait on [data event, close event]. A read on an interrupted thread fails at once, as on every backend.
+ */
+abstract class WindowsChannel implements PacketChannel {
+    /** The device, for messages. */
+    final String deviceName;
+    /** Keeps close from freeing what a running read or write uses. */
+    final CloseGate gate;
+    /** readPackets over the single read; used on the read side only. */
+    private final BatchReads batches = new BatchReads(this::read);
+
+    WindowsChannel(String deviceName) {
+        this.deviceName = deviceName;
+        this.gate = new CloseGate(deviceName);
+    }
+
+    @Override
+    public final int read(ByteBuffer dst) throws TunTapException {
+        batches.throwDeferred();
+        return read(dst, -1L);
+    }
+
+    @Override
+    public final int read(ByteBuffer dst, Duration timeout) throws TunTapException {
+        batches.throwDeferred();
+        return read(dst, Timeouts.waitNanos(timeout));
+    }
+
+    /** The packets waiting, with a failure after the first kept for the next read (the interface's contract). */
+    @Override
+    public final int readPackets(ByteBuffer[] dsts, int count) throws TunTapException {
+        return batches.readPackets(dsts, count);
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return gate.isOpen();
+    }
+
+    private int read(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        gate.enterRead();
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DeviceInterruptedException("read", 0, ErrorMessages.failed("read on " + deviceName,
+                        "the thread was interrupted before the read; the device is still open"));
+            }
+            return receive(dst, timeoutNanos);
+        } finally {
+            gate.exitRead();
+        }
+    }
+
+    /**
+     * One read, inside the close gate: waits for a packet and copies it into {@code dst}.
+     *
+     * @param timeoutNanos how long to wait: 0 not at all, negative for ever
+     * @return the packet's length, or 0 if none came in time
+     * @throws TunTapException as {@link PacketChannel#read(ByteBuffer, Duration)} says
+     */
+    abstract int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException;
+
+    /**
+     * What {@code WaitForMultipleObjects} on [data event, close event] returned, for a reader.
+     *
+     * @param r its return value
+     * @param k32 for the error of a failed wait
+     * @param stillOpen what stays as it was after an interrupt, e.g. {@code "the device is still open"}
+     * @return true if the data event is set, false if the wait timed out
+     * @throws TunTapException if the channel was closed, the thread interrupted, or the wait failed
+     */
+    final boolean waitedForData(int r, Kernel32Io k32, String stillOpen) throws TunTapException {
+        if (r == Kernel32Io.WAIT_OBJECT_0) {
+            return true;
+        }
+        if (r == Kernel32Io.WAIT_OBJECT_0 + 1) {
+            throw gate.closedException("read");
+        }
+        if (r == Kernel32Io.WAIT_TIMEOUT) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DeviceInterruptedException("WaitForMultipleObjects", 0, ErrorMessages.failed("read on "
+                        + deviceName, "the waiting thread was interrupted; " + stillOpen));
+            }
+            return false;
+        }
+        throw WinErrors.of("WaitForMultipleObjects(" + deviceName + ")", k32.GetLastError(),
+                "waiting for a packet failed");
+    }
+}
