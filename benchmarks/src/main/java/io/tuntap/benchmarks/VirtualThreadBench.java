@@ -3,6 +3,7 @@ package io.tuntap.benchmarks;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import io.tuntap.DeviceConfig;
 import io.tuntap.IpPrefix;
 import io.tuntap.Offload;
@@ -42,7 +43,7 @@ final class VirtualThreadBench {
         int clock_gettime(int clockId, long[] ts);
     }
 
-    private static final Clock CLOCK = Native.load("c", Clock.class);
+    private static final Clock CLOCK = Native.load(Platform.C_LIBRARY_NAME, Clock.class);
 
     /** CPU time of the whole process so far (every thread, those that ended included), in ns. */
     private static long processCpuNanos() {
