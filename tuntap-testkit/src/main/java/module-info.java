@@ -7,6 +7,8 @@ module io.tuntap.testkit {
     requires transitive io.tuntap.api;
     requires com.google.common;
     requires transitive org.junit.jupiter.api;
+    // ThreadAllocations reads the per-thread allocation counters.
+    requires jdk.management;
     // JUnit's classes carry @API annotations: javac reads them while compiling the contract and warns when it
     // cannot resolve the annotation's module, which JUnit requires only statically.
     requires static org.apiguardian.api;

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.Pointer;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.posix.PosixLibC;
-import java.lang.management.ManagementFactory;
+import io.tuntap.testkit.ThreadAllocations;
 import java.nio.ByteBuffer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -154,35 +153,18 @@ class AllocationTest {
 
     @Test
     void readAndWriteAllocateNothingPerPacket() throws Exception {
-        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
-        mx.setThreadAllocatedMemoryEnabled(true);
+        ThreadAllocations allocations = ThreadAllocations.orSkip();
 
         LoopKernel kernel = new LoopKernel();
         BsdQueue q = BsdQueue.open(kernel, BsdAbi.FREEBSD, 3, "tun0", true, 65535);
-        ByteBuffer directIn = ByteBuffer.allocateDirect(100); // smaller than any packet: readv with overflow
-        ByteBuffer heapIn = ByteBuffer.allocate(2000);
-        ByteBuffer directOut = ByteBuffer.allocateDirect(60);
-        directOut.put(0, (byte) 0x45);
-        ByteBuffer heapOut = ByteBuffer.allocate(60);
-        heapOut.put(0, (byte) 0x60);
-        ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        PacketLoop loop = new PacketLoop(100); // smaller than any packet: readv with overflow
         long sink = 0;
         for (int round = 0; round < 2; round++) { // the first round warms up (scratch buffers, JIT)
-            long tid = Thread.currentThread().getId();
-            long before = mx.getThreadAllocatedBytes(tid);
+            long before = allocations.bytes();
             for (int i = 0; i < OPS; i++) {
-                sink += q.read(directIn.clear());
-                sink += q.read(heapIn.clear());
-                sink += q.write(directOut.clear());
-                sink += q.write(heapOut.clear());
-                batch[0].clear();
-                batch[1].clear();
-                sink += q.readPackets(batch, 2);
+                sink += loop.pass(q);
             }
-            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            long allocated = allocations.bytes() - before;
             if (round == 1) {
                 double perOp = allocated / (double) (OPS * 5);
                 assertTrue(perOp < 0.01, allocated + " bytes allocated over " + (OPS * 5) + " packet calls");
@@ -194,11 +176,7 @@ class AllocationTest {
 
     @Test
     void macOsTapReadsFramesOutOfOneBpfBufferAndWritesAllocatingNothing() throws Exception {
-        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
-        mx.setThreadAllocatedMemoryEnabled(true);
+        ThreadAllocations allocations = ThreadAllocations.orSkip();
 
         LoopKernel kernel = new LoopKernel();
         // Three records as xnu's catchpacket lays them out: bpf_hdr (caplen @8, datalen @12, hdrlen @16 = 18),
@@ -211,25 +189,14 @@ class AllocationTest {
         }
         kernel.bpf = b.array();
         FethQueue q = FethQueue.open(kernel, 3, 4096, "feth0");
-        ByteBuffer directIn = ByteBuffer.allocateDirect(2000);
-        ByteBuffer heapIn = ByteBuffer.allocate(2000);
-        ByteBuffer directOut = ByteBuffer.allocateDirect(60);
-        ByteBuffer heapOut = ByteBuffer.allocate(60);
-        ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        PacketLoop loop = new PacketLoop(2000);
         long sink = 0;
         for (int round = 0; round < 2; round++) {
-            long tid = Thread.currentThread().getId();
-            long before = mx.getThreadAllocatedBytes(tid);
+            long before = allocations.bytes();
             for (int i = 0; i < OPS; i++) {
-                sink += q.read(directIn.clear());
-                sink += q.read(heapIn.clear());
-                sink += q.write(directOut.clear());
-                sink += q.write(heapOut.clear());
-                batch[0].clear();
-                batch[1].clear();
-                sink += q.readPackets(batch, 2);
+                sink += loop.pass(q);
             }
-            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            long allocated = allocations.bytes() - before;
             if (round == 1) {
                 double perOp = allocated / (double) (OPS * 5);
                 assertTrue(perOp < 0.01, allocated + " bytes allocated over " + (OPS * 5) + " packet calls");

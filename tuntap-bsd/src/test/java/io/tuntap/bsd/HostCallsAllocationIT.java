@@ -11,9 +11,7 @@ import com.sun.jna.Pointer;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.posix.PosixCalls;
 import io.tuntap.posix.PosixLibC;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import org.junit.jupiter.api.Assumptions;
+import io.tuntap.testkit.ThreadAllocations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -49,11 +47,7 @@ class HostCallsAllocationIT {
 
     @Test
     void readsAndWritesOnRealDescriptorsAllocateNothingPerPacket() throws Exception {
-        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
-        mx.setThreadAllocatedMemoryEnabled(true);
+        ThreadAllocations allocations = ThreadAllocations.orSkip();
 
         PosixLibC libc = PosixCalls.libc();
         if (Runtime.version().feature() >= 22 && !"false".equalsIgnoreCase(System.getProperty(PosixCalls.PROPERTY))) {
@@ -73,35 +67,22 @@ class HostCallsAllocationIT {
             in.setByte(4, (byte) 0x60);
             long inAddress = Pointer.nativeValue(in);
             long outAddress = Pointer.nativeValue(out);
-            ByteBuffer directIn = ByteBuffer.allocateDirect(100); // shorter than a packet can be: readv
-            ByteBuffer heapIn = ByteBuffer.allocate(2000);
-            ByteBuffer directOut = ByteBuffer.allocateDirect(60);
-            directOut.put(0, (byte) 0x45);
-            ByteBuffer heapOut = ByteBuffer.allocate(60);
-            heapOut.put(0, (byte) 0x60);
-            ByteBuffer[] batch = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+            PacketLoop loop = new PacketLoop(100); // shorter than a packet can be: readv
             long sink = 0;
             int framed = 0;
             for (int round = 0; round < 2; round++) { // the first round warms up (thread state, JIT)
-                long tid = Thread.currentThread().getId();
-                long before = mx.getThreadAllocatedBytes(tid);
+                long before = allocations.bytes();
                 for (int i = 0; i < ROUNDS; i++) {
                     for (int p = 0; p < 4; p++) {
                         sink += libc.write(peer, inAddress, 64);
                     }
-                    sink += q.read(directIn.clear());
-                    sink += q.read(heapIn.clear());
-                    batch[0].clear();
-                    batch[1].clear();
-                    sink += q.readPackets(batch, 2);
-                    sink += q.write(directOut.clear());
+                    sink += loop.pass(q);
                     sink += libc.read(peer, outAddress, 2048);
                     framed += out.getByte(3) == 2 && out.getByte(4) == 0x45 ? 1 : 0;
-                    sink += q.write(heapOut.clear());
                     sink += libc.read(peer, outAddress, 2048);
                     framed += out.getByte(3) == 28 && out.getByte(4) == 0x60 ? 1 : 0;
                 }
-                long allocated = mx.getThreadAllocatedBytes(tid) - before;
+                long allocated = allocations.bytes() - before;
                 if (round == 1) {
                     assertTrue(allocated / (double) (ROUNDS * 6) < 0.01, allocated + " bytes allocated over "
                             + ROUNDS * 6 + " packets through the queue (" + PosixCalls.binding() + ")");
@@ -110,6 +91,9 @@ class HostCallsAllocationIT {
             // Each round: 4 records of 64 written by the peer; read 60 + 60 + a batch of 2; written 60 + 60, each
             // read by the peer as 64 with its header (AF_INET 2, then AF_INET6 28, big-endian).
             assertEquals(2L * ROUNDS * (4 * 64 + 60 + 60 + 2 + 60 + 64 + 60 + 64), sink);
+            long control = allocations.bytes();
+            byte[] megabyte = new byte[1 << 20];
+            assertTrue(allocations.bytes() - control >= megabyte.length, "the counter sees an allocation");
             assertEquals(2 * 2 * ROUNDS, framed, "packets written with the header of their family");
         } finally {
             q.close();

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import java.lang.management.ManagementFactory;
+import io.tuntap.testkit.ThreadAllocations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -169,11 +168,7 @@ class PosixCallsIT {
      */
     @Test
     void packetCallsAllocateNothing() {
-        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation accounting");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) plain;
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation accounting unsupported");
-        mx.setThreadAllocatedMemoryEnabled(true);
+        ThreadAllocations allocations = ThreadAllocations.orSkip();
         try (Memory fds = new Memory(8); Memory data = new Memory(2048); Memory iov = new Memory(32);
                 Memory pollfd = new Memory(8); Memory count = new Memory(4)) {
             assertEquals(0, libc.pipe(Pointer.nativeValue(fds)));
@@ -191,12 +186,11 @@ class PosixCallsIT {
                 long sink = 0;
                 int rounds = 100_000;
                 for (int round = 0; round < 2; round++) { // the first round warms up (thread state, JIT)
-                    long tid = Thread.currentThread().getId();
-                    long before = mx.getThreadAllocatedBytes(tid);
+                    long before = allocations.bytes();
                     for (int i = 0; i < rounds; i++) {
                         sink += cycle(in, out, d, Pointer.nativeValue(iov), Pointer.nativeValue(pollfd), count);
                     }
-                    long allocated = mx.getThreadAllocatedBytes(tid) - before;
+                    long allocated = allocations.bytes() - before;
                     if (round == 1) {
                         assertTrue(allocated / (double) (rounds * 8) < 0.01, allocated + " bytes allocated over "
                                 + rounds * 8 + " calls (" + PosixCalls.binding() + ")");
@@ -205,6 +199,9 @@ class PosixCallsIT {
                 // Each cycle: 1400 written, one fd ready, FIONREAD 1400, 1400 read, 40 + 1000 written and read
                 // by iovec, EAGAIN, O_NONBLOCK.
                 assertEquals(2L * rounds * (1400 + 1 + 1400 + 1400 + 1040 + 1040 + EAGAIN + O_NONBLOCK), sink);
+                long control = allocations.bytes();
+                byte[] megabyte = new byte[1 << 20];
+                assertTrue(allocations.bytes() - control >= megabyte.length, "the counter sees an allocation");
             } finally {
                 libc.close(in);
                 libc.close(out);

@@ -228,9 +228,7 @@ final class TapChannel extends WindowsChannel {
     int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         long deadline = 0;
         while (true) {
-            if (!gate.isOpen()) {
-                throw gate.closedException("read");
-            }
+            throwIfClosed();
             if (!readPosted) {
                 post();
             }

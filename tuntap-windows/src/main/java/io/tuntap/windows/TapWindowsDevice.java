@@ -98,8 +98,8 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
             throw openError(k32.GetLastError(), path, label, adapter.driver());
         }
         TapChannel channel = TapChannel.open(k32, handle, path, label, config.mode());
-        TapWindowsDevice device = null;
-        try {
+        InetAddress[] tunConfig = tun;
+        return openConfigured(channel, config, () -> {
             TapReplies.Version v = TapReplies.version(reply(channel, TapIoctl.GET_VERSION, "TAP_WIN_IOCTL_GET_VERSION",
                     TapIoctl.VERSION_SIZE), "DeviceIoControl(TAP_WIN_IOCTL_GET_VERSION) on " + path);
             int major = v.major();
@@ -115,39 +115,21 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
                     "DeviceIoControl(TAP_WIN_IOCTL_GET_MTU) on " + path);
             MacAddress mac = TapReplies.mac(reply(channel, TapIoctl.GET_MAC, "TAP_WIN_IOCTL_GET_MAC", TapIoctl.MAC_SIZE),
                     "DeviceIoControl(TAP_WIN_IOCTL_GET_MAC) on " + path);
-            if (tun != null) {
+            if (tunConfig != null) {
                 byte[] in = new byte[TapIoctl.TUN_SIZE];
-                System.arraycopy(tun[0].getAddress(), 0, in, TapIoctl.TUN_LOCAL_IP, 4);
-                System.arraycopy(tun[1].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETWORK, 4);
-                System.arraycopy(tun[2].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETMASK, 4);
+                System.arraycopy(tunConfig[0].getAddress(), 0, in, TapIoctl.TUN_LOCAL_IP, 4);
+                System.arraycopy(tunConfig[1].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETWORK, 4);
+                System.arraycopy(tunConfig[2].getAddress(), 0, in, TapIoctl.TUN_REMOTE_NETMASK, 4);
                 channel.ioctl(TapIoctl.CONFIG_TUN, "TAP_WIN_IOCTL_CONFIG_TUN", in, 0);
             }
             IpInterface ipi = IpInterface.ofGuid(ip, adapter.guid());
             String name = adapter.name() != null ? adapter.name() : ipi.alias();
             String version = major + "." + minor;
             Set<Capability> caps = capabilities(config.mode());
-            device = config.mode() == DeviceMode.TUN
+            return config.mode() == DeviceMode.TUN
                     ? new Tun(channel, ipi, adapter, name, version, driverMtu, mac, caps)
                     : new Tap(channel, ipi, adapter, name, version, driverMtu, mac, caps);
-            if (config.mtu().isPresent()) {
-                device.setMtu(config.mtu().getAsInt());
-            }
-            // The media first: duplicate address detection, which adding an address waits for, cannot finish
-            // on a disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
-            device.setUp(config.up());
-            if (config.up() && !config.addresses().isEmpty()) {
-                ipi.awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
-            }
-            device.addConfigured(config);
-            return device;
-        } catch (TunTapException | RuntimeException | Error e) {
-            if (device != null) {
-                device.close();
-            } else {
-                channel.close();
-            }
-            throw e;
-        }
+        });
     }
 
     static Set<Capability> capabilities(DeviceMode mode) {
@@ -263,6 +245,18 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
         channel.ioctl(TapIoctl.SET_MEDIA_STATUS, "TAP_WIN_IOCTL_SET_MEDIA_STATUS", in, 0);
         channel.setLinkUp(up);
         events.linkChanged(up);
+    }
+
+    /**
+     * The media first: duplicate address detection, which adding an address waits for, cannot finish on a
+     * disconnected adapter. The stack learns of the connect asynchronously, so wait for it briefly.
+     */
+    @Override
+    void beforeAddresses(DeviceConfig config) throws TunTapException {
+        setUp(config.up());
+        if (config.up() && !config.addresses().isEmpty()) {
+            ipInterface().awaitConnected(MEDIA_CONNECT_WAIT_NANOS);
+        }
     }
 
     @Override

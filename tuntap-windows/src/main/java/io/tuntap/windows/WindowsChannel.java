@@ -79,6 +79,13 @@ abstract class WindowsChannel implements PacketChannel {
      */
     abstract int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException;
 
+    /** Throws if the channel was closed: a reader checks between waits. */
+    final void throwIfClosed() throws TunTapException {
+        if (!gate.isOpen()) {
+            throw gate.closedException("read");
+        }
+    }
+
     /**
      * What {@code WaitForMultipleObjects} on [data event, close event] returned, for a reader.
      *

@@ -7,6 +7,7 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.IpPrefix;
+import io.tuntap.PacketChannel;
 import io.tuntap.Route;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.AbstractTunTapDevice;
@@ -55,21 +56,49 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     /** The largest IP MTU the driver carries. */
     abstract int maxMtu();
 
+    /** Makes the device at open, from the channel it will own. */
+    interface Maker<D extends WindowsDeviceBase> {
+        /** @return the device, not yet configured */
+        D make() throws TunTapException;
+    }
+
     /**
-     * The addresses and routes of the configuration, at open, after the MTU and the media state: on failure the
-     * caller closes the device, which removes what this added.
+     * Makes the device and applies the configuration: the MTU, then {@link #beforeAddresses}, then the addresses
+     * and routes. On any failure nothing is left: the device is closed (which closes the channel and removes what
+     * it added) or, when it was not made, the channel.
      */
-    final void addConfigured(DeviceConfig config) throws TunTapException {
-        for (DeviceAddress a : config.addresses()) {
-            addConfigured(a);
-        }
-        for (Route r : config.routes()) {
-            addRoute(r);
+    static <D extends WindowsDeviceBase> D openConfigured(PacketChannel channel, DeviceConfig config, Maker<D> maker)
+            throws TunTapException {
+        D device = null;
+        try {
+            device = maker.make();
+            if (config.mtu().isPresent()) {
+                device.setMtu(config.mtu().getAsInt());
+            }
+            device.beforeAddresses(config);
+            for (DeviceAddress a : config.addresses()) {
+                device.addConfigured(a);
+            }
+            for (Route r : config.routes()) {
+                device.addRoute(r);
+            }
+            return device;
+        } catch (TunTapException | RuntimeException | Error e) {
+            if (device != null) {
+                device.close();
+            } else {
+                channel.close();
+            }
+            throw e;
         }
     }
 
+    /** What open does between the MTU and the addresses: nothing unless a device says otherwise. */
+    void beforeAddresses(DeviceConfig config) throws TunTapException {
+    }
+
     /** An address from the configuration: one left on this persistent adapter by an earlier user is kept. */
-    private void addConfigured(DeviceAddress a) throws TunTapException {
+    final void addConfigured(DeviceAddress a) throws TunTapException {
         for (IpPrefix have : ipi.addresses()) {
             if (have.equals(a.local())) {
                 return;

@@ -114,9 +114,7 @@ final class WintunChannel extends WindowsChannel {
     int receive(ByteBuffer dst, long timeoutNanos) throws TunTapException {
         long deadline = 0;
         while (true) {
-            if (!gate.isOpen()) {
-                throw gate.closedException("read");
-            }
+            throwIfClosed();
             long packet = wintun.WintunReceivePacket(session, base);
             if (packet != 0) {
                 return deliver(dst, packet, control.getInt(0));

@@ -126,27 +126,16 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
                 d.events.removed();
             }
         });
-        WintunDevice device = null;
-        try {
+        boolean madeHere = created;
+        return openConfigured(channel, config, () -> {
             IpInterface ipi = waitForInterface(ip, luid, name);
             UUID guid = guidOf(ip, luid);
             int v = wintun.WintunGetRunningDriverVersion();
             String version = ((v >>> 16) & 0xffff) + "." + (v & 0xffff);
-            device = new WintunDevice(name, ipi, guid, version, channel, created);
+            WintunDevice device = new WintunDevice(name, ipi, guid, version, channel, madeHere);
             self.set(device);
-            if (config.mtu().isPresent()) {
-                device.setMtu(config.mtu().getAsInt());
-            }
-            device.addConfigured(config);
             return device;
-        } catch (TunTapException | RuntimeException | Error e) {
-            if (device != null) {
-                device.close();
-            } else {
-                channel.close();
-            }
-            throw e;
-        }
+        });
     }
 
     private static boolean aliasExists(IpHelper ip, String name) {

@@ -148,7 +148,7 @@ public final class WintunProvider implements TunTapProvider {
     private static String loadFailure(Path dll, UnsatisfiedLinkError e) {
         String why = String.valueOf(e.getMessage());
         return (why.contains("193") || why.toLowerCase(Locale.ROOT).contains("%1")
-                ? dll + " is for another CPU (Win32 error 193, ERROR_BAD_EXE_FORMAT): "
+                ? dll + " is for another CPU (ERROR_BAD_EXE_FORMAT, error 193): "
                 : dll + " could not be loaded (" + why + "): ") + HOW_TO_GET;
     }
 

@@ -2,15 +2,13 @@
 package io.tuntap.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.tuntap.DeviceBusyException;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.DevicePermissionException;
 import io.tuntap.TunTapException;
-import java.util.HashMap;
-import java.util.Map;
+import io.tuntap.testkit.HeaderNumbers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,15 +37,7 @@ class WinErrorsGoldenTest {
 
     @Test
     void everyNameHasTheHeadersNumber() {
-        Map<String, Integer> header = new HashMap<>();
-        String[] words = WINERROR_H.split(" ");
-        for (int i = 0; i < words.length; i += 2) {
-            header.put(words[i], Integer.valueOf(words[i + 1]));
-        }
-        assertFalse(WinErrors.TABLE.names().isEmpty());
-        for (String name : WinErrors.TABLE.names()) {
-            assertEquals(header.get(name), WinErrors.TABLE.number(name), name);
-        }
+        HeaderNumbers.assertAgrees(WinErrors.TABLE, "winerror.h", WINERROR_H);
     }
 
     @Test

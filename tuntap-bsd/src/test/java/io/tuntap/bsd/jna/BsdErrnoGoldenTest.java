@@ -2,11 +2,9 @@
 package io.tuntap.bsd.jna;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.tuntap.testkit.HeaderNumbers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,27 +37,15 @@ class BsdErrnoGoldenTest {
 
     @Test
     void everyNameHasTheNumberOfEachSystemsHeader() {
-        assertFalse(BsdErrno.TABLE.names().isEmpty());
-        for (String system : new String[] {FREEBSD, OPENBSD, NETBSD, MACOS}) {
-            Map<String, Integer> header = parse(FOUR_AGREE + " " + system);
-            for (String name : BsdErrno.TABLE.names()) {
-                assertEquals(header.get(name), BsdErrno.TABLE.number(name), name + " in " + system);
-            }
-        }
+        HeaderNumbers.assertAgrees(BsdErrno.TABLE, "FreeBSD sys/errno.h", FOUR_AGREE + " " + FREEBSD);
+        HeaderNumbers.assertAgrees(BsdErrno.TABLE, "OpenBSD sys/errno.h", FOUR_AGREE + " " + OPENBSD);
+        HeaderNumbers.assertAgrees(BsdErrno.TABLE, "NetBSD sys/errno.h", FOUR_AGREE + " " + NETBSD);
+        HeaderNumbers.assertAgrees(BsdErrno.TABLE, "xnu bsd/sys/errno.h", FOUR_AGREE + " " + MACOS);
     }
 
     @Test
     void eopnotsuppIsNotSharedSoTheTableLeavesItOut() {
-        assertNotEquals(parse(FREEBSD).get("EOPNOTSUPP"), parse(MACOS).get("EOPNOTSUPP"));
+        assertNotEquals(HeaderNumbers.parse(FREEBSD).get("EOPNOTSUPP"), HeaderNumbers.parse(MACOS).get("EOPNOTSUPP"));
         assertEquals(-1, BsdErrno.TABLE.number("EOPNOTSUPP"));
-    }
-
-    private static Map<String, Integer> parse(String pairs) {
-        String[] words = pairs.split(" ");
-        Map<String, Integer> map = new HashMap<>();
-        for (int i = 0; i < words.length; i += 2) {
-            map.put(words[i], Integer.valueOf(words[i + 1]));
-        }
-        return map;
     }
 }

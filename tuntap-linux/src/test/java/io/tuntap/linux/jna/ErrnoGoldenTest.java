@@ -2,10 +2,8 @@
 package io.tuntap.linux.jna;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.tuntap.testkit.HeaderNumbers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,25 +33,12 @@ class ErrnoGoldenTest {
 
     @Test
     void everyNameHasTheHeadersNumber() {
-        Map<String, Integer> header = parse(ERRNO_BASE_H + " " + ERRNO_H);
-        assertFalse(Errno.TABLE.names().isEmpty());
-        for (String name : Errno.TABLE.names()) {
-            assertEquals(header.get(name), Errno.TABLE.number(name), name);
-        }
+        HeaderNumbers.assertAgrees(Errno.TABLE, "asm-generic/errno-base.h and errno.h", ERRNO_BASE_H + " " + ERRNO_H);
     }
 
     @Test
     void aNameTheTableLacksIsShownByNumber() {
         assertEquals("EBUSY", Errno.name(16));
         assertEquals("errno 133", Errno.name(133));
-    }
-
-    private static Map<String, Integer> parse(String pairs) {
-        String[] words = pairs.split(" ");
-        Map<String, Integer> map = new HashMap<>();
-        for (int i = 0; i < words.length; i += 2) {
-            map.put(words[i], Integer.valueOf(words[i + 1]));
-        }
-        return map;
     }
 }

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.solaris.jna;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import java.util.HashMap;
-import java.util.Map;
+import io.tuntap.testkit.HeaderNumbers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,19 +28,6 @@ class ErrnoGoldenTest {
 
     @Test
     void everyNameHasTheHeadersNumber() {
-        Map<String, Integer> header = parse(ERRNO_H);
-        assertFalse(Errno.TABLE.names().isEmpty());
-        for (String name : Errno.TABLE.names()) {
-            assertEquals(header.get(name), Errno.TABLE.number(name), name);
-        }
-    }
-
-    private static Map<String, Integer> parse(String pairs) {
-        String[] words = pairs.split(" ");
-        Map<String, Integer> map = new HashMap<>();
-        for (int i = 0; i < words.length; i += 2) {
-            map.put(words[i], Integer.valueOf(words[i + 1]));
-        }
-        return map;
+        HeaderNumbers.assertAgrees(Errno.TABLE, "illumos sys/errno.h", ERRNO_H);
     }
 }
