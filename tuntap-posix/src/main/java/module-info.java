@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The Unix packet path that the backends share: the POSIX libc calls, the wakeable poll, the queue and the
- * direct-buffer address cache. Internal to the backends: not an API, and it may change in any release.
+ * The Unix packet path that the backends share: the POSIX libc calls, the wakeable poll, the queue, the event
+ * thread and the direct-buffer address cache. Internal to the backends: not an API, and it may change in any release.
  */
 module io.tuntap.posix {
     requires transitive io.tuntap.api;

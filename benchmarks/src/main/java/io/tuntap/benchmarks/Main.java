@@ -13,8 +13,8 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar benchmarks.jar SCENARIO ...",
-            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
-            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch[N], tun-io, netty-tun",
+            "  write   LIB DEV SIZE COUNT RUNS          LIB: tuntap, tuntap-batch[N], tun-io, netty-tun, tuntap-netty",
+            "  read    LIB DEV SIZE COUNT RUNS DST_IP   LIB: tuntap, tuntap-batch[N], tun-io, netty-tun, tuntap-netty",
             "  queues  write|read DEV SIZE COUNT QUEUES RUNS   tuntap with N queues and N threads (multi_queue DEV)",
             "  vthreads DEV SIZE COUNT RUNS DST_IP      reads on a virtual vs a platform thread (Java 21+)",
             "  vthreads-scale COUNT                     1,000 virtual threads on 4 devices x 250 queues, made here",

@@ -6,7 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.tuntap.linux.LinuxNetworkNamespace;
 import java.util.concurrent.ThreadFactory;
@@ -43,7 +43,8 @@ final class NettyTun implements AutoCloseable {
             }
             task.run();
         }, "netty-tun-" + dev);
-        EventLoopGroup group = new DefaultEventLoopGroup(1, threads);
+        // One DefaultEventLoop, the loop type netty-tun takes (its isCompatible), as a group of one.
+        EventLoopGroup group = new DefaultEventLoop(threads);
         Bootstrap b = new Bootstrap().group(group).channel(TunChannel.class)
                 .option(ChannelOption.AUTO_READ, handler != null)
                 .handler(handler != null ? handler : new ChannelInboundHandlerAdapter());
@@ -57,6 +58,19 @@ final class NettyTun implements AutoCloseable {
 
     static NettyTun open(String netns, String dev) throws InterruptedException {
         return open(netns, dev, null);
+    }
+
+    /** CPU time of the event loop's thread, in nanoseconds. */
+    long loopCpuNanos() {
+        try {
+            long thread = channel.eventLoop().submit(() -> Thread.currentThread().getId()).get();
+            return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Runs {@code action} on the channel's event loop and waits for it. */

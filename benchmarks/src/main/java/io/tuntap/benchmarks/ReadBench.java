@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 
 /**
  * Read throughput, drain style, as the C baseline {@code tunread}: a UDP socket fills the device's queue
@@ -55,14 +56,13 @@ final class ReadBench {
                     Thread.sleep(20); // let any packet still between socket and device arrive
                     int queued = (int) (count - (Stats.counter(dev, "tx_dropped") - droppedBeforeFill));
                     long t0 = System.nanoTime();
-                    long c0 = Stats.cpuNanos();
+                    long c0 = reader.cpuNanos();
                     int n = reader.drain(queued);
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    double cpuSeconds = (Stats.cpuNanos() - c0) / 1e9;
+                    double cpuSeconds = (reader.cpuNanos() - c0) / 1e9;
                     if (r >= 0) {
                         pps[r] = n / seconds;
-                        // netty-tun reads on its event loop: this thread's CPU time says nothing there
-                        cpu[r] = lib.equals("netty-tun") ? Double.NaN : n / cpuSeconds;
+                        cpu[r] = n / cpuSeconds;
                         totalRead += n;
                     }
                 }
@@ -80,6 +80,11 @@ final class ReadBench {
 
         /** Closes the device (not AutoCloseable: used in a finally block, and its close may throw anything). */
         void close() throws Exception;
+
+        /** CPU time of the thread that reads (this one, or a Netty event loop's), in nanoseconds. */
+        default long cpuNanos() {
+            return Stats.cpuNanos();
+        }
     }
 
     private static Reader open(String lib, String dev) throws Exception {
@@ -157,25 +162,44 @@ final class ReadBench {
                 Counter counter = new Counter();
                 NettyTun tun = NettyTun.open(null, dev, counter);
                 tun.channel.config().setAutoRead(false);
-                return new Reader() {
-                    @Override
-                    public int drain(int queued) throws Exception {
-                        counter.expect(queued);
-                        tun.channel.read();
-                        counter.done.await();
-                        return queued;
-                    }
-
-                    @Override
-                    public void close() {
-                        tun.close();
-                    }
-                };
+                return channelReader(counter, tun.channel, tun::loopCpuNanos, tun::close);
+            }
+            case "tuntap-netty": {
+                Counter counter = new Counter();
+                NettyTuntap tun = NettyTuntap.open(dev, 32, counter);
+                return channelReader(counter, tun.channel, tun::loopCpuNanos, tun::close);
             }
             default:
                 Main.usage(false);
                 throw new AssertionError();
         }
+    }
+
+    /**
+     * A Netty channel with auto-read off as a reader: each drain asks for a read and lets {@link Counter} ask for
+     * more until the queued count came; CPU time is the event loop thread's.
+     */
+    private static Reader channelReader(Counter counter, io.netty.channel.Channel channel, LongSupplier loopCpuNanos,
+            Runnable close) {
+        return new Reader() {
+            @Override
+            public int drain(int queued) throws Exception {
+                counter.expect(queued);
+                channel.read();
+                counter.done.await();
+                return queued;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+
+            @Override
+            public long cpuNanos() {
+                return loopCpuNanos.getAsLong();
+            }
+        };
     }
 
     /** Counts packets on the event loop and asks for more after each read burst until the expected count. */

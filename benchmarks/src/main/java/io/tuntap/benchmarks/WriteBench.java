@@ -4,6 +4,7 @@ package io.tuntap.benchmarks;
 import io.github.isotes.net.tun.io.TunDevice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.tuntap.Offload;
 import io.tuntap.PacketChannel;
 import java.nio.ByteBuffer;
@@ -85,25 +86,56 @@ final class WriteBench {
             }
             case "netty-tun" -> {
                 ByteBuf content = Unpooled.wrappedBuffer(packet);
+                long[] loopCpu = new long[1];
                 try (NettyTun tun = NettyTun.open(null, dev)) {
                     for (int r = -1; r < runs; r++) {
                         long t0 = System.nanoTime();
                         // Written from the channel's own event loop, as a handler would, one flush per packet.
                         tun.inLoop(ch -> {
+                            long c0 = Stats.cpuNanos();
                             for (int i = 0; i < count; i++) {
                                 ch.writeAndFlush(new Tun4Packet(content.retainedDuplicate()));
                             }
+                            loopCpu[0] = Stats.cpuNanos() - c0;
                         });
-                        if (r >= 0) {
-                            pps[r] = count / ((System.nanoTime() - t0) / 1e9);
-                            cpu[r] = Double.NaN; // the writes ran on the event loop: no CPU time of this thread
-                        }
+                        recordLoop(pps, cpu, r, count, t0, loopCpu[0]);
+                    }
+                }
+            }
+            case "tuntap-netty" -> {
+                // A handler's writes on the channel's event loop, flushed once per 32 packets (as a handler that
+                // flushes in channelReadComplete after a batch), sent with one writePackets per flush.
+                ByteBuf content = Unpooled.directBuffer(packet.remaining()).writeBytes(packet.duplicate());
+                long[] loopCpu = new long[1];
+                try (NettyTuntap tun = NettyTuntap.open(dev, 32, new ChannelInboundHandlerAdapter())) {
+                    for (int r = -1; r < runs; r++) {
+                        long t0 = System.nanoTime();
+                        tun.inLoop(ch -> {
+                            long c0 = Stats.cpuNanos();
+                            for (int i = 0; i < count; i++) {
+                                ch.write(content.retainedDuplicate(), ch.voidPromise());
+                                if ((i & 31) == 31) {
+                                    ch.flush();
+                                }
+                            }
+                            ch.flush();
+                            loopCpu[0] = Stats.cpuNanos() - c0;
+                        });
+                        recordLoop(pps, cpu, r, count, t0, loopCpu[0]);
                     }
                 }
             }
             default -> Main.usage(false);
         }
         Stats.result("pps=" + Math.round(Stats.median(pps)) + Stats.cpuField(cpu));
+    }
+
+    /** As {@link #record}, with the CPU time the event loop's thread spent on the run. */
+    private static void recordLoop(double[] pps, double[] cpu, int run, int count, long t0, long loopCpuNanos) {
+        if (run >= 0) {
+            pps[run] = count / ((System.nanoTime() - t0) / 1e9);
+            cpu[run] = count / (loopCpuNanos / 1e9);
+        }
     }
 
     private static void record(double[] pps, double[] cpu, int run, int count, long t0, long c0) {

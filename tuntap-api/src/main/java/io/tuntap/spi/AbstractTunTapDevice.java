@@ -221,8 +221,7 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
     /** Accepts what {@link #fixPersistence} fixed, refuses the other with error code 0. */
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        if (persistent != persists) {
+        if (persistent != isPersistent()) {
             throw new UnsupportedFeatureException("setPersistent", 0, ErrorMessages.failed("setPersistent("
                     + persistent + ") on " + name, fixedPersistenceWhy));
         }

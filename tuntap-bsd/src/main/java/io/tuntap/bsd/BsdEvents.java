@@ -10,15 +10,16 @@ import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.RouteEvents;
+import io.tuntap.posix.EventWatcher;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Watches one interface through a routing socket ({@code PF_ROUTE}): a thread polls the socket with a pipe
- * that {@link #stop()} writes to, reads each message, keeps those about the interface's index and turns them
- * into {@link DeviceEvent}s. {@code RTM_IFINFO} gives link (IFF_UP) and MTU changes (reported only when they
+ * Watches one interface through a routing socket ({@code PF_ROUTE}): an {@link EventWatcher} thread polls the
+ * socket with a pipe that {@link #stop()} writes to, reads each message, keeps those about the interface's index
+ * and turns them into {@link DeviceEvent}s. {@code RTM_IFINFO} gives link (IFF_UP) and MTU changes (reported only when they
  * differ from the last state seen), {@code RTM_NEWADDR}/{@code RTM_DELADDR} addresses, and
  * {@code RTM_IFANNOUNCE} departure the interface's removal (macOS has no such message).
  */
@@ -31,8 +32,8 @@ final class BsdEvents implements EventDispatcher.Source {
     private final int index;
     private final boolean pointToPoint;
     private final State initial;
-    private Thread thread;
-    private int wakeWrite = -1;
+    /** The running watcher, or null. */
+    private final AtomicReference<EventWatcher> watcher = new AtomicReference<>();
 
     /** What the device looked like when watching started. */
     interface State {
@@ -61,6 +62,7 @@ final class BsdEvents implements EventDispatcher.Source {
                     + "reports changes of " + name);
         }
         int wakeRead;
+        int wakeWrite;
         try (Memory fds = new Memory(8)) {
             if (ctx.libc.pipe(Pointer.nativeValue(fds)) < 0) {
                 int errno = ctx.libc.errno();
@@ -70,10 +72,10 @@ final class BsdEvents implements EventDispatcher.Source {
             wakeRead = fds.getInt(0);
             wakeWrite = fds.getInt(4);
         }
-        int wakeW = wakeWrite;
-        thread = new Thread(() -> run(dispatcher, s, wakeRead, wakeW, up, mtu), "tuntap-events-" + name);
-        thread.setDaemon(true);
-        thread.start();
+        // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
+        watcher.set(EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1, BUFFER,
+                new Run(dispatcher, s, up, mtu), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
+                        "the watcher of " + name + " cannot wait for messages")));
     }
 
     /**
@@ -82,99 +84,67 @@ final class BsdEvents implements EventDispatcher.Source {
      */
     @Override
     public void stop() {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-            thread = null;
-            if (t == null) {
-                return;
-            }
-            try (Memory one = new Memory(1)) {
-                one.setByte(0, (byte) 1);
-                ctx.libc.write(wakeWrite, Pointer.nativeValue(one), 1);
-            }
-            wakeWrite = -1;
-        }
-        if (t == Thread.currentThread()) {
-            return;
-        }
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        EventWatcher.stop(watcher);
     }
 
     /**
-     * The watcher: polls the routing socket and the pipe until the pipe is written to. After the interface
-     * is removed or the socket fails it polls the pipe alone, so that the descriptors stay this thread's
-     * until {@link #stop()} has written to the pipe.
+     * One run of the watcher: reads the routing socket when it is readable. After the interface is removed or
+     * the socket fails it stops listening, and the thread waits for {@link #stop()} alone, so that the
+     * descriptors stay its own until then.
      */
-    private void run(EventDispatcher dispatcher, int sock, int wake, int wakeW, boolean up, int mtu) {
-        boolean lastUp = up;
-        int lastMtu = mtu;
-        boolean listening = true;
-        try (Memory pfd = new Memory(16); Memory buf = new Memory(BUFFER)) {
-            ByteBuffer view = buf.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
-            long pfdAddress = Pointer.nativeValue(pfd);
-            long bufAddress = Pointer.nativeValue(buf);
-            while (true) {
-                pfd.setInt(0, wake);
-                pfd.setShort(4, BsdAbi.POLLIN);
-                pfd.setShort(6, (short) 0);
-                pfd.setInt(8, sock);
-                pfd.setShort(12, BsdAbi.POLLIN);
-                pfd.setShort(14, (short) 0);
-                int n = ctx.libc.poll(pfdAddress, listening ? 2 : 1, 1000);
-                if (pfd.getShort(6) != 0) {
-                    return; // stop() wrote to the pipe
+    private final class Run implements EventWatcher.Handler {
+        private final EventDispatcher dispatcher;
+        private final int sock;
+        private boolean lastUp;
+        private int lastMtu;
+
+        Run(EventDispatcher dispatcher, int sock, boolean up, int mtu) {
+            this.dispatcher = dispatcher;
+            this.sock = sock;
+            this.lastUp = up;
+            this.lastMtu = mtu;
+        }
+
+        @Override
+        public boolean readable(long buffer, ByteBuffer view) {
+            long length = ctx.libc.read(sock, buffer, BUFFER);
+            if (length <= 0) {
+                int errno = ctx.libc.errno();
+                if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
+                    LOG.log(System.Logger.Level.WARNING, "read(PF_ROUTE) for " + name + " failed with errno "
+                            + errno + "; no further events");
+                    return false;
                 }
-                if (n <= 0 || !listening || pfd.getShort(14) == 0) {
-                    continue; // EINTR or timeout
-                }
-                long length = ctx.libc.read(sock, bufAddress, BUFFER);
-                if (length <= 0) {
-                    int errno = ctx.libc.errno();
-                    if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
-                        LOG.log(System.Logger.Level.WARNING, "read(PF_ROUTE) for " + name + " failed with errno "
-                                + errno + "; no further events");
-                        listening = false;
-                    }
-                    continue;
-                }
-                RouteEvents.Message m = RouteEvents.parse(view, (int) length, ctx.abi);
-                if (m == null || m.index() != index) {
-                    continue;
-                }
-                if (m instanceof RouteEvents.IfInfo info) {
-                    boolean nowUp = (info.flags() & BsdAbi.IFF_UP) != 0;
-                    if (info.mtu() != lastMtu && info.mtu() > 0) {
-                        lastMtu = info.mtu();
-                        dispatcher.publish(new DeviceEvent.MtuChanged(lastMtu));
-                    }
-                    if (nowUp != lastUp) {
-                        lastUp = nowUp;
-                        dispatcher.publish(new DeviceEvent.LinkChanged(nowUp));
-                    }
-                } else if (m instanceof RouteEvents.AddressChange a) {
-                    DeviceAddress address = address(a);
-                    dispatcher.publish(a.added() ? new DeviceEvent.AddressAdded(address)
-                            : new DeviceEvent.AddressRemoved(address));
-                } else if (m instanceof RouteEvents.Departure) {
-                    dispatcher.publish(new DeviceEvent.Removed());
-                    listening = false; // nothing more can come for this index
-                }
+                return true;
             }
-        } finally {
+            RouteEvents.Message m = RouteEvents.parse(view, (int) length, ctx.abi);
+            if (m == null || m.index() != index) {
+                return true;
+            }
+            if (m instanceof RouteEvents.IfInfo info) {
+                boolean nowUp = (info.flags() & BsdAbi.IFF_UP) != 0;
+                if (info.mtu() != lastMtu && info.mtu() > 0) {
+                    lastMtu = info.mtu();
+                    dispatcher.publish(new DeviceEvent.MtuChanged(lastMtu));
+                }
+                if (nowUp != lastUp) {
+                    lastUp = nowUp;
+                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp));
+                }
+            } else if (m instanceof RouteEvents.AddressChange a) {
+                DeviceAddress address = address(a);
+                dispatcher.publish(a.added() ? new DeviceEvent.AddressAdded(address)
+                        : new DeviceEvent.AddressRemoved(address));
+            } else if (m instanceof RouteEvents.Departure) {
+                dispatcher.publish(new DeviceEvent.Removed());
+                return false; // nothing more can come for this index
+            }
+            return true;
+        }
+
+        @Override
+        public void ended() {
             ctx.libc.close(sock);
-            ctx.libc.close(wake);
-            ctx.libc.close(wakeW);
         }
     }
 

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd;
 
-import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceInterruptedException;
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
@@ -12,12 +8,9 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.UnixRights;
 import io.tuntap.spi.ErrorMessages;
-import java.io.IOException;
+import io.tuntap.spi.Handoffs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
@@ -29,12 +22,6 @@ import java.time.Duration;
  * user ({@code getpeereid}).
  */
 final class BsdHandoff {
-    /** Sent with the descriptor: a stream socket carries control messages only with data. */
-    private static final byte OFFER = 'T';
-    /** The receiver's answer once the device is adopted. */
-    private static final byte TAKEN = 'A';
-    /** How often a sender tries again while nothing listens yet. */
-    private static final long RETRY_MILLIS = 50;
     /** Room for descriptors in a received control message: a BSD device has one; more is refused. */
     private static final int ROOM = 8;
 
@@ -49,7 +36,7 @@ final class BsdHandoff {
         try (BsdContext.Request address = sockaddr(socket, "DeviceHandoff.send")) {
             int fd = connect(ctx, address, socket, deadline);
             try (BsdContext.Request msg = new BsdContext.Request(abi.messageSize(ROOM))) {
-                abi.putMessage(msg.view, msg.address, OFFER, fds, 0);
+                abi.putMessage(msg.view, msg.address, Handoffs.OFFER, fds, 0);
                 if (ctx.bsd.sendmsg(fd, msg.address, abi.msgNoSignal) < 0) {
                     int errno = ctx.libc.errno();
                     if (errno == BsdErrno.EPIPE || errno == BsdErrno.ECONNRESET) {
@@ -64,10 +51,8 @@ final class BsdHandoff {
                 waitReadable(ctx, fd, deadline, call, "the receiver at " + socket + " to take " + device.name());
                 abi.putMessage(msg.view, msg.address, (byte) 0, new int[0], 0);
                 long got = ctx.bsd.recvmsg(fd, msg.address, 0);
-                if (got != 1 || UnixRights.dataByte(msg.view) != TAKEN) {
-                    throw new TunTapException("DeviceHandoff.send", 0, ErrorMessages.failed(call, "the receiver "
-                            + "closed the connection without taking the device: it refused the descriptor (see its "
-                            + "log), or is not a DeviceHandoff.receive"));
+                if (got != 1 || UnixRights.dataByte(msg.view) != Handoffs.TAKEN) {
+                    throw Handoffs.notTaken(call);
                 }
                 device.handedOver();
             } finally {
@@ -92,19 +77,7 @@ final class BsdHandoff {
                         ? "this user may not connect to " + socket + "; run the sender as root or as the "
                         + "receiver's user" : "cannot connect to the receiver at " + socket);
             }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DeviceNotFoundException("connect(" + socket + ")", errno, BsdErrno.TABLE.message("connect("
-                        + socket + ")", errno, "no receiver listened at " + socket
-                        + " within the timeout; start the receiving program (DeviceHandoff.receive) first, or "
-                        + "give more time"));
-            }
-            try {
-                Thread.sleep(RETRY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeviceInterruptedException("DeviceHandoff.send", 0, ErrorMessages.failed(
-                        "DeviceHandoff.send", "interrupted while waiting for a receiver at " + socket), e);
-            }
+            Handoffs.pauseBeforeRetry(deadline, socket, BsdErrno.TABLE, errno);
         }
     }
 
@@ -115,10 +88,7 @@ final class BsdHandoff {
     static TunTapDevice receive(BsdContext ctx, BsdSystem system, Path socket, Duration timeout)
             throws TunTapException {
         String call = "DeviceHandoff.receive(" + socket + ")";
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new DeviceBusyException(call, 0, ErrorMessages.failed(call, socket + " exists "
-                    + "already; remove it (a receiver that died leaves its socket behind) or choose another path"));
-        }
+        Handoffs.requireAbsent(socket, call);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (BsdContext.Request address = sockaddr(socket, "DeviceHandoff.receive")) {
             int listener = unixSocket(ctx);
@@ -126,19 +96,11 @@ final class BsdHandoff {
             try {
                 if (ctx.bsd.bind(listener, address.address, address.view.get(0) & 0xff) < 0) {
                     int errno = ctx.libc.errno();
-                    throw BsdErrors.of("bind(" + socket + ")", errno, errno == BsdErrno.EADDRINUSE
-                            ? socket + " exists already; remove it or choose another path"
-                            : errno == BsdErrno.EACCES || errno == BsdErrno.ENOENT
-                            ? "cannot create the socket in " + socket.getParent() + ": the directory is missing or "
-                            + "not writable by this user" : "cannot create the socket " + socket);
+                    throw BsdErrors.of("bind(" + socket + ")", errno, Handoffs.bindFailure(socket,
+                            errno == BsdErrno.EADDRINUSE, errno == BsdErrno.EACCES || errno == BsdErrno.ENOENT));
                 }
                 bound = true;
-                try {
-                    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-                } catch (IOException | UnsupportedOperationException e) {
-                    throw new TunTapException("chmod(" + socket + ")", 0, ErrorMessages.failed("chmod(" + socket
-                            + ", 0600)", "cannot restrict the socket to this user: " + e.getMessage()), e);
-                }
+                Handoffs.restrictToOwner(socket);
                 if (ctx.bsd.listen(listener, 1) < 0) {
                     throw BsdErrors.ofCommon("listen(" + socket + ")", ctx.libc.errno(), "cannot listen on "
                             + socket);
@@ -164,11 +126,7 @@ final class BsdHandoff {
             } finally {
                 ctx.libc.close(listener);
                 if (bound) {
-                    try {
-                        Files.deleteIfExists(socket);
-                    } catch (IOException e) {
-                        // The socket is closed; a stale path is reported by the next receive.
-                    }
+                    Handoffs.removeQuietly(socket);
                 }
             }
         }
@@ -186,9 +144,7 @@ final class BsdHandoff {
             int uid = ids.view.getInt(0);
             int self = ctx.libc.geteuid();
             if (uid != 0 && uid != self) {
-                throw new DevicePermissionException(call, 0, ErrorMessages.failed(call, "uid " + uid + " connected "
-                        + "and offered a descriptor; only root or this user (uid " + self + ") may hand a device to "
-                        + "this process"));
+                throw Handoffs.stranger(call, uid, self);
             }
             waitReadable(ctx, peer, deadline, call, "the sender's descriptor");
             abi.putMessage(msg.view, msg.address, (byte) 0, new int[0], ROOM);
@@ -200,15 +156,11 @@ final class BsdHandoff {
             int[] fds = abi.receivedFds(msg.view);
             if ((msg.view.getInt(UnixRights.MSG_FLAGS) & UnixRights.MSG_CTRUNC) != 0) {
                 closeAll(ctx, fds);
-                throw new TunTapException("recvmsg(" + socket + ")", 0, ErrorMessages.failed("recvmsg(" + socket
-                        + ")", "the descriptors did not fit (MSG_CTRUNC): more than " + ROOM + " came, or this "
-                        + "process reached its descriptor limit (ulimit -n)"));
+                throw Handoffs.truncated(socket, ROOM);
             }
-            if (got != 1 || UnixRights.dataByte(msg.view) != OFFER || fds.length == 0) {
+            if (got != 1 || UnixRights.dataByte(msg.view) != Handoffs.OFFER || fds.length == 0) {
                 closeAll(ctx, fds);
-                throw new InvalidConfigurationException(call, 0, ErrorMessages.failed(call, "the peer sent no "
-                        + "descriptor (" + got + " byte(s) of data, no SCM_RIGHTS); connect with "
-                        + "DeviceHandoff.send"));
+                throw Handoffs.noDescriptor(call, got);
             }
             TunTapDevice device;
             try {
@@ -217,7 +169,7 @@ final class BsdHandoff {
                 closeAll(ctx, fds); // received here: this process owns them
                 throw e;
             }
-            abi.putMessage(msg.view, msg.address, TAKEN, new int[0], 0);
+            abi.putMessage(msg.view, msg.address, Handoffs.TAKEN, new int[0], 0);
             ctx.bsd.sendmsg(peer, msg.address, abi.msgNoSignal); // the sender learns the device arrived
             return device;
         }
@@ -256,28 +208,16 @@ final class BsdHandoff {
     private static void waitReadable(BsdContext ctx, int fd, long deadline, String call, String waitingFor)
             throws TunTapException {
         try (BsdContext.Request pollfd = new BsdContext.Request(BsdAbi.POLLFD_SIZE)) {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new DeviceNotFoundException(call, 0, ErrorMessages.failed(call, "timed out waiting for "
-                            + waitingFor + "; start the other side, or give more time"));
-                }
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    throw new DeviceInterruptedException(call, 0, ErrorMessages.failed(call, "interrupted while "
-                            + "waiting for " + waitingFor));
-                }
+            Handoffs.waitReadable(timeoutMillis -> {
                 pollfd.view.putInt(0, fd);
                 pollfd.view.putShort(4, BsdAbi.POLLIN);
                 pollfd.view.putShort(6, (short) 0);
-                int ready = ctx.libc.poll(pollfd.address, 1, (int) Math.min(100, Math.max(1, left / 1_000_000)));
-                if (ready > 0) {
-                    return;
-                }
+                int ready = ctx.libc.poll(pollfd.address, 1, timeoutMillis);
                 if (ready < 0 && ctx.libc.errno() != BsdErrno.EINTR) {
                     throw BsdErrors.ofCommon("poll", ctx.libc.errno(), "cannot wait for " + waitingFor);
                 }
-            }
+                return Math.max(0, ready);
+            }, deadline, call, waitingFor);
         }
     }
 }

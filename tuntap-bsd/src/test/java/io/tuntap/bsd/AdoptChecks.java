@@ -44,4 +44,12 @@ final class AdoptChecks {
         assertEquals(before, k.openFds(), "nothing left behind");
         return e;
     }
+
+    /** A UDP socket and a pipe are refused by what fstat says they are (OpenBSD, NetBSD). */
+    static void refusesSocketAndPipe(FakeKernel k, String nodes) {
+        int socket = k.socket(BsdAbi.AF_INET, BsdAbi.SOCK_DGRAM, 0);
+        refused(k, socket, "fstat(" + socket + ")", "is a socket, not a tun or tap device", nodes);
+        int pipe = pipe(k);
+        refused(k, pipe, "fstat(" + pipe + ")", "is a pipe, not a tun or tap device", nodes);
+    }
 }

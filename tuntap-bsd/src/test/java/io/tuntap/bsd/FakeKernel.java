@@ -1182,12 +1182,11 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized long sendmsg(int fd, long msg, int flags) {
         count("sendmsg");
-        Fd f = fds.get(fd);
-        if (f == null) {
-            return fail(EBADF);
-        }
-        if (!(f instanceof UnixFd u)) {
-            return fail(38); // ENOTSOCK
+        UnixFd u;
+        try {
+            u = unixSocket(fd);
+        } catch (Err e) {
+            return fail(e.errno);
         }
         if (u.peer == null) {
             return fail(57); // ENOTCONN
@@ -1227,12 +1226,11 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     @Override
     public synchronized long recvmsg(int fd, long msg, int flags) {
         count("recvmsg");
-        Fd f = fds.get(fd);
-        if (f == null) {
-            return fail(EBADF);
-        }
-        if (!(f instanceof UnixFd u)) {
-            return fail(38);
+        UnixFd u;
+        try {
+            u = unixSocket(fd);
+        } catch (Err e) {
+            return fail(e.errno);
         }
         ByteBuffer m = at(msg, 48);
         UnixMessage next = u.inbox.pollFirst();
@@ -1267,6 +1265,18 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
             m.putInt(40, space);
         }
         return n;
+    }
+
+    /** The Unix socket of {@code fd}: EBADF if none is open, ENOTSOCK (38) for another kind of file. */
+    private UnixFd unixSocket(int fd) throws Err {
+        Fd f = fds.get(fd);
+        if (f == null) {
+            throw new Err(EBADF);
+        }
+        if (!(f instanceof UnixFd u)) {
+            throw new Err(38);
+        }
+        return u;
     }
 
     /** Whether {@code f} is carried by a message not yet received. */

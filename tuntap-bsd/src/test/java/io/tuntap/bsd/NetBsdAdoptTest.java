@@ -86,11 +86,7 @@ class NetBsdAdoptTest {
 
     @Test
     void aSocketAndAPipeAreRefusedByWhatFstatSays() {
-        FakeNetBsd k = new FakeNetBsd();
-        int socket = k.socket(BsdAbi.AF_INET, BsdAbi.SOCK_DGRAM, 0);
-        refused(k, socket, "fstat(" + socket + ")", "is a socket, not a tun or tap device", "/dev/tunN");
-        int pipe = AdoptChecks.pipe(k);
-        refused(k, pipe, "fstat(" + pipe + ")", "is a pipe, not a tun or tap device", "/dev/tunN");
+        AdoptChecks.refusesSocketAndPipe(new FakeNetBsd(), "/dev/tunN");
     }
 
     @Test

@@ -96,11 +96,7 @@ class OpenBsdAdoptTest {
 
     @Test
     void aSocketAndAPipeAreRefusedByWhatFstatSays() {
-        FakeOpenBsd k = new FakeOpenBsd();
-        int socket = k.socket(BsdAbi.AF_INET, BsdAbi.SOCK_DGRAM, 0);
-        refused(k, socket, "fstat(" + socket + ")", "is a socket, not a tun or tap device", "/dev/tunN or /dev/tapN");
-        int pipe = AdoptChecks.pipe(k);
-        refused(k, pipe, "fstat(" + pipe + ")", "is a pipe, not a tun or tap device", "/dev/tunN or /dev/tapN");
+        AdoptChecks.refusesSocketAndPipe(new FakeOpenBsd(), "/dev/tunN or /dev/tapN");
     }
 
     @Test

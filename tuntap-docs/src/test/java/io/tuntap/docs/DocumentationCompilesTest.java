@@ -76,7 +76,8 @@ class DocumentationCompilesTest {
             "tuntap-bsd", List.of("io.tuntap.bsd"),
             "tuntap-solaris", List.of("io.tuntap.solaris"),
             "tuntap-windows", List.of("io.tuntap.windows"),
-            "tuntap-testkit", List.of("io.tuntap.testkit"));
+            "tuntap-testkit", List.of("io.tuntap.testkit"),
+            "tuntap-netty", List.of("io.tuntap.netty"));
     private static final List<String> COMMON_IMPORTS = List.of("java.io.*", "java.net.*", "java.nio.*",
             "java.nio.charset.*", "java.nio.file.*", "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "org.junit.jupiter.api.*",
             "static org.junit.jupiter.api.Assertions.*");

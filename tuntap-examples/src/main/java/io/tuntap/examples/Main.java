@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The command-line entry point: {@code java -jar tuntap-examples.jar <command> [options]}.
  *
- * <p>Commands: {@code demo}, {@code tunnel}, {@code echo} and {@code vpn-client}; {@code <command> --help} describes each. The exit
+ * <p>Commands: {@code demo}, {@code tunnel}, {@code echo}, {@code vpn-client} and {@code netty-tunnel}; {@code <command> --help} describes each. The exit
  * status is {@value #EXIT_OK} on success, {@value #EXIT_FAILURE} on failure and {@value #EXIT_USAGE} for a
  * wrong command line.
  */
@@ -25,7 +25,7 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     private static final List<Command> COMMANDS = List.of(new DemoCommand(), new TunnelCommand(),
-            new EchoCommand(), new VpnClientCommand());
+            new EchoCommand(), new VpnClientCommand(), new NettyTunnelCommand());
 
     private Main() {
     }

@@ -11,6 +11,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
+import io.tuntap.posix.EventWatcher;
 import io.tuntap.spi.EventDispatcher;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -54,18 +55,7 @@ final class LinuxEvents implements EventDispatcher.Source {
     private final String name;
     private final StateReader reader;
 
-    /** One run of the event thread, from start to stop. */
-    private static final class Run {
-        final int wakeFd;
-        volatile boolean stopping;
-        Thread thread;
-
-        Run(int wakeFd) {
-            this.wakeFd = wakeFd;
-        }
-    }
-
-    /** The current run, or null; guarded by this. */
+    /** The current run of the event thread, or null; guarded by this. */
     private Run current;
 
     // Touched only by the event thread (and by start before the thread runs).
@@ -128,12 +118,12 @@ final class LinuxEvents implements EventDispatcher.Source {
             leaveGroups();
             throw e;
         }
-        Run run = new Run(wake);
-        Thread t = new Thread(() -> run(run), "tuntap-events-" + name);
-        t.setDaemon(true);
-        run.thread = t;
+        // The eventfd is the run's wake-up handle: EventWatcher closes it as the thread ends.
+        Run run = new Run();
+        run.watcher = EventWatcher.start(libc, fd, wake, wake, 8, Errno.EINTR, name, -1, READ_SIZE, run,
+                errno -> LinuxErrors.ofCommon("poll(rtnetlink)", errno, "the event thread of " + name
+                        + " cannot wait for notifications"));
         current = run;
-        t.start();
     }
 
     /** Takes {@code s} as the last known state, from which notifications to {@code target} are derived. */
@@ -148,33 +138,13 @@ final class LinuxEvents implements EventDispatcher.Source {
 
     @Override
     public void stop() {
-        Thread t;
+        Run run;
         synchronized (this) {
-            Run run = current;
-            if (run == null) {
-                return;
-            }
+            run = current;
             current = null;
-            run.stopping = true;
-            t = run.thread;
-            try (Memory one = new Memory(8)) {
-                one.setLong(0, 1);
-                // The thread closes the eventfd only after it has seen the flag, so the fd is still its own.
-                libc.write(run.wakeFd, Pointer.nativeValue(one), 8);
-            }
         }
-        if (t != Thread.currentThread()) {
-            boolean interrupted = false;
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (run != null) {
+            run.watcher.stop(); // outside this lock: the thread's end takes it (Run.ended)
         }
     }
 
@@ -184,48 +154,38 @@ final class LinuxEvents implements EventDispatcher.Source {
         libc.close(fd);
     }
 
-    private void run(Run run) {
-        try (Memory pollFds = new Memory(2L * Sys.POLLFD_SIZE); Memory buffer = new Memory(READ_SIZE)) {
-            pollFds.clear();
-            pollFds.setInt(0, fd);
-            pollFds.setShort(4, Sys.POLLIN);
-            pollFds.setInt(Sys.POLLFD_SIZE, run.wakeFd);
-            pollFds.setShort(Sys.POLLFD_SIZE + 4, Sys.POLLIN);
-            ByteBuffer view = buffer.getByteBuffer(0, READ_SIZE).order(ByteOrder.nativeOrder());
-            while (!run.stopping) {
-                long n = libc.recv(fd, Pointer.nativeValue(buffer), READ_SIZE, Sys.MSG_DONTWAIT);
-                if (n > 0) {
-                    handle(view, (int) n);
-                    continue;
-                }
-                int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
-                if (errno == Errno.ENOBUFS) {
-                    // The receive buffer overflowed: notifications were lost. Read the state again.
-                    resync();
-                } else if (errno == Errno.EAGAIN) {
-                    if (libc.poll(Pointer.nativeValue(pollFds), 2, -1) < 0) {
-                        int pollErrno = libc.errno();
-                        if (pollErrno != Errno.EINTR) {
-                            throw LinuxErrors.ofCommon("poll(rtnetlink)", pollErrno, "the event thread of " + name
-                                    + " cannot wait for notifications");
-                        }
-                    }
-                } else if (errno != Errno.EINTR) {
-                    throw LinuxErrors.ofCommon("recv(rtnetlink)", errno, "the event thread of " + name
-                            + " cannot read notifications");
-                }
+    /** The socket's side of one run: reads the notifications. */
+    private final class Run implements EventWatcher.Handler {
+        /** Set by start, under the lock the thread's end takes too. */
+        private EventWatcher watcher;
+
+        @Override
+        public boolean readable(long buffer, ByteBuffer view) throws TunTapException {
+            long n = libc.recv(fd, buffer, READ_SIZE, Sys.MSG_DONTWAIT);
+            if (n > 0) {
+                handle(view, (int) n);
+                return true;
             }
-        } catch (TunTapException | RuntimeException e) {
-            LOG.log(Level.WARNING, "tuntap: events of " + name + " stopped: " + e.getMessage(), e);
-        } finally {
-            synchronized (this) {
-                if (current == run) {
+            int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
+            if (errno == Errno.ENOBUFS) {
+                // The receive buffer overflowed: notifications were lost. Read the state again.
+                resync();
+            } else if (errno != Errno.EAGAIN && errno != Errno.EINTR) {
+                throw LinuxErrors.ofCommon("recv(rtnetlink)", errno, "the event thread of " + name
+                        + " cannot read notifications");
+            }
+            return true;
+        }
+
+        @Override
+        public void ended() {
+            synchronized (LinuxEvents.this) {
+                if (current == this) {
                     current = null; // stopped by an error, not by stop()
                 }
                 if (current == null) {
                     leaveGroups();
                 }
-                libc.close(run.wakeFd);
             }
         }
     }

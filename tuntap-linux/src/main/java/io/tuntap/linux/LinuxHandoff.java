@@ -5,10 +5,6 @@ import static io.tuntap.linux.jna.UnixSockets.CMSGHDR_SIZE;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import io.tuntap.DeviceBusyException;
-import io.tuntap.DeviceInterruptedException;
-import io.tuntap.DeviceNotFoundException;
-import io.tuntap.DevicePermissionException;
 import io.tuntap.InvalidConfigurationException;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
@@ -17,11 +13,9 @@ import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.linux.jna.UnixSockets;
 import io.tuntap.spi.ErrorMessages;
-import java.io.IOException;
+import io.tuntap.spi.Handoffs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
@@ -31,13 +25,6 @@ import java.time.Duration;
  * it takes a connection only from root or its own user ({@code SO_PEERCRED}).
  */
 final class LinuxHandoff {
-    /** Sent with the descriptors: a stream socket carries control messages only with data. */
-    private static final byte OFFER = 'T';
-    /** The receiver's answer once the device is adopted. */
-    private static final byte TAKEN = 'A';
-    /** How often a sender tries again while nothing listens yet. */
-    private static final long RETRY_MILLIS = 50;
-
     private LinuxHandoff() {
     }
 
@@ -57,7 +44,7 @@ final class LinuxHandoff {
                 long iov = base + UnixSockets.MSGHDR_SIZE;
                 long data = iov + 16;
                 long control = data + 8;
-                msg.setByte(data - base, OFFER);
+                msg.setByte(data - base, Handoffs.OFFER);
                 msg.setLong(iov - base, data);
                 msg.setLong(iov - base + 8, 1);
                 msg.setLong(UnixSockets.MSG_IOV, iov);
@@ -79,11 +66,8 @@ final class LinuxHandoff {
                 waitReadable(fd, deadline, "DeviceHandoff.send", "the receiver at " + socket + " to take "
                         + device.name());
                 long got = UnixSockets.recvmsg(fd, oneByte(msg, base, iov, data), 0);
-                if (got != 1 || msg.getByte(data - base) != TAKEN) {
-                    throw new TunTapException("DeviceHandoff.send", 0, ErrorMessages.failed("DeviceHandoff.send("
-                            + device.name() + ", " + socket + ")", "the receiver closed the connection without "
-                            + "taking the device: it refused the descriptors (see its log), or is not a "
-                            + "DeviceHandoff.receive"));
+                if (got != 1 || msg.getByte(data - base) != Handoffs.TAKEN) {
+                    throw Handoffs.notTaken("DeviceHandoff.send(" + device.name() + ", " + socket + ")");
                 }
             } finally {
                 UnixSockets.close(fd);
@@ -118,19 +102,7 @@ final class LinuxHandoff {
                         ? "this user may not connect to " + socket + "; run the sender as root or as the "
                         + "receiver's user" : "cannot connect to the receiver at " + socket);
             }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DeviceNotFoundException("connect(" + socket + ")", errno, Errno.TABLE.message("connect("
-                        + socket + ")", errno, "no receiver listened at " + socket
-                        + " within the timeout; start the receiving program (DeviceHandoff.receive) first, or "
-                        + "give more time"));
-            }
-            try {
-                Thread.sleep(RETRY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeviceInterruptedException("DeviceHandoff.send", 0, ErrorMessages.failed(
-                        "DeviceHandoff.send", "interrupted while waiting for a receiver at " + socket), e);
-            }
+            Handoffs.pauseBeforeRetry(deadline, socket, Errno.TABLE, errno);
         }
     }
 
@@ -140,10 +112,7 @@ final class LinuxHandoff {
      */
     static TunTapDevice receive(LinuxLibC libc, Path socket, Duration timeout) throws TunTapException {
         String call = "DeviceHandoff.receive(" + socket + ")";
-        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new DeviceBusyException(call, 0, ErrorMessages.failed(call, socket + " exists "
-                    + "already; remove it (a receiver that died leaves its socket behind) or choose another path"));
-        }
+        Handoffs.requireAbsent(socket, call);
         long deadline = System.nanoTime() + timeout.toNanos();
         int listener = UnixSockets.socket(UnixSockets.AF_UNIX, UnixSockets.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
         if (listener < 0) {
@@ -153,19 +122,11 @@ final class LinuxHandoff {
         try (Memory address = sockaddr(socket, "DeviceHandoff.receive")) {
             if (UnixSockets.bind(listener, com.sun.jna.Pointer.nativeValue(address), UnixSockets.SOCKADDR_UN_SIZE) < 0) {
                 int errno = Native.getLastError();
-                throw LinuxErrors.of("bind(" + socket + ")", errno, errno == Errno.EADDRINUSE
-                        ? socket + " exists already; remove it or choose another path"
-                        : errno == Errno.EACCES || errno == Errno.ENOENT
-                        ? "cannot create the socket in " + socket.getParent() + ": the directory is missing or "
-                        + "not writable by this user" : "cannot create the socket " + socket);
+                throw LinuxErrors.of("bind(" + socket + ")", errno, Handoffs.bindFailure(socket,
+                        errno == Errno.EADDRINUSE, errno == Errno.EACCES || errno == Errno.ENOENT));
             }
             bound = true;
-            try {
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            } catch (IOException | UnsupportedOperationException e) {
-                throw new TunTapException("chmod(" + socket + ")", 0, ErrorMessages.failed("chmod(" + socket
-                        + ", 0600)", "cannot restrict the socket to this user: " + e.getMessage()), e);
-            }
+            Handoffs.restrictToOwner(socket);
             if (UnixSockets.listen(listener, 1) < 0) {
                 throw LinuxErrors.ofCommon("listen(" + socket + ")", Native.getLastError(), "cannot listen on "
                         + socket);
@@ -189,11 +150,7 @@ final class LinuxHandoff {
         } finally {
             UnixSockets.close(listener);
             if (bound) {
-                try {
-                    Files.deleteIfExists(socket);
-                } catch (IOException e) {
-                    // The socket is closed; a stale path is reported by the next receive.
-                }
+                Handoffs.removeQuietly(socket);
             }
         }
     }
@@ -217,9 +174,7 @@ final class LinuxHandoff {
             int uid = msg.getInt(control - base + 4);
             int self = libc.geteuid();
             if (uid != 0 && uid != self) {
-                throw new DevicePermissionException(call, 0, ErrorMessages.failed(call, "uid " + uid + " connected "
-                        + "and offered descriptors; only root or this user (uid " + self + ") may hand a device to "
-                        + "this process"));
+                throw Handoffs.stranger(call, uid, self);
             }
             msg.clear();
             msg.setLong(iov - base, data);
@@ -237,15 +192,11 @@ final class LinuxHandoff {
             int[] fds = descriptors(msg, base, control);
             if ((msg.getInt(UnixSockets.MSG_FLAGS) & UnixSockets.MSG_CTRUNC) != 0) {
                 closeAll(libc, fds);
-                throw new TunTapException("recvmsg(" + socket + ")", 0, ErrorMessages.failed("recvmsg(" + socket
-                        + ")", "the descriptors did not fit (MSG_CTRUNC): more than " + UnixSockets.SCM_MAX_FD
-                        + " came, or this process reached its descriptor limit (ulimit -n)"));
+                throw Handoffs.truncated(socket, UnixSockets.SCM_MAX_FD);
             }
-            if (got != 1 || msg.getByte(data - base) != OFFER || fds.length == 0) {
+            if (got != 1 || msg.getByte(data - base) != Handoffs.OFFER || fds.length == 0) {
                 closeAll(libc, fds);
-                throw new InvalidConfigurationException(call, 0, ErrorMessages.failed(call, "the peer sent no "
-                        + "descriptor (" + got + " byte(s) of data, no SCM_RIGHTS); connect with "
-                        + "DeviceHandoff.send"));
+                throw Handoffs.noDescriptor(call, got);
             }
             TunTapDevice device;
             try {
@@ -254,7 +205,7 @@ final class LinuxHandoff {
                 closeAll(libc, fds); // received here: this process owns them
                 throw e;
             }
-            msg.setByte(data - base, TAKEN);
+            msg.setByte(data - base, Handoffs.TAKEN);
             msg.setLong(UnixSockets.MSG_CONTROL, 0);
             msg.setLong(UnixSockets.MSG_CONTROLLEN, 0);
             UnixSockets.sendmsg(peer, base, UnixSockets.MSG_NOSIGNAL); // the sender learns the device arrived
@@ -311,29 +262,16 @@ final class LinuxHandoff {
     /** Polls until {@code fd} is readable, in slices that notice interrupts, or throws at the deadline. */
     private static void waitReadable(int fd, long deadline, String call, String waitingFor) throws TunTapException {
         try (Memory pollfd = new Memory(Sys.POLLFD_SIZE)) {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new DeviceNotFoundException(call, 0, ErrorMessages.failed(call, "timed out waiting for "
-                            + waitingFor + "; start the other side, or give more time"));
-                }
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    throw new DeviceInterruptedException(call, 0, ErrorMessages.failed(call, "interrupted while "
-                            + "waiting for " + waitingFor));
-                }
+            Handoffs.waitReadable(timeoutMillis -> {
                 pollfd.clear();
                 pollfd.setInt(0, fd);
                 pollfd.setShort(4, Sys.POLLIN);
-                int ready = UnixSockets.poll(com.sun.jna.Pointer.nativeValue(pollfd), 1,
-                        (int) Math.min(100, Math.max(1, left / 1_000_000)));
-                if (ready > 0) {
-                    return;
-                }
+                int ready = UnixSockets.poll(com.sun.jna.Pointer.nativeValue(pollfd), 1, timeoutMillis);
                 if (ready < 0 && Native.getLastError() != Errno.EINTR) {
                     throw LinuxErrors.ofCommon("poll", Native.getLastError(), "cannot wait for " + waitingFor);
                 }
-            }
+                return Math.max(0, ready);
+            }, deadline, call, waitingFor);
         }
     }
 }

@@ -6,10 +6,11 @@ import io.tuntap.TunTapException;
 import io.tuntap.linux.offload.GsoSplitter;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The read side of kernel offload ({@link VnetMode#SPLIT}): one read from the kernel takes a packet or a TCP/UDP
- * super-packet of up to 64 KB with its {@code virtio_net_hdr} into the queue's scratch buffer, and the
+ * super-packet of up to 64 KB with its {@code virtio_net_hdr} into the queue's read scratch buffer, and the
  * following reads hand it out as MTU-sized packets without further system calls. Touched only by the reading
  * thread; the counters may be read from any thread.
  */
@@ -17,7 +18,7 @@ final class OffloadReader {
     /** Reads the next packet from the kernel into the scratch buffer. */
     interface Source {
         /** @return its length, or 0 if none came within the timeout (negative: wait for ever) */
-        long receive(long timeoutNanos) throws TunTapException;
+        int receive(long timeoutNanos) throws TunTapException;
     }
 
     /** Makes the exception for a packet longer than the caller's buffer. */
@@ -26,15 +27,16 @@ final class OffloadReader {
     }
 
     private final GsoSplitter splitter = new GsoSplitter();
-    private final NativeBuffers buffers;
+    /** The queue's read scratch buffer, which {@link #source} fills. */
+    private final Supplier<ByteBuffer> scratch;
     private final Source source;
     private final TooLarge tooLarge;
     private final LongAdder malformed = new LongAdder();
     private final LongAdder superPacketsRead = new LongAdder();
     private boolean splitting;
 
-    OffloadReader(NativeBuffers buffers, Source source, TooLarge tooLarge) {
-        this.buffers = buffers;
+    OffloadReader(Supplier<ByteBuffer> scratch, Source source, TooLarge tooLarge) {
+        this.scratch = scratch;
         this.source = source;
         this.tooLarge = tooLarge;
     }
@@ -54,11 +56,11 @@ final class OffloadReader {
                 }
                 splitting = false;
             }
-            long n = source.receive(timeoutNanos);
+            int n = source.receive(timeoutNanos);
             if (n == 0) {
                 return 0;
             }
-            int segments = splitter.start(buffers.readScratchView(), 0, (int) n);
+            int segments = splitter.start(scratch.get(), 0, n);
             if (segments < 0) {
                 // The kernel's header and packet disagree: drop it, as the kernel drops a malformed packet.
                 malformed.increment();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.linux;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import io.tuntap.TunTapException;
 import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.offload.GroCoalescer;
@@ -9,6 +11,8 @@ import io.tuntap.linux.offload.VirtioNetHdr;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The write side of kernel offload ({@link VnetMode#SPLIT}): {@code writePackets} coalesces segments of one
@@ -25,7 +29,7 @@ final class OffloadWriter {
 
     /** Writes native memory to the kernel as one packet, waiting for room. */
     interface Sink {
-        void send(long address, long length) throws TunTapException;
+        void send(long address, int length) throws TunTapException;
     }
 
     /**
@@ -38,7 +42,9 @@ final class OffloadWriter {
     }
 
     private final GroCoalescer coalescer;
-    private final NativeBuffers buffers;
+    /** The queue's write scratch buffer, where the coalescer builds the units: its address and a view. */
+    private final LongSupplier scratchAddress;
+    private final Supplier<ByteBuffer> scratchView;
     private final Sink sink;
     /** The io_uring path for the units of a batch, or null. */
     private final BatchSink batchSink;
@@ -49,13 +55,16 @@ final class OffloadWriter {
     private volatile boolean refused;
     private GsoSplitter refusedSplitter;
     private ByteBuffer refusedSegment;
+    private long refusedSegmentAddress;
 
     /**
      * @param batchSink writes a batch of units with one system call, or null to write them one by one
      * @param udpSegmentation whether the kernel accepted UDP segmentation offload (coalesce UDP too)
      */
-    OffloadWriter(NativeBuffers buffers, Sink sink, BatchSink batchSink, boolean udpSegmentation) {
-        this.buffers = buffers;
+    OffloadWriter(LongSupplier scratchAddress, Supplier<ByteBuffer> scratchView, Sink sink, BatchSink batchSink,
+            boolean udpSegmentation) {
+        this.scratchAddress = scratchAddress;
+        this.scratchView = scratchView;
         this.sink = sink;
         this.batchSink = batchSink;
         this.coalescer = new GroCoalescer(BATCH, true, udpSegmentation);
@@ -66,8 +75,8 @@ final class OffloadWriter {
      * limit.
      */
     void writePackets(ByteBuffer[] srcs, int count) throws TunTapException {
-        long scratch = buffers.writeScratchAddress();
-        ByteBuffer view = buffers.writeScratchView();
+        long scratch = scratchAddress.getAsLong();
+        ByteBuffer view = scratchView.get();
         int done = 0;
         while (done < count) {
             int chunk = Math.min(BATCH, count - done);
@@ -117,6 +126,7 @@ final class OffloadWriter {
         if (refusedSplitter == null) {
             refusedSplitter = new GsoSplitter();
             refusedSegment = ByteBuffer.allocateDirect(GsoSplitter.MAX_READ_SIZE).order(ByteOrder.nativeOrder());
+            refusedSegmentAddress = Pointer.nativeValue(Native.getDirectBufferPointer(refusedSegment));
         }
         if (refusedSplitter.start(view, offset, length) < 0) {
             throw new IllegalStateException("the coalescer produced a packet it cannot split again (" + length
@@ -129,7 +139,7 @@ final class OffloadWriter {
             }
             VirtioNetHdr.putPlain(refusedSegment, 0);
             refusedSegment.flip();
-            sink.send(buffers.writeAddress(refusedSegment), refusedSegment.limit());
+            sink.send(refusedSegmentAddress, refusedSegment.limit());
         }
     }
 

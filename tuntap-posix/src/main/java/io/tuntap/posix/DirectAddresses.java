@@ -10,13 +10,14 @@ import java.util.Arrays;
  * The native addresses of the direct buffers a queue side was given, remembered so that a buffer that comes
  * back costs no JNA call and no allocation ({@link Native#getDirectBufferPointer} makes a {@link Pointer} each
  * time). A batch of distinct buffers, reused from call to call as readPackets and writePackets callers do, is
- * then free of allocation. Open addressing on the buffers' identity hash; when the few slots probed are taken,
- * the first is replaced. Holds the last {@value #SLOTS} buffers at most; not thread-safe (one per side).
- * Every Unix queue keeps one per side.
+ * then free of allocation. Open addressing on the buffers' identity hash with linear probing: a buffer goes into
+ * the first free slot from its hash on, so a look-up stops at the buffer or at the first free slot. Up to
+ * {@value #SLOTS} distinct buffers stay for good, however their hashes fall (a bound on the probes would let two
+ * buffers of a batch evict each other on every call, each time costing a {@link Pointer}); once the table is
+ * full, a new buffer takes its hash's slot. Not thread-safe (one per side). Every Unix queue keeps one per side.
  */
 public final class DirectAddresses {
-    private static final int SLOTS = 256;
-    private static final int PROBES = 8;
+    private static final int SLOTS = 512;
 
     private final ByteBuffer[] buffers = new ByteBuffer[SLOTS];
     private final long[] addresses = new long[SLOTS];
@@ -41,18 +42,18 @@ public final class DirectAddresses {
 
     private long lookUp(ByteBuffer buffer) {
         int home = System.identityHashCode(buffer) & (SLOTS - 1);
-        int free = -1;
-        for (int p = 0; p < PROBES; p++) {
+        int slot = home; // where a new buffer goes if every slot is taken
+        for (int p = 0; p < SLOTS; p++) {
             int i = (home + p) & (SLOTS - 1);
             ByteBuffer b = buffers[i];
             if (b == buffer) {
                 return addresses[i];
             }
-            if (b == null && free < 0) {
-                free = i;
+            if (b == null) {
+                slot = i; // slots are only emptied all at once (clear), so the buffer is nowhere further on
+                break;
             }
         }
-        int slot = free >= 0 ? free : home;
         long address = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
         buffers[slot] = buffer;
         addresses[slot] = address;

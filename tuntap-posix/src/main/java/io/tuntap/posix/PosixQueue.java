@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.posix;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.PacketChannel;
 import io.tuntap.PacketTooLargeException;
@@ -13,7 +11,6 @@ import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 
@@ -21,8 +18,11 @@ import java.time.Duration;
  * The packet queue of a Unix device, written once: {@code read}, timed {@code read}, {@code readPackets},
  * {@code write}, {@code writePackets} and {@code close} over a non-blocking fd and a {@link WakeablePoll}, with
  * two framing hooks that each backend fills in: {@link #receive} (one attempt to read one packet: {@code readv}
- * behind the BSD address-family header, {@code getmsg} on a STREAMS device) and {@link #send} (one attempt to
- * write one: {@code writev} with the header, {@code putmsg}).
+ * behind the BSD address-family header or Linux's {@code virtio_net_hdr}, {@code getmsg} on a STREAMS device)
+ * and {@link #send} (one attempt to write one: {@code writev} with the header, {@code putmsg}).
+ *
+ * <p>A backend that moves many packets per system call (Linux: io_uring, offload) overrides {@link #readBatch},
+ * {@link #writeBatch} or {@link #readPacket}, and waits and writes through this queue's loops, never its own.
  *
  * <p>What every queue then does alike: a read on an already-interrupted thread fails at once, before any
  * system call; a read waits in {@code poll} only when no packet is queued, in slices that check interrupts;
@@ -43,8 +43,8 @@ public abstract class PosixQueue implements PacketChannel {
     protected static final int RETRY = -2;
     /** From {@link #receive}: the device is not ready although poll may call it readable; pause, then retry. */
     protected static final int NOT_READY = -3;
-    /** How long one pause after {@link #NOT_READY} lasts at most. */
-    private static final int NOT_READY_PAUSE_MILLIS = 10;
+    /** From {@link #readBatch} or {@link #writeBatch}: the batch is not for the backend's own path. */
+    protected static final int BATCH_NOT_HANDLED = -1;
 
     /** The libc the queue's calls go through. */
     protected final PosixLibC libc;
@@ -54,17 +54,10 @@ public abstract class PosixQueue implements PacketChannel {
     private final WakeablePoll poll;
     private final String what;
 
-    private final BatchReads batches = new BatchReads(this::readOne);
-    private final int readScratchSize;
-    private final int writeScratchSize;
-    // Read side, touched only by the reading thread.
-    private final DirectAddresses readAddresses = new DirectAddresses();
-    private Memory readScratch;
-    private ByteBuffer readScratchView;
-    // Write side, touched only by the writing thread.
-    private final DirectAddresses writeAddresses = new DirectAddresses();
-    private Memory writeScratch;
-    private ByteBuffer writeScratchView;
+    /** readPackets one by one, with the exception kept for the next call; used by {@link BatchHost} too. */
+    final BatchReads batches = new BatchReads(this::readOne);
+    private final QueueLoops loops;
+    private final BatchHost batchHost;
 
     /**
      * A queue over {@code fd}, woken through the given handle (see {@link WakeablePoll}); owns all three fds.
@@ -79,9 +72,9 @@ public abstract class PosixQueue implements PacketChannel {
         this.fd = fd;
         this.what = what;
         this.gate = new CloseGate(what);
-        this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new Failures());
-        this.readScratchSize = readScratchSize;
-        this.writeScratchSize = writeScratchSize;
+        this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new QueueFailures(this));
+        this.loops = new QueueLoops(this, poll, readScratchSize, writeScratchSize);
+        this.batchHost = new BatchHost(this, loops, poll);
     }
 
     /**
@@ -101,7 +94,8 @@ public abstract class PosixQueue implements PacketChannel {
     /**
      * One attempt to write the {@code length} bytes at {@code address} ({@code src}'s from {@code position}, in
      * place or copied into the write scratch buffer): 0 or more once the kernel took them, or {@link #AGAIN},
-     * {@link #RETRY}.
+     * {@link #RETRY}. {@code src} is null for bytes the backend framed itself ({@link #sendFramed}): they go to
+     * the kernel as they are.
      */
     protected abstract int send(ByteBuffer src, int position, long address, int length) throws TunTapException;
 
@@ -119,6 +113,39 @@ public abstract class PosixQueue implements PacketChannel {
 
     /** Frees what the backend holds (the device fd...) once no call is inside; the queue's own things follow. */
     protected abstract void release();
+
+    /**
+     * Reads a batch the backend's own way (Linux: io_uring), inside the gate, after the checks every read makes.
+     *
+     * @return the packets read (at least 1), or {@link #BATCH_NOT_HANDLED} to read them one by one
+     * @throws TunTapException as {@link #readPackets} does
+     */
+    protected int readBatch(ByteBuffer[] dsts, int count) throws TunTapException {
+        return BATCH_NOT_HANDLED;
+    }
+
+    /**
+     * Writes a batch the backend's own way (Linux: io_uring, coalescing), inside the gate, after the batch's checks.
+     *
+     * @return {@code count}, or {@link #BATCH_NOT_HANDLED} to write the packets one by one
+     * @throws TunTapException as {@link #writePackets} does
+     */
+    protected int writeBatch(ByteBuffer[] srcs, int count) throws TunTapException {
+        return BATCH_NOT_HANDLED;
+    }
+
+    /**
+     * Reads one packet into the writable {@code dst}, waiting at most {@code timeoutNanos} (negative: for ever):
+     * by default straight from the device ({@link #readFromDevice}). A backend whose reads can carry many packets
+     * (Linux's offload super-packets) overrides it to hand them out one by one, reading through
+     * {@link #readIntoScratch}.
+     *
+     * @return the packet's length, or 0 if none came in time
+     * @throws TunTapException as {@link #read(ByteBuffer)} does
+     */
+    protected int readPacket(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        return readFromDevice(dst, timeoutNanos);
+    }
 
     @Override
     public final int read(ByteBuffer dst) throws TunTapException {
@@ -152,7 +179,8 @@ public abstract class PosixQueue implements PacketChannel {
         try {
             poll.checkInterrupted();
             batches.throwDeferred();
-            return batches.fill(dsts, count);
+            int n = readBatch(dsts, count);
+            return n != BATCH_NOT_HANDLED ? n : batches.fill(dsts, count);
         } finally {
             gate.exitRead();
         }
@@ -162,46 +190,24 @@ public abstract class PosixQueue implements PacketChannel {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        int position = dst.position();
-        int room = dst.limit() - position;
-        boolean direct = dst.isDirect();
-        long address = direct ? readAddresses.of(dst) + position : readScratchAddress();
-        int length = direct ? room : readScratchSize;
-        long deadline = 0; // read from the clock only once there is something to wait for
-        while (true) {
-            int n = receive(address, length, room);
-            if (n >= 0) {
-                if (n > room) {
-                    throw tooLarge(n, room);
-                }
-                if (!direct) {
-                    dst.put(position, readScratchView, 0, n);
-                }
-                dst.position(position + n);
-                return n;
-            }
-            if (n == RETRY) {
-                continue;
-            }
-            if (timeoutNanos == 0) {
-                return 0;
-            }
-            if (deadline == 0 && timeoutNanos > 0) {
-                deadline = System.nanoTime() + timeoutNanos;
-            }
-            boolean ready = n == NOT_READY ? poll.pause(deadline, timeoutNanos < 0, NOT_READY_PAUSE_MILLIS)
-                    : poll.awaitReadable(deadline, timeoutNanos < 0);
-            if (!ready) {
-                return 0;
-            }
-        }
+        return readPacket(dst, timeoutNanos);
+    }
+
+    /** One packet from the device into {@code dst} (0: none in time); one too large is reported, never cut. */
+    protected final int readFromDevice(ByteBuffer dst, long timeoutNanos) throws TunTapException {
+        return loops.readFromDevice(dst, timeoutNanos);
+    }
+
+    /** The device's next read, whole, into the read scratch buffer: its length, or 0 if none came in time. */
+    protected final int readIntoScratch(long timeoutNanos) throws TunTapException {
+        return loops.readIntoScratch(timeoutNanos);
     }
 
     @Override
     public final int write(ByteBuffer src) throws TunTapException {
         gate.enterWrite();
         try {
-            return writeOne(src);
+            return loops.write(src);
         } finally {
             gate.exitWrite();
         }
@@ -213,8 +219,11 @@ public abstract class PosixQueue implements PacketChannel {
         BatchChecks.checkWriteBatch(srcs, count);
         gate.enterWrite();
         try {
+            if (writeBatch(srcs, count) != BATCH_NOT_HANDLED) {
+                return count;
+            }
             for (int i = 0; i < count; i++) {
-                writeOne(srcs[i]);
+                loops.write(srcs[i]);
             }
             return count;
         } finally {
@@ -222,27 +231,14 @@ public abstract class PosixQueue implements PacketChannel {
         }
     }
 
-    private int writeOne(ByteBuffer src) throws TunTapException {
-        int position = src.position();
-        int length = src.limit() - position;
-        checkWrite(src, position, length);
-        long address;
-        if (src.isDirect()) {
-            address = writeAddresses.of(src) + position;
-        } else {
-            address = writeScratchAddress();
-            writeScratchView.put(0, src, position, length);
-        }
-        while (true) {
-            int r = send(src, position, address, length);
-            if (r >= 0) {
-                src.position(position + length);
-                return length;
-            }
-            if (r == AGAIN) {
-                poll.awaitWritable();
-            }
-        }
+    /** Writes {@code length} bytes at {@code address} as they are (the backend framed them), as a write waits. */
+    protected final void sendFramed(long address, int length) throws TunTapException {
+        loops.send(null, 0, address, length);
+    }
+
+    /** What the backend's own batch path borrows from this queue: its waits, loops and deferral. */
+    protected final BatchHost batchHost() {
+        return batchHost;
     }
 
     @Override
@@ -255,44 +251,28 @@ public abstract class PosixQueue implements PacketChannel {
         gate.close(poll::wake, () -> {
             release();
             poll.close();
-            if (readScratch != null) {
-                readScratch.close();
-            }
-            if (writeScratch != null) {
-                writeScratch.close();
-            }
-            readAddresses.clear();
-            writeAddresses.clear();
+            loops.readMemory.close();
+            loops.writeMemory.close();
         });
     }
 
     /** The read side's native scratch buffer, made at first use; its size is the constructor's. */
     protected final long readScratchAddress() {
-        if (readScratch == null) {
-            readScratch = new Memory(readScratchSize);
-            readScratchView = readScratch.getByteBuffer(0, readScratchSize).order(ByteOrder.nativeOrder());
-        }
-        return Pointer.nativeValue(readScratch);
+        return loops.readMemory.scratchAddress();
     }
 
-    private long writeScratchAddress() {
-        if (writeScratch == null) {
-            writeScratch = new Memory(writeScratchSize);
-            writeScratchView = writeScratch.getByteBuffer(0, writeScratchSize).order(ByteOrder.nativeOrder());
-        }
-        return Pointer.nativeValue(writeScratch);
+    /** A view of the read scratch buffer, in native order; valid after {@link #readScratchAddress()}. */
+    protected final ByteBuffer readScratchView() {
+        return loops.readMemory.scratchView();
     }
 
-    /** The waits' exceptions are the queue's. */
-    private final class Failures implements WakeablePoll.Failures {
-        @Override
-        public TunTapException ioError(String call, int errno) {
-            return PosixQueue.this.ioError(call, errno);
-        }
+    /** The write side's native scratch buffer, made at first use; its size is the constructor's. */
+    protected final long writeScratchAddress() {
+        return loops.writeMemory.scratchAddress();
+    }
 
-        @Override
-        public DeviceInterruptedException interrupted() {
-            return PosixQueue.this.interrupted();
-        }
+    /** A view of the write scratch buffer, in native order; valid after {@link #writeScratchAddress()}. */
+    protected final ByteBuffer writeScratchView() {
+        return loops.writeMemory.scratchView();
     }
 }

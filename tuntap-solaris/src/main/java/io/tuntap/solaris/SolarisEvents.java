@@ -8,6 +8,7 @@ import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
+import io.tuntap.posix.EventWatcher;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.Lifreq;
 import io.tuntap.solaris.jna.RouteMessages;
@@ -15,12 +16,12 @@ import io.tuntap.solaris.jna.Sys;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The device's events from a routing socket ({@code socket(AF_ROUTE, SOCK_RAW, 0)}), read by one thread that
- * polls it together with a stop pipe:
+ * The device's events from a routing socket ({@code socket(AF_ROUTE, SOCK_RAW, 0)}), read by an
+ * {@link EventWatcher} thread that polls it together with a stop pipe:
  * <ul>
  * <li>{@code RTM_NEWADDR}/{@code RTM_DELADDR} for the device's index become {@link DeviceEvent.AddressAdded}/
  *     {@link DeviceEvent.AddressRemoved}, with the address ({@code RTA_IFA}), its netmask and, on TUN, the
@@ -40,10 +41,8 @@ final class SolarisEvents implements EventDispatcher.Source {
     private final String name;
     private final int index;
     private final DeviceMode mode;
-    private Thread thread;
-    private int socketFd = -1;
-    private int[] stopPipe;
-    private volatile boolean stopping;
+    /** The running watcher, or null. */
+    private final AtomicReference<EventWatcher> watcher = new AtomicReference<>();
 
     SolarisEvents(SunOs os, IfConfig config, String name, int index, DeviceMode mode) {
         this.os = os;
@@ -81,110 +80,97 @@ final class SolarisEvents implements EventDispatcher.Source {
             os.libc().close(pipe[1]);
             throw e;
         }
-        socketFd = fd;
-        stopPipe = pipe;
-        stopping = false;
-        int firstUp = up;
-        int firstMtu = mtu;
-        thread = new Thread(() -> run(dispatcher, fd, pipe[0], firstUp, firstMtu), "tuntap-events-" + name);
-        thread.setDaemon(true);
-        thread.start();
+        // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
+        watcher.set(EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
+                BUFFER, new Run(dispatcher, fd, up, mtu), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
+                        "the event thread of " + name + " cannot wait for messages")));
     }
 
     @Override
-    public synchronized void stop() {
-        if (thread == null) {
-            return;
-        }
-        stopping = true;
-        try (Memory one = new Memory(1)) {
-            one.setByte(0, (byte) 1);
-            os.libc().write(stopPipe[1], Pointer.nativeValue(one), 1);
-        }
-        if (thread != Thread.currentThread()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        os.libc().close(socketFd);
-        os.libc().close(stopPipe[0]);
-        os.libc().close(stopPipe[1]);
-        thread = null;
+    public void stop() {
+        EventWatcher.stop(watcher);
     }
 
-    private void run(EventDispatcher dispatcher, int fd, int stopFd, int lastUp, int lastMtu) {
-        try (Memory memory = new Memory(BUFFER + 16)) {
-            long pollFds = Pointer.nativeValue(memory) + BUFFER;
-            memory.setInt(BUFFER, fd);
-            memory.setShort(BUFFER + 4, Sys.POLLIN);
-            memory.setInt(BUFFER + 8, stopFd);
-            memory.setShort(BUFFER + 12, Sys.POLLIN);
-            ByteBuffer message = memory.getByteBuffer(0, BUFFER).order(ByteOrder.nativeOrder());
-            int up = lastUp;
-            int mtu = lastMtu;
-            boolean removed = false;
-            while (!stopping && !removed) {
-                int ready = os.libc().poll(pollFds, 2, CHECK_MILLIS);
-                if (stopping) {
-                    return;
-                }
-                boolean recheck = ready == 0;
-                if (ready > 0 && (memory.getShort(BUFFER + 6) & Sys.POLLIN) != 0) {
-                    long n = os.libc().read(fd, Pointer.nativeValue(memory), BUFFER);
-                    if (n >= RouteMessages.INDEX + 2
-                            && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
-                            && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
-                        int type = message.get(RouteMessages.TYPE) & 0xff;
-                        if (type == RouteMessages.RTM_NEWADDR || type == RouteMessages.RTM_DELADDR) {
-                            DeviceAddress a = address(message, (int) n);
-                            if (a != null) {
-                                dispatcher.publish(type == RouteMessages.RTM_NEWADDR ? new DeviceEvent.AddressAdded(a)
-                                        : new DeviceEvent.AddressRemoved(a));
-                            }
-                        } else if (type == RouteMessages.RTM_IFINFO) {
-                            // The message's own flags and MTU, so that events keep the order of the messages
-                            // (re-reading the interface here could report a later state ahead of queued messages).
-                            int nowUp = (message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0 ? 1 : 0;
-                            int nowMtu = n >= RouteMessages.IFM_MTU + 4 ? message.getInt(RouteMessages.IFM_MTU) : 0;
-                            if (nowMtu > 0 && nowMtu != mtu) {
-                                mtu = nowMtu;
-                                dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                            } else if (nowMtu <= 0) {
-                                recheck = true;
-                            }
-                            if (nowUp != up) {
-                                up = nowUp;
-                                dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                            }
-                        }
-                    } else if (n < 0 && os.libc().errno() != Errno.EINTR && os.libc().errno() != Errno.EAGAIN) {
-                        recheck = true;
+    /**
+     * One run of the watcher: reads the routing socket when it is readable, and a second without messages
+     * re-reads the link state and MTU from the interface. Once the interface is gone it stops listening.
+     */
+    private final class Run implements EventWatcher.Handler {
+        private final EventDispatcher dispatcher;
+        private final int fd;
+        private int up;
+        private int mtu;
+
+        Run(EventDispatcher dispatcher, int fd, int up, int mtu) {
+            this.dispatcher = dispatcher;
+            this.fd = fd;
+            this.up = up;
+            this.mtu = mtu;
+        }
+
+        @Override
+        public boolean readable(long buffer, ByteBuffer message) {
+            long n = os.libc().read(fd, buffer, BUFFER);
+            if (n >= RouteMessages.INDEX + 2
+                    && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
+                    && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
+                int type = message.get(RouteMessages.TYPE) & 0xff;
+                if (type == RouteMessages.RTM_NEWADDR || type == RouteMessages.RTM_DELADDR) {
+                    DeviceAddress a = address(message, (int) n);
+                    if (a != null) {
+                        dispatcher.publish(type == RouteMessages.RTM_NEWADDR ? new DeviceEvent.AddressAdded(a)
+                                : new DeviceEvent.AddressRemoved(a));
+                    }
+                } else if (type == RouteMessages.RTM_IFINFO) {
+                    // The message's own flags and MTU, so that events keep the order of the messages
+                    // (re-reading the interface here could report a later state ahead of queued messages).
+                    int nowUp = (message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0 ? 1 : 0;
+                    int nowMtu = n >= RouteMessages.IFM_MTU + 4 ? message.getInt(RouteMessages.IFM_MTU) : 0;
+                    if (nowMtu > 0 && nowMtu != mtu) {
+                        mtu = nowMtu;
+                        dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
+                    }
+                    if (nowUp != up) {
+                        up = nowUp;
+                        dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
+                    }
+                    if (nowMtu <= 0) {
+                        return idle();
                     }
                 }
-                if (recheck) {
-                    try {
-                        int nowUp = config.isUp() ? 1 : 0;
-                        int nowMtu = config.mtu();
-                        if (nowMtu != mtu) {
-                            mtu = nowMtu;
-                            dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                        }
-                        if (nowUp != up) {
-                            up = nowUp;
-                            dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                        }
-                    } catch (TunTapException e) {
-                        if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
-                            removed = true;
-                            dispatcher.publish(new DeviceEvent.Removed());
-                        } else if (e instanceof io.tuntap.DeviceClosedException) {
-                            return;
-                        }
-                    }
-                }
+            } else if (n < 0 && os.libc().errno() != Errno.EINTR && os.libc().errno() != Errno.EAGAIN) {
+                return idle();
             }
+            return true;
+        }
+
+        /** Re-reads the link state and MTU from the interface; false once it is gone. */
+        @Override
+        public boolean idle() {
+            try {
+                int nowUp = config.isUp() ? 1 : 0;
+                int nowMtu = config.mtu();
+                if (nowMtu != mtu) {
+                    mtu = nowMtu;
+                    dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
+                }
+                if (nowUp != up) {
+                    up = nowUp;
+                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
+                }
+            } catch (TunTapException e) {
+                if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
+                    dispatcher.publish(new DeviceEvent.Removed());
+                    return false;
+                }
+                return !(e instanceof io.tuntap.DeviceClosedException);
+            }
+            return true;
+        }
+
+        @Override
+        public void ended() {
+            os.libc().close(fd);
         }
     }
 

@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 class BatchChoiceTest {
     private static final int PACKETS = 32;
 
+    /** What a probe batch measures per packet on a made-up host; negative: the batch waited, no timing. */
+    private interface Host {
+        long perPacket(Mechanism m);
+    }
+
     /** A host on which a packet costs {@code uringNs} through io_uring and {@code plainNs} with a call each. */
-    private record Host(long uringNs, long plainNs) {
-        long nanos(Mechanism m) {
-            return (m == Mechanism.IO_URING ? uringNs : plainNs) * PACKETS;
-        }
+    private static Host host(long uringNs, long plainNs) {
+        return m -> m == Mechanism.IO_URING ? uringNs : plainNs;
     }
 
     /** Runs {@code batches} batches on {@code host}, timing the probe batches; returns how many took each way. */
@@ -26,7 +29,10 @@ class BatchChoiceTest {
             Mechanism m = choice.next();
             taken[m.ordinal()]++;
             if (choice.sampling()) {
-                choice.record(m, host.nanos(m), PACKETS);
+                long ns = host.perPacket(m);
+                if (ns >= 0) {
+                    choice.record(m, ns * PACKETS, PACKETS);
+                }
             }
         }
         return taken;
@@ -45,7 +51,7 @@ class BatchChoiceTest {
     @Test
     void whereSystemCallsAreDearIoUringIsKept() {
         BatchChoice choice = warmedUp();
-        int[] taken = run(choice, new Host(450, 1800), BatchChoice.INTERVAL);
+        int[] taken = run(choice, host(450, 1800), BatchChoice.INTERVAL);
         assertEquals(Mechanism.IO_URING, choice.current());
         assertEquals(BatchChoice.INTERVAL - BatchChoice.PROBE / 2, taken[Mechanism.IO_URING.ordinal()],
                 "only the probe's half runs the slower way");
@@ -57,8 +63,8 @@ class BatchChoiceTest {
     void whereSystemCallsAreCheapBatchesTakeOneCallPerPacket() {
         // The other host of the measurements: the plain loop faster than io_uring's per-request bookkeeping.
         BatchChoice choice = warmedUp();
-        run(choice, new Host(1050, 900), BatchChoice.PROBE);
-        int[] taken = run(choice, new Host(1050, 900), BatchChoice.INTERVAL - BatchChoice.PROBE);
+        run(choice, host(1050, 900), BatchChoice.PROBE);
+        int[] taken = run(choice, host(1050, 900), BatchChoice.INTERVAL - BatchChoice.PROBE);
         assertEquals(Mechanism.PLAIN, choice.current());
         assertEquals(BatchChoice.INTERVAL - BatchChoice.PROBE, taken[Mechanism.PLAIN.ordinal()],
                 "after the probe every batch takes the faster way");
@@ -69,20 +75,20 @@ class BatchChoiceTest {
     @Test
     void theChoiceFollowsTheHostWhenItsCostsChange() {
         BatchChoice choice = warmedUp();
-        run(choice, new Host(1050, 900), BatchChoice.INTERVAL);
+        run(choice, host(1050, 900), BatchChoice.INTERVAL);
         assertEquals(Mechanism.PLAIN, choice.current());
-        run(choice, new Host(450, 1800), BatchChoice.INTERVAL);
+        run(choice, host(450, 1800), BatchChoice.INTERVAL);
         assertEquals(Mechanism.IO_URING, choice.current(), "the next probe moves back");
     }
 
     @Test
     void aDifferenceWithinTheMarginChangesNothing() {
         BatchChoice choice = warmedUp();
-        run(choice, new Host(1000, 980), 4 * BatchChoice.INTERVAL); // plain 2 % faster: within 3 %
+        run(choice, host(1000, 980), 4 * BatchChoice.INTERVAL); // plain 2 % faster: within 3 %
         assertEquals(Mechanism.IO_URING, choice.current());
-        run(choice, new Host(1000, 960), BatchChoice.INTERVAL); // 4 %: beyond it
+        run(choice, host(1000, 960), BatchChoice.INTERVAL); // 4 %: beyond it
         assertEquals(Mechanism.PLAIN, choice.current());
-        run(choice, new Host(980, 1000), 4 * BatchChoice.INTERVAL);
+        run(choice, host(980, 1000), 4 * BatchChoice.INTERVAL);
         assertEquals(Mechanism.PLAIN, choice.current(), "and back only beyond the margin too");
     }
 
@@ -90,19 +96,15 @@ class BatchChoiceTest {
     void oneSlowBatchDoesNotDecide() {
         // A batch preempted by another process measures far slower: the median ignores it.
         BatchChoice choice = warmedUp();
-        boolean spoiled = false;
-        for (int i = 0; i < BatchChoice.INTERVAL; i++) {
-            Mechanism m = choice.next();
-            if (choice.sampling()) {
-                long perPacket = m == Mechanism.IO_URING ? 500 : 900;
-                if (m == Mechanism.IO_URING && !spoiled) {
-                    perPacket = 50_000;
-                    spoiled = true;
-                }
-                choice.record(m, perPacket * PACKETS, PACKETS);
+        boolean[] spoiled = {false};
+        run(choice, m -> {
+            if (m == Mechanism.IO_URING && !spoiled[0]) {
+                spoiled[0] = true;
+                return 50_000;
             }
-        }
-        assertTrue(spoiled);
+            return m == Mechanism.IO_URING ? 500 : 900;
+        }, BatchChoice.INTERVAL);
+        assertTrue(spoiled[0]);
         assertEquals(Mechanism.IO_URING, choice.current());
     }
 
@@ -110,14 +112,8 @@ class BatchChoiceTest {
     void aProbeWithoutEnoughTimingsChangesNothing() {
         // Reads that waited for packets are not timings: here only two batches per way came without a wait.
         BatchChoice choice = warmedUp();
-        int timed = 0;
-        for (int i = 0; i < BatchChoice.INTERVAL; i++) {
-            Mechanism m = choice.next();
-            if (choice.sampling() && timed < 4) {
-                timed++;
-                choice.record(m, (m == Mechanism.IO_URING ? 5000 : 100) * PACKETS, PACKETS);
-            }
-        }
+        int[] timed = {0};
+        run(choice, m -> timed[0]++ < 4 ? (m == Mechanism.IO_URING ? 5000 : 100) : -1, BatchChoice.INTERVAL);
         assertEquals(Mechanism.IO_URING, choice.current());
         assertTrue(choice.toString().contains("not measured yet"), choice.toString());
     }
@@ -125,21 +121,21 @@ class BatchChoiceTest {
     @Test
     void timingsOutsideAProbeAndEmptyBatchesAreIgnored() {
         BatchChoice choice = warmedUp();
-        run(choice, new Host(500, 900), BatchChoice.PROBE);
+        run(choice, host(500, 900), BatchChoice.PROBE);
         for (int i = 0; i < 100; i++) {
             choice.next();
             assertFalse(choice.sampling());
             choice.record(Mechanism.PLAIN, 1, PACKETS); // would make plain look free
             choice.record(Mechanism.PLAIN, 1, 0);
         }
-        run(choice, new Host(500, 900), BatchChoice.INTERVAL);
+        run(choice, host(500, 900), BatchChoice.INTERVAL);
         assertEquals(Mechanism.IO_URING, choice.current());
     }
 
     @Test
     void aFixedChoiceNeitherAlternatesNorMeasures() {
         BatchChoice choice = BatchChoice.fixed(Mechanism.PLAIN);
-        int[] taken = run(choice, new Host(100, 5000), BatchChoice.WARM_UP + 3 * BatchChoice.INTERVAL);
+        int[] taken = run(choice, host(100, 5000), BatchChoice.WARM_UP + 3 * BatchChoice.INTERVAL);
         assertEquals(0, taken[Mechanism.IO_URING.ordinal()]);
         assertTrue(choice.toString().contains("fixed"), choice.toString());
     }
