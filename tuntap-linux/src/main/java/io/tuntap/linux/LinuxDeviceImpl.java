@@ -19,9 +19,11 @@ import io.tuntap.spi.AbstractTunTapDevice;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.EventDispatcher;
 import io.tuntap.spi.SystemRouteTable;
+import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Linux TUN or TAP interface: its queues ({@link LinuxQueue}, one fd each), an rtnetlink socket for
@@ -29,6 +31,9 @@ import java.util.Set;
  * packet methods are queue 0's. Configuration calls are serialised on the configuration socket.
  */
 abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevice {
+    /** How long adding an IPv6 address waits for the kernel to deliver to it; far above the usual millisecond. */
+    private static final int LOCAL_ROUTE_WAIT_MILLIS = 5_000;
+
     final LinuxLibC libc;
     final Rtnetlink netlink;
     private final List<LinuxQueue> queues;
@@ -284,6 +289,29 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
             } else if (errno != 0) {
                 throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
                         + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
+            }
+            if (!local.isIpv4() && isUp()) {
+                awaitLocalRoute(local.address());
+            }
+        }
+    }
+
+    /**
+     * Waits, at most {@value #LOCAL_ROUTE_WAIT_MILLIS} ms, until packets to a new IPv6 address are delivered
+     * here. The kernel acknowledges RTM_NEWADDR before it installs the address's local route: that happens in
+     * its address-configuration work (torvalds/linux net/ipv6/addrconf.c: addrconf_dad_work, then
+     * addrconf_dad_completed, ipv6_ifa_notify and ip6_ins_rt), queued without delay for an address without
+     * DAD, and run on an up link only. Until it ran, a socket may already bind to the address but the packets
+     * written to it are not delivered. IPv4 needs no wait: inet_rtm_newaddr adds its routes before it answers.
+     */
+    private void awaitLocalRoute(InetAddress address) throws TunTapException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCAL_ROUTE_WAIT_MILLIS);
+        while (!RtnetlinkRoutes.isLocal(netlink, address) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the address is added; the kernel installs its route on its own
             }
         }
     }

@@ -83,6 +83,30 @@ final class RtnetlinkRoutes {
         }
     }
 
+    /**
+     * Whether the kernel delivers packets for {@code address} to this host: a route lookup, as
+     * {@code ip route get ADDRESS} makes it ({@code RTM_GETROUTE} without {@code NLM_F_DUMP}), answers
+     * {@code rtm_type} {@code RTN_LOCAL} once the address's local route is in (include/uapi/linux/rtnetlink.h).
+     * A lookup the kernel refuses (no route at all: ENETUNREACH) answers false.
+     */
+    static boolean isLocal(Rtnetlink netlink, InetAddress address) throws TunTapException {
+        ByteBuffer b = netlink.begin(Rtnl.RTM_GETROUTE, NLM_F_REQUEST);
+        byte[] raw = address.getAddress();
+        byte[] rtmsg = new byte[Rtnl.RTMSG_SIZE];
+        rtmsg[0] = (byte) (raw.length == 4 ? Sys.AF_INET : Sys.AF_INET6);
+        rtmsg[1] = (byte) (raw.length * 8);
+        b.put(rtmsg);
+        netlink.putBytesAttribute(Rtnl.RTA_DST, raw);
+        boolean[] local = {false};
+        int errno = netlink.exchange((buf, type, start, end) -> {
+            if (type == Rtnl.RTM_NEWROUTE && end - start >= Rtnl.RTMSG_SIZE) {
+                local[0] = (buf.get(start + 7) & 0xff) == Rtnl.RTN_LOCAL;
+            }
+            return false; // one answer, not a dump
+        });
+        return errno == 0 && local[0];
+    }
+
     /** A unicast route of the main table and the interface it leaves through. */
     record Entry(Route route, int oif) {
     }

@@ -13,11 +13,15 @@ import io.tuntap.IpPrefix;
 import io.tuntap.Route;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
+import io.tuntap.testkit.Packets;
 import io.tuntap.testkit.RequiresRealDevice;
 import io.tuntap.testkit.TestNetwork;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,6 +130,30 @@ class LinuxRoutesAndDevicesIT {
             }
             return null;
         });
+    }
+
+    @Test
+    void aDatagramWrittenToANewIpv6AddressIsDeliveredWhenOpenReturns() throws Exception {
+        // The kernel installs the local route of an IPv6 address from its work queue, a moment after it has
+        // acknowledged the address: a datagram written in that moment was dropped. Many rounds, since the
+        // window is short.
+        byte[] payload = "delivered".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 40; round++) {
+            int r = round;
+            ns.run(() -> {
+                try (TunTapDevice tun = TunTap.open(DeviceConfig.tun().name("tr5").address("fd77::1/64").build());
+                        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("fd77::1", 7700))) {
+                    socket.setSoTimeout(5_000);
+                    tun.write(ByteBuffer.wrap(Packets.udp(new InetSocketAddress("fd77::2", 7701),
+                            new InetSocketAddress("fd77::1", 7700), payload)));
+                    DatagramPacket got = new DatagramPacket(new byte[64], 64);
+                    socket.receive(got);
+                    assertEquals("delivered", new String(got.getData(), 0, got.getLength(),
+                            StandardCharsets.US_ASCII), "round " + r);
+                }
+                return null;
+            });
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class OpenOnModulePath {
         String name = args[1];
         System.out.println("app-module=" + OpenOnModulePath.class.getModule().getName());
         System.out.println("provider-module=" + TunTap.provider(DeviceMode.TUN).getClass().getModule().getName());
+        System.out.println("availability=" + TunTap.provider(DeviceMode.TUN).availability().detail());
         LinuxNetworkNamespace.call(namespace, () -> {
             try (TunTapDevice device = TunTap.open(DeviceConfig.tun().name(name).address("10.97.0.1/24").build())) {
                 System.out.println("device=" + device.name() + " index=" + device.index());

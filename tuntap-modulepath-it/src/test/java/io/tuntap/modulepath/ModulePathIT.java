@@ -2,6 +2,7 @@
 package io.tuntap.modulepath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -51,9 +52,20 @@ class ModulePathIT {
         try {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--module-path", String.join(File.pathSeparator, modulePath),
-                    "--module", "io.tuntap.modulepath/io.tuntap.modulepath.OpenOnModulePath", namespace, "tmp0"));
+                    "--module-path", String.join(File.pathSeparator, modulePath)));
+            boolean foreign = Runtime.version().feature() >= 22;
+            if (foreign) {
+                // Every foreign function call is bound in io.tuntap.posix; JNA loads its JNI library (and still
+                // serves the structures and memory the backends use).
+                command.add("--enable-native-access=io.tuntap.posix,com.sun.jna");
+            }
+            command.addAll(List.of("--module", "io.tuntap.modulepath/io.tuntap.modulepath.OpenOnModulePath",
+                    namespace, "tmp0"));
             String out = run(command.toArray(String[]::new));
+            assertEquals(foreign, out.contains("native calls: foreign function API"), "on Java 22+ (this JVM: "
+                    + Runtime.version().feature() + ") the multi-release jar's foreign function binding:\n" + out);
+            assertFalse(out.contains("restricted method"), "no JVM warning with native access granted to "
+                    + "io.tuntap.posix and com.sun.jna:\n" + out);
             assertTrue(out.contains("app-module=io.tuntap.modulepath"), "the application runs as a named module:\n"
                     + out);
             assertTrue(out.contains("provider-module=io.tuntap.linux"), "the backend is a named module found "

@@ -29,7 +29,8 @@ import java.lang.invoke.MethodType;
  *
  * <p>The JVM warns once about the restricted method {@code Linker.downcallHandle} unless it runs with
  * {@code --enable-native-access=ALL-UNNAMED} (class path) or {@code --enable-native-access=io.tuntap.posix}
- * (module path): every call is bound here, so that module is the only one that needs it.
+ * (module path): every call is bound here, so that module is the only tuntap module that needs it (JNA's
+ * {@code com.sun.jna}, which loads a JNI library, needs it too from Java 24 on).
  */
 public final class PosixCalls {
     /** System property: {@code false} keeps JNA for every call on Java 22 and later too. */

@@ -97,6 +97,8 @@ public final class Rtnl {
     /** For a deletion: match routes of any scope, as iproute2 does. */
     public static final int RT_SCOPE_NOWHERE = 255;
     public static final int RTN_UNICAST = 1;
+    /** {@code rtm_type}: an address of this host, delivered locally (enum in include/uapi/linux/rtnetlink.h). */
+    public static final int RTN_LOCAL = 2;
     /** {@code rtm_flags}: a cached clone of a route, not a route of the table. */
     public static final int RTM_F_CLONED = 0x200;
 

@@ -27,6 +27,7 @@ import io.tuntap.linux.jna.Errno;
 import io.tuntap.linux.jna.IoUringAbi;
 import io.tuntap.linux.jna.IoUringSys;
 import io.tuntap.posix.PosixLibC;
+import io.tuntap.spi.ErrorMessages;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -46,6 +47,9 @@ import java.nio.ByteOrder;
  * <p>Not thread-safe: one thread at a time submits and reaps (a queue has one ring per direction).
  */
 public final class IoUring implements AutoCloseable {
+    /** What follows a refusal: the caller falls back, so the fix is only for whoever wants io_uring. */
+    private static final String FALLBACK = "batches go through one call per packet instead";
+
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final System.Logger LOG = System.getLogger("io.tuntap.linux");
 
@@ -136,8 +140,8 @@ public final class IoUring implements AutoCloseable {
                 if ((features & IORING_FEAT_SUBMIT_STABLE) == 0) {
                     // Before 5.5 the kernel could read an SQE after io_uring_enter returned; the batch code
                     // reuses SQE slots at once, so it needs the guarantee.
-                    throw new TunTapException("io_uring_setup", 0, "io_uring_setup: this kernel lacks "
-                            + "IORING_FEAT_SUBMIT_STABLE (Linux 5.5)");
+                    throw new TunTapException("io_uring_setup", 0, ErrorMessages.failed("io_uring_setup",
+                            "this kernel lacks IORING_FEAT_SUBMIT_STABLE (Linux 5.5); " + FALLBACK));
                 }
                 int sqEntries = params.getInt(IoUringAbi.PARAMS_SQ_ENTRIES);
                 int cqEntries = params.getInt(IoUringAbi.PARAMS_CQ_ENTRIES);
@@ -196,7 +200,9 @@ public final class IoUring implements AutoCloseable {
     }
 
     private static TunTapException failure(String call, int errno) {
-        return new TunTapException(call, errno, call + " failed with " + Errno.name(errno) + " (errno " + errno + ")");
+        return new TunTapException(call, errno, Errno.TABLE.message(call, errno,
+                "io_uring is refused here (a seccomp filter, kernel.io_uring_disabled, or a memory lock limit); "
+                        + FALLBACK));
     }
 
     /** The number of SQEs: the most requests one submission can carry. */
