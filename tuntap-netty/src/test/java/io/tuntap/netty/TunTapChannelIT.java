@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * epoll event loop, and fed by a reader thread on an NIO event loop. Waits are generous: the machine may be busy.
  */
 @Tag("privileged")
-@RequiresRealDevice(programs = "ping")
+@RequiresRealDevice(programs = {"ping", "ip"})
 class TunTapChannelIT {
     private static final long WAIT_SECONDS = 20;
 
