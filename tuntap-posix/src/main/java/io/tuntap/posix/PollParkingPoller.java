@@ -27,6 +27,10 @@ public final class PollParkingPoller extends ParkingPoller {
     private static final short POLLIN = 0x1;
     private static final short POLLOUT = 0x4;
     private static final int DRAIN = 64;
+    // fcntl F_SETFD 2 and FD_CLOEXEC 1, the same in illumos/illumos-gate 019c3c43 usr/src/uts/common/sys/fcntl.h,
+    // freebsd/freebsd-src 0069e95e sys/sys/fcntl.h and torvalds/linux include/uapi/asm-generic/fcntl.h.
+    static final int F_SETFD = 2;
+    static final int FD_CLOEXEC = 1;
     private static final Map<PosixLibC, PollParkingPoller> POLLERS = new WeakHashMap<>();
     private static final System.Logger LOG = System.getLogger("io.tuntap");
 
@@ -81,8 +85,17 @@ public final class PollParkingPoller extends ParkingPoller {
                     if (libc.pipe(Pointer.nativeValue(fds)) < 0) {
                         return w.failed("pipe", libc.errno());
                     }
-                    pipeRead = fds.getInt(0);
-                    pipeWrite = fds.getInt(4);
+                    int r = fds.getInt(0);
+                    int w2 = fds.getInt(4);
+                    // Not inherited by a program the JVM starts, as no other fd of the library is.
+                    if (libc.fcntl(r, F_SETFD, FD_CLOEXEC) < 0 || libc.fcntl(w2, F_SETFD, FD_CLOEXEC) < 0) {
+                        int errno = libc.errno();
+                        libc.close(r);
+                        libc.close(w2);
+                        return w.failed("fcntl(pipe, F_SETFD, FD_CLOEXEC)", errno);
+                    }
+                    pipeRead = r;
+                    pipeWrite = w2;
                 }
             }
             watches.add(w);
