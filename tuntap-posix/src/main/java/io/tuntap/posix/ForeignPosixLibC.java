@@ -46,7 +46,7 @@ public final class ForeignPosixLibC implements PosixLibC {
     private static final MethodHandle POLL = PosixCalls.bind("poll", methodType(int.class,
             long.class, long.class, int.class));
     private static final MethodHandle PIPE = PosixCalls.bind("pipe", methodType(int.class, long.class));
-    private static final MethodHandle SOCKET = PosixCalls.bind("socket", methodType(int.class,
+    private static final MethodHandle SOCKET = PosixCalls.bind(LibcSymbols.of("socket"), methodType(int.class,
             int.class, int.class, int.class));
     // ssize_t send(int, const void *, size_t, int), and recv alike: send(2)
     private static final MethodHandle SEND = PosixCalls.bind("send", methodType(long.class,

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.posix;
 
+import com.sun.jna.FunctionMapper;
+import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import java.util.Map;
 
 /**
  * {@link PosixLibC} through JNA direct mapping: native methods bound once with {@link Native#register}, taking
@@ -19,7 +23,9 @@ public final class PosixLibCDirect implements PosixLibC {
     public static final PosixLibCDirect INSTANCE = new PosixLibCDirect();
 
     static {
-        Native.register(PosixLibCDirect.class, Platform.C_LIBRARY_NAME);
+        FunctionMapper symbols = (library, method) -> LibcSymbols.of(method.getName());
+        Native.register(PosixLibCDirect.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME,
+                Map.of(Library.OPTION_FUNCTION_MAPPER, symbols)));
     }
 
     private PosixLibCDirect() {

@@ -6,6 +6,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import io.tuntap.posix.LibcSymbols;
 import java.util.Map;
 
 /**
@@ -63,12 +64,11 @@ public final class BsdLibCDirect implements BsdLibC {
     }
 
     /**
-     * fstat(2), bound on first use: NetBSD's libc exports it as {@code __fstat50} (sys/sys/stat.h:
-     * {@code int fstat(int, struct stat *) __RENAME(__fstat50)}), the others as {@code fstat}.
+     * fstat(2), bound on first use (OpenBSD and NetBSD only call it), under its {@link LibcSymbols} name.
      */
     private static final class Fstat {
         static {
-            String symbol = Platform.isNetBSD() ? "__fstat50" : "fstat";
+            String symbol = LibcSymbols.of("fstat");
             FunctionMapper mapper = (library, method) -> method.getName().equals("fstat") ? symbol : method.getName();
             Native.register(Fstat.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME,
                     Map.of(Library.OPTION_FUNCTION_MAPPER, mapper)));

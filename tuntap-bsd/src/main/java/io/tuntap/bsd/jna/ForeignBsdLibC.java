@@ -5,6 +5,7 @@ import static java.lang.invoke.MethodType.methodType;
 
 import com.sun.jna.Platform;
 import io.tuntap.posix.ForeignPosixLibC;
+import io.tuntap.posix.LibcSymbols;
 import io.tuntap.posix.PosixCalls;
 import java.lang.invoke.MethodHandle;
 
@@ -161,12 +162,10 @@ public final class ForeignBsdLibC implements BsdLibC {
     }
 
     /**
-     * fstat(2), bound on first use (OpenBSD and NetBSD only call it): NetBSD's libc exports it as
-     * {@code __fstat50} (sys/sys/stat.h: {@code int fstat(int, struct stat *) __RENAME(__fstat50)}), the others
-     * as {@code fstat}.
+     * fstat(2), bound on first use (OpenBSD and NetBSD only call it), under its {@link LibcSymbols} name.
      */
     private static final class Fstat {
-        static final MethodHandle FSTAT = PosixCalls.bind(Platform.isNetBSD() ? "__fstat50" : "fstat",
+        static final MethodHandle FSTAT = PosixCalls.bind(LibcSymbols.of("fstat"),
                 methodType(int.class, int.class, long.class));
 
         private Fstat() {
