@@ -2,10 +2,6 @@
 package io.tuntap.bsd;
 
 import io.tuntap.DeviceConfig;
-import io.tuntap.DeviceMode;
-import io.tuntap.MacAddress;
-import io.tuntap.TapDevice;
-import io.tuntap.testkit.ChannelPeer;
 import io.tuntap.testkit.TunTapDeviceContract;
 
 /** The device contract against the OpenBsd fake kernel: the backend's whole path down to the syscall seam. */
@@ -13,11 +9,7 @@ class OpenBsdFakeContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
-        FakeKernel kernel = new FakeOpenBsd();
-        BsdTunTapDevice device = Fakes.open(kernel, config);
-        MacAddress hostMac = config.mode() == DeviceMode.TAP ? ((TapDevice) device).macAddress() : null;
-        return new DeviceUnderTest(device, new ChannelPeer(kernel.host(device.name()), config.mode(), hostMac,
-                REMOTE_MAC), null);
+        return Fakes.underTest(new FakeOpenBsd(), config);
     }
 
 }
