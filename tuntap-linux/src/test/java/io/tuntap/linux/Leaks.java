@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.linux;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Library;
@@ -94,12 +93,14 @@ final class Leaks {
      */
     static void assertNothingLost(Snapshot before, long slackBytes, String what) throws Exception {
         Snapshot after = take();
-        for (int i = 0; i < 100 && (after.fds != before.fds || !before.threads.containsAll(after.threads)
+        for (int i = 0; i < 100 && (after.fds > before.fds || !before.threads.containsAll(after.threads)
                 || after.jnaBlocks > before.jnaBlocks); i++) {
             Thread.sleep(50);
             after = take();
         }
-        assertEquals(before.fds, after.fds, what + ": fds before " + before + ", after " + after + "; now open: "
+        // Fewer is no leak: an fd another part of the JVM held before (a finished test's poller or process
+        // pipe) may have been closed meanwhile.
+        assertTrue(after.fds <= before.fds, what + ": fds before " + before + ", after " + after + "; now open: "
                 + fdTargets());
         Set<String> extra = new TreeSet<>(after.threads);
         extra.removeAll(before.threads);

@@ -146,9 +146,13 @@ public final class EpollParkingPoller extends ParkingPoller {
         return bits;
     }
 
-    /** A registered device fd, with its own struct epoll_event for epoll_ctl (used under the watch's lock). */
+    /**
+     * A registered device fd, with its own struct epoll_event for epoll_ctl (used under the watch's lock). The
+     * struct is made at the first wait and freed when the fd is deregistered, so that a queue no virtual thread
+     * ever waited on holds no native memory for it, and a closed one none at all.
+     */
     private final class Watch extends Parking {
-        private final Memory event = new Memory(16);
+        private Memory event;
         private int key = -1;
 
         Watch(int fd) {
@@ -167,6 +171,7 @@ public final class EpollParkingPoller extends ParkingPoller {
                     return failed("epoll_create1", errno);
                 }
                 key = key(this);
+                event = new Memory(EVENT_SIZE);
             }
             int events = LinuxEpoll.EPOLLONESHOT
                     | ((interest & READABLE) != 0 ? LinuxEpoll.EPOLLIN : 0)
@@ -179,6 +184,8 @@ public final class EpollParkingPoller extends ParkingPoller {
                 if (first) {
                     free(key);
                     key = -1;
+                    event.close();
+                    event = null;
                 }
                 return failed("epoll_ctl", errno);
             }
@@ -192,6 +199,8 @@ public final class EpollParkingPoller extends ParkingPoller {
                         epoll.errno());
             }
             free(key);
+            event.close();
+            event = null;
         }
     }
 }
