@@ -121,12 +121,14 @@ public final class EventWatcher {
             boolean listening = true;
             while (true) {
                 if (!listening) {
-                    poll.pause(0, true, WakeablePoll.INTERRUPT_CHECK_MILLIS); // until stop() wakes it
+                    poll.pause(0, true, WakeablePoll.NO_SLICE); // until stop() wakes it
                     continue;
                 }
                 boolean forever = idleMillis < 0;
                 long deadline = forever ? 0 : System.nanoTime() + idleMillis * 1_000_000L;
-                listening = poll.awaitReadable(deadline, forever)
+                // No slices: nobody interrupts this thread, stop() wakes it, so it polls only when there is
+                // a message, its idle time is up, or it is stopped.
+                listening = poll.awaitReadable(deadline, forever, WakeablePoll.NO_SLICE)
                         ? handler.readable(Pointer.nativeValue(buffer), view) : handler.idle();
             }
         } catch (DeviceClosedException e) {

@@ -33,6 +33,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class WakeablePoll {
     /** How long one poll may block before re-checking the thread's interrupt status. */
     public static final int INTERRUPT_CHECK_MILLIS = 100;
+    /** A slice as long as poll's timeout can be: for a thread that is stopped through {@link #wake()} only. */
+    public static final int NO_SLICE = Integer.MAX_VALUE;
 
     /** What a wait reports when it fails, in the owner's words. */
     public interface Failures {
@@ -122,7 +124,16 @@ public final class WakeablePoll {
      * @throws TunTapException the gate's closed exception, an interrupt, or a failed poll
      */
     public boolean awaitReadable(long deadline, boolean forever) throws TunTapException {
-        return await(READ_POLL, 2, deadline, forever, INTERRUPT_CHECK_MILLIS, "read");
+        return awaitReadable(deadline, forever, INTERRUPT_CHECK_MILLIS);
+    }
+
+    /**
+     * {@link #awaitReadable(long, boolean)} with polls of at most {@code sliceMillis} each: a thread that nobody
+     * interrupts (an event watcher, which {@link #wake()} stops) passes {@link #NO_SLICE} and wakes only when
+     * there is something to do.
+     */
+    public boolean awaitReadable(long deadline, boolean forever, int sliceMillis) throws TunTapException {
+        return await(READ_POLL, 2, deadline, forever, sliceMillis, "read");
     }
 
     /** Waits until the device takes a write, or the gate closes; as {@link #awaitReadable}. */

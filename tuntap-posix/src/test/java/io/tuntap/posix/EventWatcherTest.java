@@ -34,6 +34,7 @@ class EventWatcherTest {
     private static final class CountingLibC extends DelegatingPosixLibC {
         final List<Integer> writes = new CopyOnWriteArrayList<>();
         final List<Integer> closes = new CopyOnWriteArrayList<>();
+        final AtomicInteger polls = new AtomicInteger();
 
         CountingLibC() {
             super(PosixCalls.libc());
@@ -49,6 +50,12 @@ class EventWatcherTest {
         public int close(int fd) {
             closes.add(fd);
             return super.close(fd);
+        }
+
+        @Override
+        public int poll(long fds, long nfds, int timeoutMillis) {
+            polls.incrementAndGet();
+            return super.poll(fds, nfds, timeoutMillis);
         }
     }
 
@@ -108,6 +115,26 @@ class EventWatcherTest {
             endings.incrementAndGet();
             ended.countDown();
         }
+    }
+
+    @Test
+    void anIdleWatcherSleepsInOnePollUntilStopped() throws Exception {
+        socket = pipe();
+        Reader reader = new Reader(socket) {
+            @Override
+            boolean got(byte b) {
+                return true;
+            }
+        };
+        wake = pipe();
+        EventWatcher w = EventWatcher.start(libc, socket[0], wake[0], wake[1], 1, EINTR, "ev0", -1, 64, reader,
+                errno -> new TunTapException("poll", errno, "poll failed with errno " + errno));
+        Thread.sleep(1_000);
+        // Sliced waits would have polled ten times by now; a loaded machine can add one, not nine.
+        int polls = libc.polls.get();
+        w.stop();
+        assertTrue(polls <= 2, polls + " polls in a second of nothing to do");
+        assertEquals(1, reader.endings.get());
     }
 
     @Test
