@@ -9,9 +9,6 @@ import io.tuntap.testkit.DatagramSocketPeer;
 import io.tuntap.testkit.RequiresRealDevice;
 import io.tuntap.testkit.TestNetwork;
 import io.tuntap.testkit.TunTapDeviceContract;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -32,30 +29,11 @@ class LinuxContractIT extends TunTapDeviceContract {
         try {
             TunTapDevice device = ns.run(() -> TunTap.open(config));
             DatagramSocketPeer sockets = new DatagramSocketPeer();
-            Peer peer = local -> ns.run(() -> bindWhenAddressIsUsable(sockets, local));
+            Peer peer = local -> ns.run(() -> sockets.bindUdp(local));
             return new DeviceUnderTest(device, peer, ns);
         } catch (Exception e) {
             ns.close();
             throw e;
-        }
-    }
-
-    /**
-     * Binds, retrying for a moment while the kernel still holds the new address back: even without duplicate
-     * address detection, an IPv6 address is usable only once the kernel has finished setting it up.
-     */
-    private static PeerSocket bindWhenAddressIsUsable(DatagramSocketPeer sockets, InetSocketAddress local)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (true) {
-            try {
-                return sockets.bindUdp(local);
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("Cannot assign")) {
-                    throw e;
-                }
-                Thread.sleep(20);
-            }
         }
     }
 }
