@@ -148,6 +148,11 @@ class UdpTunnelTest {
                 byte[] reply = ping(10);
                 peer.write(ByteBuffer.wrap(reply));
                 assertArrayEquals(reply, readFrom(pair.first()));
+                // The tunnel counts a datagram after send returns, which may be after the peer has read it.
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (tunnel.bytesSent() < request.length && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
                 assertEquals(request.length, tunnel.bytesSent(), "the datagram is the packet, with no header");
             } finally {
                 pair.close();
