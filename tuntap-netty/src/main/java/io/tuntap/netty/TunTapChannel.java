@@ -59,15 +59,26 @@ import java.util.Objects;
  * waits in {@code readPackets} and hands each batch to the event loop. Either way reads follow Netty's rules:
  * with auto-read off, a batch is read only after {@code read()}.
  *
- * <p>Writes copy the flushed buffers into the channel's native staging area and send them with one
- * {@code writePackets} per batch. A packet the system refuses ({@link PacketTooLargeException},
+ * <h2>Buffers</h2>
+ * Reads fill direct buffers of the channel's allocator ({@link io.netty.channel.ChannelOption#ALLOCATOR}) in
+ * place: the batch's buffers are taken from the allocator before the read, sized for the device's MTU plus a
+ * link header, and {@code readPackets} writes each packet straight into one; the handler that receives a buffer
+ * owns it and releases it. A packet longer than that (the MTU raised without an event, say) is dropped and
+ * reported as a {@link PacketTooLargeException}, and the buffers grow to fit it. Netty's
+ * {@link io.netty.channel.RecvByteBufAllocator} is not used: the batch size is
+ * {@link TunTapChannelOption#BATCH_SIZE}, and a read's buffer must hold a whole packet.
+ *
+ * <p>Writes send each flush with one {@code writePackets} per batch. A buffer with memory of its own in one
+ * piece (one that came from an allocator, or a packet read and passed on) is sent from its own memory; a slice,
+ * duplicate or composite is first copied into the channel's native staging area. A packet the system refuses ({@link PacketTooLargeException},
  * {@link LinkDownException}, {@link InvalidConfigurationException}, or a plain {@link TunTapException}) fails
  * that write's promise only; the interface gone or the queue closed fails the write and closes the channel.
  *
  * <h2>Ownership</h2>
  * The channel owns its queue: nothing else may read it, and closing the channel closes the queue. Queue 0 is the
  * device itself ({@link TunTapDevice#queues()}), so closing the channel of queue 0 closes the device and every
- * queue with it. Steady state allocates nothing per packet beyond the packet's {@link ByteBuf}.
+ * queue with it. Steady state allocates nothing per packet beyond the packet's {@link ByteBuf} (with a pooled
+ * allocator, the pool's own objects).
  */
 public final class TunTapChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
