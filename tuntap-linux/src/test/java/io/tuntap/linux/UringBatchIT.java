@@ -238,6 +238,38 @@ class UringBatchIT {
     }
 
     @Test
+    void aVirtioHeaderTheKernelRefusesEndsTheBatchBeforeIt() throws Exception {
+        // The caller's own virtio_net_hdr (Offload.VIRTIO_NET_HDR): whether the kernel takes one depends on what
+        // it parses in the packet, so these writes go as a linked chain and the kernel's refusal ends it.
+        try (TunTapDevice raw = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttu3")
+                .offload(Offload.VIRTIO_NET_HDR).address("10.95.0.1/24").build()));
+                DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress("10.95.0.1",
+                        PORT)))) {
+            LinuxQueue queue = ((LinuxDeviceImpl) raw).firstQueue();
+            queue.fixBatchMechanism(Mechanism.IO_URING);
+            sink.socket().setSoTimeout(500);
+            byte[] bad = withHeader(2);
+            bad[1] = 2; // gso_type 2: no VIRTIO_NET_HDR_GSO_* value
+            assertEquals(Errno.EINVAL, kernelRefusal(queue, bad), "the kernel itself refuses the header");
+            ByteBuffer[] batch = {direct(withHeader(0)), direct(withHeader(1)), direct(bad), direct(withHeader(3))};
+            TunTapException e = assertThrows(TunTapException.class, () -> raw.writePackets(batch, 4));
+            assertEquals(Errno.EINVAL, e.errorCode(), "the kernel's refusal: " + e.getMessage());
+            assertFalse(batch[0].hasRemaining());
+            assertFalse(batch[1].hasRemaining());
+            assertEquals(0, batch[2].position(), "the refused packet keeps its position");
+            assertEquals(0, batch[3].position(), "the packet after it was not sent");
+            if (queue.batchPath().equals("io_uring")) {
+                assertTrue(e.getMessage().contains("stopped at packet 2 of 4"), e.getMessage());
+            }
+            assertEquals(0, receiveSequence(sink));
+            assertEquals(1, receiveSequence(sink));
+            assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
+            assertEquals(1, raw.writePackets(new ByteBuffer[] {batch[3]}, 1));
+            assertEquals(3, receiveSequence(sink));
+        }
+    }
+
+    @Test
     void aBatchWrittenWhileTheLinkIsDownSendsNothingAndSaysSo() throws Exception {
         tun.setUp(false);
         ByteBuffer[] batch = new ByteBuffer[200]; // more than one submission's worth
@@ -449,6 +481,18 @@ class UringBatchIT {
         ByteBuffer frame = ByteBuffer.allocate(14 + ip.length);
         frame.put(mac).put(new byte[] {0x02, 0, 0, 0, 0, 0x09}).putShort((short) 0x0800).put(ip);
         return frame.array();
+    }
+
+    /**
+     * An all-zero virtio_net_hdr (no offload asked) in front of an IPv4/UDP datagram for 10.95.0.1:PORT whose
+     * payload starts with {@code sequence}.
+     */
+    private static byte[] withHeader(int sequence) {
+        byte[] payload = new byte[32];
+        ByteBuffer.wrap(payload).putInt(sequence);
+        byte[] ip = Packets.udp(new InetSocketAddress("10.95.0.2", 5000), new InetSocketAddress("10.95.0.1", PORT),
+                payload);
+        return ByteBuffer.allocate(10 + ip.length).position(10).put(ip).array();
     }
 
     /** The errno of a plain write(2) of {@code packet} on the queue's own fd, past the library's checks; 0 if taken. */

@@ -63,7 +63,8 @@ import java.nio.ByteOrder;
  * poll and sends the packets not yet sent again, in order. Room that comes back while a submission runs could
  * let a later packet go before one that found none, so from the first EAGAIN on the queue links its writes.
  * Packets behind the caller's own virtio_net_hdr (RAW mode) are linked too: whether the kernel takes such a
- * header ({@code virtio_net_hdr_to_skb}) depends on what it parses in the packet, which Java does not repeat.
+ * header ({@code virtio_net_hdr_to_skb}: torvalds/linux 03ab8e6297ac, include/linux/virtio_net.h) depends on
+ * what the kernel's flow dissector finds in the packet, which Java does not repeat.
  *
  * <p>Batches with a heap buffer return {@link #NOT_HANDLED}: the caller takes its plain path.
  *
