@@ -187,24 +187,13 @@ class UringBatchIT {
     @Test
     void aPacketTheKernelRefusesForWhatItHoldsEndsTheBatchBeforeIt() throws Exception {
         try (DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress(HOST, PORT)))) {
-            sink.socket().setSoTimeout(500);
             byte[] bad = datagram(2, 32);
             bad[0] = 0x55; // IP version 5: neither 4 nor 6
             assertEquals(Errno.EINVAL, kernelRefusal(queue(), bad), "the kernel itself refuses the packet");
             ByteBuffer[] batch = {direct(datagram(0, 32)), direct(datagram(1, 32)), direct(bad), direct(datagram(3, 32))};
-            TunTapException e = assertThrows(TunTapException.class, () -> tun.writePackets(batch, 4));
+            TunTapException e = assertBatchEndsAtPacket2(tun, batch, sink);
             assertEquals(0, e.errorCode(), "refused before any system call: " + e.getMessage());
             assertTrue(e.getMessage().contains("IP version") && e.getMessage().contains("is 5"), e.getMessage());
-            assertFalse(batch[0].hasRemaining());
-            assertFalse(batch[1].hasRemaining());
-            assertEquals(0, batch[2].position(), "the refused packet keeps its position");
-            assertEquals(0, batch[3].position(), "the packet after it was not sent");
-            assertEquals(0, receiveSequence(sink));
-            assertEquals(1, receiveSequence(sink));
-            assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
-            // The channel works on: send the rest.
-            assertEquals(1, tun.writePackets(new ByteBuffer[] {batch[3]}, 1));
-            assertEquals(3, receiveSequence(sink));
         }
     }
 
@@ -216,24 +205,14 @@ class UringBatchIT {
                         PORT)))) {
             LinuxQueue queue = ((LinuxDeviceImpl) tap).firstQueue();
             queue.fixBatchMechanism(Mechanism.IO_URING);
-            sink.socket().setSoTimeout(500);
             byte[] mac = ((TapDevice) tap).macAddress().toByteArray();
             byte[] shortFrame = java.util.Arrays.copyOf(frame(mac, 2), 13); // one byte short of the Ethernet header
             assertEquals(Errno.EINVAL, kernelRefusal(queue, shortFrame), "the kernel itself refuses the frame");
             ByteBuffer[] batch = {direct(frame(mac, 0)), direct(frame(mac, 1)), direct(shortFrame),
                 direct(frame(mac, 3))};
-            TunTapException e = assertThrows(TunTapException.class, () -> tap.writePackets(batch, 4));
+            TunTapException e = assertBatchEndsAtPacket2(tap, batch, sink);
             assertEquals(0, e.errorCode(), "refused before any system call: " + e.getMessage());
             assertTrue(e.getMessage().contains("13 bytes") && e.getMessage().contains("Ethernet"), e.getMessage());
-            assertFalse(batch[0].hasRemaining());
-            assertFalse(batch[1].hasRemaining());
-            assertEquals(0, batch[2].position(), "the refused frame keeps its position");
-            assertEquals(0, batch[3].position(), "the frame after it was not sent");
-            assertEquals(0, receiveSequence(sink));
-            assertEquals(1, receiveSequence(sink));
-            assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused frame");
-            assertEquals(1, tap.writePackets(new ByteBuffer[] {batch[3]}, 1));
-            assertEquals(3, receiveSequence(sink));
         }
     }
 
@@ -247,26 +226,38 @@ class UringBatchIT {
                         PORT)))) {
             LinuxQueue queue = ((LinuxDeviceImpl) raw).firstQueue();
             queue.fixBatchMechanism(Mechanism.IO_URING);
-            sink.socket().setSoTimeout(500);
             byte[] bad = withHeader(2);
             bad[1] = 2; // gso_type 2: no VIRTIO_NET_HDR_GSO_* value
             assertEquals(Errno.EINVAL, kernelRefusal(queue, bad), "the kernel itself refuses the header");
             ByteBuffer[] batch = {direct(withHeader(0)), direct(withHeader(1)), direct(bad), direct(withHeader(3))};
-            TunTapException e = assertThrows(TunTapException.class, () -> raw.writePackets(batch, 4));
+            TunTapException e = assertBatchEndsAtPacket2(raw, batch, sink);
             assertEquals(Errno.EINVAL, e.errorCode(), "the kernel's refusal: " + e.getMessage());
-            assertFalse(batch[0].hasRemaining());
-            assertFalse(batch[1].hasRemaining());
-            assertEquals(0, batch[2].position(), "the refused packet keeps its position");
-            assertEquals(0, batch[3].position(), "the packet after it was not sent");
             if (queue.batchPath().equals("io_uring")) {
                 assertTrue(e.getMessage().contains("stopped at packet 2 of 4"), e.getMessage());
             }
-            assertEquals(0, receiveSequence(sink));
-            assertEquals(1, receiveSequence(sink));
-            assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
-            assertEquals(1, raw.writePackets(new ByteBuffer[] {batch[3]}, 1));
-            assertEquals(3, receiveSequence(sink));
         }
+    }
+
+    /**
+     * Writes the 4-packet {@code batch}, whose packet 2 is refused, and checks that exactly packets 0 and 1 went
+     * (their positions, and the sequence numbers {@code sink} receives), that packet 3 goes alone afterwards, and
+     * returns the exception.
+     */
+    private static TunTapException assertBatchEndsAtPacket2(TunTapDevice device, ByteBuffer[] batch,
+            DatagramChannel sink) throws Exception {
+        sink.socket().setSoTimeout(500);
+        TunTapException e = assertThrows(TunTapException.class, () -> device.writePackets(batch, 4));
+        assertFalse(batch[0].hasRemaining());
+        assertFalse(batch[1].hasRemaining());
+        assertEquals(0, batch[2].position(), "the refused packet keeps its position");
+        assertEquals(0, batch[3].position(), "the packet after it was not sent");
+        assertEquals(0, receiveSequence(sink));
+        assertEquals(1, receiveSequence(sink));
+        assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
+        // The channel works on: send the rest.
+        assertEquals(1, device.writePackets(new ByteBuffer[] {batch[3]}, 1));
+        assertEquals(3, receiveSequence(sink));
+        return e;
     }
 
     @Test
