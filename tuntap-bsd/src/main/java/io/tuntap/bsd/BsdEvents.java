@@ -11,6 +11,7 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.RouteEvents;
 import io.tuntap.posix.EventWatcher;
+import io.tuntap.posix.LinkState;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -74,7 +75,7 @@ final class BsdEvents implements EventDispatcher.Source {
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
         watcher.set(EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1, BUFFER,
-                new Run(dispatcher, s, up, mtu), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
+                new Run(dispatcher, s, new LinkState(up, mtu)), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
                         "the watcher of " + name + " cannot wait for messages")));
     }
 
@@ -95,14 +96,12 @@ final class BsdEvents implements EventDispatcher.Source {
     private final class Run implements EventWatcher.Handler {
         private final EventDispatcher dispatcher;
         private final int sock;
-        private boolean lastUp;
-        private int lastMtu;
+        private final LinkState link;
 
-        Run(EventDispatcher dispatcher, int sock, boolean up, int mtu) {
+        Run(EventDispatcher dispatcher, int sock, LinkState link) {
             this.dispatcher = dispatcher;
             this.sock = sock;
-            this.lastUp = up;
-            this.lastMtu = mtu;
+            this.link = link;
         }
 
         @Override
@@ -122,15 +121,8 @@ final class BsdEvents implements EventDispatcher.Source {
                 return true;
             }
             if (m instanceof RouteEvents.IfInfo info) {
-                boolean nowUp = (info.flags() & BsdAbi.IFF_UP) != 0;
-                if (info.mtu() != lastMtu && info.mtu() > 0) {
-                    lastMtu = info.mtu();
-                    dispatcher.publish(new DeviceEvent.MtuChanged(lastMtu));
-                }
-                if (nowUp != lastUp) {
-                    lastUp = nowUp;
-                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp));
-                }
+                link.update((info.flags() & BsdAbi.IFF_UP) != 0, info.mtu() > 0 ? info.mtu() : link.mtu(),
+                        dispatcher);
             } else if (m instanceof RouteEvents.AddressChange a) {
                 DeviceAddress address = address(a);
                 dispatcher.publish(a.added() ? new DeviceEvent.AddressAdded(address)

@@ -9,6 +9,7 @@ import io.tuntap.DeviceMode;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.posix.EventWatcher;
+import io.tuntap.posix.LinkState;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.Lifreq;
 import io.tuntap.solaris.jna.RouteMessages;
@@ -69,10 +70,10 @@ final class SolarisEvents implements EventDispatcher.Source {
             pipe[0] = fds.getInt(0);
             pipe[1] = fds.getInt(4);
         }
-        int up;
+        boolean up;
         int mtu;
         try {
-            up = config.isUp() ? 1 : 0;
+            up = config.isUp();
             mtu = config.mtu();
         } catch (TunTapException e) {
             os.libc().close(fd);
@@ -82,7 +83,7 @@ final class SolarisEvents implements EventDispatcher.Source {
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
         watcher.set(EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
-                BUFFER, new Run(dispatcher, fd, up, mtu), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
+                BUFFER, new Run(dispatcher, fd, new LinkState(up, mtu)), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
                         "the event thread of " + name + " cannot wait for messages")));
     }
 
@@ -98,14 +99,12 @@ final class SolarisEvents implements EventDispatcher.Source {
     private final class Run implements EventWatcher.Handler {
         private final EventDispatcher dispatcher;
         private final int fd;
-        private int up;
-        private int mtu;
+        private final LinkState link;
 
-        Run(EventDispatcher dispatcher, int fd, int up, int mtu) {
+        Run(EventDispatcher dispatcher, int fd, LinkState link) {
             this.dispatcher = dispatcher;
             this.fd = fd;
-            this.up = up;
-            this.mtu = mtu;
+            this.link = link;
         }
 
         @Override
@@ -124,16 +123,9 @@ final class SolarisEvents implements EventDispatcher.Source {
                 } else if (type == RouteMessages.RTM_IFINFO) {
                     // The message's own flags and MTU, so that events keep the order of the messages
                     // (re-reading the interface here could report a later state ahead of queued messages).
-                    int nowUp = (message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0 ? 1 : 0;
                     int nowMtu = n >= RouteMessages.IFM_MTU + 4 ? message.getInt(RouteMessages.IFM_MTU) : 0;
-                    if (nowMtu > 0 && nowMtu != mtu) {
-                        mtu = nowMtu;
-                        dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                    }
-                    if (nowUp != up) {
-                        up = nowUp;
-                        dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                    }
+                    link.update((message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0,
+                            nowMtu > 0 ? nowMtu : link.mtu(), dispatcher);
                     if (nowMtu <= 0) {
                         return idle();
                     }
@@ -148,16 +140,8 @@ final class SolarisEvents implements EventDispatcher.Source {
         @Override
         public boolean idle() {
             try {
-                int nowUp = config.isUp() ? 1 : 0;
-                int nowMtu = config.mtu();
-                if (nowMtu != mtu) {
-                    mtu = nowMtu;
-                    dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                }
-                if (nowUp != up) {
-                    up = nowUp;
-                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                }
+                boolean nowUp = config.isUp();
+                link.update(nowUp, config.mtu(), dispatcher);
             } catch (TunTapException e) {
                 if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
                     dispatcher.publish(new DeviceEvent.Removed());
