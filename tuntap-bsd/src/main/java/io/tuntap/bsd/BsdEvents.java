@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceEvent;
 import io.tuntap.IpPrefix;
@@ -62,21 +60,9 @@ final class BsdEvents implements EventDispatcher.Source {
             throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open the routing socket that "
                     + "reports changes of " + name);
         }
-        int wakeRead;
-        int wakeWrite;
-        try (Memory fds = new Memory(8)) {
-            if (ctx.libc.pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = ctx.libc.errno();
-                ctx.libc.close(s);
-                throw BsdErrors.ofCommon("pipe", errno, "cannot make the pipe that stops the watcher of " + name);
-            }
-            wakeRead = fds.getInt(0);
-            wakeWrite = fds.getInt(4);
-        }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1, BUFFER,
-                new Run(dispatcher, s, new LinkState(up, mtu)), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
-                        "the watcher of " + name + " cannot wait for messages")));
+        watcher.set(EventWatcher.startOnPipe(ctx.libc, s, BsdErrno.EINTR, name, "PF_ROUTE", -1, BUFFER,
+                new Run(dispatcher, s, new LinkState(up, mtu)), BsdErrors.POSIX));
     }
 
     /**

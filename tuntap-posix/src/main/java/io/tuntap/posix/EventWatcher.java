@@ -116,6 +116,33 @@ public final class EventWatcher {
         return watcher;
     }
 
+    /**
+     * {@link #start} with a new pipe as the wake-up handle, for a system without eventfd: watches {@code fd},
+     * which it closes if the pipe cannot be made.
+     *
+     * @param socketName the socket, for messages, e.g. {@code "PF_ROUTE"}
+     * @param errors the backend's errno translator
+     * @return the running watcher
+     * @throws TunTapException if there is no pipe to be had (no fds left)
+     */
+    public static EventWatcher startOnPipe(PosixLibC libc, int fd, int eintr, String name, String socketName,
+            int idleMillis, int bufferSize, Handler handler, PosixErrors errors) throws TunTapException {
+        int wakeRead;
+        int wakeWrite;
+        try (Memory fds = new Memory(8)) {
+            if (libc.pipe(Pointer.nativeValue(fds)) < 0) {
+                int errno = libc.errno();
+                libc.close(fd);
+                throw errors.ofCommon("pipe", errno, "cannot make the pipe that stops the event thread of " + name);
+            }
+            wakeRead = fds.getInt(0);
+            wakeWrite = fds.getInt(4);
+        }
+        return start(libc, fd, wakeRead, wakeWrite, 1, eintr, name, idleMillis, bufferSize, handler,
+                errno -> errors.ofCommon("poll(" + socketName + ")", errno, "the event thread of " + name
+                        + " cannot wait for messages"));
+    }
+
     private void run() {
         try {
             boolean listening = true;

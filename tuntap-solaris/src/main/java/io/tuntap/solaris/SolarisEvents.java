@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.solaris;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
@@ -55,36 +53,15 @@ final class SolarisEvents implements EventDispatcher.Source {
 
     @Override
     public synchronized void start(EventDispatcher dispatcher) throws TunTapException {
+        LinkState link = new LinkState(config.isUp(), config.mtu());
         int fd = os.libc().socket(Sys.AF_ROUTE, Sys.SOCK_RAW, 0);
         if (fd < 0) {
             throw SolarisErrors.ofCommon("socket(AF_ROUTE, SOCK_RAW)", os.libc().errno(), "cannot open the routing "
                     + "socket that reports the changes of " + name);
         }
-        int[] pipe = new int[2];
-        try (Memory fds = new Memory(8)) {
-            if (os.libc().pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = os.libc().errno();
-                os.libc().close(fd);
-                throw SolarisErrors.ofCommon("pipe", errno, "cannot create the pipe that stops the event thread");
-            }
-            pipe[0] = fds.getInt(0);
-            pipe[1] = fds.getInt(4);
-        }
-        boolean up;
-        int mtu;
-        try {
-            up = config.isUp();
-            mtu = config.mtu();
-        } catch (TunTapException e) {
-            os.libc().close(fd);
-            os.libc().close(pipe[0]);
-            os.libc().close(pipe[1]);
-            throw e;
-        }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
-                BUFFER, new Run(dispatcher, fd, new LinkState(up, mtu)), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
-                        "the event thread of " + name + " cannot wait for messages")));
+        watcher.set(EventWatcher.startOnPipe(os.libc(), fd, Errno.EINTR, name, "AF_ROUTE", CHECK_MILLIS, BUFFER,
+                new Run(dispatcher, fd, link), SolarisErrors.POSIX));
     }
 
     @Override
