@@ -61,7 +61,7 @@ final class BsdEvents implements EventDispatcher.Source {
                     + "reports changes of " + name);
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.startOnPipe(ctx.libc, s, BsdErrno.EINTR, name, "PF_ROUTE", -1, BUFFER,
+        watcher.set(EventWatcher.startOnPipe(BsdErrno.EINTR, name, "PF_ROUTE", -1, BUFFER,
                 new Run(dispatcher, s, new LinkState(up, mtu)), BsdErrors.POSIX));
     }
 
@@ -79,20 +79,14 @@ final class BsdEvents implements EventDispatcher.Source {
      * the socket fails it stops listening, and the thread waits for {@link #stop()} alone, so that the
      * descriptors stay its own until then.
      */
-    private final class Run implements EventWatcher.Handler {
-        private final EventDispatcher dispatcher;
-        private final int sock;
-        private final LinkState link;
-
+    private final class Run extends EventWatcher.SocketHandler {
         Run(EventDispatcher dispatcher, int sock, LinkState link) {
-            this.dispatcher = dispatcher;
-            this.sock = sock;
-            this.link = link;
+            super(ctx.libc, dispatcher, sock, link);
         }
 
         @Override
         public boolean readable(long buffer, ByteBuffer view) {
-            long length = ctx.libc.read(sock, buffer, BUFFER);
+            long length = libc.read(socket, buffer, BUFFER);
             if (length <= 0) {
                 int errno = ctx.libc.errno();
                 if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
@@ -118,11 +112,6 @@ final class BsdEvents implements EventDispatcher.Source {
                 return false; // nothing more can come for this index
             }
             return true;
-        }
-
-        @Override
-        public void ended() {
-            ctx.libc.close(sock);
         }
     }
 

@@ -60,7 +60,7 @@ final class SolarisEvents implements EventDispatcher.Source {
                     + "socket that reports the changes of " + name);
         }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.startOnPipe(os.libc(), fd, Errno.EINTR, name, "AF_ROUTE", CHECK_MILLIS, BUFFER,
+        watcher.set(EventWatcher.startOnPipe(Errno.EINTR, name, "AF_ROUTE", CHECK_MILLIS, BUFFER,
                 new Run(dispatcher, fd, link), SolarisErrors.POSIX));
     }
 
@@ -73,20 +73,14 @@ final class SolarisEvents implements EventDispatcher.Source {
      * One run of the watcher: reads the routing socket when it is readable, and a second without messages
      * re-reads the link state and MTU from the interface. Once the interface is gone it stops listening.
      */
-    private final class Run implements EventWatcher.Handler {
-        private final EventDispatcher dispatcher;
-        private final int fd;
-        private final LinkState link;
-
+    private final class Run extends EventWatcher.SocketHandler {
         Run(EventDispatcher dispatcher, int fd, LinkState link) {
-            this.dispatcher = dispatcher;
-            this.fd = fd;
-            this.link = link;
+            super(os.libc(), dispatcher, fd, link);
         }
 
         @Override
         public boolean readable(long buffer, ByteBuffer message) {
-            long n = os.libc().read(fd, buffer, BUFFER);
+            long n = libc.read(socket, buffer, BUFFER);
             if (n >= RouteMessages.INDEX + 2
                     && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
                     && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
@@ -117,8 +111,7 @@ final class SolarisEvents implements EventDispatcher.Source {
         @Override
         public boolean idle() {
             try {
-                boolean nowUp = config.isUp();
-                link.update(nowUp, config.mtu(), dispatcher);
+                link.update(config.isUp(), config.mtu(), dispatcher);
             } catch (TunTapException e) {
                 if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
                     dispatcher.publish(new DeviceEvent.Removed());
@@ -127,11 +120,6 @@ final class SolarisEvents implements EventDispatcher.Source {
                 return !(e instanceof io.tuntap.DeviceClosedException);
             }
             return true;
-        }
-
-        @Override
-        public void ended() {
-            os.libc().close(fd);
         }
     }
 
