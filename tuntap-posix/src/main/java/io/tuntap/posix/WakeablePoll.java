@@ -7,6 +7,7 @@ import io.tuntap.DeviceInterruptedException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.Timeouts;
+import io.tuntap.spi.VirtualThreads;
 import java.util.concurrent.locks.LockSupport;
 
 /**
