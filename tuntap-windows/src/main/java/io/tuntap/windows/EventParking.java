@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import io.tuntap.spi.VirtualThreads;
 import io.tuntap.windows.win32.Kernel32Io;
 import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,14 +41,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * fired leaves the array and is put back at its end when its reader arms it again, so that a busy device
  * cannot starve the others of its group.
  *
- * <p>Locking: one {@link ReentrantLock}, never a monitor, so that a virtual thread that meets it taken parks;
- * nothing parks or waits natively while holding it, except {@code SetEvent}, which never blocks.
+ * <p>Locking: one {@link ReentrantLock}, never a monitor, so that a virtual thread that meets it taken parks; the
+ * native calls made while holding it ({@code SetEvent}, {@code ResetEvent}, {@code CloseHandle} of the group's own
+ * event) never block, and the only wait under it is {@link Watch#remove()}'s, on a {@link Condition} of the lock.
  */
 final class EventParking {
     /** Watches per group: {@code MAXIMUM_WAIT_OBJECTS} less the group's own wake event. */
     static final int GROUP_SIZE = Kernel32Io.MAXIMUM_WAIT_OBJECTS - 1;
     private static final System.Logger LOG = System.getLogger("io.tuntap");
-    private static final Map<Kernel32Io, EventParking> BY_KERNEL = new WeakHashMap<>();
+    /**
+     * Each kernel32's parking, held weakly both ways: the channels that use one (through their watches) and its
+     * running group threads keep it, and nothing here keeps a kernel32 (a test's fake) alive.
+     */
+    private static final Map<Kernel32Io, WeakReference<EventParking>> BY_KERNEL = new WeakHashMap<>();
     private static final Set<Kernel32Io> TURNED_OFF = Collections.newSetFromMap(new WeakHashMap<>());
 
     private final Kernel32Io k32;
@@ -74,7 +80,13 @@ final class EventParking {
             if (TURNED_OFF.contains(k32)) {
                 return null;
             }
-            return BY_KERNEL.computeIfAbsent(k32, EventParking::new);
+            WeakReference<EventParking> ref = BY_KERNEL.get(k32);
+            EventParking parking = ref == null ? null : ref.get();
+            if (parking == null) {
+                parking = new EventParking(k32);
+                BY_KERNEL.put(k32, new WeakReference<>(parking));
+            }
+            return parking;
         }
     }
 

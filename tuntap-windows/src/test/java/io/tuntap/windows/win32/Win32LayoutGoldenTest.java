@@ -113,6 +113,15 @@ class Win32LayoutGoldenTest {
     }
 
     @Test
+    void waitConstantsAreTheHeaders() {
+        assertEquals(golden("MAXIMUM_WAIT_OBJECTS"), Kernel32Io.MAXIMUM_WAIT_OBJECTS);
+        assertEquals(golden("WAIT_OBJECT_0"), Kernel32Io.WAIT_OBJECT_0);
+        assertEquals(golden("WAIT_TIMEOUT"), Kernel32Io.WAIT_TIMEOUT);
+        assertEquals(golden("WAIT_FAILED"), Kernel32Io.WAIT_FAILED);
+        assertEquals(golden("INFINITE"), Kernel32Io.INFINITE);
+    }
+
+    @Test
     void ctlCodeAgreesWithTheSdkMacro() {
         assertEquals(golden("CTL_CODE(FILE_DEVICE_UNKNOWN,1,METHOD_BUFFERED,FILE_ANY_ACCESS)"), TapIoctl.GET_MAC);
         assertEquals(golden("CTL_CODE(FILE_DEVICE_UNKNOWN,10,METHOD_BUFFERED,FILE_ANY_ACCESS)"), TapIoctl.CONFIG_TUN);
