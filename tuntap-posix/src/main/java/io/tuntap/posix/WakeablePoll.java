@@ -210,14 +210,8 @@ public final class WakeablePoll {
                 }
                 // After arming: a close from now on unparks this thread, one before is seen here.
                 afterWait(call);
-                if (forever) {
-                    LockSupport.park(this);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
+                if (!Timeouts.park(this, deadline, forever)) {
+                    return false;
                 }
                 if (!gate.isOpen()) {
                     throw gate.closedException(call);

@@ -13,7 +13,6 @@ import io.tuntap.windows.win32.Kernel32Io;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the two Windows channels (tap-windows6's overlapped file, Wintun's rings) share: the read methods of
@@ -129,14 +128,8 @@ abstract class WindowsChannel implements PacketChannel {
                             "cannot make the wait that lets a virtual thread park");
                 }
                 // Armed: a signal from now on unparks this thread, and so does close (the close gate's wake step).
-                if (forever) {
-                    LockSupport.park(this);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
+                if (!Timeouts.park(this, deadline, forever)) {
+                    return false;
                 }
                 throwIfClosed();
                 if (watch.takeFired()) {

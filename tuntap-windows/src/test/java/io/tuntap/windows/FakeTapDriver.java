@@ -227,12 +227,17 @@ final class FakeTapDriver implements Kernel32Io {
             if (!manualReset) {
                 violations.add("an auto-reset event for overlapped I/O");
             }
-            Event e = new Event();
-            e.signalled = initialState;
-            long h = nextHandle++;
-            handles.put(h, e);
-            return h;
+            return newEvent(!manualReset, initialState);
         }
+    }
+
+    private long newEvent(boolean autoReset, boolean initialState) {
+        Event e = new Event();
+        e.autoReset = autoReset;
+        e.signalled = initialState;
+        long h = nextHandle++;
+        handles.put(h, e);
+        return h;
     }
 
     /**
@@ -242,11 +247,7 @@ final class FakeTapDriver implements Kernel32Io {
      */
     long createAutoResetEvent() {
         synchronized (lock) {
-            Event e = new Event();
-            e.autoReset = true;
-            long h = nextHandle++;
-            handles.put(h, e);
-            return h;
+            return newEvent(true, false);
         }
     }
 

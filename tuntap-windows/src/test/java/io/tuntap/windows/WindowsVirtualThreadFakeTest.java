@@ -115,42 +115,46 @@ class WindowsVirtualThreadFakeTest {
                 && Arrays.stream(frames).noneMatch(StackTraceElement::isNativeMethod);
     }
 
-    private static void readerWaitsNativelyWithoutParking(Opener opener, DeviceConfig config) throws Exception {
+    /** What a test sees of a reader on a virtual thread while the device is open. */
+    @FunctionalInterface
+    private interface ReaderCheck {
+        void check(Thread reader) throws Exception;
+    }
+
+    /** Opens a device, reads on a virtual thread, checks the reader, closes: the read ends with the close. */
+    private static void readOnFake(Opener opener, DeviceConfig config, ReaderCheck check) throws Exception {
         assumeVirtualThreads();
         AtomicReference<Throwable> ended = new AtomicReference<>();
         Thread reader;
         try (DeviceUnderTest dut = opener.open(config)) {
             reader = startReader(dut.device(), ended);
-            int nativeWaits = 0;
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS);
-            while (System.nanoTime() < end) {
-                Thread.State state = reader.getState();
-                StackTraceElement[] frames = reader.getStackTrace();
-                assertFalse(parked(state, frames), () -> "parked although parking is off: " + Arrays.toString(frames));
-                if (Arrays.stream(frames).anyMatch(f -> f.isNativeMethod())
-                        && Arrays.stream(frames).anyMatch(f -> f.getMethodName().equals("WaitForMultipleObjects"))) {
-                    nativeWaits++;
-                }
-                Thread.sleep(10);
-            }
-            assertTrue(nativeWaits > 0, "the reader was seen in the fake's WaitForMultipleObjects");
+            check.check(reader);
         }
         reader.join(10_000);
         assertFalse(reader.isAlive(), "close ends the read");
         assertInstanceOf(DeviceClosedException.class, ended.get());
     }
 
+    private static void readerWaitsNativelyWithoutParking(Opener opener, DeviceConfig config) throws Exception {
+        readOnFake(opener, config, reader -> {
+            int nativeWaits = 0;
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS);
+            while (System.nanoTime() < end) {
+                Thread.State state = reader.getState();
+                StackTraceElement[] frames = reader.getStackTrace();
+                assertFalse(parked(state, frames), () -> "parked although parking is off: " + Arrays.toString(frames));
+                if (Arrays.stream(frames).anyMatch(StackTraceElement::isNativeMethod)
+                        && Arrays.stream(frames).anyMatch(f -> f.getMethodName().equals("WaitForMultipleObjects"))) {
+                    nativeWaits++;
+                }
+                Thread.sleep(10);
+            }
+            assertTrue(nativeWaits > 0, "the reader was seen in the fake's WaitForMultipleObjects");
+        });
+    }
+
     private static void readerParks(Opener opener, DeviceConfig config) throws Exception {
-        assumeVirtualThreads();
-        AtomicReference<Throwable> ended = new AtomicReference<>();
-        Thread reader;
-        try (DeviceUnderTest dut = opener.open(config)) {
-            reader = startReader(dut.device(), ended);
-            VirtualThreadContract.awaitParked(reader);
-        }
-        reader.join(10_000);
-        assertFalse(reader.isAlive(), "close ends the parked read");
-        assertInstanceOf(DeviceClosedException.class, ended.get());
+        readOnFake(opener, config, VirtualThreadContract::awaitParked);
     }
 
     private static void assumeVirtualThreads() {
