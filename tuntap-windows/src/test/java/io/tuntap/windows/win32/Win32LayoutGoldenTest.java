@@ -114,11 +114,10 @@ class Win32LayoutGoldenTest {
 
     @Test
     void waitConstantsAreTheHeaders() {
-        assertEquals(golden("MAXIMUM_WAIT_OBJECTS"), Kernel32Io.MAXIMUM_WAIT_OBJECTS);
-        assertEquals(golden("WAIT_OBJECT_0"), Kernel32Io.WAIT_OBJECT_0);
-        assertEquals(golden("WAIT_TIMEOUT"), Kernel32Io.WAIT_TIMEOUT);
-        assertEquals(golden("WAIT_FAILED"), Kernel32Io.WAIT_FAILED);
-        assertEquals(golden("INFINITE"), Kernel32Io.INFINITE);
+        Map<String, Integer> waits = Map.of("MAXIMUM_WAIT_OBJECTS", Kernel32Io.MAXIMUM_WAIT_OBJECTS,
+                "WAIT_OBJECT_0", Kernel32Io.WAIT_OBJECT_0, "WAIT_TIMEOUT", Kernel32Io.WAIT_TIMEOUT,
+                "WAIT_FAILED", Kernel32Io.WAIT_FAILED, "INFINITE", Kernel32Io.INFINITE);
+        waits.forEach((name, value) -> assertEquals(golden(name), value, name));
     }
 
     @Test
