@@ -44,63 +44,61 @@ class TunTapChannelAllocationIT {
 
     @Test
     void writesAllocateNoObjectPerPacket(TestNetwork net) throws Exception {
+        long[] bytes = writeAllocations(net, 21, (channel, udp, count) -> {
+            ByteBuf packet = PooledByteBufAllocator.DEFAULT.directBuffer(udp.length).writeBytes(udp);
+            write(channel, packet, count);
+            packet.release();
+        }, (channel, udp, count) -> { });
+        double perPacket = (double) bytes[0] / MEASURED;
+        assertTrue(perPacket < BOUND, bytes[0] + " bytes for " + MEASURED + " packets written");
+    }
+
+    @Test
+    void writesOfPooledBuffersAllocateNothingBeyondNettysPooledBuffer(TestNetwork net) throws Exception {
+        // A buffer of its own per packet, as a handler that builds or forwards packets writes them: sent from its
+        // own memory. Netty's part: taking and giving back as many buffers without the channel.
+        long[] bytes = writeAllocations(net, 23, TunTapChannelAllocationIT::writeOwn,
+                (channel, udp, count) -> takeAndGiveBack(channel, count));
+        double beyond = (double) (bytes[0] - bytes[1]) / MEASURED;
+        assertTrue(beyond < BOUND, bytes[0] + " bytes for " + MEASURED + " packets written, " + bytes[1]
+                + " of them Netty's pooled allocator's own");
+    }
+
+    /** Writes {@code count} copies of a UDP packet on the channel's event loop. */
+    private interface Writes {
+        void run(TunTapChannel channel, byte[] udp, int count);
+    }
+
+    /**
+     * The bytes the event loop thread allocates for {@link #MEASURED} packets of {@code writes} and for as many of
+     * {@code baseline}, each after {@link #WARM_UP} of them, on a device in {@code 10.77.subnet.0/24}.
+     */
+    private static long[] writeAllocations(TestNetwork net, int subnet, Writes writes, Writes baseline)
+            throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             TunDevice tun = net.openTun(DeviceConfig.tun().name(RealDevices.uniqueName("na"))
-                    .address("10.77.21.1/24").build());
+                    .address("10.77." + subnet + ".1/24").build());
             TunTapChannel channel = new TunTapChannel(tun);
             channel.config().setAutoRead(false);
             channel.pipeline().addLast(new ChannelInboundHandlerAdapter());
             group.register(channel).sync();
             // To a multicast group nobody joined: the kernel drops it at route input, answering nothing.
-            byte[] udp = Packets.udp(new InetSocketAddress("10.77.21.2", 5000),
-                    new InetSocketAddress("239.1.1.1", 5000), new byte[36]);
-            ByteBuf packet = PooledByteBufAllocator.DEFAULT.directBuffer(udp.length).writeBytes(udp);
-            ThreadAllocations allocations = ThreadAllocations.orSkip();
-            long[] bytes = new long[1];
-            channel.eventLoop().submit(() -> {
-                write(channel, packet, WARM_UP);
-                long before = allocations.bytes();
-                write(channel, packet, MEASURED);
-                bytes[0] = allocations.bytes() - before;
-            }).sync();
-            packet.release();
-            double perPacket = (double) bytes[0] / MEASURED;
-            assertTrue(perPacket < BOUND, bytes[0] + " bytes for " + MEASURED + " packets written");
-        } finally {
-            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-        }
-    }
-
-    @Test
-    void writesOfPooledBuffersAllocateNothingBeyondNettysPooledBuffer(TestNetwork net) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            TunDevice tun = net.openTun(DeviceConfig.tun().name(RealDevices.uniqueName("na"))
-                    .address("10.77.23.1/24").build());
-            TunTapChannel channel = new TunTapChannel(tun);
-            channel.config().setAutoRead(false);
-            channel.pipeline().addLast(new ChannelInboundHandlerAdapter());
-            group.register(channel).sync();
-            byte[] udp = Packets.udp(new InetSocketAddress("10.77.23.2", 5000),
+            byte[] udp = Packets.udp(new InetSocketAddress("10.77." + subnet + ".2", 5000),
                     new InetSocketAddress("239.1.1.1", 5000), new byte[36]);
             ThreadAllocations allocations = ThreadAllocations.orSkip();
             long[] bytes = new long[2];
             channel.eventLoop().submit(() -> {
-                // A buffer of its own per packet, as a handler that builds or forwards packets writes them: sent
-                // from its own memory. Netty's part: taking and giving back as many buffers without the channel.
-                writeOwn(channel, udp, WARM_UP);
-                takeAndGiveBack(channel, WARM_UP);
+                writes.run(channel, udp, WARM_UP);
+                baseline.run(channel, udp, WARM_UP);
                 long before = allocations.bytes();
-                writeOwn(channel, udp, MEASURED);
+                writes.run(channel, udp, MEASURED);
                 bytes[0] = allocations.bytes() - before;
                 before = allocations.bytes();
-                takeAndGiveBack(channel, MEASURED);
+                baseline.run(channel, udp, MEASURED);
                 bytes[1] = allocations.bytes() - before;
             }).sync();
-            double beyond = (double) (bytes[0] - bytes[1]) / MEASURED;
-            assertTrue(beyond < BOUND, bytes[0] + " bytes for " + MEASURED + " packets written, " + bytes[1]
-                    + " of them Netty's pooled allocator's own");
+            return bytes;
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
