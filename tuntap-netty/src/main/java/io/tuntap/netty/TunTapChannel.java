@@ -60,13 +60,13 @@ import java.util.Objects;
  * with auto-read off, a batch is read only after {@code read()}.
  *
  * <h2>Buffers</h2>
- * Reads fill direct buffers of the channel's allocator ({@link io.netty.channel.ChannelOption#ALLOCATOR}) in
- * place: the batch's buffers are taken from the allocator before the read, sized for the device's MTU plus a
- * link header, and {@code readPackets} writes each packet straight into one; the handler that receives a buffer
- * owns it and releases it. A packet longer than that (the MTU raised without an event, say) is dropped and
- * reported as a {@link PacketTooLargeException}, and the buffers grow to fit it. Netty's
- * {@link io.netty.channel.RecvByteBufAllocator} is not used: the batch size is
- * {@link TunTapChannelOption#BATCH_SIZE}, and a read's buffer must hold a whole packet.
+ * Reads take a batch into the channel's own staging buffers, each with room for the largest packet, and copy
+ * each packet into a direct buffer of its length from the channel's allocator
+ * ({@link io.netty.channel.ChannelOption#ALLOCATOR}); the handler that receives a buffer owns it and releases
+ * it. (Reading straight into buffers of the allocator was measured slower on Linux: such buffers are smaller than
+ * the largest packet, and change from batch to batch, both of which cost the batch read more than the copy.)
+ * Netty's {@link io.netty.channel.RecvByteBufAllocator} is not used: the batch size is
+ * {@link TunTapChannelOption#BATCH_SIZE}.
  *
  * <p>Writes send each flush with one {@code writePackets} per batch. A buffer with memory of its own in one
  * piece (one that came from an allocator, or a packet read and passed on) is sent from its own memory; a slice,
@@ -84,8 +84,6 @@ public final class TunTapChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** What one read may return: a 64 KiB IP packet, an Ethernet header with a VLAN tag, a virtio-net header. */
     static final int PACKET_ROOM = 65536 + 64;
-    /** Room beyond the MTU in a read's buffer: as in {@link #PACKET_ROOM}, for the headers a link adds. */
-    static final int LINK_HEADER_ROOM = 64;
     /** The staging area of writes that cannot be sent in place; a batch that does not fit takes more calls. */
     private static final int WRITE_AREA = 256 * 1024;
     /** Batches read in one turn of the event loop at most, before other channels get their turn. */
@@ -99,8 +97,8 @@ public final class TunTapChannel extends AbstractChannel {
     private final boolean offload;
     private volatile boolean open = true;
 
-    // Read side: the event loop's in epoll mode, shared with the reader thread otherwise (see ReaderThread).
-    private ReadBuffers readBuffers;
+    // Read side: the event loop's in epoll mode, the reader thread's otherwise.
+    private ByteBuffer[] readStage;
     // Event loop only.
     private boolean readPending;
     private EpollReadiness epoll;
@@ -229,12 +227,11 @@ public final class TunTapChannel extends AbstractChannel {
     @Override
     protected void doRegister(ChannelPromise promise) {
         int batch = config.getBatchSize();
-        // The reader thread, once started, keeps the batch it was given (it may be reading into it).
-        if (reader == null && (readBuffers == null || readBuffers.size() != batch)) {
-            if (readBuffers != null) {
-                readBuffers.release();
+        if (readStage == null || readStage.length != batch) {
+            readStage = new ByteBuffer[batch];
+            for (int i = 0; i < batch; i++) {
+                readStage[i] = ByteBuffer.allocateDirect(PACKET_ROOM);
             }
-            readBuffers = new ReadBuffers(batch, readRoom());
             gatherer.size(batch);
         }
         subscribe();
@@ -248,8 +245,7 @@ public final class TunTapChannel extends AbstractChannel {
                 address.queue()) : -1;
         if (fd < 0) {
             if (reader == null) {
-                readBuffers.prepare(config.getAllocator());
-                reader = new ReaderThread(this, queue, readBuffers, config.getReaderThreadFactory());
+                reader = new ReaderThread(this, queue, readStage, config.getReaderThreadFactory());
             }
             promise.setSuccess();
             return;
@@ -266,19 +262,6 @@ public final class TunTapChannel extends AbstractChannel {
         });
     }
 
-    /**
-     * The room of a read's buffer: the device's MTU with room for a link header, so that pooled buffers of a
-     * common MTU come from the event loop's cache; the largest packet if the MTU cannot be read. A packet that
-     * still does not fit is dropped and reported, and the room grows to it ({@link ReadBuffers#grow}).
-     */
-    private int readRoom() {
-        try {
-            return Math.min(device.mtu() + LINK_HEADER_ROOM, PACKET_ROOM);
-        } catch (TunTapException e) {
-            return PACKET_ROOM;
-        }
-    }
-
     /** Delivers the device's events on the event loop as user events, where the device reports them. */
     private void subscribe() {
         if (events != null || !device.capabilities().contains(Capability.EVENTS)) {
@@ -288,9 +271,6 @@ public final class TunTapChannel extends AbstractChannel {
         try {
             events = device.subscribe(eventLoop(), event -> {
                 if (open) {
-                    if (event instanceof DeviceEvent.MtuChanged mtu && readBuffers != null) {
-                        readBuffers.grow(mtu.mtu() + LINK_HEADER_ROOM);
-                    }
                     pipeline.fireUserEventTriggered(event);
                 }
             });
@@ -322,12 +302,9 @@ public final class TunTapChannel extends AbstractChannel {
             events.close();
         }
         if (reader != null) {
-            reader.stop(); // the thread releases the batch's buffers as it ends: it may be reading into them
+            reader.stop();
         }
         queue.close();
-        if (reader == null && readBuffers != null) {
-            readBuffers.release();
-        }
     }
 
     @Override
@@ -379,25 +356,26 @@ public final class TunTapChannel extends AbstractChannel {
         }
         readPending = false;
         ChannelPipeline pipeline = pipeline();
-        ReadBuffers buffers = readBuffers;
-        ByteBufAllocator alloc = config.getAllocator();
-        int batch = buffers.size();
+        int batch = readStage.length;
         boolean more = false;
         try {
-            buffers.prepare(alloc);
-            int n = kernelReady ? queue.readPackets(buffers.views(), batch) : readQueued(buffers);
-            deliver(n);
-            for (int turn = 1; offload && n == batch && open; turn++) {
+            int n;
+            if (kernelReady) {
+                clear(readStage, batch);
+                n = queue.readPackets(readStage, batch);
+            } else {
+                n = readQueued(batch);
+            }
+            deliver(readStage, n);
+            for (int turn = 1; offload && n == batch; turn++) {
                 if (turn == BATCHES_PER_TURN) {
                     more = true;
                     break;
                 }
-                buffers.prepare(alloc);
-                n = readQueued(buffers);
-                deliver(n);
+                n = readQueued(batch);
+                deliver(readStage, n);
             }
         } catch (PacketTooLargeException e) {
-            buffers.grow(e.packetLength());
             pipeline.fireExceptionCaught(e); // that one packet was dropped; the queue goes on
         } catch (TunTapException e) {
             pipeline.fireChannelReadComplete();
@@ -413,58 +391,57 @@ public final class TunTapChannel extends AbstractChannel {
         }
     }
 
-    /** Reads, without waiting, the packets that are queued already, one per slot of a prepared batch. */
-    private int readQueued(ReadBuffers buffers) throws TunTapException {
-        ByteBuffer[] views = buffers.views();
+    /** Reads, without waiting, the packets that are queued already, up to {@code batch}. */
+    private int readQueued(int batch) throws TunTapException {
         int n = 0;
-        while (n < views.length && queue.read(views[n], Duration.ZERO) != 0) {
+        while (n < batch) {
+            ByteBuffer b = readStage[n];
+            b.clear();
+            if (queue.read(b, Duration.ZERO) == 0) {
+                break;
+            }
             n++;
         }
         return n;
     }
 
-    /**
-     * Fires the {@code n} packets the last read put into the batch's buffers, each in its own. A handler that
-     * closes the channel ends it: the packets left are released with the batch. Event loop.
-     */
-    private void deliver(int n) {
-        ReadBuffers buffers = readBuffers;
-        ChannelPipeline pipeline = pipeline();
-        for (int i = 0; i < n && open; i++) {
-            pipeline.fireChannelRead(buffers.take(i));
+    private static void clear(ByteBuffer[] buffers, int n) {
+        for (int i = 0; i < n; i++) {
+            buffers[i].clear();
         }
     }
 
     /**
-     * The reader thread's batch, on the event loop: as {@link #readReady} does with what it read, then the batch
-     * gets new buffers for the thread's next read. Nothing once closed: the batch's buffers are released when the
-     * thread ends.
+     * Copies {@code n} packets read into {@code stage} into buffers of their own and fires them; a handler that
+     * closes the channel ends it. Event loop.
      */
+    void deliver(ByteBuffer[] stage, int n) {
+        ByteBufAllocator alloc = config.getAllocator();
+        ChannelPipeline pipeline = pipeline();
+        for (int i = 0; i < n && open; i++) {
+            ByteBuffer packet = stage[i];
+            packet.flip();
+            int length = packet.remaining();
+            ByteBuf buf = alloc.directBuffer(length, length);
+            buf.writeBytes(packet);
+            pipeline.fireChannelRead(buf);
+        }
+    }
+
+    /** The reader thread's batch, on the event loop: as {@link #readReady} does with what it read. */
     void deliverFromReader(int n) {
         if (!open) {
             return;
         }
         readPending = false;
-        deliver(n);
-        if (open) {
-            readBuffers.prepare(config.getAllocator());
-        }
+        deliver(readStage, n);
         pipeline().fireChannelReadComplete();
     }
 
-    /**
-     * A failure of the reader thread, on the event loop; a packet too large for its buffer makes the room of the
-     * next buffers grow to it.
-     */
+    /** A failure of the reader thread, on the event loop. */
     void readFailed(TunTapException e, boolean fatal) {
         if (!open) {
             return;
-        }
-        if (!fatal) {
-            if (e instanceof PacketTooLargeException tooLarge) {
-                readBuffers.grow(tooLarge.packetLength());
-            }
-            readBuffers.prepare(config.getAllocator());
         }
         pipeline().fireExceptionCaught(e);
         if (fatal) {

@@ -21,7 +21,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
 import io.tuntap.DeviceEvent;
-import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunDevice;
 import io.tuntap.TunTapException;
 import io.tuntap.testkit.MemoryDevicePair;
@@ -284,8 +283,8 @@ class TunTapChannelTest {
         assertEquals(List.of(), channel.eventLoop().submit(() -> reflector.badCounts).get(),
                 "reference counts of packets as they arrived");
         alloc.assertEachFreedOnce(WAIT_SECONDS);
-        // 100 packets, their slices' and composites' parts, and the batch's unused buffers at least.
-        assertTrue(alloc.made() >= 100 + 8, alloc.made() + " buffers made");
+        // 100 packets and the parts of 25 composites at least.
+        assertTrue(alloc.made() >= 100 + 50, alloc.made() + " buffers made");
     }
 
     @Test
@@ -309,30 +308,5 @@ class TunTapChannelTest {
         assertTrue(channel.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS));
         assertEquals(3, delivered.size(), "packets delivered after the handler closed the channel");
         alloc.assertEachFreedOnce(WAIT_SECONDS);
-    }
-
-    @Test
-    void aPacketLargerThanTheBuffersIsReportedAndTheNextOneFits() throws Exception {
-        // The channel's buffers fit a packet of the device's MTU with room for a link header; the far end, with a
-        // larger MTU, sends one of 3000 bytes.
-        pair.second().setMtu(9000);
-        BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
-        channel(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf packet = (ByteBuf) msg;
-                delivered.add(ByteBufUtil.getBytes(packet));
-                packet.release();
-            }
-        });
-        byte[] large = packet(1, 3000 - 28);
-        pair.second().write(large);
-        Throwable error = errors.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertInstanceOf(PacketTooLargeException.class, error);
-        assertEquals(3000, ((PacketTooLargeException) error).packetLength());
-        pair.second().write(large);
-        byte[] got = delivered.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(got, "the second packet of 3000 bytes never came");
-        assertArrayEquals(large, got);
     }
 }
