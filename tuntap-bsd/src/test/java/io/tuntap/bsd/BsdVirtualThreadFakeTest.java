@@ -176,5 +176,33 @@ class BsdVirtualThreadFakeTest {
                 d.close();
             }
         }
+
+        /** A kqueue that cannot be made fails the wait with an exception naming the call, and the device stays. */
+        @ParameterizedTest
+        @MethodSource("kernels")
+        void aKqueueThatCannotBeMadeFailsTheWaitNamingIt(FakeKernel k) throws Exception {
+            ThreadFactory virtual = virtualThreads();
+            Assumptions.assumeTrue(virtual != null, "no virtual threads before Java 21");
+            k.kqueueErrno = io.tuntap.bsd.jna.BsdErrno.EMFILE;
+            try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.9.0.1/24").build())) {
+                AtomicReference<Throwable> thrown = new AtomicReference<>();
+                Thread reader = virtual.newThread(() -> {
+                    try {
+                        d.read(ByteBuffer.allocateDirect(2048));
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                });
+                reader.start();
+                reader.join(WAIT_MILLIS);
+                assertFalse(reader.isAlive());
+                io.tuntap.TunTapException e = assertInstanceOf(io.tuntap.TunTapException.class, thrown.get());
+                String call = k.hasKqueue1() ? "kqueue1(O_CLOEXEC)" : "kqueue";
+                assertTrue(e.getMessage().contains(call), e.getMessage());
+                assertEquals(io.tuntap.bsd.jna.BsdErrno.EMFILE, e.errorCode());
+                assertTrue(d.isOpen(), "the device stays open");
+                assertEquals(List.of(), k.kqueues(), "nothing made");
+            }
+        }
     }
 }

@@ -722,9 +722,15 @@ abstract class FakeKernel implements PosixLibC, BsdLibC, BsdKqueue {
         return out;
     }
 
+    /** Error injection: the errno with which kqueue and kqueue1 fail (EMFILE, ENOMEM), or 0. */
+    volatile int kqueueErrno;
+
     @Override
     public synchronized int kqueue() {
         count("kqueue");
+        if (kqueueErrno != 0) {
+            return fail(kqueueErrno);
+        }
         return newFd(new KqueueFd());
     }
 
@@ -734,6 +740,9 @@ abstract class FakeKernel implements PosixLibC, BsdLibC, BsdKqueue {
             throw new UnsupportedOperationException("no kqueue1 on " + abi.os);
         }
         count("kqueue");
+        if (kqueueErrno != 0) {
+            return fail(kqueueErrno);
+        }
         KqueueFd q = new KqueueFd();
         q.closeOnExec = (flags & kqueue1Cloexec()) != 0;
         return newFd(q);
