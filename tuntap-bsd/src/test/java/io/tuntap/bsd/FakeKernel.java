@@ -638,8 +638,8 @@ abstract class FakeKernel implements PosixLibC, BsdLibC, BsdKqueue {
 
     // ---- kqueue ----------------------------------------------------------------------------------
     //
-    // As NetBSD/src 01298e0d sys/kern/kern_event.c implements it, which FreeBSD's kqueue_kevent and OpenBSD's
-    // sys_kevent (sys/kern/kern_event.c of each) follow in every step modelled here:
+    // As NetBSD/src 01298e0d sys/kern/kern_event.c implements it (FreeBSD's kqueue_kevent and OpenBSD's sys_kevent
+    // handle a failed change the same way, as far as their excerpts were read):
     // - kevent1: the whole change list is applied (kqueue_register) before the event list is filled
     //   (kqueue_scan); a change that fails is written to the event list as EV_ERROR with its errno in data
     //   while there is room, and then kevent returns the count of those errors without waiting; with no room
