@@ -8,13 +8,13 @@ import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.BsdKqueue;
 import io.tuntap.bsd.jna.Kevent;
 import io.tuntap.posix.Parking;
+import io.tuntap.posix.ParkingKeys;
 import io.tuntap.posix.ParkingPoller;
 import io.tuntap.posix.PollParkingPoller;
 import io.tuntap.posix.PosixLibC;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -49,10 +49,7 @@ final class KqueueParkingPoller extends ParkingPoller {
     private final Kevent layout;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile int kqfd = -1; // written once, under lock
-    private volatile Watch[] table = new Watch[64]; // replaced under lock
-    private int[] freeKeys = new int[64]; // guarded by lock
-    private int freeCount; // guarded by lock
-    private int nextKey; // guarded by lock
+    private final ParkingKeys keys = new ParkingKeys();
 
     private KqueueParkingPoller(BsdKqueue kq, PosixLibC libc, BsdAbi abi) {
         this.kq = kq;
@@ -143,35 +140,6 @@ final class KqueueParkingPoller extends ParkingPoller {
         }
     }
 
-    private int key(Watch w) {
-        lock.lock();
-        try {
-            int key = freeCount > 0 ? freeKeys[--freeCount] : nextKey++;
-            Watch[] t = table;
-            if (key >= t.length) {
-                t = Arrays.copyOf(t, 2 * t.length);
-            }
-            t[key] = w;
-            table = t;
-            return key;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void free(int key) {
-        lock.lock();
-        try {
-            table[key] = null;
-            if (freeCount == freeKeys.length) {
-                freeKeys = Arrays.copyOf(freeKeys, 2 * freeKeys.length);
-            }
-            freeKeys[freeCount++] = key;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void run(int fd) {
         try (Memory events = new Memory((long) MAX_EVENTS * layout.size)) {
             long base = Pointer.nativeValue(events);
@@ -186,14 +154,9 @@ final class KqueueParkingPoller extends ParkingPoller {
                     }
                     continue;
                 }
-                Watch[] t = table;
                 for (int i = 0; i < n; i++) {
                     int at = i * layout.size;
-                    long key = layout.udata(view, at);
-                    Watch w = key >= 0 && key < t.length ? t[(int) key] : null;
-                    if (w != null) {
-                        w.fired(bits(layout, layout.filter(view, at), layout.flags(view, at)));
-                    }
+                    keys.ready(layout.udata(view, at), bits(layout, layout.filter(view, at), layout.flags(view, at)));
                 }
             }
         }
@@ -225,10 +188,6 @@ final class KqueueParkingPoller extends ParkingPoller {
             super(fd);
         }
 
-        void fired(int bits) {
-            ready(bits);
-        }
-
         int fail(String call, int errno) {
             return failed(call, errno);
         }
@@ -240,7 +199,7 @@ final class KqueueParkingPoller extends ParkingPoller {
                 if (errno != 0) {
                     return errno;
                 }
-                key = key(this);
+                key = keys.add(this);
                 changes = new Memory(2L * layout.size);
                 view = changes.getByteBuffer(0, 2L * layout.size).order(ByteOrder.nativeOrder());
             }
@@ -287,7 +246,7 @@ final class KqueueParkingPoller extends ParkingPoller {
         }
 
         private void release() {
-            free(key);
+            keys.remove(key);
             key = -1;
             added = 0;
             changes.close();
