@@ -12,7 +12,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.bsd.jna.Kevent;
 import io.tuntap.posix.PollParkingPoller;
 import io.tuntap.testkit.VirtualThreadContract;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.List;
@@ -83,16 +82,6 @@ class BsdVirtualThreadFakeTest {
             return Fakes.all();
         }
 
-        private static ThreadFactory virtualThreads() {
-            try {
-                Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-                return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
-            } catch (NoSuchMethodException | ClassNotFoundException | IllegalAccessException
-                    | InvocationTargetException e) {
-                return null;
-            }
-        }
-
         /** The fd number through which the device's packets go (the tun/tap node, or utun's socket). */
         private static int packetFd(FakeKernel k, String name) {
             synchronized (k) {
@@ -110,7 +99,7 @@ class BsdVirtualThreadFakeTest {
         @ParameterizedTest
         @MethodSource("kernels")
         void aVirtualThreadsReadParksInTheKqueuePoller(FakeKernel k) throws Exception {
-            ThreadFactory virtual = virtualThreads();
+            ThreadFactory virtual = VirtualThreadContract.virtualThreads();
             Assumptions.assumeTrue(virtual != null, "no virtual threads before Java 21");
             assertInstanceOf(KqueueParkingPoller.class, k.parkingPoller());
             assertTrue(BsdProbe.poller(k).startsWith("kqueue"), BsdProbe.poller(k));
@@ -181,7 +170,7 @@ class BsdVirtualThreadFakeTest {
         @ParameterizedTest
         @MethodSource("kernels")
         void aKqueueThatCannotBeMadeFailsTheWaitNamingIt(FakeKernel k) throws Exception {
-            ThreadFactory virtual = virtualThreads();
+            ThreadFactory virtual = VirtualThreadContract.virtualThreads();
             Assumptions.assumeTrue(virtual != null, "no virtual threads before Java 21");
             k.kqueueErrno = io.tuntap.bsd.jna.BsdErrno.EMFILE;
             try (BsdTunTapDevice d = Fakes.open(k, DeviceConfig.tun().address("10.9.0.1/24").build())) {

@@ -12,10 +12,8 @@ public interface BsdKqueue {
     int kqueue();
 
     /**
-     * kqueue1(2) with {@code flags} ({@code O_CLOEXEC}), where the C library has it: NetBSD (NetBSD/src 002a0307
-     * sys/sys/event.h declares {@code int kqueue1(int)}). Returns a new kqueue fd, or -1.
-     *
-     * @throws UnsupportedOperationException on the other systems, which create with {@link #kqueue()}
+     * kqueue1(2) with {@code flags} ({@code O_CLOEXEC}), called only where {@link #hasKqueue1()}: NetBSD
+     * (NetBSD/src 002a0307 sys/sys/event.h declares {@code int kqueue1(int)}). Returns a new kqueue fd, or -1.
      */
     int kqueue1(int flags);
 

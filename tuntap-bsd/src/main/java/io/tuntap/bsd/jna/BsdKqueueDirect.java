@@ -36,9 +36,6 @@ public final class BsdKqueueDirect implements BsdKqueue {
 
     @Override
     public int kqueue1(int flags) {
-        if (!netBsd) {
-            throw new UnsupportedOperationException("kqueue1 is bound on NetBSD only");
-        }
         return Kqueue1.kqueue1(flags);
     }
 

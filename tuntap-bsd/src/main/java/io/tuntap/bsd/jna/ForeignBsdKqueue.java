@@ -41,9 +41,6 @@ public final class ForeignBsdKqueue implements BsdKqueue {
 
     @Override
     public int kqueue1(int flags) {
-        if (!NETBSD) {
-            throw new UnsupportedOperationException("kqueue1 is bound on NetBSD only");
-        }
         try {
             return (int) Kqueue1.KQUEUE1.invokeExact(flags);
         } catch (Throwable t) {
