@@ -117,14 +117,7 @@ final class NetBsdSystem extends BsdSystem {
             Openers.check(e, "SIOCIFCREATE", requested, "cannot create " + requested);
             made = true;
         }
-        int fd = ctx.libc.open("/dev/" + requested, BsdAbi.O_RDWR | BsdAbi.O_NONBLOCK | abi.oCloexec);
-        if (fd < 0) {
-            int errno = ctx.libc.errno();
-            if (made) {
-                ctx.destroy(requested);
-            }
-            throw Openers.openError(ctx, "/dev/" + requested, requested, errno, missingNodeFix(requested));
-        }
+        int fd = Openers.openMade(ctx, requested, made, missingNodeFix(requested));
         try {
             nonBlocking(ctx, fd, requested);
         } catch (TunTapException | RuntimeException e) {

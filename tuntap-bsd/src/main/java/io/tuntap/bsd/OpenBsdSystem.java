@@ -34,14 +34,7 @@ final class OpenBsdSystem extends BsdSystem {
         boolean existed = Openers.checkName(ctx, config, driver, requested, "OpenBSD names them " + driver + "N");
         if (requested != null) {
             boolean made = !existed && config.persistent() && create(ctx, requested);
-            int fd = ctx.libc.open("/dev/" + requested, BsdAbi.O_RDWR | BsdAbi.O_NONBLOCK | abi.oCloexec);
-            if (fd < 0) {
-                int errno = ctx.libc.errno();
-                if (made) {
-                    ctx.destroy(requested);
-                }
-                throw Openers.openError(ctx, "/dev/" + requested, requested, errno, missingNodeFix(requested));
-            }
+            int fd = Openers.openMade(ctx, requested, made, missingNodeFix(requested));
             Ending ending = existed || made ? Ending.PERSISTS : Ending.KERNEL_DESTROYS;
             return new Opened(fd, requested, driver, ending, tun, !existed);
         }
