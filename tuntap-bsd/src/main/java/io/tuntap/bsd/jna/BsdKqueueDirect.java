@@ -11,14 +11,27 @@ import java.util.Map;
 
 /**
  * {@link BsdKqueue} through JNA direct mapping, {@code kevent} under its {@link LibcSymbols} name (NetBSD's
- * {@code __kevent50}). None of these functions is variadic. Loading this class loads JNA's native library: reach
- * it only after the OS check.
+ * {@code __kevent50}). None of these functions is variadic. Loading this class loads JNA's native library and
+ * binds {@code kqueue} and {@code kevent}, so that a C library without them fails here
+ * ({@link UnsatisfiedLinkError}), where the poller is chosen, and not at a wait. Reach it only after the OS check.
  */
 public final class BsdKqueueDirect implements BsdKqueue {
+    private static final boolean NETBSD = Platform.isNetBSD();
+
+    static {
+        // kevent0 is kevent(2) under the plain name, with int counts.
+        FunctionMapper mapper = (library, method) -> method.getName().equals("kevent0") ? "kevent" : method.getName();
+        Native.register(BsdKqueueDirect.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME,
+                Map.of(Library.OPTION_FUNCTION_MAPPER, mapper)));
+        if (NETBSD) {
+            SizeKevent.bind();
+        }
+    }
+
     /** The one instance. */
     public static final BsdKqueueDirect INSTANCE = new BsdKqueueDirect();
 
-    private final boolean netBsd = Platform.isNetBSD();
+    private final boolean netBsd = NETBSD;
 
     private BsdKqueueDirect() {
     }
@@ -30,9 +43,11 @@ public final class BsdKqueueDirect implements BsdKqueue {
     }
 
     @Override
-    public int kqueue() {
-        return Calls.kqueue();
-    }
+    public native int kqueue();
+
+    /** kevent(2) with int counts (FreeBSD, OpenBSD, macOS); also registered on NetBSD, where it is not called. */
+    private static native int kevent0(int kq, long changelist, int nchanges, long eventlist, int nevents,
+            long timeout);
 
     @Override
     public int kqueue1(int flags) {
@@ -48,26 +63,12 @@ public final class BsdKqueueDirect implements BsdKqueue {
     public int kevent(int kq, long changelist, int nchanges, long eventlist, int nevents, long timeout) {
         // NetBSD declares the counts size_t, the others int: each binding passes them at their C width.
         return netBsd ? SizeKevent.kevent(kq, changelist, nchanges, eventlist, nevents, timeout)
-                : Calls.kevent(kq, changelist, nchanges, eventlist, nevents, timeout);
+                : kevent0(kq, changelist, nchanges, eventlist, nevents, timeout);
     }
 
     @Override
     public int errno() {
         return Native.getLastError();
-    }
-
-    /** kqueue(2), and kevent(2) with int counts (FreeBSD, OpenBSD, macOS). */
-    private static final class Calls {
-        static {
-            Native.register(Calls.class, Platform.C_LIBRARY_NAME);
-        }
-
-        private Calls() {
-        }
-
-        static native int kqueue();
-
-        static native int kevent(int kq, long changelist, int nchanges, long eventlist, int nevents, long timeout);
     }
 
     /** NetBSD's kevent(2), with size_t counts, bound on first use under its renamed symbol. */
@@ -77,6 +78,10 @@ public final class BsdKqueueDirect implements BsdKqueue {
         }
 
         private SizeKevent() {
+        }
+
+        /** Binds the class (its static initialiser). */
+        static void bind() {
         }
 
         static native int kevent(int kq, long changelist, long nchanges, long eventlist, long nevents, long timeout);
