@@ -30,11 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code udata} is the watch's key in a table, never an address; deregistration deletes what may be left
  * ({@code ENOENT}: delivered already) and frees the key and the watch's change list.
  *
- * <p>The kqueue is close-on-exec: made by {@code kqueue1(O_CLOEXEC)} on NetBSD, the one system here whose C
- * library declares it for every release the backend knows (NetBSD/src 002a0307 sys/sys/event.h); by
- * {@code kqueue()} then {@code fcntl(F_SETFD, FD_CLOEXEC)} on FreeBSD (whose {@code kqueue1} and {@code kqueuex}
- * came with 14, freebsd/freebsd-src sys/sys/event.h, while the backend supports 13), OpenBSD (event.h 1.56 declares
- * none) and macOS (xnu bsd/sys/event.h declares none).
+ * <p>The kqueue is close-on-exec: made by {@code kqueue1(O_CLOEXEC)} on NetBSD (declared in NetBSD/src 002a0307
+ * sys/sys/event.h 1.45; kern_event.c 01298e0d kqueue1 sets close-on-exec for {@code O_CLOEXEC}); by
+ * {@code kqueue()} then {@code fcntl(F_SETFD, FD_CLOEXEC)} on FreeBSD (its current sys/sys/event.h declares
+ * {@code kqueue1} and {@code kqueuex}, an older one read for this has neither, and which release brought them was
+ * not traced, so the backend does not rely on them), OpenBSD (event.h 1.56 declares none) and macOS (xnu
+ * bsd/sys/event.h declares none).
  */
 final class KqueueParkingPoller extends ParkingPoller {
     /** The poller thread's name. */
