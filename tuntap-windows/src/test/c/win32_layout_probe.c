@@ -2,7 +2,8 @@
 /*
  * win32_layout_probe - prints the size and field offsets of every Windows
  * structure that tuntap-windows maps with JNA, and the sizes of the basic
- * Windows types, as "sizeof(T)=N" and "offsetof(T,field)=N" lines (decimal).
+ * Windows types, as "sizeof(T)=N" and "offsetof(T,field)=N" lines (decimal),
+ * and the constants of the waits and control codes the backend uses.
  *
  * Built with mingw-w64 for x86_64 (LLP64) and run under wine, or on Windows;
  * scripts/win32-layout-probe writes its output to
@@ -179,6 +180,14 @@ int main(void)
     OFF(DNS_INTERFACE_SETTINGS, EnableLLMNR);
     OFF(DNS_INTERFACE_SETTINGS, QueryAdapterName);
     OFF(DNS_INTERFACE_SETTINGS, ProfileNameServer);
+
+    /* The wait constants (winnt.h MAXIMUM_WAIT_OBJECTS, winbase.h WAIT_OBJECT_0, WAIT_FAILED and INFINITE,
+     * winerror.h WAIT_TIMEOUT). */
+    printf("MAXIMUM_WAIT_OBJECTS=%u\n", (unsigned)MAXIMUM_WAIT_OBJECTS);
+    printf("WAIT_OBJECT_0=%lu\n", (unsigned long)WAIT_OBJECT_0);
+    printf("WAIT_TIMEOUT=%lu\n", (unsigned long)WAIT_TIMEOUT);
+    printf("WAIT_FAILED=0x%08lX\n", (unsigned long)WAIT_FAILED);
+    printf("INFINITE=0x%08lX\n", (unsigned long)INFINITE);
 
     /* Control codes, from the SDK's own CTL_CODE macro (winioctl.h). */
     printf("CTL_CODE(FILE_DEVICE_UNKNOWN,1,METHOD_BUFFERED,FILE_ANY_ACCESS)=0x%08lX\n",

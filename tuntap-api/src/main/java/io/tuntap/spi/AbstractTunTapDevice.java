@@ -2,11 +2,13 @@
 package io.tuntap.spi;
 
 import io.tuntap.Capability;
+import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
 import io.tuntap.DeviceNotFoundException;
 import io.tuntap.EventSubscription;
+import io.tuntap.IpPrefix;
 import io.tuntap.PacketChannel;
 import io.tuntap.Route;
 import io.tuntap.SystemRoute;
@@ -31,6 +33,12 @@ import java.util.function.Consumer;
  * <p>A subclass passes its queues to {@link #attachQueues(List)} once, at the end of its constructor, and
  * releases its own handles in {@link #closeDevice()}. To report events it overrides {@link #eventSource()}
  * and includes {@link Capability#EVENTS} in its capabilities.
+ *
+ * <p>The configuration methods are written here once: each checks that the device is open and the
+ * capabilities the call needs, then calls the subclass's hook ({@link #fetchMtu()}, {@link #storeMtu(int)},
+ * {@link #insertAddress(DeviceAddress)} and the others), all under {@link #configurationLock()} where the
+ * subclass names one, so that a close that takes the same lock never frees a handle under a running call.
+ * A backend's own configuration methods use the same guard through {@link #query} and {@link #change}.
  */
 public abstract class AbstractTunTapDevice implements TunTapDevice {
     private final DeviceMode mode;
@@ -227,26 +235,238 @@ public abstract class AbstractTunTapDevice implements TunTapDevice {
         }
     }
 
-    // ---- optional features --------------------------------------------------------------------------
+    // ---- configuration: the guard, then the subclass's hook -----------------------------------------------
 
-    /** Throws {@link UnsupportedFeatureException} unless overridden. */
+    /**
+     * A step of configuration that answers, run with the device open.
+     *
+     * @param <T> what it answers
+     */
+    @FunctionalInterface
+    protected interface Query<T> {
+        /**
+         * Runs the step.
+         *
+         * @return the answer
+         * @throws TunTapException if the system refuses
+         */
+        T run() throws TunTapException;
+    }
+
+    /** A step of configuration that changes something, run with the device open. */
+    @FunctionalInterface
+    protected interface Change {
+        /**
+         * Runs the step.
+         *
+         * @throws TunTapException if the system refuses
+         */
+        void run() throws TunTapException;
+    }
+
+    /**
+     * The lock every configuration call holds while it checks that the device is open and runs its hook, or
+     * null for none (the default): a backend whose {@link #closeDevice()} frees what the hooks use takes the
+     * same lock there.
+     *
+     * @return the lock, or null
+     */
+    protected Object configurationLock() {
+        return null;
+    }
+
+    /**
+     * Runs {@code step} if the device is open, under {@link #configurationLock()}.
+     *
+     * @param <T> what the step answers
+     * @param call the method, for the message if the device is closed
+     * @param step what the method does
+     * @return the step's answer
+     * @throws TunTapException if the device is closed, or as the step throws
+     */
+    protected final <T> T query(String call, Query<T> step) throws TunTapException {
+        Object lock = configurationLock();
+        if (lock == null) {
+            ensureOpen(call);
+            return step.run();
+        }
+        synchronized (lock) {
+            ensureOpen(call);
+            return step.run();
+        }
+    }
+
+    /**
+     * Runs {@code step} if the device is open, under {@link #configurationLock()}.
+     *
+     * @param call the method, for the message if the device is closed
+     * @param step what the method does
+     * @throws TunTapException if the device is closed, or as the step throws
+     */
+    protected final void change(String call, Change step) throws TunTapException {
+        query(call, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    @Override
+    public int mtu() throws TunTapException {
+        return query("mtu", this::fetchMtu);
+    }
+
+    @Override
+    public void setMtu(int mtu) throws TunTapException {
+        change("setMtu", () -> storeMtu(mtu));
+    }
+
+    @Override
+    public boolean isUp() throws TunTapException {
+        return query("isUp", this::fetchUp);
+    }
+
+    @Override
+    public void setUp(boolean up) throws TunTapException {
+        change("setUp", () -> storeUp(up));
+    }
+
+    @Override
+    public List<DeviceAddress> addresses() throws TunTapException {
+        return query("addresses", this::fetchAddresses);
+    }
+
+    /** Checks the capabilities the address needs (its family, a peer), then {@link #insertAddress}. */
+    @Override
+    public void addAddress(DeviceAddress address) throws TunTapException {
+        change("addAddress", () -> {
+            require(address.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
+            if (address.isPointToPoint()) {
+                require(Capability.PEER_ADDRESSES, "addAddress");
+            }
+            insertAddress(address);
+        });
+    }
+
+    @Override
+    public void removeAddress(IpPrefix local) throws TunTapException {
+        change("removeAddress", () -> deleteAddress(local));
+    }
+
+    /** The routes through {@link #fetchRoutes()}. */
     @Override
     public List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
+        return query("routes", this::fetchRoutes);
+    }
+
+    /** Checks {@link Capability#ROUTES} and the route's address family, then {@link #insertRoute}. */
+    @Override
+    public void addRoute(Route route) throws TunTapException {
+        change("addRoute", () -> {
+            requireRoutes(route, "addRoute");
+            insertRoute(route);
+        });
+    }
+
+    /** Checks {@link Capability#ROUTES} and the route's address family, then {@link #deleteRoute}. */
+    @Override
+    public void removeRoute(Route route) throws TunTapException {
+        change("removeRoute", () -> {
+            requireRoutes(route, "removeRoute");
+            deleteRoute(route);
+        });
+    }
+
+    private void requireRoutes(Route route, String call) throws UnsupportedFeatureException {
+        require(Capability.ROUTES, call);
+        require(route.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, call);
+    }
+
+    /**
+     * The MTU, the device open.
+     *
+     * @return the MTU
+     * @throws TunTapException if the system cannot be asked
+     */
+    protected abstract int fetchMtu() throws TunTapException;
+
+    /**
+     * Sets the MTU, the device open.
+     *
+     * @param mtu the MTU
+     * @throws TunTapException if it is out of range or the system refuses
+     */
+    protected abstract void storeMtu(int mtu) throws TunTapException;
+
+    /**
+     * Whether the link is up, the device open.
+     *
+     * @return true if it is
+     * @throws TunTapException if the system cannot be asked
+     */
+    protected abstract boolean fetchUp() throws TunTapException;
+
+    /**
+     * Brings the link up or down, the device open.
+     *
+     * @param up the state wanted
+     * @throws TunTapException if the system refuses
+     */
+    protected abstract void storeUp(boolean up) throws TunTapException;
+
+    /**
+     * The interface's addresses, the device open.
+     *
+     * @return the addresses
+     * @throws TunTapException if the system cannot be asked
+     */
+    protected abstract List<DeviceAddress> fetchAddresses() throws TunTapException;
+
+    /**
+     * Adds an address, the device open and its capabilities checked.
+     *
+     * @param address the address
+     * @throws TunTapException if the system refuses
+     */
+    protected abstract void insertAddress(DeviceAddress address) throws TunTapException;
+
+    /**
+     * Removes an address, the device open.
+     *
+     * @param local the local address and prefix
+     * @throws TunTapException if the interface does not have it or the system refuses
+     */
+    protected abstract void deleteAddress(IpPrefix local) throws TunTapException;
+
+    /**
+     * The routes through the interface, the device open; throws {@link UnsupportedFeatureException} unless
+     * overridden.
+     *
+     * @return the routes
+     * @throws TunTapException if the routing table cannot be read
+     */
+    protected List<Route> fetchRoutes() throws TunTapException {
         throw ErrorMessages.unsupported("routes", name, Capability.ROUTES, "this backend has no route support");
     }
 
-    /** Throws {@link UnsupportedFeatureException} unless overridden. */
-    @Override
-    public void addRoute(Route route) throws TunTapException {
-        ensureOpen("addRoute");
+    /**
+     * Adds a route, the device open and {@link Capability#ROUTES} checked; throws
+     * {@link UnsupportedFeatureException} unless overridden.
+     *
+     * @param route the route
+     * @throws TunTapException if the system refuses
+     */
+    protected void insertRoute(Route route) throws TunTapException {
         throw ErrorMessages.unsupported("addRoute", name, Capability.ROUTES, "this backend has no route support");
     }
 
-    /** Throws {@link UnsupportedFeatureException} unless overridden. */
-    @Override
-    public void removeRoute(Route route) throws TunTapException {
-        ensureOpen("removeRoute");
+    /**
+     * Removes a route, the device open and {@link Capability#ROUTES} checked; throws
+     * {@link UnsupportedFeatureException} unless overridden.
+     *
+     * @param route the route
+     * @throws TunTapException if there is no such route or the system refuses
+     */
+    protected void deleteRoute(Route route) throws TunTapException {
         throw ErrorMessages.unsupported("removeRoute", name, Capability.ROUTES, "this backend has no route support");
     }
 

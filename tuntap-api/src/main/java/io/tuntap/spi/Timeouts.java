@@ -3,6 +3,7 @@ package io.tuntap.spi;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The timeout of {@link io.tuntap.PacketChannel#read(java.nio.ByteBuffer, Duration)} as a backend waits on it:
@@ -54,5 +55,26 @@ public final class Timeouts {
             return -1;
         }
         return (int) Math.min(maxMillis, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+    }
+    /**
+     * Parks the calling thread (a virtual thread's wait) until it is unparked, interrupted, or the deadline
+     * passes; may also return spuriously, as {@link LockSupport#park(Object)} does, so the caller looks again.
+     *
+     * @param blocker what the thread waits for, for thread dumps
+     * @param deadline the {@link System#nanoTime()} at which the wait ends; ignored if {@code forever}
+     * @param forever true if the wait has no deadline
+     * @return false if the deadline had passed already (the thread did not park), else true
+     */
+    public static boolean park(Object blocker, long deadline, boolean forever) {
+        if (forever) {
+            LockSupport.park(blocker);
+            return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        LockSupport.parkNanos(blocker, left);
+        return true;
     }
 }

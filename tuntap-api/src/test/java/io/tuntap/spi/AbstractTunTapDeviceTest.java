@@ -66,6 +66,10 @@ class AbstractTunTapDeviceTest {
     private static final class Device extends AbstractTunTapDevice implements TunDevice {
         int deviceCloses;
         EventDispatcher dispatcher;
+        /** The hooks the configuration methods called, in order. */
+        final List<String> hooks = new ArrayList<>();
+        /** What {@link #configurationLock()} answers. */
+        Object lock;
 
         Device(Set<Capability> caps, List<RecordingQueue> queues) {
             super(DeviceMode.TUN, "tun5", 5, caps);
@@ -92,34 +96,51 @@ class AbstractTunTapDeviceTest {
         }
 
         @Override
-        public int mtu() {
+        protected Object configurationLock() {
+            return lock;
+        }
+
+        /** Records the hook, and whether it ran under the configuration lock. */
+        private void hook(String name) {
+            hooks.add(name + (lock != null && Thread.holdsLock(lock) ? " locked" : ""));
+        }
+
+        @Override
+        protected int fetchMtu() {
+            hook("fetchMtu");
             return 1500;
         }
 
         @Override
-        public void setMtu(int mtu) {
+        protected void storeMtu(int mtu) {
+            hook("storeMtu " + mtu);
         }
 
         @Override
-        public boolean isUp() {
+        protected boolean fetchUp() {
+            hook("fetchUp");
             return true;
         }
 
         @Override
-        public void setUp(boolean up) {
+        protected void storeUp(boolean up) {
+            hook("storeUp " + up);
         }
 
         @Override
-        public List<DeviceAddress> addresses() {
+        protected List<DeviceAddress> fetchAddresses() {
+            hook("fetchAddresses");
             return List.of();
         }
 
         @Override
-        public void addAddress(DeviceAddress address) {
+        protected void insertAddress(DeviceAddress address) {
+            hook("insertAddress " + address);
         }
 
         @Override
-        public void removeAddress(IpPrefix local) {
+        protected void deleteAddress(IpPrefix local) {
+            hook("deleteAddress " + local);
         }
 
         @Override
@@ -183,5 +204,44 @@ class AbstractTunTapDeviceTest {
         d.close();
         assertFalse(s.isOpen(), "closing the device closes its subscriptions");
         assertThrows(DeviceClosedException.class, () -> d.subscribe(Runnable::run, seen::add));
+    }
+
+    @Test
+    void configurationChecksOpenAndCapabilitiesThenCallsTheHookUnderTheLock() throws TunTapException {
+        Device d = new Device(Set.of(Capability.TUN, Capability.IPV4_ADDRESSES), List.of(new RecordingQueue()));
+        d.lock = new Object();
+        assertEquals(1500, d.mtu());
+        d.setMtu(1400);
+        assertTrue(d.isUp());
+        d.setUp(false);
+        d.addAddress(DeviceAddress.parse("10.1.0.1/24"));
+        d.removeAddress(IpPrefix.parse("10.1.0.1/24"));
+        assertEquals(List.of(), d.addresses());
+        assertEquals(List.of("fetchMtu locked", "storeMtu 1400 locked", "fetchUp locked", "storeUp false locked",
+                "insertAddress 10.1.0.1/24 locked", "deleteAddress 10.1.0.1/24 locked", "fetchAddresses locked"),
+                d.hooks);
+
+        d.hooks.clear();
+        UnsupportedFeatureException v6 = assertThrows(UnsupportedFeatureException.class,
+                () -> d.addAddress(DeviceAddress.parse("fd00::1/64")));
+        assertTrue(v6.getMessage().contains("IPV6_ADDRESSES"), v6.getMessage());
+        UnsupportedFeatureException peer = assertThrows(UnsupportedFeatureException.class,
+                () -> d.addAddress(DeviceAddress.parse("10.1.0.1/32 peer 10.1.0.2")));
+        assertTrue(peer.getMessage().contains("PEER_ADDRESSES"), peer.getMessage());
+        assertEquals(List.of(), d.hooks, "a call the device lacks the capability for reaches no hook");
+
+        d.close();
+        assertThrows(DeviceClosedException.class, d::mtu);
+        assertThrows(DeviceClosedException.class, () -> d.setUp(true));
+        assertThrows(DeviceClosedException.class, () -> d.addAddress(DeviceAddress.parse("10.1.0.1/24")));
+        assertThrows(DeviceClosedException.class, () -> d.removeAddress(IpPrefix.parse("10.1.0.1/24")));
+        assertEquals(List.of(), d.hooks, "a closed device reaches no hook");
+    }
+
+    @Test
+    void withoutALockTheHooksRunUnlocked() throws TunTapException {
+        Device d = new Device(Set.of(Capability.TUN), List.of(new RecordingQueue()));
+        d.setMtu(1280);
+        assertEquals(List.of("storeMtu 1280"), d.hooks);
     }
 }

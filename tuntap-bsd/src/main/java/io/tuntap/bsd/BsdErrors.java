@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd;
 
+import io.tuntap.LinkDownException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.posix.PosixErrors;
+import io.tuntap.spi.ErrorMessages;
 
 /**
  * The one place where a BSD or macOS errno becomes an exception: {@link PosixErrors} over the BSD errno table.
@@ -29,6 +31,18 @@ final class BsdErrors {
      */
     static TunTapException of(String function, int errno, String explanation) {
         return POSIX.of(function, errno, explanation);
+    }
+
+    /**
+     * The refusal of a write while the link is down, which several of these kernels would drop silently; no
+     * call failed, so the error code is 0.
+     *
+     * @param device the device
+     * @param unit what would be dropped: "packet" or "frame"
+     */
+    static LinkDownException linkDown(String device, String unit) {
+        return new LinkDownException("write", 0, ErrorMessages.failed("write to " + device, "the link is down, "
+                + "and the " + unit + " would be dropped; bring it up with setUp(true)"));
     }
 
     /** {@link #of} with the shared explanation for this errno if there is one, else {@code otherwise}. */

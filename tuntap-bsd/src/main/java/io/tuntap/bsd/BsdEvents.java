@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.bsd;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceEvent;
 import io.tuntap.IpPrefix;
@@ -11,6 +9,7 @@ import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.bsd.jna.RouteEvents;
 import io.tuntap.posix.EventWatcher;
+import io.tuntap.posix.LinkState;
 import io.tuntap.spi.EventDispatcher;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -61,21 +60,9 @@ final class BsdEvents implements EventDispatcher.Source {
             throw BsdErrors.ofCommon("socket(PF_ROUTE)", ctx.libc.errno(), "cannot open the routing socket that "
                     + "reports changes of " + name);
         }
-        int wakeRead;
-        int wakeWrite;
-        try (Memory fds = new Memory(8)) {
-            if (ctx.libc.pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = ctx.libc.errno();
-                ctx.libc.close(s);
-                throw BsdErrors.ofCommon("pipe", errno, "cannot make the pipe that stops the watcher of " + name);
-            }
-            wakeRead = fds.getInt(0);
-            wakeWrite = fds.getInt(4);
-        }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.start(ctx.libc, s, wakeRead, wakeWrite, 1, BsdErrno.EINTR, name, -1, BUFFER,
-                new Run(dispatcher, s, up, mtu), errno -> BsdErrors.ofCommon("poll(PF_ROUTE)", errno,
-                        "the watcher of " + name + " cannot wait for messages")));
+        watcher.set(EventWatcher.startOnPipe(BsdErrno.EINTR, name, "PF_ROUTE", -1, BUFFER,
+                new Run(dispatcher, s, new LinkState(up, mtu)), BsdErrors.POSIX));
     }
 
     /**
@@ -92,22 +79,14 @@ final class BsdEvents implements EventDispatcher.Source {
      * the socket fails it stops listening, and the thread waits for {@link #stop()} alone, so that the
      * descriptors stay its own until then.
      */
-    private final class Run implements EventWatcher.Handler {
-        private final EventDispatcher dispatcher;
-        private final int sock;
-        private boolean lastUp;
-        private int lastMtu;
-
-        Run(EventDispatcher dispatcher, int sock, boolean up, int mtu) {
-            this.dispatcher = dispatcher;
-            this.sock = sock;
-            this.lastUp = up;
-            this.lastMtu = mtu;
+    private final class Run extends EventWatcher.SocketHandler {
+        Run(EventDispatcher dispatcher, int sock, LinkState link) {
+            super(ctx.libc, dispatcher, sock, link);
         }
 
         @Override
         public boolean readable(long buffer, ByteBuffer view) {
-            long length = ctx.libc.read(sock, buffer, BUFFER);
+            long length = libc.read(socket, buffer, BUFFER);
             if (length <= 0) {
                 int errno = ctx.libc.errno();
                 if (length < 0 && errno != BsdErrno.EAGAIN && errno != BsdErrno.EINTR) {
@@ -122,15 +101,8 @@ final class BsdEvents implements EventDispatcher.Source {
                 return true;
             }
             if (m instanceof RouteEvents.IfInfo info) {
-                boolean nowUp = (info.flags() & BsdAbi.IFF_UP) != 0;
-                if (info.mtu() != lastMtu && info.mtu() > 0) {
-                    lastMtu = info.mtu();
-                    dispatcher.publish(new DeviceEvent.MtuChanged(lastMtu));
-                }
-                if (nowUp != lastUp) {
-                    lastUp = nowUp;
-                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp));
-                }
+                link.update((info.flags() & BsdAbi.IFF_UP) != 0, info.mtu() > 0 ? info.mtu() : link.mtu(),
+                        dispatcher);
             } else if (m instanceof RouteEvents.AddressChange a) {
                 DeviceAddress address = address(a);
                 dispatcher.publish(a.added() ? new DeviceEvent.AddressAdded(address)
@@ -140,11 +112,6 @@ final class BsdEvents implements EventDispatcher.Source {
                 return false; // nothing more can come for this index
             }
             return true;
-        }
-
-        @Override
-        public void ended() {
-            ctx.libc.close(sock);
         }
     }
 

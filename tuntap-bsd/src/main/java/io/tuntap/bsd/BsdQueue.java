@@ -4,7 +4,6 @@ package io.tuntap.bsd;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.tuntap.InvalidConfigurationException;
-import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
@@ -151,7 +150,7 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
                     + maxWrite + " bytes in one packet"));
         }
         if (linkDown) {
-            throw linkDownException();
+            throw BsdErrors.linkDown(deviceName, "packet");
         }
         if (framed && AfHeader.familyOf(src.get(position), abi) < 0) {
             throw new InvalidConfigurationException("write", 0, ErrorMessages.failed("write to " + deviceName,
@@ -175,7 +174,7 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
         }
         if (n == 0) {
             // FreeBSD's tunwrite returns 0 for a packet it drops because the interface is down.
-            throw linkDownException();
+            throw BsdErrors.linkDown(deviceName, "packet");
         }
         int errno = libc.errno();
         return switch (errno) {
@@ -192,11 +191,6 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
     }
 
     // ---- errors -----------------------------------------------------------------------------------------
-
-    private TunTapException linkDownException() {
-        return new LinkDownException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
-                + "and the packet would be dropped; bring it up with setUp(true)"));
-    }
 
     @Override
     protected PacketTooLargeException tooLarge(int length, int room) {

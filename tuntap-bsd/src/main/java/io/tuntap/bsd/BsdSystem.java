@@ -6,6 +6,8 @@ import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceMode;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -22,6 +24,34 @@ abstract class BsdSystem {
 
     /** What a device of {@code mode} can do on this system; empty if the mode is not offered. */
     abstract Set<Capability> capabilities(DeviceMode mode);
+
+    /**
+     * What the tun and tap drivers of FreeBSD, OpenBSD and NetBSD offer alike: a unit that can be attached to
+     * and kept, its MTU, link state, addresses of both families, routes, events and zero copy; a TUN device
+     * also peers, a TAP device a settable MAC address where {@code setsMac}.
+     *
+     * @param mode the mode
+     * @param setsMac whether this system's tap driver takes {@code SIOCSIFLLADDR}
+     * @param extra what this system adds
+     * @return a new, modifiable set
+     */
+    static Set<Capability> tunTapCapabilities(DeviceMode mode, boolean setsMac, Capability... extra) {
+        Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
+                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
+                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
+                Capability.BYPASS_ROUTES, Capability.ADOPT);
+        c.addAll(Arrays.asList(extra));
+        if (mode == DeviceMode.TUN) {
+            c.add(Capability.TUN);
+            c.add(Capability.PEER_ADDRESSES);
+        } else {
+            c.add(Capability.TAP);
+            if (setsMac) {
+                c.add(Capability.SET_MAC_ADDRESS);
+            }
+        }
+        return c;
+    }
 
     /** Why {@code mode} is not offered (only asked when {@link #capabilities} is empty). */
     String whyNot(DeviceMode mode) {

@@ -202,9 +202,14 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         }
     }
 
+    /** Configuration calls hold the device's monitor, as close does while it frees the sockets. */
     @Override
-    public synchronized int mtu() throws TunTapException {
-        ensureOpen("mtu");
+    protected final Object configurationLock() {
+        return this;
+    }
+
+    @Override
+    protected int fetchMtu() throws TunTapException {
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.clear(r.view, ctx.abi, name());
             ifIoctl(inetSocket, ctx.abi.siocgifmtu, r, "SIOCGIFMTU", "cannot read the MTU");
@@ -213,8 +218,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     }
 
     @Override
-    public synchronized void setMtu(int mtu) throws TunTapException {
-        ensureOpen("setMtu");
+    protected void storeMtu(int mtu) throws TunTapException {
         checkMtu(ctx.abi, mtu);
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.putInt(r.view, ctx.abi, name(), mtu);
@@ -229,9 +233,8 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
         queue.mtuChanged(mtu);
     }
 
-    /** The interface flags (SIOCGIFFLAGS). */
-    synchronized int flags() throws TunTapException {
-        ensureOpen("flags");
+    /** The interface flags (SIOCGIFFLAGS), the device open. */
+    private int flags() throws TunTapException {
         try (BsdContext.Request r = new BsdContext.Request(ctx.abi.ifreqSize)) {
             Ifreq.clear(r.view, ctx.abi, name());
             ifIoctl(inetSocket, ctx.abi.siocgifflags, r, "SIOCGIFFLAGS", "cannot read the interface flags");
@@ -240,12 +243,12 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     }
 
     @Override
-    public boolean isUp() throws TunTapException {
+    protected boolean fetchUp() throws TunTapException {
         return (flags() & BsdAbi.IFF_UP) != 0;
     }
 
     @Override
-    public synchronized void setUp(boolean up) throws TunTapException {
+    protected void storeUp(boolean up) throws TunTapException {
         int flags = flags();
         int wanted = up ? flags | BsdAbi.IFF_UP : flags & ~BsdAbi.IFF_UP;
         if (wanted != flags) {
@@ -260,8 +263,7 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     }
 
     @Override
-    public synchronized List<DeviceAddress> addresses() throws TunTapException {
-        ensureOpen("addresses");
+    protected List<DeviceAddress> fetchAddresses() throws TunTapException {
         return addresses.list();
     }
 
@@ -271,33 +273,27 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     }
 
     @Override
-    public synchronized void addAddress(DeviceAddress deviceAddress) throws TunTapException {
-        ensureOpen("addAddress");
-        require(deviceAddress.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
-        if (deviceAddress.peer().isPresent()) {
-            require(Capability.PEER_ADDRESSES, "addAddress");
-            checkPeer(deviceAddress);
-        }
+    protected void insertAddress(DeviceAddress deviceAddress) throws TunTapException {
+        checkPeer(deviceAddress);
         addresses.add(deviceAddress);
     }
 
     @Override
-    public synchronized void removeAddress(IpPrefix address) throws TunTapException {
-        ensureOpen("removeAddress");
+    protected void deleteAddress(IpPrefix address) throws TunTapException {
         addresses.remove(address);
     }
 
     @Override
-    public synchronized boolean isPersistent() throws TunTapException {
-        ensureOpen("isPersistent");
-        return ending == BsdSystem.Ending.PERSISTS;
+    public boolean isPersistent() throws TunTapException {
+        return query("isPersistent", () -> ending == BsdSystem.Ending.PERSISTS);
     }
 
     @Override
-    public synchronized void setPersistent(boolean persistent) throws TunTapException {
-        ensureOpen("setPersistent");
-        require(Capability.PERSISTENT, "setPersistent");
-        ending = system.changePersistence(ctx, opened, ending, persistent);
+    public void setPersistent(boolean persistent) throws TunTapException {
+        change("setPersistent", () -> {
+            require(Capability.PERSISTENT, "setPersistent");
+            ending = system.changePersistence(ctx, opened, ending, persistent);
+        });
     }
 
     /**
@@ -356,26 +352,18 @@ abstract class BsdTunTapDevice extends AbstractTunTapDevice implements BsdDevice
     // ---- routes ---------------------------------------------------------------------------------
 
     @Override
-    public synchronized List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
+    protected List<Route> fetchRoutes() throws TunTapException {
         return routes.list();
     }
 
     @Override
-    public synchronized void addRoute(Route route) throws TunTapException {
-        changeRoute(true, route, "addRoute");
+    protected void insertRoute(Route route) throws TunTapException {
+        routes.change(true, route, "addRoute");
     }
 
     @Override
-    public synchronized void removeRoute(Route route) throws TunTapException {
-        changeRoute(false, route, "removeRoute");
-    }
-
-    private void changeRoute(boolean add, Route route, String call) throws TunTapException {
-        ensureOpen(call);
-        require(Capability.ROUTES, call);
-        require(route.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, call);
-        routes.change(add, route, call);
+    protected void deleteRoute(Route route) throws TunTapException {
+        routes.change(false, route, "removeRoute");
     }
 
     /** The system's routing table, through this device's context. */

@@ -3,7 +3,6 @@ package io.tuntap.bsd;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.tuntap.LinkDownException;
 import io.tuntap.PacketTooLargeException;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.Bpf;
@@ -135,7 +134,7 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
                             + "the MTU with setMtu"));
         }
         if (linkDown) {
-            throw linkDownException();
+            throw BsdErrors.linkDown(deviceName, "frame");
         }
     }
 
@@ -152,7 +151,7 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
             case BsdErrno.EMSGSIZE -> throw new PacketTooLargeException("write", length, maxWrite,
                     ErrorMessages.failed("write(" + deviceName + " BPF)", "EMSGSIZE: the frame of " + length
                             + " bytes is longer than the far end's MTU + 18 that BPF takes"));
-            case BsdErrno.ENETDOWN -> throw linkDownException();
+            case BsdErrno.ENETDOWN -> throw BsdErrors.linkDown(deviceName, "frame");
             default -> throw ioError("write", errno);
         };
     }
@@ -164,11 +163,6 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
     }
 
     // ---- errors -----------------------------------------------------------------------------------------
-
-    private TunTapException linkDownException() {
-        return new LinkDownException("write", 0, ErrorMessages.failed("write to " + deviceName, "the link is down, "
-                + "and the frame would be dropped; bring it up with setUp(true)"));
-    }
 
     @Override
     protected PacketTooLargeException tooLarge(int length, int room) {

@@ -7,7 +7,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -24,18 +23,7 @@ final class FreeBsdSystem extends BsdSystem {
 
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
-        Set<Capability> c = EnumSet.of(Capability.CHOOSE_NAME, Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
-                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
-                Capability.BYPASS_ROUTES, Capability.ADOPT);
-        if (mode == DeviceMode.TUN) {
-            c.add(Capability.TUN);
-            c.add(Capability.PEER_ADDRESSES);
-        } else {
-            c.add(Capability.TAP);
-            c.add(Capability.SET_MAC_ADDRESS);
-        }
-        return c;
+        return tunTapCapabilities(mode, true, Capability.CHOOSE_NAME);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.tuntap.UnsupportedFeatureException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
 import io.tuntap.spi.ErrorMessages;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -27,16 +26,8 @@ final class NetBsdSystem extends BsdSystem {
 
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
-        Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
-                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES,
-                Capability.BYPASS_ROUTES, Capability.ADOPT);
         // No SET_MAC_ADDRESS: NetBSD sets link addresses with SIOCALIFADDR, which this backend does not send.
-        c.add(mode == DeviceMode.TUN ? Capability.TUN : Capability.TAP);
-        if (mode == DeviceMode.TUN) {
-            c.add(Capability.PEER_ADDRESSES);
-        }
-        return c;
+        return tunTapCapabilities(mode, false);
     }
 
     @Override
@@ -126,14 +117,7 @@ final class NetBsdSystem extends BsdSystem {
             Openers.check(e, "SIOCIFCREATE", requested, "cannot create " + requested);
             made = true;
         }
-        int fd = ctx.libc.open("/dev/" + requested, BsdAbi.O_RDWR | BsdAbi.O_NONBLOCK | abi.oCloexec);
-        if (fd < 0) {
-            int errno = ctx.libc.errno();
-            if (made) {
-                ctx.destroy(requested);
-            }
-            throw Openers.openError(ctx, "/dev/" + requested, requested, errno, missingNodeFix(requested));
-        }
+        int fd = Openers.openMade(ctx, requested, made, missingNodeFix(requested));
         try {
             nonBlocking(ctx, fd, requested);
         } catch (TunTapException | RuntimeException e) {

@@ -7,7 +7,6 @@ import io.tuntap.DeviceMode;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
 import io.tuntap.bsd.jna.BsdErrno;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -24,18 +23,7 @@ final class OpenBsdSystem extends BsdSystem {
 
     @Override
     Set<Capability> capabilities(DeviceMode mode) {
-        Set<Capability> c = EnumSet.of(Capability.ATTACH, Capability.PERSISTENT, Capability.MTU,
-                Capability.LINK_STATE, Capability.IPV4_ADDRESSES, Capability.IPV6_ADDRESSES,
-                Capability.ZERO_COPY, Capability.EVENTS, Capability.ROUTES, Capability.ROUTE_METRICS,
-                Capability.BYPASS_ROUTES, Capability.ADOPT);
-        if (mode == DeviceMode.TUN) {
-            c.add(Capability.TUN);
-            c.add(Capability.PEER_ADDRESSES);
-        } else {
-            c.add(Capability.TAP);
-            c.add(Capability.SET_MAC_ADDRESS);
-        }
-        return c;
+        return tunTapCapabilities(mode, true, Capability.ROUTE_METRICS);
     }
 
     @Override
@@ -46,14 +34,7 @@ final class OpenBsdSystem extends BsdSystem {
         boolean existed = Openers.checkName(ctx, config, driver, requested, "OpenBSD names them " + driver + "N");
         if (requested != null) {
             boolean made = !existed && config.persistent() && create(ctx, requested);
-            int fd = ctx.libc.open("/dev/" + requested, BsdAbi.O_RDWR | BsdAbi.O_NONBLOCK | abi.oCloexec);
-            if (fd < 0) {
-                int errno = ctx.libc.errno();
-                if (made) {
-                    ctx.destroy(requested);
-                }
-                throw Openers.openError(ctx, "/dev/" + requested, requested, errno, missingNodeFix(requested));
-            }
+            int fd = Openers.openMade(ctx, requested, made, missingNodeFix(requested));
             Ending ending = existed || made ? Ending.PERSISTS : Ending.KERNEL_DESTROYS;
             return new Opened(fd, requested, driver, ending, tun, !existed);
         }

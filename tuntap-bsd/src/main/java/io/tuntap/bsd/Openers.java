@@ -76,6 +76,23 @@ final class Openers {
         throw openError(ctx, path, what, errno, missingFix);
     }
 
+    /**
+     * {@link #openNode} of {@code /dev/NAME} for an interface this call may have just made: on failure the
+     * interface is destroyed again if {@code made}, then the open's failure is thrown.
+     */
+    static int openMade(BsdContext ctx, String name, boolean made, String missingFix) throws TunTapException {
+        String path = "/dev/" + name;
+        int fd = ctx.libc.open(path, BsdAbi.O_RDWR | BsdAbi.O_NONBLOCK | ctx.abi.oCloexec);
+        if (fd >= 0) {
+            return fd;
+        }
+        int errno = ctx.libc.errno();
+        if (made) {
+            ctx.destroy(name);
+        }
+        throw openError(ctx, path, name, errno, missingFix);
+    }
+
     static TunTapException openError(BsdContext ctx, String path, String what, int errno, String missingFix) {
         String call = "open(" + path + ")";
         return switch (errno) {

@@ -72,6 +72,12 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
         restoreFlags = flags;
     }
 
+    /** Configuration calls hold the configuration socket, as close does while it closes it. */
+    @Override
+    protected final Object configurationLock() {
+        return netlink;
+    }
+
     /** Runs once, after every queue has closed. */
     @Override
     protected void closeDevice() {
@@ -103,32 +109,23 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     // ---- routes -----------------------------------------------------------------------------------
 
     @Override
-    public List<Route> routes() throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("routes");
-            return List.copyOf(RtnetlinkRoutes.list(netlink, index()));
+    protected List<Route> fetchRoutes() throws TunTapException {
+        return List.copyOf(RtnetlinkRoutes.list(netlink, index()));
+    }
+
+    @Override
+    protected void insertRoute(Route route) throws TunTapException {
+        int errno = RtnetlinkRoutes.add(netlink, index(), route);
+        if (errno != 0) {
+            throw LinuxErrors.route("rtnetlink RTM_NEWROUTE " + route, errno, route, name());
         }
     }
 
     @Override
-    public void addRoute(Route route) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("addRoute");
-            int errno = RtnetlinkRoutes.add(netlink, index(), route);
-            if (errno != 0) {
-                throw LinuxErrors.route("rtnetlink RTM_NEWROUTE " + route, errno, route, name());
-            }
-        }
-    }
-
-    @Override
-    public void removeRoute(Route route) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("removeRoute");
-            int errno = RtnetlinkRoutes.remove(netlink, index(), route);
-            if (errno != 0) {
-                throw LinuxErrors.route("rtnetlink RTM_DELROUTE " + route, errno, route, name());
-            }
+    protected void deleteRoute(Route route) throws TunTapException {
+        int errno = RtnetlinkRoutes.remove(netlink, index(), route);
+        if (errno != 0) {
+            throw LinuxErrors.route("rtnetlink RTM_DELROUTE " + route, errno, route, name());
         }
     }
 
@@ -156,8 +153,7 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
 
     @Override
     public void setCarrier(boolean on) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("setCarrier");
+        change("setCarrier", () -> {
             try (Memory value = new Memory(4)) {
                 value.setInt(0, on ? 1 : 0);
                 if (libc.ioctl(first.fd(), IfTun.TUNSETCARRIER, Pointer.nativeValue(value)) < 0) {
@@ -165,14 +161,13 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
                     throw LinuxErrors.carrier(errno, name());
                 }
             }
-        }
+        });
     }
 
     @Override
     public void setQueueEnabled(int queue, boolean enabled) throws TunTapException {
         LinuxQueue q = queues.get(queue);
-        synchronized (netlink) {
-            ensureOpen("setQueueEnabled");
+        change("setQueueEnabled", () -> {
             try (Memory ifreq = new Memory(Sys.IFREQ_SIZE)) {
                 ifreq.clear();
                 ifreq.setShort(Sys.IFREQ_UNION_OFFSET, enabled ? IfTun.IFF_ATTACH_QUEUE : IfTun.IFF_DETACH_QUEUE);
@@ -181,15 +176,12 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
                     throw LinuxErrors.queue(errno, name(), queue, enabled);
                 }
             }
-        }
+        });
     }
 
     @Override
     public int txQueueLength() throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("txQueueLength");
-            return LinuxDevices.txQueueLength(netlink, index());
-        }
+        return query("txQueueLength", () -> LinuxDevices.txQueueLength(netlink, index()));
     }
 
     @Override
@@ -197,14 +189,13 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
         if (packets < 0) {
             throw LinuxErrors.negativeTxQueueLength(name(), packets);
         }
-        synchronized (netlink) {
-            ensureOpen("setTxQueueLength");
+        change("setTxQueueLength", () -> {
             int errno = LinuxDevices.setTxQueueLength(netlink, index(), packets);
             if (errno != 0) {
                 throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_TXQLEN", errno, "cannot set the transmit "
                         + "queue length of " + name() + " to " + packets);
             }
-        }
+        });
     }
 
     @Override
@@ -230,69 +221,57 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     // ---- configuration ----------------------------------------------------------------------------
 
     @Override
-    public int mtu() throws TunTapException {
+    protected int fetchMtu() throws TunTapException {
         return link().mtu();
     }
 
     @Override
-    public void setMtu(int mtu) throws TunTapException {
+    protected void storeMtu(int mtu) throws TunTapException {
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
             throw LinuxErrors.mtuOutOfRange(name(), mtu, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU);
         }
-        synchronized (netlink) {
-            ensureOpen("setMtu");
-            int errno = netlink.setMtu(index(), mtu);
-            if (errno == Errno.EINVAL) {
-                throw LinuxErrors.mtuRefused(name(), mtu, errno);
-            } else if (errno != 0) {
-                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name());
-            }
+        int errno = netlink.setMtu(index(), mtu);
+        if (errno == Errno.EINVAL) {
+            throw LinuxErrors.mtuRefused(name(), mtu, errno);
+        } else if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFLA_MTU", errno, "cannot set the MTU of " + name());
         }
     }
 
     @Override
-    public boolean isUp() throws TunTapException {
+    protected boolean fetchUp() throws TunTapException {
         return (link().flags() & Rtnl.IFF_UP) != 0;
     }
 
     @Override
-    public void setUp(boolean up) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("setUp");
-            int errno = netlink.setUp(index(), up);
-            if (errno != 0) {
-                throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFF_UP", errno, "cannot bring " + name()
-                        + (up ? " up" : " down"));
-            }
+    protected void storeUp(boolean up) throws TunTapException {
+        int errno = netlink.setUp(index(), up);
+        if (errno != 0) {
+            throw LinuxErrors.ofCommon("rtnetlink RTM_SETLINK IFF_UP", errno, "cannot bring " + name()
+                    + (up ? " up" : " down"));
         }
     }
 
     @Override
-    public List<DeviceAddress> addresses() throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("addresses");
-            return List.copyOf(netlink.addresses(index()));
-        }
+    protected List<DeviceAddress> fetchAddresses() throws TunTapException {
+        return List.copyOf(netlink.addresses(index()));
     }
 
     @Override
-    public void addAddress(DeviceAddress address) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("addAddress");
-            int errno = netlink.addAddress(index(), address);
-            String call = "rtnetlink RTM_NEWADDR " + address;
-            IpPrefix local = address.local();
-            if (errno == Errno.EEXIST) {
-                throw LinuxErrors.addressExists(call, name(), local, errno);
-            } else if (errno == Errno.EACCES && !local.isIpv4()) {
-                throw LinuxErrors.ipv6Disabled(call, name(), errno);
-            } else if (errno != 0) {
-                throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
-                        + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
-            }
-            if (!local.isIpv4() && isUp()) {
-                awaitLocalRoute(local.address());
-            }
+    protected void insertAddress(DeviceAddress address) throws TunTapException {
+        int errno = netlink.addAddress(index(), address);
+        String call = "rtnetlink RTM_NEWADDR " + address;
+        IpPrefix local = address.local();
+        if (errno == Errno.EEXIST) {
+            throw LinuxErrors.addressExists(call, name(), local, errno);
+        } else if (errno == Errno.EACCES && !local.isIpv4()) {
+            throw LinuxErrors.ipv6Disabled(call, name(), errno);
+        } else if (errno != 0) {
+            throw LinuxErrors.ofCommon(call, errno, "cannot add " + address + " to " + name()
+                    + (local.isIpv4() ? "" : " (IPv6 needs an MTU of at least 1280)"));
+        }
+        if (!local.isIpv4() && isUp()) {
+            awaitLocalRoute(local.address());
         }
     }
 
@@ -317,24 +296,21 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
     }
 
     @Override
-    public void removeAddress(IpPrefix local) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("removeAddress");
-            String call = "rtnetlink RTM_DELADDR " + local;
-            // The kernel matches a deletion by local address and, through IFA_ADDRESS, by peer: send the entry
-            // as it is, so that an address with a peer goes and an address with another prefix stays.
-            DeviceAddress existing = null;
-            for (DeviceAddress a : netlink.addresses(index())) {
-                if (a.local().equals(local)) {
-                    existing = a;
-                }
+    protected void deleteAddress(IpPrefix local) throws TunTapException {
+        String call = "rtnetlink RTM_DELADDR " + local;
+        // The kernel matches a deletion by local address and, through IFA_ADDRESS, by peer: send the entry
+        // as it is, so that an address with a peer goes and an address with another prefix stays.
+        DeviceAddress existing = null;
+        for (DeviceAddress a : netlink.addresses(index())) {
+            if (a.local().equals(local)) {
+                existing = a;
             }
-            int errno = existing == null ? Errno.EADDRNOTAVAIL : netlink.removeAddress(index(), existing);
-            if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENOENT) {
-                throw LinuxErrors.addressMissing(call, name(), local, existing == null ? 0 : errno);
-            } else if (errno != 0) {
-                throw LinuxErrors.ofCommon(call, errno, "cannot remove " + local + " from " + name());
-            }
+        }
+        int errno = existing == null ? Errno.EADDRNOTAVAIL : netlink.removeAddress(index(), existing);
+        if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENOENT) {
+            throw LinuxErrors.addressMissing(call, name(), local, existing == null ? 0 : errno);
+        } else if (errno != 0) {
+            throw LinuxErrors.ofCommon(call, errno, "cannot remove " + local + " from " + name());
         }
     }
 
@@ -345,13 +321,12 @@ abstract class LinuxDeviceImpl extends AbstractTunTapDevice implements LinuxDevi
 
     @Override
     public void setPersistent(boolean persistent) throws TunTapException {
-        synchronized (netlink) {
-            ensureOpen("setPersistent");
+        change("setPersistent", () -> {
             if (libc.ioctl(first.fd(), IfTun.TUNSETPERSIST, persistent ? 1 : 0) < 0) {
                 int errno = libc.errno();
                 throw LinuxErrors.ofCommon("ioctl(TUNSETPERSIST)", errno, "cannot change persistence of " + name());
             }
-        }
+        });
     }
 
     LinkInfo link() throws TunTapException {

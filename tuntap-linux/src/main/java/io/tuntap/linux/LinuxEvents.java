@@ -12,6 +12,7 @@ import io.tuntap.linux.jna.LinuxLibC;
 import io.tuntap.linux.jna.Rtnl;
 import io.tuntap.linux.jna.Sys;
 import io.tuntap.posix.EventWatcher;
+import io.tuntap.posix.LinkState;
 import io.tuntap.spi.EventDispatcher;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -60,8 +61,7 @@ final class LinuxEvents implements EventDispatcher.Source {
 
     // Touched only by the event thread (and by start before the thread runs).
     private EventDispatcher dispatcher;
-    private boolean up;
-    private int mtu;
+    private LinkState linkState;
     private final Set<DeviceAddress> addresses = new LinkedHashSet<>();
     private boolean removed;
 
@@ -129,8 +129,7 @@ final class LinuxEvents implements EventDispatcher.Source {
     /** Takes {@code s} as the last known state, from which notifications to {@code target} are derived. */
     void track(EventDispatcher target, State s) {
         dispatcher = target;
-        up = s.up();
-        mtu = s.mtu();
+        linkState = new LinkState(s.up(), s.mtu());
         addresses.clear();
         addresses.addAll(s.addresses());
         removed = false;
@@ -224,24 +223,13 @@ final class LinuxEvents implements EventDispatcher.Source {
             return;
         }
         boolean nowUp = (b.getInt(body + 8) & Rtnl.IFF_UP) != 0;
-        int[] newMtu = {mtu};
+        int[] newMtu = {linkState.mtu()};
         NetlinkAttributes.forEach(b, body + Rtnl.IFINFOMSG_SIZE, end, (attr, data, len) -> {
             if (attr == Rtnl.IFLA_MTU && len >= 4) {
                 newMtu[0] = b.getInt(data);
             }
         });
-        changed(nowUp, newMtu[0]);
-    }
-
-    private void changed(boolean nowUp, int newMtu) {
-        if (newMtu != mtu) {
-            mtu = newMtu;
-            publish(new DeviceEvent.MtuChanged(newMtu));
-        }
-        if (nowUp != up) {
-            up = nowUp;
-            publish(new DeviceEvent.LinkChanged(nowUp));
-        }
+        linkState.update(nowUp, newMtu[0], dispatcher);
     }
 
     private void address(ByteBuffer b, short type, int body, int end) {
@@ -292,7 +280,7 @@ final class LinuxEvents implements EventDispatcher.Source {
             }
             return;
         }
-        changed(s.up(), s.mtu());
+        linkState.update(s.up(), s.mtu(), dispatcher);
         List<DeviceAddress> gone = new ArrayList<>(addresses);
         gone.removeAll(s.addresses());
         for (DeviceAddress a : gone) {

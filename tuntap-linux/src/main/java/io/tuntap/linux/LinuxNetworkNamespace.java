@@ -53,18 +53,7 @@ public final class LinuxNetworkNamespace implements IsolatedNetwork {
      */
     public static <T, X extends Exception> T call(String name, Action<T, X> action) throws TunTapException, X {
         Objects.requireNonNull(action, "action");
-        LinuxLibC libc = LinuxProbe.RESULT.libc;
-        int home = openNamespace(libc, "/proc/thread-self/ns/net");
-        try {
-            enter(name);
-            try {
-                return action.run();
-            } finally {
-                goHome(libc, home);
-            }
-        } finally {
-            libc.close(home);
-        }
+        return away(LinuxProbe.RESULT.libc, () -> enter(name), action);
     }
 
     /**
@@ -196,13 +185,29 @@ public final class LinuxNetworkNamespace implements IsolatedNetwork {
             throw new TunTapException("setns", 0, ErrorMessages.failed("setns(" + path() + ")", "this network "
                     + "namespace was closed; make a new one"));
         }
-        int home = openNamespace(libc, "/proc/thread-self/ns/net");
-        try {
+        return away(libc, () -> {
             if (libc.setns(fd, Sys.CLONE_NEWNET) < 0) {
                 int errno = libc.errno();
                 throw LinuxErrors.ofCommon("setns(" + path() + ")", errno, "cannot enter the network namespace "
                         + "(entering one needs CAP_SYS_ADMIN)");
             }
+        }, action);
+    }
+
+    /** Moves the calling thread into another namespace. */
+    private interface Entry {
+        void enter() throws TunTapException;
+    }
+
+    /**
+     * Keeps the calling thread's namespace, moves the thread with {@code entry}, runs {@code action}, and moves
+     * the thread back, also when {@code entry} or {@code action} throws.
+     */
+    private static <T, X extends Exception> T away(LinuxLibC libc, Entry entry, Action<T, X> action)
+            throws TunTapException, X {
+        int home = openNamespace(libc, "/proc/thread-self/ns/net");
+        try {
+            entry.enter();
             try {
                 return action.run();
             } finally {

@@ -31,13 +31,12 @@ final class LinuxTapDevice extends LinuxDeviceImpl implements TapDevice {
         if (address.equals(ZERO)) {
             throw LinuxErrors.macNotUnicast(name(), address, "all-zero, which names no interface");
         }
-        synchronized (netlink) {
-            ensureOpen("setMacAddress");
+        change("setMacAddress", () -> {
             int errno = netlink.setMac(index(), address.toByteArray());
             if (errno != 0) {
                 throw setMacError(name(), address, errno);
             }
-        }
+        });
     }
 
     private static final MacAddress ZERO = MacAddress.of(new byte[MacAddress.LENGTH]);

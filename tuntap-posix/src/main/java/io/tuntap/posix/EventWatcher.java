@@ -7,6 +7,7 @@ import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.EventDispatcher;
 import io.tuntap.spi.ErrorMessages;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -57,6 +58,40 @@ public final class EventWatcher {
 
         /** The run ended (stopped or failed): release what the run holds, besides the wake-up handle. */
         void ended();
+    }
+
+    /**
+     * A handler that reads a socket opened for the run (a routing socket): it keeps where the events go and
+     * the link state last reported, and closes the socket as the run ends.
+     */
+    public abstract static class SocketHandler implements Handler {
+        /** The calls the socket is read and closed through. */
+        protected final PosixLibC libc;
+        /** Where the events go. */
+        protected final EventDispatcher dispatcher;
+        /** The socket, the run's own. */
+        protected final int socket;
+        /** The link state and MTU last reported. */
+        protected final LinkState link;
+
+        /**
+         * @param libc the calls the socket is read and closed through
+         * @param dispatcher where the events go
+         * @param socket the socket, which the handler owns from now on
+         * @param link the link state when watching started
+         */
+        protected SocketHandler(PosixLibC libc, EventDispatcher dispatcher, int socket, LinkState link) {
+            this.libc = libc;
+            this.dispatcher = dispatcher;
+            this.socket = socket;
+            this.link = link;
+        }
+
+        /** Closes the socket. */
+        @Override
+        public void ended() {
+            libc.close(socket);
+        }
     }
 
     private final String name;
@@ -114,6 +149,40 @@ public final class EventWatcher {
                 idleMillis, bufferSize, handler);
         watcher.thread.start();
         return watcher;
+    }
+
+    /**
+     * {@link #start} with a new pipe as the wake-up handle, for a system without eventfd: watches the
+     * handler's socket, which it closes if the pipe cannot be made.
+     *
+     * @param eintr the host's EINTR
+     * @param name the device, for the thread's name and messages
+     * @param socketName the socket, for messages, e.g. {@code "PF_ROUTE"}
+     * @param idleMillis how long to wait for a message before {@link Handler#idle()}; negative: for ever
+     * @param bufferSize the size of the native buffer the handler reads messages into
+     * @param handler what reads the socket
+     * @param errors the backend's errno translator
+     * @return the running watcher
+     * @throws TunTapException if there is no pipe to be had (no fds left)
+     */
+    public static EventWatcher startOnPipe(int eintr, String name, String socketName, int idleMillis,
+            int bufferSize, SocketHandler handler, PosixErrors errors) throws TunTapException {
+        PosixLibC libc = handler.libc;
+        int fd = handler.socket;
+        int wakeRead;
+        int wakeWrite;
+        try (Memory fds = new Memory(8)) {
+            if (libc.pipe(Pointer.nativeValue(fds)) < 0) {
+                int errno = libc.errno();
+                libc.close(fd);
+                throw errors.ofCommon("pipe", errno, "cannot make the pipe that stops the event thread of " + name);
+            }
+            wakeRead = fds.getInt(0);
+            wakeWrite = fds.getInt(4);
+        }
+        return start(libc, fd, wakeRead, wakeWrite, 1, eintr, name, idleMillis, bufferSize, handler,
+                errno -> errors.ofCommon("poll(" + socketName + ")", errno, "the event thread of " + name
+                        + " cannot wait for messages"));
     }
 
     private void run() {

@@ -7,6 +7,7 @@ import io.tuntap.DeviceInterruptedException;
 import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.Timeouts;
+import io.tuntap.spi.VirtualThreads;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -209,14 +210,8 @@ public final class WakeablePoll {
                 }
                 // After arming: a close from now on unparks this thread, one before is seen here.
                 afterWait(call);
-                if (forever) {
-                    LockSupport.park(this);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
+                if (!Timeouts.park(this, deadline, forever)) {
+                    return false;
                 }
                 if (!gate.isOpen()) {
                     throw gate.closedException(call);

@@ -74,49 +74,39 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
     }
 
     @Override
-    public int mtu() throws TunTapException {
-        ensureOpen("mtu");
+    protected int fetchMtu() throws TunTapException {
         return config.mtu();
     }
 
     @Override
-    public void setMtu(int mtu) throws TunTapException {
-        ensureOpen("setMtu");
+    protected void storeMtu(int mtu) throws TunTapException {
         config.setMtu(mtu);
     }
 
     @Override
-    public boolean isUp() throws TunTapException {
-        ensureOpen("isUp");
+    protected boolean fetchUp() throws TunTapException {
         return config.isUp();
     }
 
+    /** Also tells the queue, which refuses writes while the link is down. */
     @Override
-    public void setUp(boolean up) throws TunTapException {
-        ensureOpen("setUp");
+    protected void storeUp(boolean up) throws TunTapException {
         config.setUp(up);
         queue.linkUp(up);
     }
 
     @Override
-    public List<DeviceAddress> addresses() throws TunTapException {
-        ensureOpen("addresses");
+    protected List<DeviceAddress> fetchAddresses() throws TunTapException {
         return config.addresses();
     }
 
     @Override
-    public void addAddress(DeviceAddress address) throws TunTapException {
-        ensureOpen("addAddress");
-        require(address.isIpv4() ? Capability.IPV4_ADDRESSES : Capability.IPV6_ADDRESSES, "addAddress");
-        if (address.isPointToPoint()) {
-            require(Capability.PEER_ADDRESSES, "addAddress");
-        }
+    protected void insertAddress(DeviceAddress address) throws TunTapException {
         config.addAddress(address, config.isUp());
     }
 
     @Override
-    public void removeAddress(IpPrefix local) throws TunTapException {
-        ensureOpen("removeAddress");
+    protected void deleteAddress(IpPrefix local) throws TunTapException {
         config.removeAddress(local);
     }
 
@@ -126,24 +116,18 @@ abstract class SolarisDeviceImpl extends AbstractTunTapDevice implements Solaris
      * not listed.
      */
     @Override
-    public List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
+    protected List<Route> fetchRoutes() throws TunTapException {
         return routes.list();
     }
 
     /** Adds a route with {@code RTM_ADD}; a route with a metric is refused (illumos routes have none). */
     @Override
-    public void addRoute(Route route) throws TunTapException {
-        ensureOpen("addRoute");
-        require(Capability.ROUTES, "addRoute");
+    protected void insertRoute(Route route) throws TunTapException {
         routes.add(route);
     }
 
     @Override
-    public void removeRoute(Route route) throws TunTapException {
-        ensureOpen("removeRoute");
-        require(Capability.ROUTES, "removeRoute");
+    protected void deleteRoute(Route route) throws TunTapException {
         routes.remove(route);
     }
-
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.solaris;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.tuntap.DeviceAddress;
 import io.tuntap.DeviceEvent;
 import io.tuntap.DeviceMode;
 import io.tuntap.IpPrefix;
 import io.tuntap.TunTapException;
 import io.tuntap.posix.EventWatcher;
+import io.tuntap.posix.LinkState;
 import io.tuntap.solaris.jna.Errno;
 import io.tuntap.solaris.jna.Lifreq;
 import io.tuntap.solaris.jna.RouteMessages;
@@ -54,36 +53,15 @@ final class SolarisEvents implements EventDispatcher.Source {
 
     @Override
     public synchronized void start(EventDispatcher dispatcher) throws TunTapException {
+        LinkState link = new LinkState(config.isUp(), config.mtu());
         int fd = os.libc().socket(Sys.AF_ROUTE, Sys.SOCK_RAW, 0);
         if (fd < 0) {
             throw SolarisErrors.ofCommon("socket(AF_ROUTE, SOCK_RAW)", os.libc().errno(), "cannot open the routing "
                     + "socket that reports the changes of " + name);
         }
-        int[] pipe = new int[2];
-        try (Memory fds = new Memory(8)) {
-            if (os.libc().pipe(Pointer.nativeValue(fds)) < 0) {
-                int errno = os.libc().errno();
-                os.libc().close(fd);
-                throw SolarisErrors.ofCommon("pipe", errno, "cannot create the pipe that stops the event thread");
-            }
-            pipe[0] = fds.getInt(0);
-            pipe[1] = fds.getInt(4);
-        }
-        int up;
-        int mtu;
-        try {
-            up = config.isUp() ? 1 : 0;
-            mtu = config.mtu();
-        } catch (TunTapException e) {
-            os.libc().close(fd);
-            os.libc().close(pipe[0]);
-            os.libc().close(pipe[1]);
-            throw e;
-        }
         // The watcher owns the pipe and closes it as its thread ends; Run.ended closes the socket then.
-        watcher.set(EventWatcher.start(os.libc(), fd, pipe[0], pipe[1], 1, Errno.EINTR, name, CHECK_MILLIS,
-                BUFFER, new Run(dispatcher, fd, up, mtu), errno -> SolarisErrors.ofCommon("poll(AF_ROUTE)", errno,
-                        "the event thread of " + name + " cannot wait for messages")));
+        watcher.set(EventWatcher.startOnPipe(Errno.EINTR, name, "AF_ROUTE", CHECK_MILLIS, BUFFER,
+                new Run(dispatcher, fd, link), SolarisErrors.POSIX));
     }
 
     @Override
@@ -95,22 +73,14 @@ final class SolarisEvents implements EventDispatcher.Source {
      * One run of the watcher: reads the routing socket when it is readable, and a second without messages
      * re-reads the link state and MTU from the interface. Once the interface is gone it stops listening.
      */
-    private final class Run implements EventWatcher.Handler {
-        private final EventDispatcher dispatcher;
-        private final int fd;
-        private int up;
-        private int mtu;
-
-        Run(EventDispatcher dispatcher, int fd, int up, int mtu) {
-            this.dispatcher = dispatcher;
-            this.fd = fd;
-            this.up = up;
-            this.mtu = mtu;
+    private final class Run extends EventWatcher.SocketHandler {
+        Run(EventDispatcher dispatcher, int fd, LinkState link) {
+            super(os.libc(), dispatcher, fd, link);
         }
 
         @Override
         public boolean readable(long buffer, ByteBuffer message) {
-            long n = os.libc().read(fd, buffer, BUFFER);
+            long n = libc.read(socket, buffer, BUFFER);
             if (n >= RouteMessages.INDEX + 2
                     && (message.get(RouteMessages.VERSION) & 0xff) == RouteMessages.RTM_VERSION
                     && (message.getShort(RouteMessages.INDEX) & 0xffff) == index) {
@@ -124,16 +94,9 @@ final class SolarisEvents implements EventDispatcher.Source {
                 } else if (type == RouteMessages.RTM_IFINFO) {
                     // The message's own flags and MTU, so that events keep the order of the messages
                     // (re-reading the interface here could report a later state ahead of queued messages).
-                    int nowUp = (message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0 ? 1 : 0;
                     int nowMtu = n >= RouteMessages.IFM_MTU + 4 ? message.getInt(RouteMessages.IFM_MTU) : 0;
-                    if (nowMtu > 0 && nowMtu != mtu) {
-                        mtu = nowMtu;
-                        dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                    }
-                    if (nowUp != up) {
-                        up = nowUp;
-                        dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                    }
+                    link.update((message.getInt(RouteMessages.FLAGS) & Sys.IFF_UP) != 0,
+                            nowMtu > 0 ? nowMtu : link.mtu(), dispatcher);
                     if (nowMtu <= 0) {
                         return idle();
                     }
@@ -148,16 +111,7 @@ final class SolarisEvents implements EventDispatcher.Source {
         @Override
         public boolean idle() {
             try {
-                int nowUp = config.isUp() ? 1 : 0;
-                int nowMtu = config.mtu();
-                if (nowMtu != mtu) {
-                    mtu = nowMtu;
-                    dispatcher.publish(new DeviceEvent.MtuChanged(nowMtu));
-                }
-                if (nowUp != up) {
-                    up = nowUp;
-                    dispatcher.publish(new DeviceEvent.LinkChanged(nowUp == 1));
-                }
+                link.update(config.isUp(), config.mtu(), dispatcher);
             } catch (TunTapException e) {
                 if (e.errorCode() == Errno.ENXIO || e instanceof io.tuntap.DeviceNotFoundException) {
                     dispatcher.publish(new DeviceEvent.Removed());
@@ -166,11 +120,6 @@ final class SolarisEvents implements EventDispatcher.Source {
                 return !(e instanceof io.tuntap.DeviceClosedException);
             }
             return true;
-        }
-
-        @Override
-        public void ended() {
-            os.libc().close(fd);
         }
     }
 

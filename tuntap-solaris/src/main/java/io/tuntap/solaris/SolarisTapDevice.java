@@ -24,15 +24,15 @@ final class SolarisTapDevice extends SolarisDeviceImpl implements TapDevice {
 
     @Override
     public MacAddress macAddress() throws TunTapException {
-        ensureOpen("macAddress");
-        return mac;
+        return query("macAddress", () -> mac);
     }
 
     @Override
     public void setMacAddress(MacAddress address) throws TunTapException {
-        ensureOpen("setMacAddress");
-        throw ErrorMessages.unsupported("setMacAddress", name(), Capability.SET_MAC_ADDRESS, "the tap driver "
-                + "changes its address only through DL_SET_PHYS_ADDR_REQ, which IP's copy of the address on a "
-                + "plumbed interface does not follow");
+        change("setMacAddress", () -> {
+            throw ErrorMessages.unsupported("setMacAddress", name(), Capability.SET_MAC_ADDRESS, "the tap driver "
+                    + "changes its address only through DL_SET_PHYS_ADDR_REQ, which IP's copy of the address on a "
+                    + "plumbed interface does not follow");
+        });
     }
 }

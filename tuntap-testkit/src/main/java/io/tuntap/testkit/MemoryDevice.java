@@ -138,14 +138,12 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     // ---------------------------------------------------------------- configuration
 
     @Override
-    public int mtu() throws TunTapException {
-        ensureOpen("mtu");
+    protected int fetchMtu() {
         return mtu;
     }
 
     @Override
-    public synchronized void setMtu(int mtu) throws TunTapException {
-        ensureOpen("setMtu");
+    protected synchronized void storeMtu(int mtu) throws TunTapException {
         if (mtu < DeviceConfig.MIN_MTU || mtu > DeviceConfig.MAX_MTU) {
             throw new InvalidConfigurationException("setMtu", 0, ErrorMessages.failed("setMtu(" + mtu + ") on "
                     + name(), "the MTU is out of range; use " + DeviceConfig.MIN_MTU + " to " + DeviceConfig.MAX_MTU));
@@ -157,14 +155,12 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     @Override
-    public boolean isUp() throws TunTapException {
-        ensureOpen("isUp");
+    protected boolean fetchUp() {
         return up;
     }
 
     @Override
-    public synchronized void setUp(boolean up) throws TunTapException {
-        ensureOpen("setUp");
+    protected synchronized void storeUp(boolean up) {
         if (this.up != up) {
             this.up = up;
             publish(new DeviceEvent.LinkChanged(up));
@@ -172,14 +168,12 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     @Override
-    public synchronized List<DeviceAddress> addresses() throws TunTapException {
-        ensureOpen("addresses");
+    protected synchronized List<DeviceAddress> fetchAddresses() {
         return List.copyOf(addresses);
     }
 
     @Override
-    public synchronized void addAddress(DeviceAddress address) throws TunTapException {
-        ensureOpen("addAddress");
+    protected synchronized void insertAddress(DeviceAddress address) throws TunTapException {
         for (DeviceAddress a : addresses) {
             if (a.local().equals(address.local())) {
                 throw new DeviceBusyException("addAddress", 0, ErrorMessages.failed("addAddress(" + address + ") on "
@@ -191,8 +185,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     @Override
-    public synchronized void removeAddress(IpPrefix local) throws TunTapException {
-        ensureOpen("removeAddress");
+    protected synchronized void deleteAddress(IpPrefix local) throws TunTapException {
         for (DeviceAddress a : addresses) {
             if (a.local().equals(local)) {
                 addresses.remove(a);
@@ -205,14 +198,12 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     @Override
-    public synchronized List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
+    protected synchronized List<Route> fetchRoutes() {
         return List.copyOf(routes);
     }
 
     @Override
-    public synchronized void addRoute(Route route) throws TunTapException {
-        ensureOpen("addRoute");
+    protected synchronized void insertRoute(Route route) throws TunTapException {
         if (!up) {
             throw failure("addRoute(" + route + ")", "the link is down; bring it up with setUp(true) first");
         }
@@ -224,8 +215,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
     }
 
     @Override
-    public synchronized void removeRoute(Route route) throws TunTapException {
-        ensureOpen("removeRoute");
+    protected synchronized void deleteRoute(Route route) throws TunTapException {
         if (!routes.remove(route)) {
             throw new DeviceNotFoundException("removeRoute", 0, ErrorMessages.failed("removeRoute(" + route + ") on "
                     + name(), "there is no such route; it has " + routes));
@@ -250,8 +240,7 @@ abstract class MemoryDevice extends AbstractTunTapDevice {
 
         @Override
         public MacAddress macAddress() throws TunTapException {
-            ensureOpen("macAddress");
-            return mac;
+            return query("macAddress", () -> mac);
         }
 
         @Override

@@ -20,16 +20,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reading: one read is always posted, into one of two buffers; when it completes, the next read is posted
  * into the other buffer before the packet is copied out, so that the driver always has a read to complete a
- * packet into (tap-windows6 keeps packets only in a short queue while no read is pending). A reader waits on
- * the read's event and this channel's close event together, in slices of at most 100 ms so that an interrupt
- * is seen. Neither a timeout nor an interrupt cancels the posted read: its packet is kept for the next call.
+ * packet into (tap-windows6 keeps packets only in a short queue while no read is pending). A reader on a
+ * platform thread waits on the read's event and this channel's close event together, in slices of at most 100 ms
+ * so that an interrupt is seen; a reader on a virtual thread parks until the read's event is signalled (its
+ * overlapped read completed), see {@link WindowsChannel}. Neither a timeout nor an interrupt cancels the posted
+ * read: its packet is kept for the next call.
  *
  * <p>Writing copies the packet into the write buffer, posts {@code WriteFile} and waits for its completion.
  *
- * <p>Closing sets the close event (a blocked reader wakes and throws {@link DeviceClosedException}), cancels
- * every operation of the handle with {@code CancelIoEx}, waits for the reader and writer to leave, waits for
- * the posted read to complete (cancelled, or with a packet that is then discarded), and only then closes
- * the handle and frees the memory the driver could still have written to.
+ * <p>Closing sets the close event (a blocked reader wakes and throws {@link DeviceClosedException}) and unparks a
+ * parked one, cancels every operation of the handle with {@code CancelIoEx}, waits for the reader and writer to
+ * leave, takes the read event out of the parking's waits, waits for the posted read to complete (cancelled, or
+ * with a packet that is then discarded), and only then closes the handle and frees the memory the driver could
+ * still have written to.
  *
  * <p>No allocation per packet: buffers, {@code OVERLAPPED}s, byte counters and wait-handle arrays are all
  * allocated once, here.
@@ -45,6 +48,7 @@ final class TapChannel extends WindowsChannel {
      */
     static final int BUFFER_SIZE = 65536 + 64;
     private static final int SLICE_MILLIS = 100;
+    private static final String STILL_OPEN = "the device is still open and its read stays posted";
 
     // Control memory: [read OVERLAPPED][write OVERLAPPED][ioctl OVERLAPPED][read bytes][write bytes]
     // [ioctl bytes][pad][read wait handles: read event, close event][ioctl in/out buffer 64]
@@ -73,6 +77,8 @@ final class TapChannel extends WindowsChannel {
     private final ByteBuffer[] readViews = new ByteBuffer[2];
     private final Memory writeBuffer;
     private final ByteBuffer writeView;
+    /** The read event as virtual-thread readers park on it; null on a JDK without virtual threads. */
+    private final EventParking.Watch readWatch;
 
     private volatile boolean linkUp = true;
 
@@ -104,6 +110,8 @@ final class TapChannel extends WindowsChannel {
         control.setLong(IOCTL_OVL + Overlapped.HEVENT, ioctlEvent);
         control.setLong(READ_WAIT, readEvent);
         control.setLong(READ_WAIT + 8, closeEvent);
+        EventParking parking = EventParking.of(k32);
+        this.readWatch = parking == null ? null : parking.watch(readEvent);
     }
 
     /**
@@ -244,8 +252,13 @@ final class TapChannel extends WindowsChannel {
                 long left = deadline - System.nanoTime();
                 wait = left <= 0 ? 0 : (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
             }
-            int r = k32.WaitForMultipleObjects(2, base + READ_WAIT, false, wait);
-            if (waitedForData(r, k32, "the device is still open and its read stays posted")) {
+            boolean data;
+            if (wait > 0 && parks(readWatch)) {
+                data = parkForData(readWatch, k32, base + READ_WAIT, deadline, timeoutNanos < 0, STILL_OPEN);
+            } else {
+                data = waitedForData(k32.WaitForMultipleObjects(2, base + READ_WAIT, false, wait), k32, STILL_OPEN);
+            }
+            if (data) {
                 int n = complete();
                 if (n > 0) {
                     return deliver(dst, n);
@@ -392,8 +405,14 @@ final class TapChannel extends WindowsChannel {
     public void close() {
         gate.close(() -> {
             k32.SetEvent(closeEvent);
+            if (readWatch != null) {
+                readWatch.wakeWaiter();
+            }
             k32.CancelIoEx(handle, 0); // wakes a writer or control request waiting for completion
         }, () -> {
+            if (readWatch != null) {
+                readWatch.remove(); // no parking wait on the read event from here on, before it is closed
+            }
             if (readPosted) {
                 // The driver may still write into the read buffer until the cancelled read completes.
                 k32.CancelIoEx(handle, base + READ_OVL);

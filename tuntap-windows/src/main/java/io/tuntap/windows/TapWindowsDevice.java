@@ -219,8 +219,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
 
     /** The adapter's MAC address (the host side's address; a TAP device's frames to the host go to it). */
     public MacAddress macAddress() throws TunTapException {
-        ensureOpen("macAddress");
-        return mac;
+        return query("macAddress", () -> mac);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------
@@ -229,8 +228,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
 
     /** The media status this device set; tap-windows6 has no administrative state of its own. */
     @Override
-    public boolean isUp() throws TunTapException {
-        ensureOpen("isUp");
+    protected boolean fetchUp() throws TunTapException {
         return channel.isLinkUp();
     }
 
@@ -239,8 +237,7 @@ abstract class TapWindowsDevice extends WindowsDeviceBase {
      * is down, writes fail here: the driver itself would accept and drop them.
      */
     @Override
-    public void setUp(boolean up) throws TunTapException {
-        ensureOpen("setUp");
+    protected void storeUp(boolean up) throws TunTapException {
         byte[] in = {(byte) (up ? 1 : 0), 0, 0, 0};
         channel.ioctl(TapIoctl.SET_MEDIA_STATUS, "TAP_WIN_IOCTL_SET_MEDIA_STATUS", in, 0);
         channel.setLinkUp(up);

@@ -8,6 +8,7 @@ import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
+import io.tuntap.spi.VirtualThreads;
 import io.tuntap.windows.win32.Kernel32Io;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
@@ -17,6 +18,12 @@ import java.time.Duration;
  * What the two Windows channels (tap-windows6's overlapped file, Wintun's rings) share: the read methods of
  * {@link PacketChannel} over one {@link #receive} each channel implements, the close gate, and the meaning of a
  * wait on [data event, close event]. A read on an interrupted thread fails at once, as on every backend.
+ *
+ * <p>A platform thread waits in {@code WaitForMultipleObjects} on [data event, close event], in slices. A virtual
+ * thread (Java 21 and later) would pin its carrier there for as long, so it looks without blocking (a wait of 0
+ * ms on the same two events) and, finding nothing, arms its channel's watch with the process's
+ * {@link EventParking} and parks until the data event is signalled, its deadline passes, it is interrupted, or
+ * close unparks it ({@link #parkForData}). The outcomes are those of the platform thread's wait.
  */
 abstract class WindowsChannel implements PacketChannel {
     /** The device, for messages. */
@@ -86,6 +93,65 @@ abstract class WindowsChannel implements PacketChannel {
         }
     }
 
+    /** True if the calling thread is to park on {@code watch} rather than wait natively (a virtual thread). */
+    static boolean parks(EventParking.Watch watch) {
+        return watch != null && VirtualThreads.isVirtual(Thread.currentThread());
+    }
+
+    /**
+     * The virtual thread's wait for the data event: a look that never blocks, then, if neither event is
+     * signalled, arms {@code watch} and parks, as often as it is unparked without the event's signal (a spurious
+     * return), until the deadline. Nothing is allocated.
+     *
+     * @param watch the channel's data event, watched
+     * @param k32 for the look and for the error of a failed one
+     * @param events the address of [data event, close event] (HANDLE[2])
+     * @param deadline the {@link System#nanoTime()} to give up at; ignored with {@code forever}
+     * @param forever true to wait with no deadline
+     * @param stillOpen what stays as it was after an interrupt, as for {@link #waitedForData}
+     * @return true if the data event was signalled, false if the deadline passed
+     * @throws TunTapException if the channel was closed, the thread interrupted, or a wait failed
+     */
+    final boolean parkForData(EventParking.Watch watch, Kernel32Io k32, long events, long deadline, boolean forever,
+            String stillOpen) throws TunTapException {
+        watch.waiter(Thread.currentThread());
+        try {
+            while (true) {
+                // Data already there, or the close event set, needs no parking (and reports a failed wait).
+                int r = k32.WaitForMultipleObjects(2, events, false, 0);
+                if (r != Kernel32Io.WAIT_TIMEOUT) {
+                    return waitedForData(r, k32, stillOpen);
+                }
+                int error = watch.arm();
+                if (error != 0) {
+                    throw WinErrors.of(watch.failedCall() + " for a parked read on " + deviceName, error,
+                            "cannot make the wait that lets a virtual thread park");
+                }
+                // Armed: a signal from now on unparks this thread, and so does close (the close gate's wake step).
+                if (!Timeouts.park(this, deadline, forever)) {
+                    return false;
+                }
+                throwIfClosed();
+                if (watch.takeFired()) {
+                    return true;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw interrupted(stillOpen);
+                }
+                if (!forever && deadline - System.nanoTime() <= 0) {
+                    return false;
+                }
+            }
+        } finally {
+            watch.disarm();
+        }
+    }
+
+    private DeviceInterruptedException interrupted(String stillOpen) {
+        return new DeviceInterruptedException("WaitForMultipleObjects", 0, ErrorMessages.failed("read on "
+                + deviceName, "the waiting thread was interrupted; " + stillOpen));
+    }
+
     /**
      * What {@code WaitForMultipleObjects} on [data event, close event] returned, for a reader.
      *
@@ -104,8 +170,7 @@ abstract class WindowsChannel implements PacketChannel {
         }
         if (r == Kernel32Io.WAIT_TIMEOUT) {
             if (Thread.currentThread().isInterrupted()) {
-                throw new DeviceInterruptedException("WaitForMultipleObjects", 0, ErrorMessages.failed("read on "
-                        + deviceName, "the waiting thread was interrupted; " + stillOpen));
+                throw interrupted(stillOpen);
             }
             return false;
         }

@@ -154,15 +154,13 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     }
 
     @Override
-    public int mtu() throws TunTapException {
-        ensureOpen("mtu");
+    protected int fetchMtu() throws TunTapException {
         return ipi.mtu(SockaddrInet.AF_INET);
     }
 
     /** Sets the IPv4 MTU, and the IPv6 one where the value is at least 1280 (IPv6's minimum). */
     @Override
-    public void setMtu(int mtu) throws TunTapException {
-        ensureOpen("setMtu");
+    protected void storeMtu(int mtu) throws TunTapException {
         ipi.setMtu(SockaddrInet.AF_INET, mtu, maxMtu());
         if (mtu >= 1280) {
             ipi.setMtu(SockaddrInet.AF_INET6, mtu, maxMtu());
@@ -172,8 +170,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
 
     @Override
     public int ipv6Mtu() throws TunTapException {
-        ensureOpen("ipv6Mtu");
-        return ipi.mtu(SockaddrInet.AF_INET6);
+        return query("ipv6Mtu", () -> ipi.mtu(SockaddrInet.AF_INET6));
     }
 
     /**
@@ -181,8 +178,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
      * object added it with one.
      */
     @Override
-    public List<DeviceAddress> addresses() throws TunTapException {
-        ensureOpen("addresses");
+    protected List<DeviceAddress> fetchAddresses() throws TunTapException {
         List<DeviceAddress> result = new ArrayList<>();
         for (IpPrefix p : ipi.addresses()) {
             InetAddress peer;
@@ -204,8 +200,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
 
     /** Adds an address; one with a peer also gets an on-link host route to the peer. */
     @Override
-    public void addAddress(DeviceAddress address) throws TunTapException {
-        ensureOpen("addAddress");
+    protected void insertAddress(DeviceAddress address) throws TunTapException {
         ipi.addAddress(address.local());
         InetAddress peer = address.peer().orElse(null);
         if (peer != null) {
@@ -223,8 +218,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     }
 
     @Override
-    public void removeAddress(IpPrefix local) throws TunTapException {
-        ensureOpen("removeAddress");
+    protected void deleteAddress(IpPrefix local) throws TunTapException {
         events.addressChanged(removeOwnAddress(local), false);
     }
 
@@ -248,8 +242,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     }
 
     @Override
-    public List<Route> routes() throws TunTapException {
-        ensureOpen("routes");
+    protected List<Route> fetchRoutes() throws TunTapException {
         List<Route> result = new ArrayList<>();
         for (var row : ipi.routes()) {
             Route r = route(row);
@@ -281,8 +274,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     }
 
     @Override
-    public void addRoute(Route route) throws TunTapException {
-        ensureOpen("addRoute");
+    protected void insertRoute(Route route) throws TunTapException {
         ipi.addRoute(route.destination(), route.gateway().orElse(null), route.metric().orElse(0));
         synchronized (added) {
             addedRoutes.add(route);
@@ -290,8 +282,7 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
     }
 
     @Override
-    public void removeRoute(Route route) throws TunTapException {
-        ensureOpen("removeRoute");
+    protected void deleteRoute(Route route) throws TunTapException {
         ipi.removeRoute(route.destination(), route.gateway().orElse(null));
         synchronized (added) {
             addedRoutes.remove(route);
@@ -311,20 +302,17 @@ abstract class WindowsDeviceBase extends AbstractTunTapDevice implements Windows
 
     @Override
     public void setDnsServers(List<InetAddress> servers, List<String> searchDomains) throws TunTapException {
-        ensureOpen("setDnsServers");
-        ipi.setDns(guid, servers, searchDomains);
+        change("setDnsServers", () -> ipi.setDns(guid, servers, searchDomains));
     }
 
     @Override
     public int interfaceMetric() throws TunTapException {
-        ensureOpen("interfaceMetric");
-        return ipi.metric();
+        return query("interfaceMetric", ipi::metric);
     }
 
     @Override
     public void setInterfaceMetric(int metric) throws TunTapException {
-        ensureOpen("setInterfaceMetric");
-        ipi.setMetric(metric);
+        change("setInterfaceMetric", () -> ipi.setMetric(metric));
     }
 
     /** The IP interface, for tests. */

@@ -17,18 +17,20 @@ import java.util.concurrent.atomic.LongAdder;
  * session's rings ({@code WintunReceivePacket}/{@code WintunReleaseReceivePacket},
  * {@code WintunAllocateSendPacket}/{@code WintunSendPacket}), one copy each way and no allocation.
  *
- * <p>A reader finding the ring empty waits on the session's read event and this channel's own close event
- * together, in slices of at most 100 ms so that an interrupt is seen. A write finding the send ring full
+ * <p>A reader on a platform thread finding the ring empty waits on the session's read event and this channel's
+ * own close event together, in slices of at most 100 ms so that an interrupt is seen; one on a virtual thread
+ * parks until the read event is signalled (see {@link WindowsChannel}). A write finding the send ring full
  * drops the packet and counts it ({@link #droppedWrites()}), as Wintun's own users do: a ring has no
  * write-readiness event to wait on. {@code ERROR_HANDLE_EOF} means the adapter is being removed.
  *
- * <p>Closing sets the close event (a blocked reader wakes), waits for the reader and the writer to leave,
- * and only then ends the session (Wintun forbids ending a session under a running call) and closes the
+ * <p>Closing sets the close event (a blocked reader wakes) and unparks a parked one, waits for the reader and the
+ * writer to leave, takes the read event out of the parking's waits (Wintun closes it with the session), and only
+ * then ends the session (Wintun forbids ending a session under a running call) and closes the
  * adapter handle; an adapter this object created goes away with it. The session's read event belongs to
  * Wintun and is never closed here.
  */
 final class WintunChannel extends WindowsChannel {
-    /** readPackets over the single read; used on the read side only. */
+    /** How long one wait of a platform thread blocks before the interrupt status is looked at again. */
     private static final int SLICE_MILLIS = 100;
 
     private final WintunLibrary wintun;
@@ -51,6 +53,8 @@ final class WintunChannel extends WindowsChannel {
     private long lastReadAddress;
     private ByteBuffer lastWrite;
     private long lastWriteAddress;
+    /** The session's read event as virtual-thread readers park on it; null on a JDK without virtual threads. */
+    private final EventParking.Watch readWatch;
 
     private WintunChannel(WintunLibrary wintun, Kernel32Io k32, long adapter, long session, long closeEvent,
             Memory control, String deviceName, Runnable onRemoved) {
@@ -63,8 +67,11 @@ final class WintunChannel extends WindowsChannel {
         this.control = control;
         this.base = Pointer.nativeValue(control);
         this.onRemoved = onRemoved;
-        control.setLong(8, wintun.WintunGetReadWaitEvent(session));
+        long readEvent = wintun.WintunGetReadWaitEvent(session);
+        control.setLong(8, readEvent);
         control.setLong(16, closeEvent);
+        EventParking parking = EventParking.of(k32);
+        this.readWatch = parking == null ? null : parking.watch(readEvent);
     }
 
     /**
@@ -133,7 +140,11 @@ final class WintunChannel extends WindowsChannel {
             if (wait < 0) {
                 return 0;
             }
-            waitedForData(k32.WaitForMultipleObjects(2, base + 8, false, wait), k32, "the device is still open");
+            if (parks(readWatch)) {
+                parkForData(readWatch, k32, base + 8, deadline, timeoutNanos < 0, "the device is still open");
+            } else {
+                waitedForData(k32.WaitForMultipleObjects(2, base + 8, false, wait), k32, "the device is still open");
+            }
         }
     }
 
@@ -226,7 +237,15 @@ final class WintunChannel extends WindowsChannel {
 
     @Override
     public void close() {
-        gate.close(() -> k32.SetEvent(closeEvent), () -> {
+        gate.close(() -> {
+            k32.SetEvent(closeEvent);
+            if (readWatch != null) {
+                readWatch.wakeWaiter();
+            }
+        }, () -> {
+            if (readWatch != null) {
+                readWatch.remove(); // WintunEndSession closes the read event: no parking wait on it from here on
+            }
             wintun.WintunEndSession(session);
             wintun.WintunCloseAdapter(adapter);
             k32.CloseHandle(closeEvent);

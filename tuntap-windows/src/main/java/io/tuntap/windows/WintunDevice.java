@@ -189,14 +189,12 @@ final class WintunDevice extends WindowsDeviceBase implements TunDevice {
 
     /** A Wintun adapter is connected exactly while a session is open: true until closed. */
     @Override
-    public boolean isUp() throws TunTapException {
-        ensureOpen("isUp");
+    protected boolean fetchUp() {
         return true;
     }
 
     @Override
-    public void setUp(boolean up) throws TunTapException {
-        ensureOpen("setUp");
+    protected void storeUp(boolean up) throws TunTapException {
         if (!up) {
             throw new UnsupportedFeatureException("setUp", 0, ErrorMessages.failed("setUp(false) on " + name(), "a "
                     + "Wintun adapter is connected exactly while a session is open; close the device to take the link "

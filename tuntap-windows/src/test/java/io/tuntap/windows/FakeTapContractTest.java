@@ -20,12 +20,25 @@ class FakeTapContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openOnFake(config, true);
+    }
+
+    /**
+     * A device over a new fake tap0901, with the checks made after it closes.
+     *
+     * @param parking false to have virtual-thread readers wait in {@code WaitForMultipleObjects} as platform
+     *     threads do ({@link EventParking#turnOffFor})
+     */
+    static DeviceUnderTest openOnFake(DeviceConfig config, boolean parking) throws Exception {
         FakeTapDriver driver = new FakeTapDriver(new TapAdapter(GUID, "tap0901", null).guidText(),
                 MacAddress.parse("00:ff:6f:1e:0c:2a"));
         FakeIpHelper ip = new FakeIpHelper();
         FakeIpHelper.Interface ipi = ip.add(GUID, 0x0006_0000_0000_0001L, 17, "Ethernet 7");
         ipi.connected = driver::mediaConnected;
         driver.mediaListener = () -> ip.mediaChanged(ipi.luid);
+        if (!parking) {
+            EventParking.turnOffFor(driver);
+        }
         long memory = NativeMemory.live();
         TapWindowsDevice device = TapWindowsDevice.open(driver, ip, new TapAdapter(GUID, "tap0901", null), config);
         ChannelPeer peer = new ChannelPeer(driver.host(), DeviceMode.TAP, driver.mac,

@@ -73,7 +73,12 @@ final class FakeTapDriver implements Kernel32Io {
 
     private static final class Event {
         boolean signalled;
+        /** An auto-reset event: a wait it satisfies makes it unsignalled again. */
+        boolean autoReset;
     }
+
+    /** How many waits are pending on each handle: closing one of them is a misuse (see WaitForMultipleObjects). */
+    private final Map<Long, Integer> waitedOn = new HashMap<>();
 
     private static final class File {
         boolean closed;
@@ -182,6 +187,11 @@ final class FakeTapDriver implements Kernel32Io {
                 violations.add("CloseHandle of unknown handle " + handle);
                 return fail(WinErrors.ERROR_INVALID_HANDLE);
             }
+            if (waitedOn.containsKey(handle)) {
+                // "If one of these handles is closed while the wait is still pending, the function's behavior is
+                // undefined" (learn.microsoft.com, "WaitForMultipleObjects function (synchapi.h)").
+                violations.add("CloseHandle of a handle a wait is pending on");
+            }
             if (o instanceof File f) {
                 f.closed = true;
                 for (Op op : ops.values()) {
@@ -217,11 +227,27 @@ final class FakeTapDriver implements Kernel32Io {
             if (!manualReset) {
                 violations.add("an auto-reset event for overlapped I/O");
             }
-            Event e = new Event();
-            e.signalled = initialState;
-            long h = nextHandle++;
-            handles.put(h, e);
-            return h;
+            return newEvent(!manualReset, initialState);
+        }
+    }
+
+    private long newEvent(boolean autoReset, boolean initialState) {
+        Event e = new Event();
+        e.autoReset = autoReset;
+        e.signalled = initialState;
+        long h = nextHandle++;
+        handles.put(h, e);
+        return h;
+    }
+
+    /**
+     * {@code CreateEventW(NULL, FALSE, FALSE, NULL)} for a component other than the library, which may use an
+     * auto-reset event (Wintun's read event is one: WireGuard/wintun 005af4a9 {@code api/session.c},
+     * {@code WintunStartSession}); the library's own overlapped I/O must not.
+     */
+    long createAutoResetEvent() {
+        synchronized (lock) {
+            return newEvent(true, false);
         }
     }
 
@@ -508,10 +534,25 @@ final class FakeTapDriver implements Kernel32Io {
         }
     }
 
+    /**
+     * As learn.microsoft.com, "WaitForMultipleObjects function (synchapi.h)", describes it, with
+     * {@code bWaitAll} FALSE (the library never waits for all): 1 to {@code MAXIMUM_WAIT_OBJECTS} (64) handles, no
+     * handle twice, else {@code WAIT_FAILED} with {@code ERROR_INVALID_PARAMETER} (wine-mirror/wine 79834c06
+     * {@code dlls/kernelbase/sync.c}, {@code WaitForMultipleObjectsEx}, checks the count so); the lowest index of
+     * the signalled handles wins, and only that object's state changes (an auto-reset event becomes unsignalled).
+     * Like the real call it blocks its thread; a virtual thread waits in {@code Object.wait}, a native frame.
+     */
     @Override
     public int WaitForMultipleObjects(int count, long handles, boolean waitAll, int millis) {
         if (waitAll) {
             throw new UnsupportedOperationException("waitAll");
+        }
+        if (count < 1 || count > 64) {
+            synchronized (lock) {
+                violations.add("WaitForMultipleObjects on " + count + " handles");
+            }
+            lastError.get()[0] = WinErrors.ERROR_INVALID_PARAMETER;
+            return WAIT_FAILED;
         }
         long[] hs = new Pointer(handles).getLongArray(0, count);
         synchronized (lock) {
@@ -520,6 +561,28 @@ final class FakeTapDriver implements Kernel32Io {
     }
 
     private int waitFor(long[] hs, int millis) {
+        for (int i = 0; i < hs.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (hs[i] == hs[j]) {
+                    violations.add("WaitForMultipleObjects with the same handle twice");
+                    lastError.get()[0] = WinErrors.ERROR_INVALID_PARAMETER;
+                    return WAIT_FAILED;
+                }
+            }
+        }
+        for (long h : hs) {
+            waitedOn.merge(h, 1, Integer::sum);
+        }
+        try {
+            return waitSignalled(hs, millis);
+        } finally {
+            for (long h : hs) {
+                waitedOn.computeIfPresent(h, (k, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private int waitSignalled(long[] hs, int millis) {
         long deadline = System.nanoTime() + (millis == INFINITE ? Long.MAX_VALUE / 4 : millis * 1_000_000L);
         while (true) {
             for (int i = 0; i < hs.length; i++) {
@@ -529,6 +592,9 @@ final class FakeTapDriver implements Kernel32Io {
                     return WAIT_FAILED;
                 }
                 if (e.signalled) {
+                    if (e.autoReset) {
+                        e.signalled = false;
+                    }
                     return WAIT_OBJECT_0 + i;
                 }
             }

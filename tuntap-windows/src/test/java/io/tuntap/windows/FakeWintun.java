@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requested capacity in native memory, holding packets as Wintun lays them out ({@code ULONG Size} then the
  * data, 4-byte aligned, wrapping around). Behaviour as {@code wintun.h} documents it: an empty receive ring
  * gives {@code ERROR_NO_MORE_ITEMS}, a full send ring {@code ERROR_BUFFER_OVERFLOW}, a removed adapter
- * {@code ERROR_HANDLE_EOF}; the session's read event (an event of the given kernel32 fake) is set when a
- * packet arrives; one session per adapter; creating needs {@link #admin}. The host's side reads what the
- * device sent and sends it packets; {@link #hostStalled} stops the host from draining the send ring.
+ * {@code ERROR_HANDLE_EOF}; the session's read event (an auto-reset event of the given kernel32 fake, as
+ * Wintun's is) is set when a packet arrives; one session per adapter; creating needs {@link #admin}. The host's
+ * side reads what the device sent and sends it packets; {@link #hostStalled} stops the host from draining the
+ * send ring.
  *
  * <p>It checks its caller: a call on a session while {@code WintunEndSession} runs or after it, a packet
  * released twice or not in the ring, or an adapter closed with a session open, is recorded in
@@ -123,7 +124,9 @@ final class FakeWintun implements WintunLibrary {
             this.adapter = adapter;
             this.receive = new Ring(capacity);
             this.send = new Ring(capacity);
-            this.readEvent = k32.CreateEvent(true, false);
+            // An auto-reset event, as WintunStartSession makes it (WireGuard/wintun 005af4a9 api/session.c:
+            // CreateEventW(&SecurityAttributes, FALSE, FALSE, NULL)); a wait it satisfies resets it.
+            this.readEvent = k32.createAutoResetEvent();
         }
     }
 
@@ -313,7 +316,6 @@ final class FakeWintun implements WintunLibrary {
                         return data;
                     }
                 }
-                k32.ResetEvent(s.readEvent);
                 return fail(WinErrors.ERROR_NO_MORE_ITEMS);
             }
         } finally {

@@ -24,9 +24,22 @@ class WintunContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openOnFake(config, true);
+    }
+
+    /**
+     * A device over a new fake {@code wintun.dll}, with the checks made after it closes.
+     *
+     * @param parking false to have virtual-thread readers wait in {@code WaitForMultipleObjects} as platform
+     *     threads do ({@link EventParking#turnOffFor})
+     */
+    static DeviceUnderTest openOnFake(DeviceConfig config, boolean parking) throws Exception {
         FakeTapDriver k32 = new FakeTapDriver("{00000000-0000-0000-0000-000000000000}", io.tuntap.MacAddress.parse("02:00:00:00:00:01"));
         FakeIpHelper ip = new FakeIpHelper();
         FakeWintun wintun = new FakeWintun(k32, ip);
+        if (!parking) {
+            EventParking.turnOffFor(k32);
+        }
         long memory = NativeMemory.live();
         WintunProvider provider = new WintunProvider(new WindowsPlatform(k32, ip, new FakeNetAdapterRegistry(), null),
                 wintun);

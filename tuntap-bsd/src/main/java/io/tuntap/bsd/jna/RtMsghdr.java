@@ -121,13 +121,7 @@ public final class RtMsghdr {
         int dlSize = linkSize(abi);
         int dlStep = roundUp(dlSize, l);
         int length = l.size() + 2 * step + (gateway != null ? step + dlStep : dlStep);
-        Sockaddrs.zero(b, 0, length);
-        b.putShort(0, (short) length);
-        b.put(2, (byte) l.version());
-        b.put(3, (byte) type);
-        if (l.hdrlen() >= 0) {
-            b.putShort(l.hdrlen(), (short) l.size());
-        }
+        putHeader(b, l, length, type);
         if (abi.os == BsdAbi.Os.OPENBSD) {
             b.put(OPENBSD_PRIORITY, (byte) priority);
         }
@@ -145,11 +139,7 @@ public final class RtMsghdr {
             putLink(b, at, dlSize, index);
             at += dlStep;
         }
-        if (v4) {
-            Sockaddrs.putInMask(b, at, prefix);
-        } else {
-            Sockaddrs.putIn6Mask(b, at, abi, prefix);
-        }
+        putMask(b, at, abi, v4, prefix);
         at += step;
         if (gateway != null) {
             putLink(b, at, dlSize, index);
@@ -247,13 +237,7 @@ public final class RtMsghdr {
         int saLen = v4 ? BsdAbi.SOCKADDR_IN_SIZE : BsdAbi.SOCKADDR_IN6_SIZE;
         int step = roundUp(saLen, l);
         int length = l.size() + 3 * step;
-        Sockaddrs.zero(b, 0, length);
-        b.putShort(0, (short) length);
-        b.put(2, (byte) l.version());
-        b.put(3, (byte) type);
-        if (l.hdrlen() >= 0) {
-            b.putShort(l.hdrlen(), (short) l.size());
-        }
+        putHeader(b, l, length, type);
         int flags = RTF_UP | RTF_STATIC | (viaGateway ? RTF_GATEWAY : 0) | (prefix == (v4 ? 32 : 128) ? RTF_HOST : 0);
         b.putInt(l.flags(), flags);
         b.putInt(l.addrs(), RTA_DST | RTA_GATEWAY | RTA_NETMASK);
@@ -261,11 +245,27 @@ public final class RtMsghdr {
         int at = l.size();
         Sockaddrs.put(b, at, abi, destination);
         Sockaddrs.put(b, at + step, abi, gateway);
-        if (v4) {
-            Sockaddrs.putInMask(b, at + 2 * step, prefix);
-        } else {
-            Sockaddrs.putIn6Mask(b, at + 2 * step, abi, prefix);
-        }
+        putMask(b, at + 2 * step, abi, v4, prefix);
         return length;
+    }
+
+    /** Zeroes a message of {@code length} bytes and writes its header's length, version, type and size. */
+    private static void putHeader(ByteBuffer b, Layout l, int length, int type) {
+        Sockaddrs.zero(b, 0, length);
+        b.putShort(0, (short) length);
+        b.put(2, (byte) l.version());
+        b.put(3, (byte) type);
+        if (l.hdrlen() >= 0) {
+            b.putShort(l.hdrlen(), (short) l.size());
+        }
+    }
+
+    /** The netmask of a {@code prefix}-bit prefix of the family {@code v4} says, at {@code at}. */
+    private static void putMask(ByteBuffer b, int at, BsdAbi abi, boolean v4, int prefix) {
+        if (v4) {
+            Sockaddrs.putInMask(b, at, prefix);
+        } else {
+            Sockaddrs.putIn6Mask(b, at, abi, prefix);
+        }
     }
 }

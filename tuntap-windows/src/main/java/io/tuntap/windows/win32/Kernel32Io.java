@@ -26,7 +26,11 @@ public interface Kernel32Io {
     int FILE_ATTRIBUTE_SYSTEM = 0x4;
     /** {@code FILE_FLAG_OVERLAPPED}. */
     int FILE_FLAG_OVERLAPPED = 0x40000000;
-    /** {@code WAIT_OBJECT_0}. */
+    // The wait constants, as mingw-w64's headers define them (winbase.h WAIT_OBJECT_0 = STATUS_WAIT_0 = 0,
+    // WAIT_FAILED, INFINITE; winerror.h WAIT_TIMEOUT 258; winnt.h MAXIMUM_WAIT_OBJECTS 64), and as
+    // learn.microsoft.com "WaitForMultipleObjects function (synchapi.h)" describes them; the values are checked
+    // against the headers by Win32LayoutGoldenTest (the mingw-w64 probe's output).
+    /** {@code WAIT_OBJECT_0}: the first handle of a wait was signalled. */
     int WAIT_OBJECT_0 = 0;
     /** {@code WAIT_TIMEOUT}. */
     int WAIT_TIMEOUT = 258;
@@ -34,6 +38,8 @@ public interface Kernel32Io {
     int WAIT_FAILED = 0xFFFFFFFF;
     /** {@code INFINITE}. */
     int INFINITE = 0xFFFFFFFF;
+    /** {@code MAXIMUM_WAIT_OBJECTS}: the most handles one {@code WaitForMultipleObjects} takes. */
+    int MAXIMUM_WAIT_OBJECTS = 64;
 
     /**
      * {@code CreateFileW(path, access, share, NULL, disposition, flagsAndAttributes, NULL)}.

@@ -113,6 +113,14 @@ class Win32LayoutGoldenTest {
     }
 
     @Test
+    void waitConstantsAreTheHeaders() {
+        Map<String, Integer> waits = Map.of("MAXIMUM_WAIT_OBJECTS", Kernel32Io.MAXIMUM_WAIT_OBJECTS,
+                "WAIT_OBJECT_0", Kernel32Io.WAIT_OBJECT_0, "WAIT_TIMEOUT", Kernel32Io.WAIT_TIMEOUT,
+                "WAIT_FAILED", Kernel32Io.WAIT_FAILED, "INFINITE", Kernel32Io.INFINITE);
+        waits.forEach((name, value) -> assertEquals(golden(name), value, name));
+    }
+
+    @Test
     void ctlCodeAgreesWithTheSdkMacro() {
         assertEquals(golden("CTL_CODE(FILE_DEVICE_UNKNOWN,1,METHOD_BUFFERED,FILE_ANY_ACCESS)"), TapIoctl.GET_MAC);
         assertEquals(golden("CTL_CODE(FILE_DEVICE_UNKNOWN,10,METHOD_BUFFERED,FILE_ANY_ACCESS)"), TapIoctl.CONFIG_TUN);

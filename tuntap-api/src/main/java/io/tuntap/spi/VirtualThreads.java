@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.tuntap.posix;
+package io.tuntap.spi;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -7,9 +7,10 @@ import java.lang.invoke.MethodType;
 
 /**
  * Whether a thread is virtual, for code compiled for Java 17: {@code Thread.isVirtual()} (Java 21) looked up once
- * as a method handle. On a JDK without it, no thread is virtual.
+ * as a method handle. On a JDK without it, no thread is virtual. The backends' waits ask it to choose between
+ * parking a virtual thread and blocking a platform thread in a native wait.
  */
-final class VirtualThreads {
+public final class VirtualThreads {
     private static final MethodHandle IS_VIRTUAL = find();
 
     private VirtualThreads() {
@@ -24,13 +25,22 @@ final class VirtualThreads {
         }
     }
 
-    /** True on a JDK with virtual threads (21 and later). */
-    static boolean exist() {
+    /**
+     * Whether this JDK has virtual threads.
+     *
+     * @return true on Java 21 and later
+     */
+    public static boolean exist() {
         return IS_VIRTUAL != null;
     }
 
-    /** True if {@code thread} is a virtual thread. */
-    static boolean isVirtual(Thread thread) {
+    /**
+     * Whether {@code thread} is virtual.
+     *
+     * @param thread any thread
+     * @return true if it is a virtual thread
+     */
+    public static boolean isVirtual(Thread thread) {
         if (IS_VIRTUAL == null) {
             return false;
         }
