@@ -75,8 +75,11 @@ public abstract class PosixQueue implements PacketChannel {
         this.libc = libc;
         this.fd = fd;
         this.what = what;
-        this.eintr = known(errno, "EINTR");
-        this.eagain = known(errno, "EAGAIN");
+        this.eintr = errno.number("EINTR");
+        this.eagain = errno.number("EAGAIN");
+        if (eintr < 0 || eagain < 0) {
+            throw new IllegalArgumentException("an errno table without EINTR or EAGAIN");
+        }
         this.gate = new CloseGate(what);
         this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new QueueFailures(this));
         this.loops = new QueueLoops(this, poll, readScratchSize, writeScratchSize);
@@ -108,31 +111,15 @@ public abstract class PosixQueue implements PacketChannel {
     /** The exception for a packet of {@code length} bytes that did not fit a buffer of {@code room}. */
     protected abstract PacketTooLargeException tooLarge(int length, int room);
 
-    private static int known(ErrorCodes errno, String name) {
-        int number = errno.number(name);
-        if (number < 0) {
-            throw new IllegalArgumentException("the errno table has no " + name);
-        }
-        return number;
-    }
-
     /**
-     * What {@link #receive} or {@link #send} answers for a call that failed with {@code errno}, after the
-     * backend's own cases: {@link #AGAIN} for EAGAIN, {@link #RETRY} for EINTR; anything else is thrown.
-     *
-     * @param call the call, for the message, e.g. {@code "read"}
-     * @param errno the call's errno
-     * @return {@link #AGAIN} or {@link #RETRY}
-     * @throws TunTapException {@link #ioError} for any other errno
+     * What {@link #receive} or {@link #send} answers for a failed {@code call}, after the backend's own cases:
+     * {@link #AGAIN} for EAGAIN, {@link #RETRY} for EINTR; any other errno is thrown as {@link #ioError}.
      */
     protected final int failed(String call, int errno) throws TunTapException {
-        if (errno == eagain) {
-            return AGAIN;
+        if (errno != eagain && errno != eintr) {
+            throw ioError(call, errno);
         }
-        if (errno == eintr) {
-            return RETRY;
-        }
-        throw ioError(call, errno);
+        return errno == eagain ? AGAIN : RETRY;
     }
 
     /** The exception for a failed system call, through the backend's error translator. */
