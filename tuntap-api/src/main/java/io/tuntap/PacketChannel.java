@@ -168,10 +168,16 @@ public interface PacketChannel extends Closeable {
      * its limit. With kernel offload, consecutive segments of one TCP or UDP flow are coalesced into one
      * super-packet and one system call.
      *
-     * <p>The same on every backend: the packets go in order, and the first that fails ends the call with its
-     * exception, at once (a failure is never kept for a later call). The buffers sent before it have their
-     * position at their limit; it and those after it keep theirs, so the caller can tell what was not sent and
-     * may send it again. A {@link LinkDownException} thus comes from the first packet of the batch.
+     * <p>The same on every backend: the packets go in order; each buffer that was sent has its position at its
+     * limit, the others keep theirs, so the caller can tell what was not sent and may send it again; and the
+     * first failure ends the call with its exception, at once (a failure is never kept for a later call). A
+     * packet refused for what it holds (empty, too long, not a packet the device takes) ends the batch before
+     * it: the packets before it are sent, it and those after it are not. A failure of the device itself (its
+     * link down, a detached queue, no memory) meets the packets after the failed one too, so none of them is
+     * sent either; only where the whole batch goes to the kernel at once (through io_uring on Linux) can one
+     * after it go, if the device recovered during the call (its link brought up by another program), and then
+     * its position says so. A {@link LinkDownException} thus leaves every buffer from the failed one on with
+     * its position, unless the link came back meanwhile.
      *
      * @param srcs the packets, each from its position to its limit
      * @param count how many of {@code srcs} to send, from index 0

@@ -42,7 +42,7 @@ final class LinuxBatches implements UringBatchIo.Host {
         this.index = index;
         this.rawHeader = rawHeader;
         this.uring = new UringBatchIo(NativeCalls.ioUring(), libc, fd, sizes.largestRead(), this,
-                deviceName + " queue " + index);
+                deviceName + " queue " + index, rawHeader);
         fix(null);
     }
 
@@ -113,8 +113,8 @@ final class LinuxBatches implements UringBatchIo.Host {
     }
 
     @Override
-    public void checkWriteLength(ByteBuffer src, int length) throws TunTapException {
-        sizes.checkWrite(src, src.position(), length);
+    public void checkWrite(ByteBuffer src) throws TunTapException {
+        sizes.checkWrite(src, src.position(), src.remaining());
     }
 
     @Override

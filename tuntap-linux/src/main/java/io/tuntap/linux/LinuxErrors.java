@@ -118,6 +118,38 @@ final class LinuxErrors {
     }
 
     /**
+     * A TUN write whose first byte (behind the virtio_net_hdr, with one) gives an IP version other than 4 or 6,
+     * refused before the system call, as the kernel would refuse it with EINVAL.
+     *
+     * @param header the length of the virtio_net_hdr in front of each packet (0 if none)
+     */
+    static TunTapException notAnIpPacket(String device, int version, int header) {
+        return new TunTapException("write", 0, ErrorMessages.failed("write to " + device, "the packet's IP version "
+                + "(the first 4 bits" + (header > 0 ? " behind the " + header + "-byte virtio_net_hdr" : "") + ") is "
+                + version + ", and a TUN device takes only IPv4 (4) and IPv6 (6) packets (the kernel refuses any other "
+                + "with EINVAL); nothing was sent. Write whole IP packets, each starting with its IP header"));
+    }
+
+    /**
+     * A write too short for the device's framing, refused before the system call as the kernel would refuse it
+     * with EINVAL: a TAP frame shorter than an Ethernet header, or (with a virtio_net_hdr) a TUN write that
+     * holds nothing behind the header.
+     *
+     * @param length the packet's length behind the header
+     * @param least the fewest bytes the device takes there
+     * @param header the length of the virtio_net_hdr in front of each packet (0 if none)
+     */
+    static TunTapException writeTooShort(String device, boolean tun, int length, int least, int header) {
+        String unit = tun ? "IP packet" : "Ethernet frame";
+        return new TunTapException("write", 0, ErrorMessages.failed("write to " + device, "the " + unit + " has "
+                + length + " bytes" + (header > 0 ? " behind its " + header + "-byte virtio_net_hdr" : "")
+                + ", and a " + (tun ? "TUN" : "TAP") + " device takes at least " + least
+                + (tun ? "" : " (an Ethernet header: destination, source and type)")
+                + " (the kernel refuses a shorter one with EINVAL); nothing was sent. Write whole "
+                + (tun ? "IP packets" : "Ethernet frames")));
+    }
+
+    /**
      * A write longer than the device takes, refused before the system call.
      *
      * @param limit the most this write could have had

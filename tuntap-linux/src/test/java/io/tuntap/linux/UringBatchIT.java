@@ -12,8 +12,10 @@ import io.tuntap.DeviceClosedException;
 import io.tuntap.DeviceConfig;
 import io.tuntap.DeviceInterruptedException;
 import io.tuntap.DeviceMode;
+import io.tuntap.LinkDownException;
 import io.tuntap.Offload;
 import io.tuntap.PacketTooLargeException;
+import io.tuntap.TapDevice;
 import io.tuntap.TunTap;
 import io.tuntap.TunTapDevice;
 import io.tuntap.TunTapException;
@@ -183,38 +185,105 @@ class UringBatchIT {
     }
 
     @Test
-    void aRefusedPacketStopsTheBatchAndSaysWhatWasSent() throws Exception {
+    void aPacketTheKernelRefusesForWhatItHoldsEndsTheBatchBeforeIt() throws Exception {
         try (DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress(HOST, PORT)))) {
-            sink.socket().setSoTimeout(500);
             byte[] bad = datagram(2, 32);
-            bad[0] = 0x05; // IP version 0: the kernel refuses it with EINVAL
+            bad[0] = 0x55; // IP version 5: neither 4 nor 6
+            assertEquals(Errno.EINVAL, kernelRefusal(queue(), bad), "the kernel itself refuses the packet");
             ByteBuffer[] batch = {direct(datagram(0, 32)), direct(datagram(1, 32)), direct(bad), direct(datagram(3, 32))};
-            TunTapException e = assertThrows(TunTapException.class, () -> tun.writePackets(batch, 4));
-            assertEquals(Errno.EINVAL, e.errorCode());
-            assertFalse(batch[0].hasRemaining());
-            assertFalse(batch[1].hasRemaining());
-            assertEquals(0, batch[2].position(), "the refused packet keeps its position");
-            assertEquals(0, batch[3].position(), "the packet after it was not sent");
-            if (queue().batchPath().equals("io_uring")) {
-                assertTrue(e.getMessage().contains("packet 2 failed"), e.getMessage());
-            }
-            assertEquals(0, receiveSequence(sink));
-            assertEquals(1, receiveSequence(sink));
-            assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
-            // The channel works on: send the rest.
-            assertEquals(1, tun.writePackets(new ByteBuffer[] {batch[3]}, 1));
-            assertEquals(3, receiveSequence(sink));
+            TunTapException e = assertBatchEndsAtPacket2(tun, batch, sink);
+            assertEquals(0, e.errorCode(), "refused before any system call: " + e.getMessage());
+            assertTrue(e.getMessage().contains("IP version") && e.getMessage().contains("is 5"), e.getMessage());
         }
     }
 
     @Test
-    void writePacketsOnADownLinkFailsWithoutSendingAnything() throws Exception {
+    void aTapFrameShorterThanAnEthernetHeaderEndsTheBatchBeforeIt() throws Exception {
+        try (TunTapDevice tap = ns.run(() -> TunTap.open(DeviceConfig.tap().name("ttu2").offload(Offload.OFF)
+                .address("10.94.0.1/24").build()));
+                DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress("10.94.0.1",
+                        PORT)))) {
+            LinuxQueue queue = ((LinuxDeviceImpl) tap).firstQueue();
+            queue.fixBatchMechanism(Mechanism.IO_URING);
+            byte[] mac = ((TapDevice) tap).macAddress().toByteArray();
+            byte[] shortFrame = java.util.Arrays.copyOf(frame(mac, 2), 13); // one byte short of the Ethernet header
+            assertEquals(Errno.EINVAL, kernelRefusal(queue, shortFrame), "the kernel itself refuses the frame");
+            ByteBuffer[] batch = {direct(frame(mac, 0)), direct(frame(mac, 1)), direct(shortFrame),
+                direct(frame(mac, 3))};
+            TunTapException e = assertBatchEndsAtPacket2(tap, batch, sink);
+            assertEquals(0, e.errorCode(), "refused before any system call: " + e.getMessage());
+            assertTrue(e.getMessage().contains("13 bytes") && e.getMessage().contains("Ethernet"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aVirtioHeaderTheKernelRefusesEndsTheBatchBeforeIt() throws Exception {
+        // The caller's own virtio_net_hdr (Offload.VIRTIO_NET_HDR): whether the kernel takes one depends on what
+        // it parses in the packet, so these writes go as a linked chain and the kernel's refusal ends it.
+        try (TunTapDevice raw = ns.run(() -> TunTap.open(DeviceConfig.tun().name("ttu3")
+                .offload(Offload.VIRTIO_NET_HDR).address("10.95.0.1/24").build()));
+                DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress("10.95.0.1",
+                        PORT)))) {
+            LinuxQueue queue = ((LinuxDeviceImpl) raw).firstQueue();
+            queue.fixBatchMechanism(Mechanism.IO_URING);
+            byte[] bad = withHeader(2);
+            bad[1] = 2; // gso_type 2: no VIRTIO_NET_HDR_GSO_* value
+            assertEquals(Errno.EINVAL, kernelRefusal(queue, bad), "the kernel itself refuses the header");
+            ByteBuffer[] batch = {direct(withHeader(0)), direct(withHeader(1)), direct(bad), direct(withHeader(3))};
+            TunTapException e = assertBatchEndsAtPacket2(raw, batch, sink);
+            assertEquals(Errno.EINVAL, e.errorCode(), "the kernel's refusal: " + e.getMessage());
+            if (queue.batchPath().equals("io_uring")) {
+                assertTrue(e.getMessage().contains("stopped at packet 2 of 4"), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Writes the 4-packet {@code batch}, whose packet 2 is refused, and checks that exactly packets 0 and 1 went
+     * (their positions, and the sequence numbers {@code sink} receives), that packet 3 goes alone afterwards, and
+     * returns the exception.
+     */
+    private static TunTapException assertBatchEndsAtPacket2(TunTapDevice device, ByteBuffer[] batch,
+            DatagramChannel sink) throws Exception {
+        sink.socket().setSoTimeout(500);
+        TunTapException e = assertThrows(TunTapException.class, () -> device.writePackets(batch, 4));
+        assertFalse(batch[0].hasRemaining());
+        assertFalse(batch[1].hasRemaining());
+        assertEquals(0, batch[2].position(), "the refused packet keeps its position");
+        assertEquals(0, batch[3].position(), "the packet after it was not sent");
+        assertEquals(0, receiveSequence(sink));
+        assertEquals(1, receiveSequence(sink));
+        assertThrows(SocketTimeoutException.class, () -> receiveSequence(sink), "nothing after the refused packet");
+        // The channel works on: send the rest.
+        assertEquals(1, device.writePackets(new ByteBuffer[] {batch[3]}, 1));
+        assertEquals(3, receiveSequence(sink));
+        return e;
+    }
+
+    @Test
+    void aBatchWrittenWhileTheLinkIsDownSendsNothingAndSaysSo() throws Exception {
         tun.setUp(false);
-        ByteBuffer[] batch = {direct(datagram(0, 32)), direct(datagram(1, 32))};
-        TunTapException e = assertThrows(TunTapException.class, () -> tun.writePackets(batch, 2));
-        assertEquals(Errno.EIO, e.errorCode());
-        assertEquals(0, batch[0].position());
-        assertEquals(0, batch[1].position());
+        ByteBuffer[] batch = new ByteBuffer[200]; // more than one submission's worth
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = direct(datagram(i, 32));
+        }
+        TunTapException e = assertThrows(LinkDownException.class, () -> tun.writePackets(batch, batch.length));
+        assertEquals(Errno.EIO, e.errorCode(), "the kernel's own refusal");
+        for (int i = 0; i < batch.length; i++) {
+            assertEquals(0, batch[i].position(), "packet " + i + " was not sent: its position is kept");
+        }
+        if (queue().batchPath().equals("io_uring")) {
+            assertTrue(e.getMessage().contains("stopped at packet 0 of 200") && e.getMessage().contains(" 0 packets "
+                    + "were sent"), e.getMessage());
+        }
+        tun.setUp(true);
+        try (DatagramChannel sink = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress(HOST, PORT)))) {
+            sink.socket().setSoTimeout(2000);
+            assertEquals(batch.length, tun.writePackets(batch, batch.length), "the same buffers go once it is up");
+            for (int i = 0; i < batch.length; i++) {
+                assertEquals(i, receiveSequence(sink), "packet " + i + ", in order");
+            }
+        }
     }
 
     @Test
@@ -389,6 +458,40 @@ class UringBatchIT {
         InetSocketAddress from = new InetSocketAddress(REMOTE, 5000);
         InetSocketAddress to = new InetSocketAddress(HOST, PORT);
         return Packets.udp(from, to, payload);
+    }
+
+    /**
+     * An Ethernet frame to the TAP device's own address carrying an IPv4/UDP datagram for 10.94.0.1:PORT whose
+     * payload starts with {@code sequence}.
+     */
+    private static byte[] frame(byte[] mac, int sequence) {
+        byte[] payload = new byte[32];
+        ByteBuffer.wrap(payload).putInt(sequence);
+        byte[] ip = Packets.udp(new InetSocketAddress("10.94.0.2", 5000), new InetSocketAddress("10.94.0.1", PORT),
+                payload);
+        ByteBuffer frame = ByteBuffer.allocate(14 + ip.length);
+        frame.put(mac).put(new byte[] {0x02, 0, 0, 0, 0, 0x09}).putShort((short) 0x0800).put(ip);
+        return frame.array();
+    }
+
+    /**
+     * An all-zero virtio_net_hdr (no offload asked) in front of an IPv4/UDP datagram for 10.95.0.1:PORT whose
+     * payload starts with {@code sequence}.
+     */
+    private static byte[] withHeader(int sequence) {
+        byte[] payload = new byte[32];
+        ByteBuffer.wrap(payload).putInt(sequence);
+        byte[] ip = Packets.udp(new InetSocketAddress("10.95.0.2", 5000), new InetSocketAddress("10.95.0.1", PORT),
+                payload);
+        return ByteBuffer.allocate(10 + ip.length).position(10).put(ip).array();
+    }
+
+    /** The errno of a plain write(2) of {@code packet} on the queue's own fd, past the library's checks; 0 if taken. */
+    private static int kernelRefusal(LinuxQueue queue, byte[] packet) {
+        ByteBuffer b = direct(packet);
+        long address = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(b));
+        io.tuntap.linux.jna.LinuxLibC libc = io.tuntap.linux.jna.NativeCalls.libc();
+        return libc.write(queue.fd(), address, packet.length) < 0 ? libc.errno() : 0;
     }
 
     /** A packet to a multicast group nobody joined: the cheapest one for the kernel to take. */

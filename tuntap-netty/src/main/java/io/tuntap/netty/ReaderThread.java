@@ -11,14 +11,16 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The reader of a channel whose event loop cannot watch the queue: a thread that waits in {@code readPackets}
- * whenever the channel wants packets, and hands each batch to the event loop, which copies it out and fires it.
- * One batch at a time: the thread reads the next only after the loop delivered the last, so the staging buffers
- * are never touched by both. Closing the queue wakes a blocked read, and the thread ends.
+ * whenever the channel wants packets, and hands each batch to the event loop, which fires its buffers and puts
+ * new ones in their slots ({@link ReadBuffers}). One batch at a time: the thread reads the next only after the
+ * loop delivered the last (or reported its failure), so the batch is never touched by both. Closing the queue
+ * wakes a blocked read, and the thread ends; the batch's buffers are then released on the event loop, after
+ * whatever it still runs for the channel (on this thread only if the loop has terminated).
  */
 final class ReaderThread implements Runnable {
     private final TunTapChannel channel;
     private final PacketChannel queue;
-    private final ByteBuffer[] stage;
+    private final ReadBuffers batch;
     private final Thread thread;
     private final Runnable deliver = this::deliver;
     private int count;
@@ -27,10 +29,10 @@ final class ReaderThread implements Runnable {
     private boolean busy;
     private boolean stopped;
 
-    ReaderThread(TunTapChannel channel, PacketChannel queue, ByteBuffer[] stage, ThreadFactory threads) {
+    ReaderThread(TunTapChannel channel, PacketChannel queue, ReadBuffers batch, ThreadFactory threads) {
         this.channel = channel;
         this.queue = queue;
-        this.stage = stage;
+        this.batch = batch;
         this.thread = threads.newThread(this);
         thread.start();
     }
@@ -49,6 +51,16 @@ final class ReaderThread implements Runnable {
 
     @Override
     public void run() {
+        try {
+            read();
+        } finally {
+            if (!hand(batch::release)) {
+                batch.release();
+            }
+        }
+    }
+
+    private void read() {
         while (true) {
             synchronized (this) {
                 while (!stopped && (!wanted || busy)) {
@@ -65,10 +77,9 @@ final class ReaderThread implements Runnable {
                 busy = true;
             }
             try {
-                for (ByteBuffer b : stage) {
-                    b.clear();
-                }
-                count = queue.readPackets(stage, stage.length);
+                // The loop prepared the batch (positions at the buffers' starts) before it let this read run.
+                ByteBuffer[] views = batch.views();
+                count = queue.readPackets(views, views.length);
             } catch (DeviceClosedException e) {
                 return;
             } catch (PacketTooLargeException e) {
@@ -95,11 +106,12 @@ final class ReaderThread implements Runnable {
         }
     }
 
+    /** Reports a failure on the event loop, which prepares the batch again before the next read. */
     private void fail(TunTapException e, boolean fatal) {
-        synchronized (this) {
-            busy = false;
-        }
-        hand(() -> channel.readFailed(e, fatal));
+        hand(() -> {
+            channel.readFailed(e, fatal);
+            done();
+        });
     }
 
     /** On the event loop: the batch goes down the pipeline, then the thread may read again if wanted. */
@@ -108,6 +120,11 @@ final class ReaderThread implements Runnable {
             wanted = false;
         }
         channel.deliverFromReader(count);
+        done();
+    }
+
+    /** On the event loop, once it is done with the batch: the thread may read again if wanted. */
+    private void done() {
         synchronized (this) {
             busy = false;
             wanted |= channel.wantsRead();

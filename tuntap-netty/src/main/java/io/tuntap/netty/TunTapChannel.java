@@ -3,6 +3,8 @@ package io.tuntap.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.WrappedByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -57,21 +59,34 @@ import java.util.Objects;
  * waits in {@code readPackets} and hands each batch to the event loop. Either way reads follow Netty's rules:
  * with auto-read off, a batch is read only after {@code read()}.
  *
- * <p>Writes copy the flushed buffers into the channel's native staging area and send them with one
- * {@code writePackets} per batch. A packet the system refuses ({@link PacketTooLargeException},
+ * <h2>Buffers</h2>
+ * Reads fill direct buffers of the channel's allocator ({@link io.netty.channel.ChannelOption#ALLOCATOR}) in
+ * place: the batch's buffers are taken from the allocator before the read, sized for the device's MTU plus a
+ * link header, and {@code readPackets} writes each packet straight into one; the handler that receives a buffer
+ * owns it and releases it. A packet longer than that (the MTU raised without an event, say) is dropped and
+ * reported as a {@link PacketTooLargeException}, and the buffers grow to fit it. Netty's
+ * {@link io.netty.channel.RecvByteBufAllocator} is not used: the batch size is
+ * {@link TunTapChannelOption#BATCH_SIZE}, and a read's buffer must hold a whole packet.
+ *
+ * <p>Writes send each flush with one {@code writePackets} per batch. A buffer with memory of its own in one
+ * piece (one that came from an allocator, or a packet read and passed on) is sent from its own memory; a slice,
+ * duplicate or composite is first copied into the channel's native staging area. A packet the system refuses ({@link PacketTooLargeException},
  * {@link LinkDownException}, {@link InvalidConfigurationException}, or a plain {@link TunTapException}) fails
  * that write's promise only; the interface gone or the queue closed fails the write and closes the channel.
  *
  * <h2>Ownership</h2>
  * The channel owns its queue: nothing else may read it, and closing the channel closes the queue. Queue 0 is the
  * device itself ({@link TunTapDevice#queues()}), so closing the channel of queue 0 closes the device and every
- * queue with it. Steady state allocates nothing per packet beyond the packet's {@link ByteBuf}.
+ * queue with it. Steady state allocates nothing per packet beyond the packet's {@link ByteBuf} (with a pooled
+ * allocator, the pool's own objects).
  */
 public final class TunTapChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** What one read may return: a 64 KiB IP packet, an Ethernet header with a VLAN tag, a virtio-net header. */
     static final int PACKET_ROOM = 65536 + 64;
-    /** The staging area of writes; a batch that does not fit is sent in more than one call. */
+    /** Room beyond the MTU in a read's buffer: as in {@link #PACKET_ROOM}, for the headers a link adds. */
+    static final int LINK_HEADER_ROOM = 64;
+    /** The staging area of writes that cannot be sent in place; a batch that does not fit takes more calls. */
     private static final int WRITE_AREA = 256 * 1024;
     /** Batches read in one turn of the event loop at most, before other channels get their turn. */
     private static final int BATCHES_PER_TURN = 8;
@@ -84,14 +99,13 @@ public final class TunTapChannel extends AbstractChannel {
     private final boolean offload;
     private volatile boolean open = true;
 
-    // Read side: the event loop's in epoll mode, the reader thread's otherwise.
-    private ByteBuffer[] readStage;
+    // Read side: the event loop's in epoll mode, shared with the reader thread otherwise (see ReaderThread).
+    private ReadBuffers readBuffers;
     // Event loop only.
     private boolean readPending;
     private EpollReadiness epoll;
     private ReaderThread reader;
     private EventSubscription events;
-    private ByteBuffer[] writeViews;
     private final WriteGatherer gatherer = new WriteGatherer();
     private final Runnable readLeftovers = () -> readReady(false);
     private final Runnable closeOnShutdown = () -> unsafe().close(voidPromise());
@@ -215,16 +229,13 @@ public final class TunTapChannel extends AbstractChannel {
     @Override
     protected void doRegister(ChannelPromise promise) {
         int batch = config.getBatchSize();
-        if (readStage == null || readStage.length != batch) {
-            readStage = new ByteBuffer[batch];
-            for (int i = 0; i < batch; i++) {
-                readStage[i] = ByteBuffer.allocateDirect(PACKET_ROOM);
+        // The reader thread, once started, keeps the batch it was given (it may be reading into it).
+        if (reader == null && (readBuffers == null || readBuffers.size() != batch)) {
+            if (readBuffers != null) {
+                readBuffers.release();
             }
-            ByteBuffer area = ByteBuffer.allocateDirect(WRITE_AREA);
-            writeViews = new ByteBuffer[batch];
-            for (int i = 0; i < batch; i++) {
-                writeViews[i] = area.duplicate();
-            }
+            readBuffers = new ReadBuffers(batch, readRoom());
+            gatherer.size(batch);
         }
         subscribe();
         EventLoop loop = eventLoop();
@@ -237,7 +248,8 @@ public final class TunTapChannel extends AbstractChannel {
                 address.queue()) : -1;
         if (fd < 0) {
             if (reader == null) {
-                reader = new ReaderThread(this, queue, readStage, config.getReaderThreadFactory());
+                readBuffers.prepare(config.getAllocator());
+                reader = new ReaderThread(this, queue, readBuffers, config.getReaderThreadFactory());
             }
             promise.setSuccess();
             return;
@@ -254,6 +266,19 @@ public final class TunTapChannel extends AbstractChannel {
         });
     }
 
+    /**
+     * The room of a read's buffer: the device's MTU with room for a link header, so that pooled buffers of a
+     * common MTU come from the event loop's cache; the largest packet if the MTU cannot be read. A packet that
+     * still does not fit is dropped and reported, and the room grows to it ({@link ReadBuffers#grow}).
+     */
+    private int readRoom() {
+        try {
+            return Math.min(device.mtu() + LINK_HEADER_ROOM, PACKET_ROOM);
+        } catch (TunTapException e) {
+            return PACKET_ROOM;
+        }
+    }
+
     /** Delivers the device's events on the event loop as user events, where the device reports them. */
     private void subscribe() {
         if (events != null || !device.capabilities().contains(Capability.EVENTS)) {
@@ -263,6 +288,9 @@ public final class TunTapChannel extends AbstractChannel {
         try {
             events = device.subscribe(eventLoop(), event -> {
                 if (open) {
+                    if (event instanceof DeviceEvent.MtuChanged mtu && readBuffers != null) {
+                        readBuffers.grow(mtu.mtu() + LINK_HEADER_ROOM);
+                    }
                     pipeline.fireUserEventTriggered(event);
                 }
             });
@@ -294,9 +322,12 @@ public final class TunTapChannel extends AbstractChannel {
             events.close();
         }
         if (reader != null) {
-            reader.stop();
+            reader.stop(); // the thread releases the batch's buffers as it ends: it may be reading into them
         }
         queue.close();
+        if (reader == null && readBuffers != null) {
+            readBuffers.release();
+        }
     }
 
     @Override
@@ -348,26 +379,25 @@ public final class TunTapChannel extends AbstractChannel {
         }
         readPending = false;
         ChannelPipeline pipeline = pipeline();
-        int batch = readStage.length;
+        ReadBuffers buffers = readBuffers;
+        ByteBufAllocator alloc = config.getAllocator();
+        int batch = buffers.size();
         boolean more = false;
         try {
-            int n;
-            if (kernelReady) {
-                clear(readStage, batch);
-                n = queue.readPackets(readStage, batch);
-            } else {
-                n = readQueued(batch);
-            }
-            deliver(readStage, n);
-            for (int turn = 1; offload && n == batch; turn++) {
+            buffers.prepare(alloc);
+            int n = kernelReady ? queue.readPackets(buffers.views(), batch) : readQueued(buffers);
+            deliver(n);
+            for (int turn = 1; offload && n == batch && open; turn++) {
                 if (turn == BATCHES_PER_TURN) {
                     more = true;
                     break;
                 }
-                n = readQueued(batch);
-                deliver(readStage, n);
+                buffers.prepare(alloc);
+                n = readQueued(buffers);
+                deliver(n);
             }
         } catch (PacketTooLargeException e) {
+            buffers.grow(e.packetLength());
             pipeline.fireExceptionCaught(e); // that one packet was dropped; the queue goes on
         } catch (TunTapException e) {
             pipeline.fireChannelReadComplete();
@@ -383,54 +413,58 @@ public final class TunTapChannel extends AbstractChannel {
         }
     }
 
-    /** Reads, without waiting, the packets that are queued already, up to {@code batch}. */
-    private int readQueued(int batch) throws TunTapException {
+    /** Reads, without waiting, the packets that are queued already, one per slot of a prepared batch. */
+    private int readQueued(ReadBuffers buffers) throws TunTapException {
+        ByteBuffer[] views = buffers.views();
         int n = 0;
-        while (n < batch) {
-            ByteBuffer b = readStage[n];
-            b.clear();
-            if (queue.read(b, Duration.ZERO) == 0) {
-                break;
-            }
+        while (n < views.length && queue.read(views[n], Duration.ZERO) != 0) {
             n++;
         }
         return n;
     }
 
-    private static void clear(ByteBuffer[] buffers, int n) {
-        for (int i = 0; i < n; i++) {
-            buffers[i].clear();
-        }
-    }
-
-    /** Copies {@code n} packets read into {@code stage} into buffers of their own and fires them. Event loop. */
-    void deliver(ByteBuffer[] stage, int n) {
-        ByteBufAllocator alloc = config.getAllocator();
+    /**
+     * Fires the {@code n} packets the last read put into the batch's buffers, each in its own. A handler that
+     * closes the channel ends it: the packets left are released with the batch. Event loop.
+     */
+    private void deliver(int n) {
+        ReadBuffers buffers = readBuffers;
         ChannelPipeline pipeline = pipeline();
-        for (int i = 0; i < n; i++) {
-            ByteBuffer packet = stage[i];
-            packet.flip();
-            int length = packet.remaining();
-            ByteBuf buf = alloc.directBuffer(length, length);
-            buf.writeBytes(packet);
-            pipeline.fireChannelRead(buf);
+        for (int i = 0; i < n && open; i++) {
+            pipeline.fireChannelRead(buffers.take(i));
         }
     }
 
-    /** The reader thread's batch, on the event loop: as {@link #readReady} does with what it read. */
+    /**
+     * The reader thread's batch, on the event loop: as {@link #readReady} does with what it read, then the batch
+     * gets new buffers for the thread's next read. Nothing once closed: the batch's buffers are released when the
+     * thread ends.
+     */
     void deliverFromReader(int n) {
         if (!open) {
             return;
         }
         readPending = false;
-        deliver(readStage, n);
+        deliver(n);
+        if (open) {
+            readBuffers.prepare(config.getAllocator());
+        }
         pipeline().fireChannelReadComplete();
     }
 
-    /** A failure of the reader thread, on the event loop. */
+    /**
+     * A failure of the reader thread, on the event loop; a packet too large for its buffer makes the room of the
+     * next buffers grow to it.
+     */
     void readFailed(TunTapException e, boolean fatal) {
         if (!open) {
             return;
+        }
+        if (!fatal) {
+            if (e instanceof PacketTooLargeException tooLarge) {
+                readBuffers.grow(tooLarge.packetLength());
+            }
+            readBuffers.prepare(config.getAllocator());
         }
         pipeline().fireExceptionCaught(e);
         if (fatal) {
@@ -454,18 +488,20 @@ public final class TunTapChannel extends AbstractChannel {
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        WriteGatherer gatherer = this.gatherer;
+        ByteBuffer[] packets = gatherer.packets;
         while (!in.isEmpty()) {
-            gatherer.start(writeViews);
+            gatherer.start();
             in.forEachFlushedMessage(gatherer);
             int n = gatherer.count;
             try {
-                queue.writePackets(writeViews, n);
+                queue.writePackets(packets, n);
                 for (int i = 0; i < n; i++) {
                     in.remove();
                 }
             } catch (TunTapException e) {
                 int sent = 0;
-                while (sent < n && !writeViews[sent].hasRemaining()) {
+                while (sent < n && !packets[sent].hasRemaining()) {
                     sent++;
                 }
                 for (int i = 0; i < sent; i++) {
@@ -485,14 +521,29 @@ public final class TunTapChannel extends AbstractChannel {
                 || e instanceof InvalidConfigurationException || e.getClass() == TunTapException.class;
     }
 
-    /** Copies flushed buffers into the staging area, one view per packet, until the batch or the area is full. */
+    /**
+     * Gathers the flushed buffers of one {@code writePackets} call, until the batch or the staging area is full.
+     * A buffer with memory of its own in one piece (not a slice, duplicate or composite) is sent in place through
+     * its internal NIO view, which is the buffer's own object, so nothing is allocated; any other buffer is copied
+     * into the staging area, since a derived buffer's view would be a new object per packet, and the same
+     * buffer twice in one batch is copied the second time, since both would share one view.
+     */
     private static final class WriteGatherer implements ChannelOutboundBuffer.MessageProcessor {
-        private ByteBuffer[] views;
+        /** What {@code writePackets} sends: in-place views and staging views, one per packet. */
+        ByteBuffer[] packets = new ByteBuffer[0];
+        /** Per slot, a view of the staging area, made at the first copy. */
+        private ByteBuffer[] staging = new ByteBuffer[0];
+        private ByteBuffer area;
         private int count;
         private int offset;
 
-        void start(ByteBuffer[] views) {
-            this.views = views;
+        /** Sets the batch size; at registration, before any write. */
+        void size(int batch) {
+            packets = new ByteBuffer[batch];
+            staging = new ByteBuffer[batch];
+        }
+
+        void start() {
             count = 0;
             offset = 0;
         }
@@ -501,16 +552,49 @@ public final class TunTapChannel extends AbstractChannel {
         public boolean processMessage(Object msg) {
             ByteBuf buf = (ByteBuf) msg;
             int length = buf.readableBytes();
-            ByteBuffer view = views[count];
-            if (offset + length > view.capacity()) {
-                return false; // sent with the next call (one packet always fits: filterOutboundMessage checked it)
+            ByteBuffer view = inPlace(buf, length);
+            if (view == null) {
+                if (offset + length > WRITE_AREA) {
+                    return false; // sent with the next call (one packet always fits: filterOutboundMessage checked it)
+                }
+                view = staged(count);
+                view.limit(offset + length).position(offset);
+                buf.getBytes(buf.readerIndex(), view);
+                view.position(offset);
+                offset += length;
             }
-            view.limit(offset + length).position(offset);
-            buf.getBytes(buf.readerIndex(), view);
-            view.position(offset);
-            offset += length;
-            count++;
-            return count < views.length;
+            packets[count++] = view;
+            return count < packets.length;
+        }
+
+        /** The buffer's own view of its readable bytes, or null if it must be copied. */
+        private ByteBuffer inPlace(ByteBuf buf, int length) {
+            ByteBuf own = buf;
+            while (own instanceof WrappedByteBuf) {
+                own = own.unwrap(); // a leak detector's wrapper: the buffer within is what counts
+            }
+            if (own.unwrap() != null || own instanceof CompositeByteBuf || buf.nioBufferCount() != 1) {
+                return null;
+            }
+            ByteBuffer view = buf.internalNioBuffer(buf.readerIndex(), length);
+            for (int i = 0; i < count; i++) {
+                if (packets[i] == view) {
+                    return null;
+                }
+            }
+            return view;
+        }
+
+        private ByteBuffer staged(int slot) {
+            ByteBuffer view = staging[slot];
+            if (view == null) {
+                if (area == null) {
+                    area = ByteBuffer.allocateDirect(WRITE_AREA);
+                }
+                view = area.duplicate();
+                staging[slot] = view;
+            }
+            return view;
         }
     }
 }

@@ -11,9 +11,11 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The configuration of a {@link TunTapChannel}: Netty's own options plus {@link TunTapChannelOption#BATCH_SIZE}
- * and {@link TunTapChannelOption#READER_THREAD_FACTORY}. Packets are copied into buffers of the channel's
- * {@link io.netty.buffer.ByteBufAllocator} ({@link ChannelOption#ALLOCATOR}; Netty's pooled allocator unless set),
- * direct and of the packet's size.
+ * and {@link TunTapChannelOption#READER_THREAD_FACTORY}. Packets are read in place into direct buffers of the
+ * channel's {@link io.netty.buffer.ByteBufAllocator} ({@link ChannelOption#ALLOCATOR}; Netty's pooled allocator
+ * unless set), each with room for a packet of the device's MTU. {@link ChannelOption#RCVBUF_ALLOCATOR} (and
+ * the messages per read it carries) has no effect: a read takes up to a batch, and each buffer must hold a whole
+ * packet.
  */
 public final class TunTapChannelConfig extends DefaultChannelConfig {
     /** The largest {@link TunTapChannelOption#BATCH_SIZE}. */

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the epoll path allocates on the event loop thread per packet, in steady state, on a real device: writes
- * copy the flushed buffers into the channel's staging area and send them with {@code writePackets}, and reads
- * fill the channel's staging buffers with {@code readPackets} and copy each packet into a pooled buffer, so beyond
- * what Netty's pooled allocator itself allocates to hand out and take back a buffer, what is left is far below
- * one object per packet. The bound is loose (a few bytes per packet on average) so that a JIT
+ * of duplicates copy them into the channel's staging area, writes of pooled buffers send them from their own
+ * memory, both with {@code writePackets}, and reads fill pooled buffers in place with {@code readPackets}, so
+ * beyond what Netty's pooled allocator itself allocates to hand out and take back a buffer, what is left is far
+ * below one object per packet. The bound is loose (a few bytes per packet on average) so that a JIT
  * or a timer on a loaded machine does not fail it, while an object per packet (16 bytes at least) would.
  */
 @Tag("privileged")
@@ -70,6 +70,51 @@ class TunTapChannelAllocationIT {
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void writesOfPooledBuffersAllocateNothingBeyondNettysPooledBuffer(TestNetwork net) throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            TunDevice tun = net.openTun(DeviceConfig.tun().name(RealDevices.uniqueName("na"))
+                    .address("10.77.23.1/24").build());
+            TunTapChannel channel = new TunTapChannel(tun);
+            channel.config().setAutoRead(false);
+            channel.pipeline().addLast(new ChannelInboundHandlerAdapter());
+            group.register(channel).sync();
+            byte[] udp = Packets.udp(new InetSocketAddress("10.77.23.2", 5000),
+                    new InetSocketAddress("239.1.1.1", 5000), new byte[36]);
+            ThreadAllocations allocations = ThreadAllocations.orSkip();
+            long[] bytes = new long[2];
+            channel.eventLoop().submit(() -> {
+                // A buffer of its own per packet, as a handler that builds or forwards packets writes them: sent
+                // from its own memory. Netty's part: taking and giving back as many buffers without the channel.
+                writeOwn(channel, udp, WARM_UP);
+                takeAndGiveBack(channel, WARM_UP);
+                long before = allocations.bytes();
+                writeOwn(channel, udp, MEASURED);
+                bytes[0] = allocations.bytes() - before;
+                before = allocations.bytes();
+                takeAndGiveBack(channel, MEASURED);
+                bytes[1] = allocations.bytes() - before;
+            }).sync();
+            double beyond = (double) (bytes[0] - bytes[1]) / MEASURED;
+            assertTrue(beyond < BOUND, bytes[0] + " bytes for " + MEASURED + " packets written, " + bytes[1]
+                    + " of them Netty's pooled allocator's own");
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void writeOwn(TunTapChannel channel, byte[] packet, int count) {
+        for (int i = 0; i < count; i++) {
+            channel.write(channel.config().getAllocator().directBuffer(64, 64).writeBytes(packet),
+                    channel.voidPromise());
+            if ((i & 31) == 31) {
+                channel.flush();
+            }
+        }
+        channel.flush();
     }
 
     private static void write(TunTapChannel channel, ByteBuf packet, int count) {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -34,6 +36,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +130,12 @@ class TunTapChannelIT {
      */
     private static void onBothPaths(TestNetwork net, int firstSubnet, boolean autoRead, Scenario scenario)
             throws Exception {
+        onBothPaths(net, firstSubnet, autoRead, () -> PooledByteBufAllocator.DEFAULT, scenario);
+    }
+
+    /** As {@link #onBothPaths(TestNetwork, int, boolean, Scenario)}, each channel with an allocator of its own. */
+    private static void onBothPaths(TestNetwork net, int firstSubnet, boolean autoRead,
+            Supplier<ByteBufAllocator> allocators, Scenario scenario) throws Exception {
         for (boolean epoll : List.of(true, false)) {
             String subnet = "10.77." + (firstSubnet + (epoll ? 0 : 1));
             EventLoopGroup group = group(epoll);
@@ -134,6 +143,7 @@ class TunTapChannelIT {
                 TunDevice tun = open(net, subnet);
                 TunTapChannel channel = new TunTapChannel(tun);
                 channel.config().setAutoRead(autoRead);
+                channel.config().setAllocator(allocators.get());
                 Pinged handler = new Pinged();
                 channel.pipeline().addLast(handler);
                 group.register(channel).sync();
@@ -220,6 +230,20 @@ class TunTapChannelIT {
                 echo = packet != null && Packets.parseEcho(packet).isPresent();
             }
             assertTrue(echo, "no echo request read after read()");
+        });
+    }
+
+    @Test
+    void everyBufferOfRealTrafficIsFreedExactlyOnce(TestNetwork net) throws Exception {
+        onBothPaths(net, 13, true, CountingAllocator::new, p -> {
+            // Requests read into the channel's buffers, replies from the handler's: all from the counting allocator.
+            TestNetwork.Result ping = net.exec("ping", "-c", "20", "-i", "0.05", "-s", "1200", "-W", "5",
+                    p.subnet() + ".2");
+            assertEquals(0, ping.exitCode(), ping.output());
+            p.channel().close().sync();
+            assertTrue(p.handler().errors.isEmpty(), () -> "errors: " + p.handler().errors);
+            assertTrue(p.handler().answered.get() >= 20, "answered " + p.handler().answered.get());
+            ((CountingAllocator) p.channel().config().getAllocator()).assertEachFreedOnce(WAIT_SECONDS);
         });
     }
 }

@@ -233,6 +233,12 @@ public final class IoUring implements AutoCloseable {
         pending++;
     }
 
+    /** Clears {@code IOSQE_IO_LINK} on the SQE prepared last, which ends a chain. */
+    public void unlinkLast() {
+        int at = ((sqTail - 1) & sqMask) * IoUringAbi.SQE_SIZE + IoUringAbi.SQE_FLAGS;
+        sqes.put(at, (byte) (sqes.get(at) & ~IoUringAbi.IOSQE_IO_LINK));
+    }
+
     /**
      * Submits the SQEs prepared since the last call and waits until as many completions are in the CQ ring.
      * Requests made with {@code RWF_NOWAIT} complete within the call, so the wait is for nothing else.

@@ -39,11 +39,32 @@ import java.nio.ByteOrder;
  * call through {@link Host#defer} (the packets read with it are returned first). A read error (the device
  * went away, say) is thrown if no packet came, else it comes back at the next call.
  *
- * <p><b>Writes</b> are linked ({@code IOSQE_IO_LINK}): each starts only once the one before it was taken
- * whole, and the first failure cancels the rest of the batch. So packets never overtake each other, and the
- * outcome is always a prefix: packets {@code 0..k-1} sent (their positions moved to their limits), packet
- * {@code k} failed, the rest untouched. EAGAIN waits for room with the queue's poll and submits again from
- * packet {@code k}; any other failure is thrown with the batch position in its message.
+ * <p><b>Writes</b> go unlinked, all of a batch in one pass of the kernel's submission loop: each request is
+ * issued inline in SQ order ({@code io_submit_sqes} → {@code io_queue_sqe} with {@code IO_URING_F_NONBLOCK},
+ * torvalds/linux 001b76b7e755, io_uring/io_uring.c), and with {@code RWF_NOWAIT} a write the device cannot take
+ * yet completes with -EAGAIN instead of moving to a poll or a kernel worker ({@code io_write}: "no retry on
+ * NONBLOCK nor RWF_NOWAIT", torvalds/linux 003f82b58c99, io_uring/rw.c; {@code io_queue_async} fails a
+ * {@code REQ_F_NOWAIT} request with its result), so no request overtakes another. Linking them
+ * ({@code IOSQE_IO_LINK}) would make each wait until the one before it completed and was freed, which costs C's
+ * own loop a fifth of its speed. What links gave, a failure ending the batch, comes from two rules instead:
+ * <ul>
+ *   <li>A refusal that a packet's own bytes decide (empty or too long, as the single write checks; on TUN an
+ *       IP version other than 4 or 6, on TAP shorter than an Ethernet header, as the kernel checks in
+ *       {@code tun_get_user}, gregkh/linux 010eee265d6b, drivers/net/tun.c) is found by
+ *       {@link Host#checkWrite} before anything is submitted: the batch ends before that packet, which
+ *       and those after it keep their positions, and its exception is thrown once the packets before it went.
+ *   <li>What is left is the device's state (its link down: EIO; its queue detached: EBADFD; memory), which
+ *       every request meets on its own. A buffer whose request succeeded has its position at its limit, the
+ *       others keep theirs, and the first failure is thrown with what went in its message.
+ * </ul>
+ * EAGAIN (the device's send buffer full: a TUN/TAP device has one only if a program set it with
+ * {@code TUNSETSNDBUF}, as {@code tun_chr_open} starts it at {@code INT_MAX}: gregkh/linux 010eee265d6b,
+ * drivers/net/tun.c) waits for room with the queue's
+ * poll and sends the packets not yet sent again, in order. Room that comes back while a submission runs could
+ * let a later packet go before one that found none, so from the first EAGAIN on the queue links its writes.
+ * Packets behind the caller's own virtio_net_hdr (RAW mode) are linked too: whether the kernel takes such a
+ * header ({@code virtio_net_hdr_to_skb}: torvalds/linux 03ab8e6297ac, include/linux/virtio_net.h) depends on
+ * what the kernel's flow dissector finds in the packet, which Java does not repeat.
  *
  * <p>Batches with a heap buffer return {@link #NOT_HANDLED}: the caller takes its plain path.
  *
@@ -67,8 +88,11 @@ public final class UringBatchIo implements AutoCloseable {
         /** Waits until the device may take a packet; throws if the queue closes or the thread is interrupted. */
         void awaitWritable() throws TunTapException;
 
-        /** Checks a packet about to be written (length limits); throws as the single write would. */
-        void checkWriteLength(ByteBuffer src, int length) throws TunTapException;
+        /**
+         * Checks a packet about to be written, from its position to its limit, for what its own bytes decide
+         * (empty, too long, not what the device takes); throws as the single write would.
+         */
+        void checkWrite(ByteBuffer src) throws TunTapException;
 
         /** The exception for a failed read or write, as the single-packet path words it, with {@code context}. */
         TunTapException ioError(String call, int errno, String context);
@@ -86,6 +110,10 @@ public final class UringBatchIo implements AutoCloseable {
     private final int largestPacket;
     private final Host host;
     private final String name;
+    /** Whether writes go as linked chains (packets behind the caller's own virtio_net_hdr) or unlinked. */
+    private final boolean linkWrites;
+    /** Set once a write found the device full (EAGAIN): from then on writes go as linked chains. */
+    private boolean writesMetNoRoom;
 
     // Read side.
     private IoUring readRing;
@@ -107,20 +135,26 @@ public final class UringBatchIo implements AutoCloseable {
     private ByteBuffer[] writeBuffers = new ByteBuffer[RING_ENTRIES];
     private long[] writeAddresses = new long[RING_ENTRIES];
     private final int[] writeResults = new int[RING_ENTRIES];
+    /** The packet of each request of an unlinked submission, by its slot. */
+    private final int[] writeSlots = new int[RING_ENTRIES];
 
     /**
      * A batch path for the queue whose device fd is {@code fd}; rings are made on first use.
      *
      * @param largestPacket the longest packet a read can return on this queue
      * @param name the queue's name for messages, e.g. {@code "tun0 queue 0"}
+     * @param linkWrites whether {@link #writePackets} links its requests, for packets whose refusals the
+     *     Java side cannot foresee (behind the caller's own virtio_net_hdr)
      */
-    public UringBatchIo(IoUringSys sys, PosixLibC libc, int fd, int largestPacket, Host host, String name) {
+    public UringBatchIo(IoUringSys sys, PosixLibC libc, int fd, int largestPacket, Host host, String name,
+            boolean linkWrites) {
         this.sys = sys;
         this.libc = libc;
         this.fd = fd;
         this.largestPacket = largestPacket;
         this.host = host;
         this.name = name;
+        this.linkWrites = linkWrites;
     }
 
     /** True while the read side uses io_uring (false once its ring could not be made). */
@@ -252,8 +286,10 @@ public final class UringBatchIo implements AutoCloseable {
 
     /**
      * Sends {@code srcs[0..count)} in order, as {@code PacketChannel.writePackets} specifies; the caller has
-     * checked the arguments. On failure, the packets before the failed one are sent (positions at their
-     * limits), it and those after it are not (positions unchanged), and the exception says which.
+     * checked the arguments. Every packet is first checked as the single write checks it; the first that fails
+     * ends the batch before it. The packets before it go as unlinked requests (or, with {@code linkWrites}, as
+     * one chain); a buffer whose request succeeded has its position at its limit, the others keep theirs, and
+     * the first failure is thrown.
      *
      * @return {@code count}, or {@link #NOT_HANDLED}
      */
@@ -274,66 +310,147 @@ public final class UringBatchIo implements AutoCloseable {
             writeBuffers = java.util.Arrays.copyOf(writeBuffers, count);
             writeAddresses = java.util.Arrays.copyOf(writeAddresses, count);
         }
-        int done = 0;
-        while (done < count) {
-            int k = Math.min(count - done, ring.entries());
-            int valid = 0;
-            TunTapException invalid = null;
-            for (int j = 0; j < k; j++) {
-                ByteBuffer src = srcs[done + j];
-                int length = src.remaining();
-                try {
-                    host.checkWriteLength(src, length);
-                } catch (TunTapException e) {
-                    invalid = e;
-                    break;
-                }
-                valid++;
+        // Refusals that the packet's own bytes decide: the batch ends before the first such packet.
+        int valid = 0;
+        TunTapException invalid = null;
+        for (; valid < count; valid++) {
+            ByteBuffer src = srcs[valid];
+            try {
+                host.checkWrite(src);
+            } catch (TunTapException e) {
+                invalid = e;
+                break;
             }
-            for (int j = 0; j < valid; j++) {
-                ByteBuffer src = srcs[done + j];
-                long address = address(writeBuffers, writeAddresses, done + j, src) + src.position();
-                byte link = j < valid - 1 ? IoUringAbi.IOSQE_IO_LINK : 0;
-                ring.prepare(IoUringAbi.IORING_OP_WRITE, link, address, src.remaining(), IoUringAbi.RWF_NOWAIT, j);
-            }
-            int sent = 0;
-            int failure = 0;
-            if (valid > 0) {
-                int errno = ring.submitAndWait();
-                if (errno != 0) {
-                    throw host.ioError("io_uring_enter", errno, batchContext(done, count));
-                }
-                collect(ring, writeResults);
-                while (sent < valid && writeResults[sent] >= 0) {
-                    ByteBuffer src = srcs[done + sent];
-                    src.position(src.limit());
-                    sent++;
-                }
-                if (sent < valid) {
-                    failure = -writeResults[sent];
-                }
-            }
-            done += sent;
-            if (sent < valid) {
-                if (failure == Errno.EAGAIN) {
-                    host.awaitWritable();
-                } else if (failure != Errno.EINTR && failure != Errno.ECANCELED) {
-                    throw host.ioError("write", failure, batchContext(done, count));
-                }
-                continue; // submit again from the packet that did not go
-            }
-            if (invalid != null) {
-                throw invalid;
-            }
+        }
+        if (linkWrites || writesMetNoRoom) {
+            writeLinked(ring, srcs, 0, valid, count);
+        } else {
+            writeUnlinked(ring, srcs, valid, count);
+        }
+        if (invalid != null) {
+            throw invalid;
         }
         return count;
     }
 
     /**
+     * Sends {@code srcs[0..valid)} as unlinked requests, {@link IoUring#entries()} at a time. What is left
+     * after the checks is the device's state (link down, memory, no room), which each request meets on its
+     * own: every packet whose request succeeded is marked sent, and the first failure is thrown, unless it is
+     * EAGAIN (or EINTR), when the queue's poll waits for room (EAGAIN) and the packets not yet sent go again
+     * from there, in order.
+     */
+    private void writeUnlinked(IoUring ring, ByteBuffer[] srcs, int valid, int count) throws TunTapException {
+        int from = 0;
+        while (from < valid) {
+            int k = 0;
+            int end = from;
+            for (; end < valid && k < ring.entries(); end++) {
+                ByteBuffer src = srcs[end];
+                if (src.hasRemaining()) { // not sent yet: every packet checked has at least one byte
+                    long address = address(writeBuffers, writeAddresses, end, src) + src.position();
+                    ring.prepare(IoUringAbi.IORING_OP_WRITE, (byte) 0, address, src.remaining(),
+                            IoUringAbi.RWF_NOWAIT, k);
+                    writeSlots[k++] = end;
+                }
+            }
+            int errno = ring.submitAndWait();
+            if (errno != 0) {
+                throw host.ioError("io_uring_enter", errno, batchContext(srcs, from, count));
+            }
+            collect(ring, writeResults);
+            int again = -1; // the first packet that found no room (EAGAIN) or was interrupted (EINTR)
+            boolean noRoom = false;
+            int failed = -1; // the first packet refused for another reason
+            int failure = 0;
+            for (int j = 0; j < k; j++) {
+                int res = writeResults[j];
+                int packet = writeSlots[j];
+                if (res >= 0) {
+                    ByteBuffer src = srcs[packet];
+                    src.position(src.limit());
+                } else if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
+                    again = again < 0 ? packet : again;
+                    noRoom |= res == -Errno.EAGAIN;
+                } else if (failed < 0) {
+                    failed = packet;
+                    failure = -res;
+                }
+            }
+            if (failed >= 0 && (again < 0 || failed < again)) {
+                throw host.ioError("write", failure, batchContext(srcs, failed, count));
+            }
+            if (again >= 0) {
+                if (noRoom) {
+                    // Room can come back while a submission runs, letting a later packet overtake one that found
+                    // none: from now on this queue links its writes.
+                    writesMetNoRoom = true;
+                    host.awaitWritable();
+                    writeLinked(ring, srcs, again, valid, count);
+                    return;
+                }
+                from = again; // the packets sent since are skipped: their buffers have nothing left
+            } else {
+                from = end;
+            }
+        }
+    }
+
+    /**
+     * Sends the packets of {@code srcs[from..valid)} not sent yet as chains linked with {@code IOSQE_IO_LINK}:
+     * each request starts only once the one before it was taken whole, and the first failure cancels the rest,
+     * so nothing overtakes a packet that failed. For packets behind a virtio_net_hdr of the caller's own, whose
+     * refusals the Java side cannot foresee, and for a queue whose device has been found full.
+     */
+    private void writeLinked(IoUring ring, ByteBuffer[] srcs, int from, int valid, int count) throws TunTapException {
+        int done = from;
+        while (done < valid) {
+            int k = 0;
+            for (int i = done; i < valid && k < ring.entries(); i++) {
+                ByteBuffer src = srcs[i];
+                if (src.hasRemaining()) { // not sent yet: every packet checked has at least one byte
+                    long address = address(writeBuffers, writeAddresses, i, src) + src.position();
+                    ring.prepare(IoUringAbi.IORING_OP_WRITE, IoUringAbi.IOSQE_IO_LINK, address, src.remaining(),
+                            IoUringAbi.RWF_NOWAIT, k);
+                    writeSlots[k++] = i;
+                }
+            }
+            if (k == 0) {
+                return;
+            }
+            ring.unlinkLast();
+            int errno = ring.submitAndWait();
+            if (errno != 0) {
+                throw host.ioError("io_uring_enter", errno, batchContext(srcs, done, count));
+            }
+            collect(ring, writeResults);
+            int sent = 0;
+            while (sent < k && writeResults[sent] >= 0) {
+                ByteBuffer src = srcs[writeSlots[sent]];
+                src.position(src.limit());
+                sent++;
+            }
+            if (sent == k) {
+                done = writeSlots[k - 1] + 1;
+                continue;
+            }
+            done = writeSlots[sent];
+            int failure = -writeResults[sent];
+            if (failure == Errno.EAGAIN) {
+                host.awaitWritable();
+            } else if (failure != Errno.EINTR && failure != Errno.ECANCELED) {
+                throw host.ioError("write", failure, batchContext(srcs, done, count));
+            }
+        }
+    }
+
+    /**
      * Writes the coalesced units {@code from..to} of the offload path, unit {@code u} being
-     * {@code lengths[u]} bytes at {@code base + offsets[u]}, linked as {@link #writePackets} links packets.
-     * Stops at the first unit the kernel does not take and leaves it to the caller, which knows what a refusal
-     * means for a coalesced packet.
+     * {@code lengths[u]} bytes at {@code base + offsets[u]}, as one linked chain. Stops at the first unit the
+     * kernel does not take and leaves it to the caller, which knows what a refusal means for a coalesced packet:
+     * it sends that unit again as the plain packets it was made of, which is in order only if no unit after it
+     * went. And whether the kernel takes a unit's GSO header depends on the kernel (some releases refused valid
+     * ones), not on bytes Java can check, so these stay linked.
      *
      * @return the number of units written, from {@code from} on; {@code to - from} if all went, 0 if there is no
      *     ring (then the caller writes them itself)
@@ -367,9 +484,14 @@ public final class UringBatchIo implements AutoCloseable {
         return done - from;
     }
 
-    private static String batchContext(int failed, int count) {
-        return "writePackets sent packets 0.." + (failed - 1) + " of " + count + " (their positions are at their "
-                + "limits); packet " + failed + " failed and it and the ones after it were not sent";
+    /** Where a batch stands when packet {@code failed} fails: which buffers went, for the message. */
+    private static String batchContext(ByteBuffer[] srcs, int failed, int count) {
+        int sent = 0;
+        for (int i = 0; i < count; i++) {
+            sent += srcs[i].hasRemaining() ? 0 : 1;
+        }
+        return "writePackets stopped at packet " + failed + " of " + count + ", which was not sent; " + sent
+                + " packets were sent (their positions are at their limits), the others keep their positions";
     }
 
     private IoUring writeRing() {
