@@ -173,6 +173,63 @@ class WindowsVirtualThreadFakeTest {
     }
 
     /**
+     * A wait of a group that fails (here: a handle that is no event, which the fake answers with
+     * {@code WAIT_FAILED} and {@code ERROR_INVALID_HANDLE}) wakes the group's readers, which then look for
+     * themselves, and does not spin: the failed watches are disarmed, and the group waits on again.
+     */
+    @Test
+    void aFailedWaitWakesItsReadersAndTheGroupGoesOn() throws Exception {
+        assumeVirtualThreads();
+        FakeTapDriver k32 = new FakeTapDriver("{00000000-0000-0000-0000-000000000003}",
+                MacAddress.parse("02:00:00:00:00:03"));
+        EventParking parking = EventParking.of(k32);
+        long bogus = 0x7fff_0000L;
+        EventParking.Watch bad = parking.watch(bogus);
+        AtomicReference<Boolean> fired = new AtomicReference<>();
+        Thread reader = startReader(() -> {
+            bad.waiter(Thread.currentThread());
+            try {
+                assertEquals(0, bad.arm());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!bad.takeFired() && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(deadline - System.nanoTime());
+                }
+                fired.set(System.nanoTime() < deadline);
+            } finally {
+                bad.disarm();
+            }
+        }, new AtomicReference<>());
+        reader.join(20_000);
+        assertEquals(Boolean.TRUE, fired.get(), "the reader was woken by the failed wait");
+        long event = k32.CreateEvent(true, false);
+        EventParking.Watch good = parking.watch(event);
+        AtomicReference<Boolean> goodFired = new AtomicReference<>();
+        Thread second = startReader(() -> {
+            good.waiter(Thread.currentThread());
+            try {
+                assertEquals(0, good.arm());
+                while (!good.takeFired()) {
+                    LockSupport.park();
+                }
+                goodFired.set(true);
+            } finally {
+                good.disarm();
+            }
+        }, new AtomicReference<>());
+        VirtualThreadContract.awaitParked(second);
+        k32.SetEvent(event);
+        second.join(10_000);
+        assertEquals(Boolean.TRUE, goodFired.get(), "the group waits on after the failure");
+        assertEquals(1, k32.violations().stream().filter(v -> v.startsWith("not an event")).count(),
+                () -> "one failed wait, not a spin: " + k32.violations());
+        bad.remove();
+        good.remove();
+        assertEquals(0, parking.threads());
+        k32.CloseHandle(event);
+        assertEquals(0, k32.openHandles());
+    }
+
+    /**
      * Close, and interrupt then close, racing reads on virtual threads that are parked, about to park or between
      * two reads (plain, and timed with a 3 ms timeout), 100 times on each backend: each read ends, and after each
      * close the fakes hold no handle and no native memory and saw no misuse (no handle closed under a pending
