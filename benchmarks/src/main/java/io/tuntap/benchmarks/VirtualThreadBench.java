@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * virtual costs on the call itself), and {@code waiting}, where a sender thread paces datagrams so that nearly
  * every read waits for its packet (a platform thread in poll, a virtual one parked and unparked by the poller).
  * The figure is CPU time per packet of the whole process, the sender thread's own excepted (the reader's thread,
- * the carriers and the poller included). And {@code vthreads-scale}: 1,000 virtual threads reading the 1,000 queues
+ * the carriers and the poller included). The witness: the same waiting regime for the JDK's own blocking
+ * {@link DatagramChannel#receive} on loopback ({@code waiting-jdk-udp}, single reads), which parks a virtual thread
+ * through the JDK's own poller, in the same run. And {@code vthreads-scale}: 1,000 virtual threads reading the 1,000 queues
  * of four TUN devices of 250 queues, made here, on the carriers the JVM was given.
  */
 final class VirtualThreadBench {
@@ -62,6 +65,11 @@ final class VirtualThreadBench {
         return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
     }
 
+    /** Reads up to {@code want} packets into {@code buffers} (each cleared), waiting for the first; how many. */
+    private interface Reader {
+        int read(ByteBuffer[] buffers, int want) throws Exception;
+    }
+
     /** {@code vthreads DEV SIZE COUNT RUNS DST_IP}: one RESULT line per regime, batch size and kind of thread. */
     static void main(String[] args) throws Exception {
         Main.usage(args.length == 5);
@@ -70,39 +78,55 @@ final class VirtualThreadBench {
         int count = Integer.parseInt(args[2]);
         int runs = Integer.parseInt(args[3]);
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(args[4]), 9);
-        ThreadFactory virtual = virtualThreads();
-        ThreadFactory platform = Thread::new;
         try (PacketChannel tun = Devices.attach(dev, Offload.OFF); DatagramChannel sender = DatagramChannel.open()) {
             System.err.println("tuntap batches: " + Stats.batchPath());
             sender.connect(target);
             ByteBuffer payload = ByteBuffer.allocateDirect(size - 28);
+            Reader fromTun = (buffers, want) -> {
+                if (want > 1) {
+                    return tun.readPackets(buffers, want);
+                }
+                tun.read(buffers[0]);
+                return 1;
+            };
             for (String regime : new String[] {"drain", "waiting"}) {
                 for (int batch : new int[] {1, 32}) {
-                    // Interleaved: platform, virtual, platform, virtual... after one untimed round of each.
-                    double[][] ns = new double[2][runs];
-                    for (int r = -1; r < runs; r++) {
-                        for (int kind = 0; kind < 2; kind++) {
-                            ThreadFactory threads = kind == 0 ? platform : virtual;
-                            int n = regime.equals("drain") ? count : count / 10;
-                            double perPacket = regime.equals("drain")
-                                    ? drain(tun, threads, sender, payload, n, batch)
-                                    : waiting(tun, threads, sender, payload, n, batch);
-                            if (r >= 0) {
-                                ns[kind][r] = perPacket;
-                            }
-                        }
-                    }
-                    double p = Stats.median(ns[0]);
-                    double v = Stats.median(ns[1]);
-                    Stats.result("regime=" + regime + " batch=" + batch + " platform_ns=" + Math.round(p)
-                            + " virtual_ns=" + Math.round(v) + String.format(" ratio=%.2f", v / p));
+                    compare(regime, batch, runs, regime.equals("drain") ? count : count / 10,
+                            (threads, n) -> regime.equals("drain")
+                                    ? drain(fromTun, threads, sender, payload, n, batch)
+                                    : waiting(fromTun, threads, sender, payload, n, batch));
                 }
             }
+            compare("waiting-jdk-udp", 1, runs, count / 10, (threads, n) -> waitingJdkUdp(threads, payload, n));
         }
     }
 
+    /** One measurement: CPU ns per packet of reading {@code n} packets on threads from {@code threads}. */
+    private interface Measurement {
+        double perPacket(ThreadFactory threads, int n) throws Exception;
+    }
+
+    /** Interleaved: platform, virtual, platform, virtual... after one untimed round of each; one RESULT line. */
+    private static void compare(String regime, int batch, int runs, int n, Measurement measurement)
+            throws Exception {
+        ThreadFactory[] kinds = {Thread::new, virtualThreads()};
+        double[][] ns = new double[2][runs];
+        for (int r = -1; r < runs; r++) {
+            for (int kind = 0; kind < 2; kind++) {
+                double perPacket = measurement.perPacket(kinds[kind], n);
+                if (r >= 0) {
+                    ns[kind][r] = perPacket;
+                }
+            }
+        }
+        double p = Stats.median(ns[0]);
+        double v = Stats.median(ns[1]);
+        Stats.result("regime=" + regime + " batch=" + batch + " platform_ns=" + Math.round(p) + " virtual_ns="
+                + Math.round(v) + String.format(" ratio=%.2f", v / p));
+    }
+
     /** Fills the queue with {@code n} datagrams, then reads them on a new thread; CPU ns per packet. */
-    private static double drain(PacketChannel tun, ThreadFactory threads, DatagramChannel sender, ByteBuffer payload,
+    private static double drain(Reader source, ThreadFactory threads, DatagramChannel sender, ByteBuffer payload,
             int n, int batch) throws Exception {
         for (int i = 0; i < n; i++) {
             payload.clear();
@@ -110,7 +134,11 @@ final class VirtualThreadBench {
         }
         Thread.sleep(20);
         long c0 = processCpuNanos();
-        runReader(tun, threads, n, batch);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        runReaderAsync(source, threads, n, batch, failed).join();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
         return (double) (processCpuNanos() - c0) / n;
     }
 
@@ -118,10 +146,23 @@ final class VirtualThreadBench {
      * A sender thread sends {@code n} datagrams, pausing after each long enough for the reader to be waiting again;
      * CPU ns per packet of everything but the sender.
      */
-    private static double waiting(PacketChannel tun, ThreadFactory threads, DatagramChannel sender,
-            ByteBuffer payload, int n, int batch) throws Exception {
+    private static double waiting(Reader source, ThreadFactory threads, DatagramChannel sender, ByteBuffer payload,
+            int n, int batch) throws Exception {
         AtomicLong senderCpu = new AtomicLong();
         AtomicReference<Exception> failed = new AtomicReference<>();
+        long c0 = processCpuNanos();
+        Thread reader = runReaderAsync(source, threads, n, batch, failed);
+        pacedSender(sender, payload, n, senderCpu, failed).join();
+        reader.join();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return (double) (processCpuNanos() - c0 - senderCpu.get()) / n;
+    }
+
+    /** Starts a thread that sends {@code n} datagrams, pausing about 30 µs after each; its CPU time in {@code cpu}. */
+    private static Thread pacedSender(DatagramChannel sender, ByteBuffer payload, int n, AtomicLong cpu,
+            AtomicReference<Exception> failed) {
         Thread send = new Thread(() -> {
             try {
                 long c = THREADS.getCurrentThreadCpuTime();
@@ -130,32 +171,58 @@ final class VirtualThreadBench {
                     sender.write(payload);
                     LockSupport.parkNanos(30_000);
                 }
-                senderCpu.set(THREADS.getCurrentThreadCpuTime() - c);
+                cpu.set(THREADS.getCurrentThreadCpuTime() - c);
             } catch (Exception e) {
                 failed.set(e);
             }
         }, "sender");
-        long c0 = processCpuNanos();
-        Thread reader = runReaderAsync(tun, threads, n, batch, failed);
         send.start();
-        send.join();
-        reader.join();
-        if (failed.get() != null) {
-            throw failed.get();
-        }
-        return (double) (processCpuNanos() - c0 - senderCpu.get()) / n;
+        return send;
     }
 
-    private static void runReader(PacketChannel tun, ThreadFactory threads, int n, int batch) throws Exception {
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        runReaderAsync(tun, threads, n, batch, failed).join();
-        if (failed.get() != null) {
-            throw failed.get();
+    /**
+     * The waiting regime for the JDK's own blocking {@link DatagramChannel#receive} on loopback, on a socket pair of
+     * its own: a datagram the socket's buffer had no room for is lost (UDP), so the reader is stopped by closing
+     * its socket a second after the last send, and the CPU time is shared out over the datagrams it received.
+     */
+    private static double waitingJdkUdp(ThreadFactory threads, ByteBuffer payload, int n) throws Exception {
+        DatagramChannel receiver = DatagramChannel.open();
+        try (DatagramChannel sender = DatagramChannel.open()) {
+            receiver.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            sender.connect(receiver.getLocalAddress());
+            AtomicLong received = new AtomicLong();
+            Reader counting = (buffers, want) -> {
+                try {
+                    receiver.receive(buffers[0]);
+                } catch (AsynchronousCloseException e) {
+                    return n; // stopped: the count is what came
+                }
+                received.incrementAndGet();
+                return 1;
+            };
+            AtomicLong senderCpu = new AtomicLong();
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            long c0 = processCpuNanos();
+            Thread reader = runReaderAsync(counting, threads, n, 1, failed);
+            pacedSender(sender, payload, n, senderCpu, failed).join();
+            reader.join(1000);
+            receiver.close();
+            reader.join();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            // A loaded machine can lose a few when the reader falls behind; losing most means it is broken.
+            if (received.get() < n / 2) {
+                throw new IllegalStateException("only " + received.get() + " of " + n + " datagrams received");
+            }
+            return (double) (processCpuNanos() - c0 - senderCpu.get()) / received.get();
+        } finally {
+            receiver.close(); // idempotent; stops the reader on every path
         }
     }
 
     /** Starts a thread that reads exactly {@code n} packets, singly or in batches of at most {@code batch}. */
-    private static Thread runReaderAsync(PacketChannel tun, ThreadFactory threads, int n, int batch,
+    private static Thread runReaderAsync(Reader source, ThreadFactory threads, int n, int batch,
             AtomicReference<Exception> failed) {
         ByteBuffer[] buffers = new ByteBuffer[batch];
         for (int i = 0; i < batch; i++) {
@@ -165,17 +232,11 @@ final class VirtualThreadBench {
             try {
                 int read = 0;
                 while (read < n) {
-                    if (batch == 1) {
-                        buffers[0].clear();
-                        tun.read(buffers[0]);
-                        read++;
-                    } else {
-                        int want = Math.min(batch, n - read);
-                        for (int i = 0; i < want; i++) {
-                            buffers[i].clear();
-                        }
-                        read += tun.readPackets(buffers, want);
+                    int want = Math.min(batch, n - read);
+                    for (int i = 0; i < want; i++) {
+                        buffers[i].clear();
                     }
+                    read += source.read(buffers, want);
                 }
             } catch (Exception e) {
                 failed.set(e);

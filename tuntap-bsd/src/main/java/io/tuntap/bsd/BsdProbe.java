@@ -57,13 +57,21 @@ final class BsdProbe {
                 libc = abi.os == BsdAbi.Os.DARWIN ? new DarwinLibC() : PosixLibCDirect.INSTANCE;
                 bsd = BsdLibCDirect.INSTANCE;
             }
+            libc = new KqueueLibC(libc, abi);
         } catch (LinkageError | RuntimeException e) {
             return new BsdProbe(Availability.unavailable(nativeFix(abi.os, e), e), null);
         }
         BsdContext ctx = new BsdContext(libc, bsd, abi);
         Availability found = probe(ctx);
         return new BsdProbe(found.canCreateDevices()
-                ? Availability.available(found.detail() + "; native calls: " + PosixCalls.binding()) : found, ctx);
+                ? Availability.available(found.detail() + "; native calls: " + PosixCalls.binding()
+                        + "; virtual threads park with: " + poller(libc)) : found, ctx);
+    }
+
+    /** The poller of virtual threads, for the diagnostics report. */
+    static String poller(PosixLibC libc) {
+        return Runtime.version().feature() < 21 ? "none (Java " + Runtime.version().feature()
+                + " has no virtual threads)" : KqueueParkingPoller.describe(libc.parkingPoller());
     }
 
     /** Probes through {@code ctx}; visible for tests with a fake kernel. */

@@ -73,7 +73,7 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
 
     private BsdQueue(PosixLibC libc, BsdAbi abi, int fd, int wakeRead, int wakeWrite, String deviceName,
             boolean framed, int maxWrite) {
-        super(libc, fd, wakeRead, wakeWrite, 1, BsdErrno.EINTR, deviceName, MAX_PACKET, MAX_PACKET);
+        super(libc, fd, wakeRead, wakeWrite, 1, BsdErrno.TABLE, deviceName, MAX_PACKET, MAX_PACKET);
         this.abi = abi;
         this.deviceName = deviceName;
         this.framed = framed;
@@ -129,13 +129,11 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
             }
             return (int) n - header;
         }
-        int errno = n < 0 ? libc.errno() : BsdErrno.EAGAIN;
-        return switch (errno) {
-            case BsdErrno.EINTR -> RETRY;
-            case BsdErrno.EAGAIN -> AGAIN;
-            case BsdErrno.EHOSTDOWN -> NOT_READY;
-            default -> throw ioError("read", errno);
-        };
+        if (n == 0) {
+            return AGAIN;
+        }
+        int errno = libc.errno();
+        return errno == BsdErrno.EHOSTDOWN ? NOT_READY : failed("read", errno);
     }
 
     @Override
@@ -177,11 +175,7 @@ final class BsdQueue extends PosixQueue implements DeviceQueue {
             throw BsdErrors.linkDown(deviceName, "packet");
         }
         int errno = libc.errno();
-        return switch (errno) {
-            case BsdErrno.EAGAIN, BsdErrno.ENOBUFS -> AGAIN;
-            case BsdErrno.EINTR -> RETRY;
-            default -> throw ioError("write", errno);
-        };
+        return errno == BsdErrno.ENOBUFS ? AGAIN : failed("write", errno);
     }
 
     @Override

@@ -63,7 +63,7 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
     }
 
     private FethQueue(PosixLibC libc, int fd, int wakeRead, int wakeWrite, int bufferSize, String deviceName) {
-        super(libc, fd, wakeRead, wakeWrite, 1, BsdErrno.EINTR, deviceName, BsdQueue.MAX_PACKET, BsdQueue.MAX_PACKET);
+        super(libc, fd, wakeRead, wakeWrite, 1, BsdErrno.TABLE, deviceName, BsdQueue.MAX_PACKET, BsdQueue.MAX_PACKET);
         this.deviceName = deviceName;
         this.bpfSize = bufferSize;
         this.bpfBuffer = new Memory(bufferSize);
@@ -112,12 +112,7 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
                 records.load(bpfView, (int) r);
                 continue;
             }
-            int errno = r < 0 ? libc.errno() : BsdErrno.EAGAIN;
-            return switch (errno) {
-                case BsdErrno.EINTR -> RETRY;
-                case BsdErrno.EAGAIN -> AGAIN;
-                default -> throw ioError("read", errno);
-            };
+            return r < 0 ? failed("read", libc.errno()) : AGAIN;
         }
     }
 
@@ -146,13 +141,12 @@ final class FethQueue extends PosixQueue implements DeviceQueue {
         }
         int errno = libc.errno();
         return switch (errno) {
-            case BsdErrno.EAGAIN, BsdErrno.ENOBUFS -> AGAIN;
-            case BsdErrno.EINTR -> RETRY;
+            case BsdErrno.ENOBUFS -> AGAIN;
             case BsdErrno.EMSGSIZE -> throw new PacketTooLargeException("write", length, maxWrite,
                     ErrorMessages.failed("write(" + deviceName + " BPF)", "EMSGSIZE: the frame of " + length
                             + " bytes is longer than the far end's MTU + 18 that BPF takes"));
             case BsdErrno.ENETDOWN -> throw BsdErrors.linkDown(deviceName, "frame");
-            default -> throw ioError("write", errno);
+            default -> failed("write", errno);
         };
     }
 

@@ -80,6 +80,22 @@ final class FakeDarwin extends FakeKernel {
         super(BsdAbi.DARWIN);
     }
 
+    /**
+     * apple-oss-distributions/xnu e3723e1f bsd/sys/event.h lines 92-103: struct kevent { uintptr_t ident; int16_t
+     * filter; uint16_t flags; uint32_t fflags; intptr_t data; void *udata; } under #pragma pack(4), 32 bytes;
+     * EVFILT_READ (-1), EVFILT_WRITE (-2); no kqueue1 declared.
+     */
+    @Override
+    int[] keventLayout() {
+        return new int[] {32, -1, -2, 0};
+    }
+
+    /** bsd/kern/kern_event.c kevent_internal, lines 8189-8205: a failed change with no room goes on. */
+    @Override
+    boolean keventGoesOnAfterAnError() {
+        return true;
+    }
+
     @Override
     int afInet6() {
         return 30;

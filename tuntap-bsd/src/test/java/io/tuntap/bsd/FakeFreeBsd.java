@@ -34,6 +34,16 @@ final class FakeFreeBsd extends FakeKernel {
     /** Units made transient by TUNSTRANSIENT. */
     private final java.util.Set<String> transientUnits = new java.util.HashSet<>();
 
+    /**
+     * freebsd/freebsd-src sys/sys/event.h (FreeBSD 12 and later; as in the kenrap/freebsd-src mirror at
+     * f30bcb15): struct kevent { __uintptr_t ident; short filter; unsigned short flags; unsigned int fflags;
+     * __int64_t data; void *udata; __uint64_t ext[4]; }, 64 bytes; EVFILT_READ (-1), EVFILT_WRITE (-2).
+     */
+    @Override
+    int[] keventLayout() {
+        return new int[] {64, -1, -2, 0};
+    }
+
     @Override
     int afInet6() {
         return 28;

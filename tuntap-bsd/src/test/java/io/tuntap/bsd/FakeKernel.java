@@ -18,8 +18,10 @@ import io.tuntap.DeviceClosedException;
 import io.tuntap.PacketChannel;
 import io.tuntap.TunTapException;
 import io.tuntap.bsd.jna.BsdAbi;
+import io.tuntap.bsd.jna.BsdKqueue;
 import io.tuntap.bsd.jna.BsdLibC;
 import io.tuntap.bsd.jna.Ioc;
+import io.tuntap.posix.ParkingPoller;
 import io.tuntap.posix.PosixLibC;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -49,7 +51,7 @@ import java.util.Map;
  * <p>The other side of each interface is {@link #host(String)}: what the device writes comes out there as
  * bare packets, and what is written there reaches the device framed as that OS frames it.
  */
-abstract class FakeKernel implements PosixLibC, BsdLibC {
+abstract class FakeKernel implements PosixLibC, BsdLibC, BsdKqueue {
     /** A failed call: the errno. */
     static final class Err extends Exception {
         private static final long serialVersionUID = 1L;
@@ -402,6 +404,7 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
         if (f == null) {
             return fail(EBADF);
         }
+        knoteFdclose(fd);
         if (fds.containsValue(f) || inFlight(f)) {
             return 0; // another descriptor (a dup, or one in flight) still holds the open file: no last close yet
         }
@@ -630,6 +633,290 @@ abstract class FakeKernel implements PosixLibC, BsdLibC {
     /** Whether a read would return a packet now. */
     boolean readable(Iface iface) {
         return !iface.toUser.isEmpty();
+    }
+
+
+    // ---- kqueue ----------------------------------------------------------------------------------
+    //
+    // As NetBSD/src 01298e0d sys/kern/kern_event.c implements it (FreeBSD's kqueue_kevent and OpenBSD's sys_kevent
+    // handle a failed change the same way, as far as their excerpts were read):
+    // - kevent1: the whole change list is applied (kqueue_register) before the event list is filled
+    //   (kqueue_scan); a change that fails is written to the event list as EV_ERROR with its errno in data
+    //   while there is room, and then kevent returns the count of those errors without waiting; with no room
+    //   (nevents 0) kevent fails with that errno at once. xnu's kevent_internal (apple-oss-distributions/xnu
+    //   e3723e1f bsd/kern/kern_event.c lines 8189-8205) goes on with the rest of the list and fails with the
+    //   last error instead (keventGoesOnAfterAnError).
+    // - kqueue_register: an fd that is not open is EBADF; EV_ADD makes a knote, or on an existing one (same fd,
+    //   same filter, same kqueue) only replaces its udata (and saved fflags and data), never its flags; then the
+    //   filter is run, so an fd ready already is queued at once; without EV_ADD a missing knote is ENOENT;
+    //   EV_DELETE removes it; EV_DISABLE and EV_ENABLE mark it.
+    // - kqueue_scan: no timeout waits without limit, a zero one polls, a signal ends the wait with EINTR
+    //   ("don't restart after signals"); an EV_ONESHOT knote is deleted after it is delivered ("delete ONESHOT
+    //   events after retrieval"); nevents 0 returns 0 at once.
+    // - knote_fdclose: closing an fd removes every knote on it, from every kqueue.
+    // - kqueue1: O_CLOEXEC sets close-on-exec (fd_set_exclose), on the systems that have it.
+
+    /** A knote: one filter on one fd, in one kqueue. */
+    static final class Knote {
+        final int ident;
+        final int filter;
+        final int flags;
+        long udata;
+        boolean disabled;
+
+        Knote(int ident, int filter, int flags, long udata) {
+            this.ident = ident;
+            this.filter = filter;
+            this.flags = flags;
+            this.udata = udata;
+        }
+    }
+
+    /** A kqueue: its knotes by (fd, filter). */
+    static final class KqueueFd extends Fd {
+        final Map<List<Integer>, Knote> knotes = new LinkedHashMap<>();
+    }
+
+    /**
+     * This OS's struct kevent and filters, literally: {sizeof(struct kevent), EVFILT_READ, EVFILT_WRITE, 1 if
+     * filter and flags are 32-bit (else 16-bit)}. Offsets follow: ident 0, filter 8, then flags, fflags, data
+     * (8-aligned) and udata.
+     */
+    abstract int[] keventLayout();
+
+    /** O_CLOEXEC as this OS's kqueue1 takes it, or 0 where there is no kqueue1. */
+    int kqueue1Cloexec() {
+        return 0;
+    }
+
+    /** True if a failed change with no room in the event list leaves the rest of the list applied (xnu). */
+    boolean keventGoesOnAfterAnError() {
+        return false;
+    }
+
+    /** Virtual threads park with the kqueue poller of this kernel, as with the real kernel's calls. */
+    @Override
+    public ParkingPoller parkingPoller() {
+        return KqueueParkingPoller.of(this, this, abi);
+    }
+
+    /** The knotes of kqueue {@code kq}, for tests: "fd/filter" each. */
+    synchronized List<String> knotes(int kq) {
+        List<String> out = new ArrayList<>();
+        if (fds.get(kq) instanceof KqueueFd q) {
+            for (Knote k : q.knotes.values()) {
+                out.add(k.ident + "/" + k.filter + (k.disabled ? " disabled" : ""));
+            }
+        }
+        return out;
+    }
+
+    /** The fds of the kqueues open, for tests. */
+    synchronized List<Integer> kqueues() {
+        List<Integer> out = new ArrayList<>();
+        fds.forEach((n, f) -> {
+            if (f instanceof KqueueFd) {
+                out.add(n);
+            }
+        });
+        return out;
+    }
+
+    /** Error injection: the errno with which kqueue and kqueue1 fail (EMFILE, ENOMEM), or 0. */
+    volatile int kqueueErrno;
+
+    @Override
+    public synchronized int kqueue() {
+        count("kqueue");
+        if (kqueueErrno != 0) {
+            return fail(kqueueErrno);
+        }
+        return newFd(new KqueueFd());
+    }
+
+    @Override
+    public synchronized int kqueue1(int flags) {
+        if (!hasKqueue1()) {
+            throw new UnsupportedOperationException("no kqueue1 on " + abi.os);
+        }
+        count("kqueue");
+        if (kqueueErrno != 0) {
+            return fail(kqueueErrno);
+        }
+        KqueueFd q = new KqueueFd();
+        q.closeOnExec = (flags & kqueue1Cloexec()) != 0;
+        return newFd(q);
+    }
+
+    @Override
+    public boolean hasKqueue1() {
+        return kqueue1Cloexec() != 0;
+    }
+
+    private void knoteFdclose(int fd) {
+        for (Fd f : fds.values()) {
+            if (f instanceof KqueueFd q) {
+                q.knotes.values().removeIf(k -> k.ident == fd);
+            }
+        }
+    }
+
+    @Override
+    public int kevent(int kq, long changelist, int nchanges, long eventlist, int nevents, long timeout) {
+        count("kevent");
+        int[] l = keventLayout();
+        int size = l[0];
+        boolean wide = l[3] == 1;
+        int flagsAt = wide ? 12 : 10;
+        int dataAt = wide ? 24 : 16;
+        int udataAt = wide ? 32 : 24;
+        long deadline = 0;
+        if (timeout != 0) {
+            ByteBuffer ts = at(timeout, 16);
+            long sec = ts.getLong(0);
+            long nsec = ts.getLong(8);
+            if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+                return fail(EINVAL);
+            }
+            deadline = System.nanoTime() + sec * 1_000_000_000L + nsec;
+        }
+        synchronized (this) {
+            if (!(fds.get(kq) instanceof KqueueFd q)) {
+                return fail(EBADF);
+            }
+            int out = 0;
+            int lastError = 0;
+            for (int i = 0; i < nchanges; i++) {
+                ByteBuffer c = at(changelist + (long) i * size, size);
+                int ident = (int) c.getLong(0);
+                int filter = wide ? c.getInt(8) : c.getShort(8);
+                int flags = wide ? c.getInt(flagsAt) : c.getShort(flagsAt) & 0xffff;
+                long udata = c.getLong(udataAt);
+                int error = register(q, ident, filter, flags, udata, l);
+                if (error == 0) {
+                    continue;
+                }
+                if (out < nevents) {
+                    ByteBuffer e = at(eventlist + (long) out * size, size);
+                    for (int b = 0; b < size; b += 8) {
+                        e.putLong(b, c.getLong(b));
+                    }
+                    putFlags(e, wide, flagsAt, 0x4000); // EV_ERROR, replacing the flags (kevp->flags = EV_ERROR)
+                    e.putLong(dataAt, error);
+                    out++;
+                } else if (keventGoesOnAfterAnError()) {
+                    lastError = error;
+                } else {
+                    notifyAll();
+                    return fail(error);
+                }
+            }
+            notifyAll(); // a poller thread waiting on this kqueue scans the new knotes
+            if (out > 0) {
+                return out;
+            }
+            if (lastError != 0) {
+                return fail(lastError);
+            }
+            if (nevents == 0) {
+                return 0;
+            }
+            while (true) {
+                int n = scan(q, eventlist, nevents, l);
+                if (n > 0) {
+                    return n;
+                }
+                long left = deadline - System.nanoTime();
+                if (timeout != 0 && left <= 0) {
+                    return 0;
+                }
+                try {
+                    wait(timeout == 0 ? 0 : Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return fail(io.tuntap.bsd.jna.BsdErrno.EINTR);
+                }
+            }
+        }
+    }
+
+    private static void putFlags(ByteBuffer e, boolean wide, int at, int flags) {
+        if (wide) {
+            e.putInt(at, flags);
+        } else {
+            e.putShort(at, (short) flags);
+        }
+    }
+
+    /** kqueue_register of one change; returns 0 or the errno. */
+    private int register(KqueueFd q, int ident, int filter, int flags, long udata, int[] l) {
+        if (filter != l[1] && filter != l[2]) {
+            return EINVAL; // filter not found nor implemented (only the read and write filters here)
+        }
+        if (!fds.containsKey(ident)) {
+            return EBADF;
+        }
+        List<Integer> key = List.of(ident, filter);
+        Knote k = q.knotes.get(key);
+        if ((flags & 0x0001) != 0) { // EV_ADD
+            if (k == null) {
+                k = new Knote(ident, filter, flags & ~(0x0001 | 0x0002 | 0x0004 | 0x0008), udata);
+                q.knotes.put(key, k);
+            } else {
+                k.udata = udata; // an existing knote: its udata changes, its flags do not
+            }
+        } else {
+            if (k == null) {
+                return io.tuntap.bsd.jna.BsdErrno.ENOENT;
+            }
+            if ((flags & 0x0002) != 0) { // EV_DELETE
+                q.knotes.remove(key);
+                return 0;
+            }
+        }
+        if ((flags & 0x0008) != 0) { // EV_DISABLE
+            k.disabled = true;
+        }
+        if ((flags & 0x0004) != 0) { // EV_ENABLE
+            k.disabled = false;
+        }
+        return 0;
+    }
+
+    /** kqueue_scan without waiting: the active knotes into the event list; returns the count. */
+    private int scan(KqueueFd q, long eventlist, int nevents, int[] l) {
+        int size = l[0];
+        boolean wide = l[3] == 1;
+        int n = 0;
+        var it = q.knotes.values().iterator();
+        while (it.hasNext() && n < nevents) {
+            Knote k = it.next();
+            if (k.disabled) {
+                continue;
+            }
+            int ready = readiness(fds.get(k.ident));
+            boolean active = k.filter == l[1] ? (ready & BsdAbi.POLLIN) != 0 : (ready & BsdAbi.POLLOUT) != 0;
+            if (!active) {
+                continue;
+            }
+            ByteBuffer e = at(eventlist + (long) n * size, size);
+            for (int i = 0; i < size; i += 8) {
+                e.putLong(i, 0L);
+            }
+            e.putLong(0, k.ident);
+            if (wide) {
+                e.putInt(8, k.filter);
+            } else {
+                e.putShort(8, (short) k.filter);
+            }
+            putFlags(e, wide, wide ? 12 : 10, k.flags);
+            e.putLong(wide ? 32 : 24, k.udata);
+            n++;
+            if ((k.flags & 0x0010) != 0) { // EV_ONESHOT: deleted after retrieval
+                it.remove();
+            }
+        }
+        return n;
     }
 
     @Override

@@ -56,6 +56,21 @@ final class FakeNetBsd extends FakeKernel {
         super(BsdAbi.NETBSD);
     }
 
+    /**
+     * NetBSD/src 002a0307 sys/sys/event.h 1.45: struct kevent { uintptr_t ident; uint32_t filter; uint32_t flags;
+     * uint32_t fflags; int64_t data; void *udata; }, 40 bytes, behind __kevent50; EVFILT_READ 0U, EVFILT_WRITE 1U.
+     */
+    @Override
+    int[] keventLayout() {
+        return new int[] {40, 0, 1, 1};
+    }
+
+    /** The same header declares int kqueue1(int); kern_event.c kqueue1 takes O_CLOEXEC (fd_set_exclose). */
+    @Override
+    int kqueue1Cloexec() {
+        return O_CLOEXEC;
+    }
+
     @Override
     int afInet6() {
         return 24;

@@ -26,6 +26,16 @@ final class FakeOpenBsd extends FakeKernel {
         super(BsdAbi.OPENBSD);
     }
 
+    /**
+     * openbsd/src sys/sys/event.h 1.56 (as in the semarie/openbsd-src mirror at 72019f22): struct kevent {
+     * __uintptr_t ident; short filter; unsigned short flags; unsigned int fflags; __int64_t data; void *udata; },
+     * 32 bytes; EVFILT_READ (-1), EVFILT_WRITE (-2); no kqueue1 declared.
+     */
+    @Override
+    int[] keventLayout() {
+        return new int[] {32, -1, -2, 0};
+    }
+
     @Override
     int afInet6() {
         return 24;

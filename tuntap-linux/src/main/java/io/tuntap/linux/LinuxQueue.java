@@ -104,7 +104,7 @@ final class LinuxQueue extends PosixQueue {
             VnetMode vnet, boolean udpSegmentation, boolean ioUring) {
         // The eventfd is never read, so once signalled it stays readable: every later poll returns at once too.
         // The write scratch holds a coalesced batch of MTU-sized packets, or one packet of any size.
-        super(libc, fd, wakeFd, wakeFd, 8, Errno.EINTR, deviceName + " queue " + index, READ_SCRATCH,
+        super(libc, fd, wakeFd, wakeFd, 8, Errno.TABLE, deviceName + " queue " + index, READ_SCRATCH,
                 vnet == VnetMode.SPLIT ? OffloadWriter.SCRATCH_SIZE : LinuxPacketSizes.MAX_PACKET + VirtioNetHdr.SIZE);
         this.deviceName = deviceName;
         this.index = index;
@@ -191,12 +191,7 @@ final class LinuxQueue extends PosixQueue {
         if (n > 0) {
             return (int) n;
         }
-        int errno = n < 0 ? libc.errno() : Errno.EAGAIN;
-        return switch (errno) {
-            case Errno.EAGAIN -> AGAIN;
-            case Errno.EINTR -> RETRY;
-            default -> throw ioError("read", errno);
-        };
+        return n < 0 ? failed("read", libc.errno()) : AGAIN;
     }
 
     @Override
@@ -228,12 +223,7 @@ final class LinuxQueue extends PosixQueue {
         if (n >= 0) {
             return 0;
         }
-        int errno = libc.errno();
-        return switch (errno) {
-            case Errno.EAGAIN -> AGAIN;
-            case Errno.EINTR -> RETRY;
-            default -> throw ioError("write", errno);
-        };
+        return failed("write", libc.errno());
     }
 
     @Override

@@ -13,12 +13,19 @@ import java.util.Map;
  * <li>{@code socket}: {@code __socket30} (NetBSD/src 00285d2d sys/sys/socket.h:
  *     {@code int socket(int, int, int) __RENAME(__socket30)});
  * <li>{@code fstat}: {@code __fstat50} (NetBSD/src sys/sys/stat.h:
- *     {@code int fstat(int, struct stat *) __RENAME(__fstat50)}), whose {@code struct stat} is another layout.
+ *     {@code int fstat(int, struct stat *) __RENAME(__fstat50)}), whose {@code struct stat} is another layout;
+ * <li>{@code kevent}: {@code __kevent50} (NetBSD/src 002a0307 sys/sys/event.h 1.45: {@code int kevent(int, const
+ *     struct kevent *, size_t, struct kevent *, size_t, const struct timespec *) __RENAME(__kevent50)}), over the
+ *     40-byte {@code struct kevent} of NetBSD 9 and 10. NetBSD 11 renames it again, to {@code __kevent100} over a
+ *     72-byte struct with {@code ext[4]}, and keeps {@code __kevent50} in libc for the 40-byte one (NetBSD/src
+ *     f6bcb9dc sys/compat/sys/event.h 1.4 declares both: {@code __kevent50} over {@code struct kevent100}, the
+ *     old layout), so {@code __kevent50} is right on every NetBSD the backend knows.
  * </ul>
  * The other systems export each of these under its own name.
  */
 public final class LibcSymbols {
-    private static final Map<String, String> NETBSD = Map.of("socket", "__socket30", "fstat", "__fstat50");
+    private static final Map<String, String> NETBSD = Map.of("socket", "__socket30", "fstat", "__fstat50", "kevent",
+            "__kevent50");
 
     private LibcSymbols() {
     }

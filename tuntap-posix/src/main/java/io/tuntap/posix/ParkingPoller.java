@@ -4,7 +4,8 @@ package io.tuntap.posix;
 /**
  * Waits on many device fds at once for the virtual threads that read and write them, so that such a thread parks
  * instead of pinning its carrier in {@code poll}: one per process, on a platform daemon thread of its own. Each
- * backend's libc names its poller ({@link PosixLibC#parkingPoller()}): epoll on Linux, {@link PollParkingPoller}
+ * backend's libc names its poller ({@link PosixLibC#parkingPoller()}): epoll on Linux, kqueue on the BSDs and
+ * macOS, {@link PollParkingPoller}
  * elsewhere.
  */
 public abstract class ParkingPoller {

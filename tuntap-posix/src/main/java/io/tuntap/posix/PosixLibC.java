@@ -70,7 +70,8 @@ public interface PosixLibC {
 
     /**
      * The poller with which virtual threads wait on this libc's fds (see {@link WakeablePoll}): by default the
-     * one made of {@code poll} ({@link PollParkingPoller#of}); a backend with a better call (epoll) names its own.
+     * one made of {@code poll} ({@link PollParkingPoller#of}); a backend with a better call (epoll, kqueue) names
+     * its own.
      */
     default ParkingPoller parkingPoller() {
         return PollParkingPoller.of(this);

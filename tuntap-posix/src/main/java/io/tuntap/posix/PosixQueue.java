@@ -8,6 +8,7 @@ import io.tuntap.TunTapException;
 import io.tuntap.spi.BatchChecks;
 import io.tuntap.spi.BatchReads;
 import io.tuntap.spi.CloseGate;
+import io.tuntap.spi.ErrorCodes;
 import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import java.nio.ByteBuffer;
@@ -53,6 +54,8 @@ public abstract class PosixQueue implements PacketChannel {
     private final CloseGate gate;
     private final WakeablePoll poll;
     private final String what;
+    private final int eintr;
+    private final int eagain;
 
     /** readPackets one by one, with the exception kept for the next call; used by {@link BatchHost} too. */
     final BatchReads batches = new BatchReads(this::readOne);
@@ -62,15 +65,21 @@ public abstract class PosixQueue implements PacketChannel {
     /**
      * A queue over {@code fd}, woken through the given handle (see {@link WakeablePoll}); owns all three fds.
      *
+     * @param errno the host's errno table, for its EINTR and EAGAIN
      * @param what the queue, for messages, e.g. {@code "tun0"}
      * @param readScratchSize the native buffer a heap buffer's read goes through: room for any packet
      * @param writeScratchSize the native buffer a heap buffer's write goes through
      */
-    protected PosixQueue(PosixLibC libc, int fd, int wakeRead, int wakeWrite, int wakeBytes, int eintr, String what,
-            int readScratchSize, int writeScratchSize) {
+    protected PosixQueue(PosixLibC libc, int fd, int wakeRead, int wakeWrite, int wakeBytes, ErrorCodes errno,
+            String what, int readScratchSize, int writeScratchSize) {
         this.libc = libc;
         this.fd = fd;
         this.what = what;
+        this.eintr = errno.number("EINTR");
+        this.eagain = errno.number("EAGAIN");
+        if (eintr < 0 || eagain < 0) {
+            throw new IllegalArgumentException("an errno table without EINTR or EAGAIN");
+        }
         this.gate = new CloseGate(what);
         this.poll = new WakeablePoll(libc, fd, wakeRead, wakeWrite, wakeBytes, eintr, gate, new QueueFailures(this));
         this.loops = new QueueLoops(this, poll, readScratchSize, writeScratchSize);
@@ -101,6 +110,17 @@ public abstract class PosixQueue implements PacketChannel {
 
     /** The exception for a packet of {@code length} bytes that did not fit a buffer of {@code room}. */
     protected abstract PacketTooLargeException tooLarge(int length, int room);
+
+    /**
+     * What {@link #receive} or {@link #send} answers for a failed {@code call}, after the backend's own cases:
+     * {@link #AGAIN} for EAGAIN, {@link #RETRY} for EINTR; any other errno is thrown as {@link #ioError}.
+     */
+    protected final int failed(String call, int errno) throws TunTapException {
+        if (errno != eagain && errno != eintr) {
+            throw ioError(call, errno);
+        }
+        return errno == eagain ? AGAIN : RETRY;
+    }
 
     /** The exception for a failed system call, through the backend's error translator. */
     protected abstract TunTapException ioError(String call, int errno);

@@ -14,6 +14,9 @@ class LibcSymbolsTest {
         // sys/sys/stat.h: int fstat(int, struct stat *) __RENAME(__fstat50).
         assertEquals("__socket30", LibcSymbols.of("socket", true));
         assertEquals("__fstat50", LibcSymbols.of("fstat", true));
+        // NetBSD/src 002a0307 sys/sys/event.h 1.45: int kevent(...) __RENAME(__kevent50).
+        assertEquals("__kevent50", LibcSymbols.of("kevent", true));
+        assertEquals("kqueue", LibcSymbols.of("kqueue", true), "kqueue(2) keeps its name");
         assertEquals("poll", LibcSymbols.of("poll", true), "poll(2) keeps its name (pollts is the renamed one)");
     }
 
@@ -21,6 +24,7 @@ class LibcSymbolsTest {
     void elsewhereEveryFunctionHasItsOwnName() {
         assertEquals("socket", LibcSymbols.of("socket", false));
         assertEquals("fstat", LibcSymbols.of("fstat", false));
+        assertEquals("kevent", LibcSymbols.of("kevent", false));
     }
 
     @Test

@@ -57,7 +57,7 @@ final class SolarisQueue extends PosixQueue {
      * @param release closes the control stream and everything else the device holds, once no call is inside
      */
     SolarisQueue(SunOs os, int fd, int[] wakeFds, String deviceName, DeviceMode mode, Runnable release) {
-        super(os.libc(), fd, wakeFds[0], wakeFds[1], 1, Errno.EINTR, deviceName, SCRATCH, IfTun.MAX_PACKET);
+        super(os.libc(), fd, wakeFds[0], wakeFds[1], 1, Errno.TABLE, deviceName, SCRATCH, IfTun.MAX_PACKET);
         this.os = os;
         this.deviceName = deviceName;
         this.mode = mode;
@@ -93,12 +93,7 @@ final class SolarisQueue extends PosixQueue {
             }
             return n;
         }
-        int errno = libc.errno();
-        return switch (errno) {
-            case Errno.EAGAIN -> AGAIN;
-            case Errno.EINTR -> RETRY;
-            default -> throw ioError("getmsg", errno);
-        };
+        return failed("getmsg", libc.errno());
     }
 
     /** Reads and discards the rest of a message that did not fit; returns its byte count. */
@@ -151,12 +146,7 @@ final class SolarisQueue extends PosixQueue {
         if (os.streams().putmsg(fd, 0L, base + WRITE_STRBUF, 0) >= 0) {
             return 0;
         }
-        int errno = libc.errno();
-        return switch (errno) {
-            case Errno.EAGAIN -> AGAIN;
-            case Errno.EINTR -> RETRY;
-            default -> throw ioError("putmsg", errno);
-        };
+        return failed("putmsg", libc.errno());
     }
 
     /** Checks a packet before putmsg: the message strings are built only when a check fails. */

@@ -54,6 +54,15 @@ public abstract class VirtualThreadContract extends ContractHarness {
         }
     }
 
+    /**
+     * {@code Thread.ofVirtual().factory()}, for a backend's own tests of its poller.
+     *
+     * @return the factory, or null on a JDK without virtual threads (before 21)
+     */
+    public static ThreadFactory virtualThreads() {
+        return VIRTUAL;
+    }
+
     /** Skips the test where the JDK has no virtual threads. */
     protected static void assumeVirtualThreads() {
         assumeTrue(VIRTUAL != null, () -> "Java " + Runtime.version().feature() + " has no virtual threads (21+)");

@@ -328,18 +328,23 @@ final class EventParking {
                 if (count < 0) {
                     return;
                 }
-                int r = k32.WaitForMultipleObjects(count, base, false, Kernel32Io.INFINITE);
-                if (r == Kernel32Io.WAIT_OBJECT_0) {
-                    continue; // the wake event: rebuild
+                try {
+                    int r = k32.WaitForMultipleObjects(count, base, false, Kernel32Io.INFINITE);
+                    if (r == Kernel32Io.WAIT_OBJECT_0) {
+                        continue; // the wake event: rebuild
+                    }
+                    if (r > Kernel32Io.WAIT_OBJECT_0 && r < Kernel32Io.WAIT_OBJECT_0 + count) {
+                        signalled(slots[r - Kernel32Io.WAIT_OBJECT_0]);
+                        continue;
+                    }
+                    LOG.log(Level.ERROR, "tuntap: WaitForMultipleObjects for parked virtual threads returned {0} "
+                            + "(error {1}); waking its readers", Integer.toUnsignedString(r), k32.GetLastError());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "tuntap: the wait for parked virtual threads failed; waking its readers", e);
                 }
-                if (r > Kernel32Io.WAIT_OBJECT_0 && r < Kernel32Io.WAIT_OBJECT_0 + count) {
-                    signalled(slots[r - Kernel32Io.WAIT_OBJECT_0]);
-                    continue;
-                }
-                // WAIT_FAILED (or a value no event gives): every armed reader looks for itself, with a wait of
-                // its own that reports the error; paused so that a lasting failure is not spun on.
-                LOG.log(Level.ERROR, "tuntap: WaitForMultipleObjects for parked virtual threads returned {0} (error "
-                        + "{1}); waking its readers", Integer.toUnsignedString(r), k32.GetLastError());
+                // WAIT_FAILED (or a value no event gives): every armed reader looks for itself, with a wait of its
+                // own that reports the error; paused so that a lasting failure is not spun on. The thread goes on,
+                // so that close still finds it to take its watches out.
                 failAll();
                 LockSupport.parkNanos(1_000_000);
             }

@@ -404,10 +404,7 @@ final class TapChannel extends WindowsChannel {
     @Override
     public void close() {
         gate.close(() -> {
-            k32.SetEvent(closeEvent);
-            if (readWatch != null) {
-                readWatch.wakeWaiter();
-            }
+            wakeReaders(k32, closeEvent, readWatch);
             k32.CancelIoEx(handle, 0); // wakes a writer or control request waiting for completion
         }, () -> {
             if (readWatch != null) {

@@ -99,6 +99,17 @@ abstract class WindowsChannel implements PacketChannel {
     }
 
     /**
+     * The close gate's first wake-up step on both backends: the close event ends a platform thread's wait, and
+     * the watch (null where virtual threads do not park) unparks a virtual thread's.
+     */
+    static void wakeReaders(Kernel32Io k32, long closeEvent, EventParking.Watch watch) {
+        k32.SetEvent(closeEvent);
+        if (watch != null) {
+            watch.wakeWaiter();
+        }
+    }
+
+    /**
      * The virtual thread's wait for the data event: a look that never blocks, then, if neither event is
      * signalled, arms {@code watch} and parks, as often as it is unparked without the event's signal (a spurious
      * return), until the deadline. Nothing is allocated.

@@ -238,10 +238,7 @@ final class WintunChannel extends WindowsChannel {
     @Override
     public void close() {
         gate.close(() -> {
-            k32.SetEvent(closeEvent);
-            if (readWatch != null) {
-                readWatch.wakeWaiter();
-            }
+            wakeReaders(k32, closeEvent, readWatch);
         }, () -> {
             if (readWatch != null) {
                 readWatch.remove(); // WintunEndSession closes the read event: no parking wait on it from here on

@@ -41,7 +41,8 @@ class RequireRealKernelTest {
     private static List<Executable> checks() {
         WindowsPingIT ping = new WindowsPingIT();
         return List.of(TapWindowsContractIT::needsAnAdapter, WintunContractIT::needsWintun, ping::pingsThroughWintun,
-                ping::pingsThroughTapWindows6InTunMode, ping::pingsThroughTapWindows6InTapMode);
+                ping::pingsThroughTapWindows6InTunMode, ping::pingsThroughTapWindows6InTapMode,
+                TapWindowsVirtualThreadIT::needsAnAdapter, WintunVirtualThreadIT::needsWintun);
     }
 
     @Test

@@ -54,6 +54,11 @@ class SimDriverContractTest extends TunTapDeviceContract {
 
     @Override
     protected DeviceUnderTest open(DeviceConfig config) throws Exception {
+        return openOnSim(config);
+    }
+
+    /** A device through a new simulated machine running the driver, with the checks made after it closes. */
+    static DeviceUnderTest openOnSim(DeviceConfig config) throws Exception {
         TapAdapter adapter = new TapAdapter(GUID, "root\\tuntap6", "tuntap6 sim");
         TuntapSim.Machine machine = new TuntapSim.Machine(adapter.guidText(), 0, 0);
         // Rules the driver breaks while NDIS loads it and starts the adapter are the driver's own, before the

@@ -5,9 +5,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.tuntap.posix.Parking;
+import io.tuntap.posix.ParkingKeys;
 import io.tuntap.posix.ParkingPoller;
 import java.lang.System.Logger.Level;
-import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,10 +35,7 @@ public final class EpollParkingPoller extends ParkingPoller {
     private final LinuxEpoll epoll;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile int epfd = -1; // written once, under lock
-    private volatile Watch[] table = new Watch[64]; // replaced under lock
-    private int[] freeKeys = new int[64]; // guarded by lock
-    private int freeCount; // guarded by lock
-    private int nextKey; // guarded by lock
+    private final ParkingKeys keys = new ParkingKeys();
 
     EpollParkingPoller(LinuxEpoll epoll) {
         this.epoll = epoll;
@@ -78,35 +75,6 @@ public final class EpollParkingPoller extends ParkingPoller {
         }
     }
 
-    private int key(Watch w) {
-        lock.lock();
-        try {
-            int key = freeCount > 0 ? freeKeys[--freeCount] : nextKey++;
-            Watch[] t = table;
-            if (key >= t.length) {
-                t = Arrays.copyOf(t, 2 * t.length);
-            }
-            t[key] = w;
-            table = t;
-            return key;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void free(int key) {
-        lock.lock();
-        try {
-            table[key] = null;
-            if (freeCount == freeKeys.length) {
-                freeKeys = Arrays.copyOf(freeKeys, 2 * freeKeys.length);
-            }
-            freeKeys[freeCount++] = key;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void run(int fd) {
         try (Memory events = new Memory((long) MAX_EVENTS * EVENT_SIZE)) {
             long base = Pointer.nativeValue(events);
@@ -120,15 +88,9 @@ public final class EpollParkingPoller extends ParkingPoller {
                     }
                     continue;
                 }
-                Watch[] t = table;
                 for (int i = 0; i < n; i++) {
                     long at = (long) i * EVENT_SIZE;
-                    int bits = bits(events.getInt(at));
-                    long key = events.getLong(at + DATA_OFFSET);
-                    Watch w = key < t.length ? t[(int) key] : null;
-                    if (w != null) {
-                        w.fired(bits);
-                    }
+                    keys.ready(events.getLong(at + DATA_OFFSET), bits(events.getInt(at)));
                 }
             }
         }
@@ -159,10 +121,6 @@ public final class EpollParkingPoller extends ParkingPoller {
             super(fd);
         }
 
-        void fired(int bits) {
-            ready(bits);
-        }
-
         @Override
         protected int arm(int interest, boolean first) {
             if (first) {
@@ -170,7 +128,7 @@ public final class EpollParkingPoller extends ParkingPoller {
                 if (errno != 0) {
                     return failed("epoll_create1", errno);
                 }
-                key = key(this);
+                key = keys.add(this);
                 event = new Memory(EVENT_SIZE);
             }
             int events = LinuxEpoll.EPOLLONESHOT
@@ -182,7 +140,7 @@ public final class EpollParkingPoller extends ParkingPoller {
             if (epoll.epoll_ctl(epfd, op, fd, Pointer.nativeValue(event)) < 0) {
                 int errno = epoll.errno();
                 if (first) {
-                    free(key);
+                    keys.remove(key);
                     key = -1;
                     event.close();
                     event = null;
@@ -198,7 +156,7 @@ public final class EpollParkingPoller extends ParkingPoller {
                 LOG.log(Level.WARNING, "tuntap: epoll_ctl(EPOLL_CTL_DEL) of fd {0} failed with errno {1}", fd,
                         epoll.errno());
             }
-            free(key);
+            keys.remove(key);
             event.close();
             event = null;
         }

@@ -13,10 +13,16 @@
  *     write that cannot go on may be handed to a kernel worker thread, where it can overtake the next one.
  *     Waiting is left to the queue's own {@code poll} on the device and its close eventfd, as for single
  *     packets, so that close, interrupt and timeouts behave the same.</li>
- * <li>Writes are linked ({@code IOSQE_IO_LINK}): a failure, EAGAIN included, cancels the rest, so the
- *     outcome is always "the first k sent" and packets never overtake each other. Reads cannot be linked (a
- *     TUN read is always shorter than its buffer, which breaks a link), so the slots of a read batch are put
- *     back in order after the fact.</li>
+ * <li>Writes go unlinked: linking ({@code IOSQE_IO_LINK}) makes each request wait until the one before it
+ *     completed and was freed, which costs C's own io_uring loop 19–30 % (BENCHMARKS.md). Unlinked requests
+ *     with {@code RWF_NOWAIT} are still issued in order, inline. The refusals a packet's own bytes decide are
+ *     checked in Java before the batch goes in, so such a packet still ends the batch before it; the device's
+ *     state (link down, memory) meets each request on its own, and each completion says whether its packet
+ *     went. Chains stay where Java cannot foresee a refusal (the caller's own virtio_net_hdr, offload's
+ *     coalesced units) and on a queue whose device was found full (EAGAIN), where room coming back during a
+ *     submission could let a later packet go first. Reads cannot be linked (a TUN read is always shorter
+ *     than its buffer, which breaks a link), so the slots of a read batch are put back in order after the
+ *     fact.</li>
  * <li>The device fd is a registered file (no file reference taken per request). Buffers are not
  *     registered: they are the caller's, different from call to call, and a TUN read or write copies them
  *     anyway.</li>
