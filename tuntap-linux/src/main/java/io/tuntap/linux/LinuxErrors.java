@@ -194,8 +194,10 @@ final class LinuxErrors {
         } + (context == null ? "" : "; " + context);
         String function = call + "(" + device + ")";
         if (errno == Errno.EIO && call.startsWith("write")) {
-            // tun_get_user() in drivers/net/tun.c (torvalds/linux 143d9963) returns -EIO first thing when the
-            // interface lacks IFF_UP: the link is down, and nothing else gives EIO on this path.
+            // tun_get_user() in drivers/net/tun.c returns -EIO when the interface lacks IFF_UP: the link is down,
+            // and nothing else gives EIO on this path. In old drivers (torvalds/linux 143d9963) that is its first
+            // check; in current ones (gregkh/linux 010eee265d6b) it comes after the packet's own checks and the
+            // allocation, which is why a batch's packets are checked before any of them is sent.
             return new LinkDownException(function, errno, message(function, errno, explanation));
         }
         if (errno == Errno.EBADFD) {
