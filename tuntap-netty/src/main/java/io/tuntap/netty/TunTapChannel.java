@@ -477,17 +477,41 @@ public final class TunTapChannel extends AbstractChannel {
                     in.remove();
                 }
             } catch (TunTapException e) {
-                int sent = 0;
-                while (sent < n && !packets[sent].hasRemaining()) {
-                    sent++;
-                }
-                for (int i = 0; i < sent; i++) {
-                    in.remove();
-                }
-                if (!dropsOnePacket(e)) {
-                    throw e;
-                }
-                in.remove(e); // that packet's promise fails; the rest go on
+                settle(in, packets, n, e);
+            }
+        }
+    }
+
+    /**
+     * Settles a batch that {@code writePackets} ended with {@code e}. Each buffer that went has its position at its
+     * limit and the others keep theirs ({@link PacketChannel#writePackets}), and packets after the failed one may
+     * have gone too (Linux's io_uring batches are not chained). In order: those before the failed one succeed; the
+     * failed one's promise fails with {@code e}, as does any other that did not go but has a later one that did
+     * (sent now, it would come after it: dropped instead, as the device would have dropped it), so that no packet
+     * goes twice or out of order; those that went succeed; what follows the last that went stays flushed, for the
+     * loop to send again. A failure that is not about one packet ends the loop after the packets before it.
+     */
+    private static void settle(ChannelOutboundBuffer in, ByteBuffer[] packets, int n, TunTapException e)
+            throws TunTapException {
+        int failed = 0;
+        while (failed < n && !packets[failed].hasRemaining()) {
+            failed++;
+        }
+        for (int i = 0; i < failed; i++) {
+            in.remove();
+        }
+        if (failed == n || !dropsOnePacket(e)) {
+            throw e;
+        }
+        int last = n - 1;
+        while (last > failed && packets[last].hasRemaining()) {
+            last--;
+        }
+        for (int i = failed; i <= last; i++) {
+            if (packets[i].hasRemaining()) {
+                in.remove(e);
+            } else {
+                in.remove();
             }
         }
     }
