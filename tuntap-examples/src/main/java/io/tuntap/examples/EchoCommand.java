@@ -62,25 +62,7 @@ final class EchoCommand implements Command {
         static EchoOptions parse(List<String> args) throws UsageException {
             Options o = Options.parse("echo", args, Set.of("dev", "address", "mtu", "netns"), Set.of("address"),
                     Set.of("quiet"));
-            DeviceConfig.Builder b = DeviceConfig.tun();
-            if (o.has("dev")) {
-                b.name(o.get("dev", null));
-            }
-            if (o.has("mtu")) {
-                b.mtu(o.intValue("mtu", 0, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU));
-            }
-            for (String address : o.all("address")) {
-                try {
-                    b.address(address);
-                } catch (IllegalArgumentException e) { // not an address: the user's mistake
-                    throw new UsageException("echo: --address " + e.getMessage(), e);
-                }
-            }
-            try {
-                return new EchoOptions(b.build(), o.get("netns", null), o.has("quiet"));
-            } catch (InvalidConfigurationException e) {
-                throw new UsageException("echo: " + e.getMessage(), e);
-            }
+            return new EchoOptions(o.device(DeviceConfig.tun()), o.get("netns", null), o.has("quiet"));
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.tuntap.examples;
 
+import io.tuntap.DeviceConfig;
+import io.tuntap.InvalidConfigurationException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -114,6 +116,31 @@ final class Options {
             return value;
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": --" + name + " needs a number, not '" + text + "'", e);
+        }
+    }
+
+    /**
+     * The device options {@code --dev}, {@code --mtu} and (repeatable) {@code --address} applied to {@code b},
+     * then the configuration built: a bad value is the user's mistake, reported as a usage error.
+     */
+    DeviceConfig device(DeviceConfig.Builder b) throws UsageException {
+        if (has("dev")) {
+            b.name(get("dev", null));
+        }
+        if (has("mtu")) {
+            b.mtu(intValue("mtu", 0, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU));
+        }
+        for (String address : all("address")) {
+            try {
+                b.address(address);
+            } catch (IllegalArgumentException e) { // not an address: as build() reports the others
+                throw new UsageException(command + ": --address " + e.getMessage(), e);
+            }
+        }
+        try {
+            return b.build();
+        } catch (InvalidConfigurationException e) {
+            throw new UsageException(command + ": " + e.getMessage(), e);
         }
     }
 

@@ -54,26 +54,7 @@ record TunnelOptions(DeviceConfig device, InetSocketAddress local, InetSocketAdd
             case "tap" -> mode = DeviceMode.TAP;
             default -> throw new UsageException("tunnel: --mode must be tun or tap, not '" + o.get("mode", "") + "'");
         }
-        DeviceConfig.Builder b = DeviceConfig.builder(mode);
-        if (o.has("dev")) {
-            b.name(o.get("dev", null));
-        }
-        if (o.has("mtu")) {
-            b.mtu(o.intValue("mtu", 0, DeviceConfig.MIN_MTU, DeviceConfig.MAX_MTU));
-        }
-        for (String address : o.all("address")) {
-            try {
-                b.address(address);
-            } catch (IllegalArgumentException e) { // not an address: the user's mistake, as build() reports others
-                throw new UsageException("tunnel: --address " + e.getMessage(), e);
-            }
-        }
-        DeviceConfig device;
-        try {
-            device = b.build();
-        } catch (InvalidConfigurationException e) {
-            throw new UsageException("tunnel: " + e.getMessage(), e);
-        }
+        DeviceConfig device = o.device(DeviceConfig.builder(mode));
         InetSocketAddress local = o.endpoint("local");
         InetSocketAddress remote = o.endpoint("remote");
         return new TunnelOptions(device, local, remote, o.get("netns", null));
