@@ -8,6 +8,7 @@ import io.tuntap.TunTapException;
 import io.tuntap.spi.CloseGate;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.spi.VirtualThreads;
+import java.lang.invoke.MethodHandles;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,6 +69,16 @@ public final class WakeablePoll {
     private static final int WRITE_POLL = 2 * POLLFD_SIZE;
     private static final int WAKE_VALUE = 4 * POLLFD_SIZE;
     private static final int SIZE = WAKE_VALUE + 8;
+
+    static {
+        // Timeouts is loaded and initialized here, on the thread that opens a device: virtual threads that met it
+        // new in park() would load and initialize it, or wait for the one that does, pinned to their carriers.
+        try {
+            MethodHandles.lookup().ensureInitialized(Timeouts.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("a public class of an exported package", e);
+        }
+    }
 
     private final PosixLibC libc;
     private final int wakeRead;

@@ -10,6 +10,7 @@ import io.tuntap.spi.ErrorMessages;
 import io.tuntap.spi.Timeouts;
 import io.tuntap.spi.VirtualThreads;
 import io.tuntap.windows.win32.Kernel32Io;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
@@ -26,6 +27,16 @@ import java.time.Duration;
  * close unparks it ({@link #parkForData}). The outcomes are those of the platform thread's wait.
  */
 abstract class WindowsChannel implements PacketChannel {
+    static {
+        // Timeouts is loaded and initialized here, on the thread that opens a device: virtual threads that met it
+        // new in parkForData would load and initialize it, or wait for the one that does, pinned to their carriers.
+        try {
+            MethodHandles.lookup().ensureInitialized(Timeouts.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("a public class of an exported package", e);
+        }
+    }
+
     /** The device, for messages. */
     final String deviceName;
     /** Keeps close from freeing what a running read or write uses. */
