@@ -68,11 +68,13 @@ import java.util.Objects;
  * Netty's {@link io.netty.channel.RecvByteBufAllocator} is not used: the batch size is
  * {@link TunTapChannelOption#BATCH_SIZE}.
  *
- * <p>Writes send each flush with one {@code writePackets} per batch. A buffer with memory of its own in one
- * piece (one that came from an allocator, or a packet read and passed on) is sent from its own memory; a slice,
- * duplicate or composite is first copied into the channel's native staging area. A packet the system refuses ({@link PacketTooLargeException},
- * {@link LinkDownException}, {@link InvalidConfigurationException}, or a plain {@link TunTapException}) fails
- * that write's promise only; the interface gone or the queue closed fails the write and closes the channel.
+ * <p>Writes send each flush with one {@code writePackets} per batch. A direct buffer with memory of its own in
+ * one piece (one that came from a direct allocator, or a packet read and passed on) is sent from its own memory;
+ * a heap buffer, a slice, duplicate or composite is first copied into the channel's native staging area, so that
+ * the batch stays in native memory (a heap buffer would send the whole batch one system call per packet). A
+ * packet the system refuses ({@link PacketTooLargeException}, {@link LinkDownException},
+ * {@link InvalidConfigurationException}, or a plain {@link TunTapException}) fails that write's promise only;
+ * the interface gone or the queue closed fails the write and closes the channel.
  *
  * <h2>Ownership</h2>
  * The channel owns its queue: nothing else may read it, and closing the channel closes the queue. Queue 0 is the
@@ -524,10 +526,11 @@ public final class TunTapChannel extends AbstractChannel {
 
     /**
      * Gathers the flushed buffers of one {@code writePackets} call, until the batch or the staging area is full.
-     * A buffer with memory of its own in one piece (not a slice, duplicate or composite) is sent in place through
-     * its internal NIO view, which is the buffer's own object, so nothing is allocated; any other buffer is copied
-     * into the staging area, since a derived buffer's view would be a new object per packet, and the same
-     * buffer twice in one batch is copied the second time, since both would share one view.
+     * A direct buffer with memory of its own in one piece (not a slice, duplicate or composite) is sent in place
+     * through its internal NIO view, which is the buffer's own object, so nothing is allocated; any other buffer
+     * is copied into the staging area, since a heap buffer would take the batch off the native path and a
+     * derived buffer's view would be a new object per packet, and the same buffer twice in one batch is copied
+     * the second time, since both would share one view.
      */
     private static final class WriteGatherer implements ChannelOutboundBuffer.MessageProcessor {
         /** What {@code writePackets} sends: in-place views and staging views, one per packet. */
@@ -574,7 +577,8 @@ public final class TunTapChannel extends AbstractChannel {
             while (own instanceof WrappedByteBuf) {
                 own = own.unwrap(); // a leak detector's wrapper: the buffer within is what counts
             }
-            if (own.unwrap() != null || own instanceof CompositeByteBuf || buf.nioBufferCount() != 1) {
+            if (!own.isDirect() || own.unwrap() != null || own instanceof CompositeByteBuf
+                    || buf.nioBufferCount() != 1) {
                 return null;
             }
             ByteBuffer view = buf.internalNioBuffer(buf.readerIndex(), length);
